@@ -1,0 +1,159 @@
+//! Chart drawing with plotters: functions take plain data and any drawing backend, so native
+//! tests render them to SVG and check them, and the page renders the same code to SVG.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One bar: its label, its length, and the text printed at its end.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub value_text: String,
+}
+
+/// A horizontal bar chart: long Chinese labels read well on the left of horizontal bars.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarChart {
+    pub title: String,
+    pub bars: Vec<Bar>,
+}
+
+pub const BAR_COLOR: RGBColor = RGBColor(0x2f, 0x6f, 0xeb);
+const TEXT_COLOR: RGBColor = RGBColor(0x33, 0x3a, 0x45);
+const AXIS_COLOR: RGBColor = RGBColor(0xcc, 0xd2, 0xda);
+/// Generic family names let the browser fall back to a CJK font for Chinese labels.
+const FONT: &str = "sans-serif";
+
+/// Draws `chart` onto `area`. Bars run top to bottom in the order given; each row has its label
+/// on the left (right-aligned), the bar, and the value text at the bar's end.
+pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &BarChart) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let (width, height) = area.dim_in_pixel();
+    let (width, height) = (width as i32, height as i32);
+    let title_style = TextStyle::from((FONT, 16).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Center, VPos::Top));
+    area.draw(&Text::new(chart.title.clone(), (width / 2, 6), title_style)).map_err(err)?;
+
+    let top = 32;
+    let n = chart.bars.len().max(1) as i32;
+    let row = ((height - top - 6) / n).max(1);
+    let longest_label = chart.bars.iter().map(|b| display_width(&truncate(&b.label, 24))).max().unwrap_or(4) as i32;
+    let label_right = (longest_label * 7 + 10).clamp(40, width / 3);
+    let bar_left = label_right + 6;
+    let bar_room = (width - bar_left - 72).max(1);
+    let max = chart.bars.iter().map(|b| b.value).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
+    let label_style = TextStyle::from((FONT, 13).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Right, VPos::Center));
+    let value_style = TextStyle::from((FONT, 12).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Left, VPos::Center));
+
+    area.draw(&PathElement::new(vec![(bar_left, top), (bar_left, top + row * n)], AXIS_COLOR)).map_err(err)?;
+    for (i, bar) in chart.bars.iter().enumerate() {
+        let y0 = top + row * i as i32;
+        let middle = y0 + row / 2;
+        let pad = (row / 5).max(1);
+        let length = ((bar.value.max(0.0) / max) * bar_room as f64).round() as i32;
+        area.draw(&Text::new(truncate(&bar.label, 24), (label_right, middle), label_style.clone())).map_err(err)?;
+        area.draw(&Rectangle::new([(bar_left, y0 + pad), (bar_left + length, y0 + row - pad)], BAR_COLOR.filled())).map_err(err)?;
+        area.draw(&Text::new(bar.value_text.clone(), (bar_left + length + 4, middle), value_style.clone())).map_err(err)?;
+    }
+    area.present().map_err(err)
+}
+
+/// Renders `chart` to an SVG document of the given size.
+pub fn bar_chart_svg(chart: &BarChart, width: u32, height: u32) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw_bar_chart(&area, chart)?;
+    }
+    Ok(svg)
+}
+
+/// A height that gives every bar room, for a chart of `bars` bars.
+pub fn bar_chart_height(bars: usize) -> u32 {
+    (bars.max(1) as u32) * 30 + 48
+}
+
+/// Width in half-width columns: CJK characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c as u32 >= 0x2e80 { 2 } else { 1 }).sum()
+}
+
+fn truncate(s: &str, max_columns: usize) -> String {
+    if display_width(s) <= max_columns {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        used += display_width(c.encode_utf8(&mut [0; 4]));
+        if used > max_columns - 1 {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(bars: &[(&str, f64)]) -> BarChart {
+        BarChart {
+            title: "客户等级 Customers by tier".into(),
+            bars: bars.iter().map(|(l, v)| Bar { label: (*l).into(), value: *v, value_text: format!("{v}") }).collect(),
+        }
+    }
+
+    /// Widths of the bar rectangles, in drawing order.
+    fn bar_widths(svg: &str) -> Vec<f64> {
+        let fill = format!("fill=\"#{:02X}{:02X}{:02X}\"", BAR_COLOR.0, BAR_COLOR.1, BAR_COLOR.2);
+        svg.match_indices("<rect")
+            .map(|(at, _)| &svg[at..at + svg[at..].find("/>").unwrap()])
+            .filter(|tag| tag.contains(&fill))
+            .map(|tag| {
+                let w = tag.split("width=\"").nth(1).unwrap();
+                w[..w.find('"').unwrap()].parse().unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn draws_one_bar_per_value_in_proportion_with_labels() {
+        let svg = bar_chart_svg(&chart(&[("战略客户", 10.0), ("Key", 40.0), ("普通客户", 20.0)]), 480, 200).unwrap();
+        let widths = bar_widths(&svg);
+        assert_eq!(widths.len(), 3, "{svg}");
+        assert!((widths[1] / widths[0] - 4.0).abs() < 0.2, "{widths:?}");
+        assert!((widths[2] / widths[0] - 2.0).abs() < 0.2, "{widths:?}");
+        for label in ["战略客户", "Key", "普通客户", "客户等级 Customers by tier", ">\n40\n<"] {
+            assert!(svg.contains(label), "missing {label}");
+        }
+        assert!(svg.contains("sans-serif"), "labels use a generic family so CJK fonts apply");
+    }
+
+    #[test]
+    fn first_bar_is_on_top() {
+        let svg = bar_chart_svg(&chart(&[("top", 1.0), ("bottom", 2.0)]), 400, 160).unwrap();
+        let y_of = |label: &str| {
+            let at = svg.find(&format!(">\n{label}\n<")).unwrap();
+            let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+            let y = tag.split(" y=\"").nth(1).unwrap();
+            y[..y.find('"').unwrap()].parse::<f64>().unwrap()
+        };
+        assert!(y_of("top") < y_of("bottom"));
+    }
+
+    #[test]
+    fn user_text_is_escaped_and_empty_or_long_input_is_fine() {
+        let svg = bar_chart_svg(&chart(&[("<script>alert(1)</script>", 3.0)]), 400, 120).unwrap();
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("&lt;script&gt;"));
+        let empty = bar_chart_svg(&chart(&[]), 400, 120).unwrap();
+        assert!(bar_widths(&empty).is_empty());
+        let long = bar_chart_svg(&chart(&[(&"很长的行业名称".repeat(10), 5.0)]), 400, 120).unwrap();
+        assert!(long.contains('…'));
+    }
+}

@@ -1,0 +1,204 @@
+//! Seeded, realistic demo data: Chinese and English companies and people, reps in teams, and
+//! histories, for manager demos and benchmarks. The same seed always gives the same data.
+
+use chrono::{Duration, NaiveDate};
+use uuid::Uuid;
+
+use super::money::Money;
+use super::records::{
+    CommKind, Communication, CompanySize, Contact, Customer, CustomerKind, Intent, Meta, Rep, Team, Tier, Timestamp,
+    Transaction,
+};
+
+/// The sizes the demo action offers.
+pub const DEMO_SIZES: [usize; 5] = [100, 1_000, 10_000, 50_000, 100_000];
+
+/// Region (province) with its cities, Chinese name first.
+const REGIONS: &[(&str, &[&str])] = &[
+    ("广东", &["广州", "深圳", "佛山", "东莞", "中山"]),
+    ("浙江", &["杭州", "宁波", "温州", "义乌", "绍兴"]),
+    ("江苏", &["南京", "苏州", "无锡", "常州"]),
+    ("上海", &["上海"]),
+    ("北京", &["北京"]),
+    ("山东", &["济南", "青岛", "烟台"]),
+    ("福建", &["福州", "厦门", "泉州"]),
+    ("四川", &["成都", "绵阳"]),
+    ("湖北", &["武汉", "宜昌"]),
+    ("河南", &["郑州", "洛阳"]),
+];
+
+const INDUSTRIES: &[&str] = &["家电", "电子元器件", "纺织服装", "机械设备", "食品饮料", "建材", "化工", "物流", "软件", "医疗器械"];
+const LEAD_SOURCES: &[&str] = &["广交会", "阿里巴巴", "官网", "客户介绍", "陌生拜访", "展会", "抖音"];
+const CN_PREFIX: &[&str] = &["恒达", "华美", "金鹏", "新世纪", "宏远", "瑞丰", "天成", "东方", "永盛", "鑫源", "海纳", "博远", "中联", "佳禾", "盛世"];
+const CN_SUFFIX: &[&str] = &["有限公司", "股份有限公司", "贸易有限公司", "科技有限公司", "实业有限公司"];
+const EN_PREFIX: &[&str] = &["Northwind", "Brightway", "Bluepeak", "Silverline", "Evergreen", "Harbor", "Summit", "Golden Gate", "Redwood", "Oakridge"];
+const EN_SUFFIX: &[&str] = &["Trading Ltd", "Electronics Co., Ltd.", "Industries Inc.", "Imports LLC", "Group"];
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡"];
+const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "晓东"];
+const EN_FIRST: &[&str] = &["James", "Mary", "John", "Linda", "David", "Susan", "Michael", "Emma", "Daniel", "Olivia"];
+const EN_LAST: &[&str] = &["Smith", "Brown", "Wilson", "Taylor", "Clark", "Walker", "Hall", "Young", "King", "Wright"];
+const TITLES: &[&str] = &["总经理", "采购经理", "采购专员", "技术总监", "Purchasing Manager", "CEO", "财务"];
+const PRODUCTS: &[&str] = &["空气炸锅", "电饭煲", "电水壶", "微波炉", "吸尘器", "LED灯具", "控制板", "Sample kit"];
+const SUMMARIES: &[&str] = &[
+    "电话沟通需求，客户关注价格",
+    "拜访工厂，介绍新款产品",
+    "发送报价单，等待回复",
+    "Sent catalogue and price list",
+    "客户要求寄样品",
+    "Follow-up call about delivery terms",
+    "微信沟通付款方式",
+];
+
+/// Reps, teams and customers generated together so that owners point at real reps.
+pub struct DemoData {
+    pub teams: Vec<Team>,
+    pub reps: Vec<Rep>,
+    pub customers: Vec<Customer>,
+}
+
+fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
+    &items[rng.usize(..items.len())]
+}
+
+fn seeded_id(rng: &mut fastrand::Rng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes()).into_uuid()
+}
+
+fn phone(rng: &mut fastrand::Rng) -> String {
+    format!("1{}{:09}", pick(rng, &[3, 5, 7, 8, 9]), rng.u32(..1_000_000_000))
+}
+
+fn person_name(rng: &mut fastrand::Rng, english: bool) -> String {
+    if english {
+        format!("{} {}", pick(rng, EN_FIRST), pick(rng, EN_LAST))
+    } else {
+        format!("{}{}", pick(rng, SURNAMES), pick(rng, GIVEN))
+    }
+}
+
+/// Generates `count` customers (plus 3 teams of 4 reps) from `seed`, dated up to `now`.
+pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> DemoData {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let meta = |rng: &mut fastrand::Rng, age_days: i64| {
+        let created = Timestamp(now.0 - age_days * 86_400_000);
+        let mut m = Meta::new(seeded_id(rng), created, actor);
+        m.updated_at = Timestamp(created.0 + rng.i64(0..=(now.0 - created.0).max(0)));
+        m
+    };
+    let teams: Vec<Team> = [("华南团队", "South"), ("华东团队", "East"), ("Key Accounts", "KA")]
+        .iter()
+        .map(|(name, _)| Team { meta: meta(&mut rng, 400), name: (*name).to_owned(), manager: None })
+        .collect();
+    let reps: Vec<Rep> = (0..12)
+        .map(|i| Rep {
+            meta: meta(&mut rng, 400),
+            name: person_name(&mut rng, i % 6 == 5),
+            team: Some(teams[i % teams.len()].meta.id),
+            email: format!("rep{}@pocketcrm.example", i + 1),
+            phone: phone(&mut rng),
+            active: i != 11,
+        })
+        .collect();
+    let today = now.date();
+    let customers = (0..count)
+        .map(|_| {
+            let english = rng.u8(..10) < 3;
+            let kind = if rng.u8(..10) < 8 { CustomerKind::Organisation } else { CustomerKind::Individual };
+            let (region, cities) = pick(&mut rng, REGIONS);
+            let city = *pick(&mut rng, cities);
+            let name = match (kind, english) {
+                (CustomerKind::Organisation, false) => {
+                    format!("{city}{}{}{}", pick(&mut rng, CN_PREFIX), pick(&mut rng, INDUSTRIES), pick(&mut rng, CN_SUFFIX))
+                }
+                (CustomerKind::Organisation, true) => format!("{} {}", pick(&mut rng, EN_PREFIX), pick(&mut rng, EN_SUFFIX)),
+                (CustomerKind::Individual, _) => person_name(&mut rng, english),
+            };
+            let contacts = match kind {
+                CustomerKind::Individual => vec![Contact { name: name.clone(), phone: phone(&mut rng), ..Contact::default() }],
+                CustomerKind::Organisation => (0..rng.usize(1..=2))
+                    .map(|_| Contact {
+                        name: person_name(&mut rng, english),
+                        title: pick(&mut rng, TITLES).to_string(),
+                        phone: phone(&mut rng),
+                        email: if rng.bool() { format!("contact{}@example.com", rng.u32(..100_000)) } else { String::new() },
+                        wechat: String::new(),
+                    })
+                    .collect(),
+            };
+            let tier = *pick(&mut rng, &[Tier::Strategic, Tier::Key, Tier::Key, Tier::Regular, Tier::Regular, Tier::Regular, Tier::Prospect, Tier::Prospect]);
+            let date_within = |rng: &mut fastrand::Rng, days: i64| -> NaiveDate { today - Duration::days(rng.i64(0..days)) };
+            let transactions = (0..rng.usize(0..=2))
+                .map(|_| Transaction {
+                    date: date_within(&mut rng, 720),
+                    product: pick(&mut rng, PRODUCTS).to_string(),
+                    amount: Money::from_yuan(rng.i64(1..500) * 100),
+                })
+                .collect();
+            let communications = (0..rng.usize(0..=2))
+                .map(|_| Communication {
+                    date: date_within(&mut rng, 180),
+                    kind: *pick(&mut rng, CommKind::ALL),
+                    summary: pick(&mut rng, SUMMARIES).to_string(),
+                    by: String::new(),
+                })
+                .collect();
+            Customer {
+                meta: { let age = rng.i64(1..1000); meta(&mut rng, age) },
+                kind,
+                name,
+                industry: pick(&mut rng, INDUSTRIES).to_string(),
+                region: region.to_string(),
+                city: city.to_owned(),
+                address: String::new(),
+                size: (kind == CustomerKind::Organisation).then(|| *pick(&mut rng, CompanySize::ALL)),
+                potential_value: Money::from_yuan(rng.i64(1..200) * 5_000),
+                intent: *pick(&mut rng, Intent::ALL),
+                tier,
+                tags: Vec::new(),
+                lead_source: pick(&mut rng, LEAD_SOURCES).to_string(),
+                owner: (rng.u8(..10) < 9).then(|| reps[rng.usize(..reps.len())].meta.id),
+                notes: String::new(),
+                contacts,
+                transactions,
+                communications,
+            }
+        })
+        .collect();
+    DemoData { teams, reps, customers }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::validate::validate_customer;
+    use std::collections::HashSet;
+
+    #[test]
+    fn same_seed_same_data_and_every_customer_is_valid() {
+        let now = Timestamp(1_790_000_000_000);
+        let a = generate(7, 500, now, "demo");
+        let b = generate(7, 500, now, "demo");
+        assert_eq!(a.customers, b.customers);
+        assert_ne!(a.customers, generate(8, 500, now, "demo").customers);
+        for c in &a.customers {
+            assert!(validate_customer(c).is_empty(), "{c:?}: {:?}", validate_customer(c));
+            assert!(c.meta.created_at <= c.meta.updated_at && c.meta.updated_at <= now);
+            if let Some(owner) = c.owner {
+                assert!(a.reps.iter().any(|r| r.meta.id == owner));
+            }
+        }
+        let ids: HashSet<Uuid> = a.customers.iter().map(|c| c.id()).collect();
+        assert_eq!(ids.len(), 500, "ids are unique");
+    }
+
+    #[test]
+    fn mixes_languages_kinds_and_regions() {
+        let d = generate(1, 1000, Timestamp(1_790_000_000_000), "demo");
+        let chinese = d.customers.iter().filter(|c| c.name.chars().any(|ch| ch > '\u{2e80}')).count();
+        let individuals = d.customers.iter().filter(|c| c.kind == CustomerKind::Individual).count();
+        let regions: HashSet<&str> = d.customers.iter().map(|c| c.region.as_str()).collect();
+        assert!((500..950).contains(&chinese), "{chinese}");
+        assert!((100..350).contains(&individuals), "{individuals}");
+        assert_eq!(regions.len(), REGIONS.len());
+    }
+}

@@ -1,0 +1,17 @@
+//! The business rules in plain Rust: records, commands, queries and aggregates. No browser here,
+//! so everything is tested with a native `cargo test`.
+
+pub mod archive;
+pub mod demo;
+pub mod money;
+pub mod query;
+pub mod records;
+pub mod summary;
+pub mod validate;
+
+pub use archive::{Actor, Applied, Archive, ChangeSet, Command, DomainError};
+pub use money::Money;
+pub use records::{
+    CommKind, Communication, CompanySize, Contact, Customer, CustomerKind, Intent, Meta, RecordKind, Rep, Team, Tier,
+    Timestamp, Transaction,
+};

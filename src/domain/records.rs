@@ -1,0 +1,319 @@
+//! The records the archive keeps: customers with their contacts and histories, reps and teams,
+//! each carrying the metadata later team sync needs to merge them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+use super::money::Money;
+
+/// Milliseconds since the Unix epoch, as the browser's `Date.now()` gives them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// The calendar date (UTC) of this instant.
+    pub fn date(self) -> NaiveDate {
+        chrono::DateTime::from_timestamp_millis(self.0)
+            .map(|t| t.date_naive())
+            .unwrap_or_default()
+    }
+}
+
+/// What every record carries so that edits can be traced and, later, merged between devices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub id: Uuid,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Who made the last change (the user name set on this device).
+    pub updated_by: String,
+    /// Set when the record is deleted; deleted records stay so that undo and sync can see them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<Timestamp>,
+}
+
+impl Meta {
+    pub fn new(id: Uuid, now: Timestamp, actor: &str) -> Self {
+        Meta { id, created_at: now, updated_at: now, updated_by: actor.to_owned(), deleted_at: None }
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    pub(crate) fn touch(&mut self, now: Timestamp, actor: &str) {
+        // Clocks can step back; never let a record's history run backwards.
+        self.updated_at = now.max(self.updated_at);
+        self.updated_by = actor.to_owned();
+    }
+}
+
+/// Declares a plain enum with a stable storage code (used in JSON and URLs) for each variant.
+macro_rules! coded_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownCode;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s { $($code => Ok($name::$variant),)+ _ => Err(UnknownCode(s.to_owned())) }
+            }
+        }
+    };
+}
+
+/// A code that names no variant of the enum it was parsed as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCode(pub String);
+
+coded_enum!(
+    /// 企业客户 / 个人客户.
+    CustomerKind { Organisation = "organisation", Individual = "individual" }
+);
+
+coded_enum!(
+    /// 客户等级: how much attention a customer gets.
+    Tier { Strategic = "strategic", Key = "key", Regular = "regular", Prospect = "prospect" }
+);
+
+coded_enum!(
+    /// 合作意向.
+    Intent { High = "high", Medium = "medium", Low = "low" }
+);
+
+coded_enum!(
+    /// Head count bands for organisations.
+    CompanySize { Micro = "micro", Small = "small", Medium = "medium", Large = "large" }
+);
+
+coded_enum!(
+    /// The ways a follow-up happens.
+    CommKind { Call = "call", Visit = "visit", Meeting = "meeting", Email = "email", WeChat = "wechat", Other = "other" }
+);
+
+/// 联系人: a person at a customer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub wechat: String,
+}
+
+impl Contact {
+    pub fn is_blank(&self) -> bool {
+        [&self.name, &self.title, &self.phone, &self.email, &self.wechat].iter().all(|s| s.trim().is_empty())
+    }
+}
+
+/// 成交记录: one past order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transaction {
+    pub date: NaiveDate,
+    pub product: String,
+    pub amount: Money,
+}
+
+/// 沟通记录: one follow-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Communication {
+    pub date: NaiveDate,
+    pub kind: CommKind,
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
+}
+
+/// 客户档案: one customer in the uniform format the whole team shares.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub kind: CustomerKind,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub industry: String,
+    /// Province or large region (e.g. 广东, 浙江).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub city: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<CompanySize>,
+    #[serde(default)]
+    pub potential_value: Money,
+    pub intent: Intent,
+    pub tier: Tier,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub lead_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transactions: Vec<Transaction>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub communications: Vec<Communication>,
+}
+
+impl Customer {
+    /// An empty customer of the given kind, as a new-customer form starts.
+    pub fn blank(kind: CustomerKind) -> Self {
+        Customer {
+            meta: Meta::new(Uuid::nil(), Timestamp(0), ""),
+            kind,
+            name: String::new(),
+            industry: String::new(),
+            region: String::new(),
+            city: String::new(),
+            address: String::new(),
+            size: None,
+            potential_value: Money::ZERO,
+            intent: Intent::Medium,
+            tier: Tier::Regular,
+            tags: Vec::new(),
+            lead_source: String::new(),
+            owner: None,
+            notes: String::new(),
+            contacts: Vec::new(),
+            transactions: Vec::new(),
+            communications: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.meta.id
+    }
+
+    /// Total of all past orders.
+    pub fn lifetime_revenue(&self) -> Money {
+        Money(self.transactions.iter().map(|t| t.amount.0).sum())
+    }
+
+    /// The most recent follow-up date, if any.
+    pub fn last_contacted(&self) -> Option<NaiveDate> {
+        self.communications.iter().map(|c| c.date).max()
+    }
+
+    /// The first contact's phone, which the list shows.
+    pub fn primary_phone(&self) -> &str {
+        self.contacts.iter().map(|c| c.phone.as_str()).find(|p| !p.is_empty()).unwrap_or("")
+    }
+}
+
+/// 销售代表: a rep who owns customers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rep {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+    /// Reps who left stay as records so history keeps their names.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+/// 销售团队.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<Uuid>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The record kinds the archive stores, used to address records in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Customer,
+    Rep,
+    Team,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 3] = [RecordKind::Customer, RecordKind::Rep, RecordKind::Team];
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordKind::Customer => "customer",
+            RecordKind::Rep => "rep",
+            RecordKind::Team => "team",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_codes_round_trip_and_reject_unknown() {
+        for tier in Tier::ALL {
+            assert_eq!(tier.code().parse::<Tier>(), Ok(*tier));
+        }
+        assert_eq!("urgent".parse::<Intent>(), Err(UnknownCode("urgent".into())));
+    }
+
+    #[test]
+    fn customer_json_omits_empty_fields_and_reads_back() {
+        let mut c = Customer::blank(CustomerKind::Organisation);
+        c.name = "杭州恒达电器有限公司".into();
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(!json.contains("industry"), "{json}");
+        assert!(!json.contains("deleted_at"), "{json}");
+        let back: Customer = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn touch_never_moves_updated_at_backwards() {
+        let mut m = Meta::new(Uuid::nil(), Timestamp(1000), "a");
+        m.touch(Timestamp(500), "b");
+        assert_eq!(m.updated_at, Timestamp(1000));
+        assert_eq!(m.updated_by, "b");
+    }
+}

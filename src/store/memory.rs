@@ -1,0 +1,59 @@
+//! An in-memory backend for tests, with a switch to make the next write fail.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use super::{Backend, StoreError, WriteBatch};
+
+#[derive(Default)]
+pub struct MemoryBackend {
+    segments: RefCell<BTreeMap<String, String>>,
+    fail_next_write: Cell<Option<StoreError>>,
+    writes: Cell<usize>,
+}
+
+impl MemoryBackend {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes the next `write` fail with `error` and change nothing.
+    pub fn fail_next_write(&self, error: StoreError) {
+        self.fail_next_write.set(Some(error));
+    }
+
+    /// A copy of what is stored, for assertions.
+    pub fn snapshot(&self) -> BTreeMap<String, String> {
+        self.segments.borrow().clone()
+    }
+
+    /// Replaces a stored body directly, as a damaged disk or an old version would have left it.
+    pub fn put_raw(&self, key: &str, body: &str) {
+        self.segments.borrow_mut().insert(key.to_owned(), body.to_owned());
+    }
+
+    pub fn writes(&self) -> usize {
+        self.writes.get()
+    }
+}
+
+impl Backend for MemoryBackend {
+    async fn load(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(self.segments.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    async fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        if let Some(error) = self.fail_next_write.take() {
+            return Err(error);
+        }
+        let mut segments = self.segments.borrow_mut();
+        for (key, body) in batch.puts {
+            segments.insert(key, body);
+        }
+        for key in batch.deletes {
+            segments.remove(&key);
+        }
+        self.writes.set(self.writes.get() + 1);
+        Ok(())
+    }
+}

@@ -1,0 +1,187 @@
+//! Maps the archive onto segments: decodes a store into an archive, turns each applied command
+//! into one atomic write of the segments it touched, and takes the command back if the write
+//! fails, so memory and disk never disagree.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::segments::{decode, encode, parse_key, segment_key, SEGMENT_SIZE};
+use super::{Backend, StoreError, WriteBatch};
+use crate::domain::archive::{Record, Table};
+use crate::domain::{Actor, Applied, Archive, ChangeSet, Command, DomainError, RecordKind};
+
+/// Knows how many segments of each kind are stored, so that shrinking writes delete the rest.
+#[derive(Debug, Default)]
+pub struct Repository {
+    stored: BTreeMap<RecordKind, usize>,
+}
+
+/// A command applied in memory whose write is under way.
+#[derive(Debug)]
+pub struct Pending {
+    applied: Applied,
+    stored_after: BTreeMap<RecordKind, usize>,
+}
+
+/// Why a user action did not happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionError {
+    Domain(DomainError),
+    Store(StoreError),
+}
+
+impl Repository {
+    /// Reads everything from the backend. Segments left in an odd shape (by an interrupted
+    /// older layout or a changed segment size) are rewritten in one transaction.
+    pub async fn open<B: Backend>(backend: &B) -> Result<(Repository, Archive), StoreError> {
+        let segments = backend.load().await?;
+        let (mut repo, archive, heal) = Repository::decode(segments)?;
+        if let Some(batch) = heal {
+            let (batch, stored) = repo.rewrite_all(&archive, batch.deletes);
+            backend.write(batch).await?;
+            repo.stored = stored;
+        }
+        Ok((repo, archive))
+    }
+
+    /// Builds the archive from stored segments. Returns a batch of keys to delete when the
+    /// segments need rewriting.
+    pub fn decode(segments: Vec<(String, String)>) -> Result<(Repository, Archive, Option<WriteBatch>), StoreError> {
+        let mut customers = Vec::new();
+        let mut reps = Vec::new();
+        let mut teams = Vec::new();
+        let mut numbers: BTreeMap<RecordKind, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut stray = Vec::new();
+        for (key, body) in &segments {
+            let Some((kind, number)) = parse_key(key) else {
+                stray.push(key.clone());
+                continue;
+            };
+            let len = match kind {
+                RecordKind::Customer => extend(&mut customers, decode(key, body)?),
+                RecordKind::Rep => extend(&mut reps, decode(key, body)?),
+                RecordKind::Team => extend(&mut teams, decode(key, body)?),
+            };
+            numbers.entry(kind).or_default().push((number, len));
+        }
+        let archive = Archive::from_records(customers, reps, teams);
+        let mut repo = Repository::default();
+        let mut needs_rewrite = !stray.is_empty();
+        for (kind, segs) in &numbers {
+            repo.stored.insert(*kind, segs.iter().map(|(n, _)| n + 1).max().unwrap_or(0));
+            let tidy = segs.iter().enumerate().all(|(i, &(n, len))| n == i && (len == SEGMENT_SIZE || i + 1 == segs.len()));
+            let rows = match kind {
+                RecordKind::Customer => archive.customers.len(),
+                RecordKind::Rep => archive.reps.len(),
+                RecordKind::Team => archive.teams.len(),
+            };
+            let stored_rows: usize = segs.iter().map(|(_, len)| len).sum();
+            needs_rewrite |= !tidy || stored_rows != rows;
+        }
+        let heal = needs_rewrite.then(|| WriteBatch { puts: vec![], deletes: stray });
+        Ok((repo, archive, heal))
+    }
+
+    /// Applies `command` in memory and returns the write that persists it.
+    pub fn prepare(&self, archive: &mut Archive, command: Command, actor: &Actor) -> Result<(WriteBatch, Pending), DomainError> {
+        let applied = archive.apply(command, actor)?;
+        let (batch, stored_after) = if applied.changes.replaced_all {
+            self.rewrite_all(archive, vec![])
+        } else {
+            (self.batch_for(archive, &applied.changes), self.stored_after(archive))
+        };
+        Ok((batch, Pending { applied, stored_after }))
+    }
+
+    /// Settles a prepared command: keeps it if the write succeeded, takes it back if not.
+    pub fn finish(&mut self, archive: &mut Archive, pending: Pending, written: Result<(), StoreError>) -> Result<ChangeSet, StoreError> {
+        match written {
+            Ok(()) => {
+                self.stored = pending.stored_after;
+                Ok(pending.applied.changes)
+            }
+            Err(e) => {
+                archive.revert(pending.applied);
+                Err(e)
+            }
+        }
+    }
+
+    /// Prepare, write and finish in one call (for callers that can hold the archive across the
+    /// write, such as tests and benchmarks).
+    pub async fn execute<B: Backend>(&mut self, backend: &B, archive: &mut Archive, command: Command, actor: &Actor) -> Result<ChangeSet, ActionError> {
+        let (batch, pending) = self.prepare(archive, command, actor).map_err(ActionError::Domain)?;
+        let written = backend.write(batch).await;
+        self.finish(archive, pending, written).map_err(ActionError::Store)
+    }
+
+    fn stored_after(&self, archive: &Archive) -> BTreeMap<RecordKind, usize> {
+        RecordKind::ALL.iter().map(|&k| (k, segment_count(rows_of(archive, k)).max(self.stored_count(k)))).collect()
+    }
+
+    fn stored_count(&self, kind: RecordKind) -> usize {
+        self.stored.get(&kind).copied().unwrap_or(0)
+    }
+
+    fn batch_for(&self, archive: &Archive, changes: &ChangeSet) -> WriteBatch {
+        let mut batch = WriteBatch::default();
+        put_dirty(&mut batch, &archive.customers, changes);
+        put_dirty(&mut batch, &archive.reps, changes);
+        put_dirty(&mut batch, &archive.teams, changes);
+        batch
+    }
+
+    /// Every segment of every kind, plus deletes for segments past the new end.
+    fn rewrite_all(&self, archive: &Archive, mut deletes: Vec<String>) -> (WriteBatch, BTreeMap<RecordKind, usize>) {
+        let mut batch = WriteBatch::default();
+        put_all(&mut batch, &archive.customers);
+        put_all(&mut batch, &archive.reps);
+        put_all(&mut batch, &archive.teams);
+        let mut stored = BTreeMap::new();
+        for kind in RecordKind::ALL {
+            let count = segment_count(rows_of(archive, kind));
+            deletes.extend((count..self.stored_count(kind)).map(|n| segment_key(kind, n)));
+            stored.insert(kind, count);
+        }
+        batch.deletes = deletes;
+        (batch, stored)
+    }
+}
+
+fn extend<R>(all: &mut Vec<R>, more: Vec<R>) -> usize {
+    let len = more.len();
+    all.extend(more);
+    len
+}
+
+fn rows_of(archive: &Archive, kind: RecordKind) -> usize {
+    match kind {
+        RecordKind::Customer => archive.customers.len(),
+        RecordKind::Rep => archive.reps.len(),
+        RecordKind::Team => archive.teams.len(),
+    }
+}
+
+fn segment_count(rows: usize) -> usize {
+    rows.div_ceil(SEGMENT_SIZE)
+}
+
+fn put_segment<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>, number: usize) {
+    let start = number * SEGMENT_SIZE;
+    let end = (start + SEGMENT_SIZE).min(table.len());
+    batch.puts.push((segment_key(R::KIND, number), encode(&table.rows()[start..end])));
+}
+
+fn put_dirty<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>, changes: &ChangeSet) {
+    let dirty: BTreeSet<usize> =
+        changes.ids(R::KIND).iter().filter_map(|id| table.row_of(*id)).map(|row| row / SEGMENT_SIZE).collect();
+    for number in dirty {
+        put_segment(batch, table, number);
+    }
+}
+
+fn put_all<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>) {
+    for number in 0..segment_count(table.len()) {
+        put_segment(batch, table, number);
+    }
+}

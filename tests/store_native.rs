@@ -1,0 +1,127 @@
+//! The repository over the in-memory backend: what is written reads back, failed writes change
+//! nothing, and odd stored shapes are healed or refused without losing data.
+#![cfg(not(target_arch = "wasm32"))]
+
+use pocket_crm::domain::demo;
+use pocket_crm::domain::{Actor, Archive, Command, Customer, CustomerKind, Timestamp};
+use pocket_crm::store::{segment_key, Backend, MemoryBackend, Repository, StoreError, WriteBatch, SEGMENT_SIZE};
+use pocket_crm::domain::RecordKind;
+use pocket_crm::store::ActionError;
+use pollster::block_on;
+use uuid::Uuid;
+
+fn actor() -> Actor {
+    Actor { name: "tester".into(), now: Timestamp(1_790_000_000_000) }
+}
+
+fn customer(n: u128, name: &str) -> Customer {
+    let mut c = Customer::blank(CustomerKind::Organisation);
+    c.meta.id = Uuid::from_u128(n);
+    c.name = name.into();
+    c
+}
+
+fn demo_archive(backend: &MemoryBackend, n: usize) -> (Repository, Archive) {
+    let (mut repo, mut archive) = block_on(Repository::open(backend)).unwrap();
+    let d = demo::generate(3, n, actor().now, "demo");
+    block_on(repo.execute(backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor())).unwrap();
+    (repo, archive)
+}
+
+#[test]
+fn what_is_written_reads_back_after_reopen() {
+    let backend = MemoryBackend::new();
+    let (mut repo, mut archive) = demo_archive(&backend, 2_500);
+    block_on(repo.execute(&backend, &mut archive, Command::CreateCustomer(customer(1, "新客户")), &actor())).unwrap();
+    let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
+    assert_eq!(reopened.customers.rows(), archive.customers.rows());
+    assert_eq!(reopened.reps.rows(), archive.reps.rows());
+    assert_eq!(reopened.teams.rows(), archive.teams.rows());
+    let keys: Vec<String> = backend.snapshot().keys().cloned().collect();
+    assert_eq!(keys.iter().filter(|k| k.starts_with("customer/")).count(), 2_501usize.div_ceil(SEGMENT_SIZE));
+}
+
+#[test]
+fn an_edit_rewrites_only_its_segment() {
+    let backend = MemoryBackend::new();
+    let (mut repo, mut archive) = demo_archive(&backend, 3_000);
+    let before = backend.snapshot();
+    let mut edited = archive.customers.rows()[1_500].clone();
+    edited.name = "改过的名字".into();
+    block_on(repo.execute(&backend, &mut archive, Command::UpdateCustomer(edited), &actor())).unwrap();
+    let after = backend.snapshot();
+    let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert_eq!(changed, [&segment_key(RecordKind::Customer, 1)]);
+}
+
+#[test]
+fn a_failed_write_changes_neither_memory_nor_disk() {
+    let backend = MemoryBackend::new();
+    let (mut repo, mut archive) = demo_archive(&backend, 1_200);
+    let stored_before = backend.snapshot();
+    let rows_before = archive.customers.rows().to_vec();
+
+    backend.fail_next_write(StoreError::QuotaExceeded);
+    let err = block_on(repo.execute(&backend, &mut archive, Command::CreateCustomer(customer(9, "X")), &actor())).unwrap_err();
+    assert_eq!(err, ActionError::Store(StoreError::QuotaExceeded));
+    assert_eq!(archive.customers.rows(), &rows_before[..]);
+    assert_eq!(backend.snapshot(), stored_before);
+
+    backend.fail_next_write(StoreError::WriteFailed("disk".into()));
+    let d = demo::generate(4, 10, actor().now, "demo");
+    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: vec![], teams: vec![] }, &actor())).unwrap_err();
+    assert_eq!(archive.customers.rows(), &rows_before[..]);
+    assert_eq!(backend.snapshot(), stored_before);
+
+    // The store still works afterwards.
+    block_on(repo.execute(&backend, &mut archive, Command::CreateCustomer(customer(9, "X")), &actor())).unwrap();
+    assert_eq!(block_on(Repository::open(&backend)).unwrap().1.customers.len(), 1_201);
+}
+
+#[test]
+fn replacing_with_less_deletes_the_segments_past_the_end() {
+    let backend = MemoryBackend::new();
+    let (mut repo, mut archive) = demo_archive(&backend, 3_500);
+    let d = demo::generate(5, 100, actor().now, "demo");
+    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor())).unwrap();
+    let customer_keys = backend.snapshot().keys().filter(|k| k.starts_with("customer/")).count();
+    assert_eq!(customer_keys, 1);
+    assert_eq!(block_on(Repository::open(&backend)).unwrap().1.customers.len(), 100);
+}
+
+#[test]
+fn an_unreadable_segment_is_refused_and_left_untouched() {
+    let backend = MemoryBackend::new();
+    demo_archive(&backend, 1_500);
+    backend.put_raw("customer/000001", "{not json");
+    let stored = backend.snapshot();
+    let err = block_on(Repository::open(&backend)).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { ref key, .. } if key == "customer/000001"), "{err:?}");
+    assert_eq!(backend.snapshot(), stored);
+}
+
+#[test]
+fn segments_in_an_odd_shape_are_rewritten_on_open() {
+    let backend = MemoryBackend::new();
+    let d = demo::generate(6, 30, actor().now, "demo");
+    // Three short segments with a gap, as a different segment size would have left them.
+    let body = |cs: &[Customer]| format!("{{\"schema\":2,\"records\":{}}}", serde_json::to_string(cs).unwrap());
+    backend.put_raw("customer/000000", &body(&d.customers[..10]));
+    backend.put_raw("customer/000002", &body(&d.customers[10..20]));
+    backend.put_raw("customer/000005", &body(&d.customers[20..]));
+    backend.put_raw("stray-key", "whatever");
+    let (_, archive) = block_on(Repository::open(&backend)).unwrap();
+    assert_eq!(archive.customers.rows(), &d.customers[..]);
+    let keys: Vec<String> = backend.snapshot().keys().cloned().collect();
+    assert_eq!(keys, ["customer/000000"]);
+    assert_eq!(block_on(Repository::open(&backend)).unwrap().1.customers.rows(), &d.customers[..]);
+}
+
+#[test]
+fn backend_write_is_all_or_nothing() {
+    let backend = MemoryBackend::new();
+    block_on(backend.write(WriteBatch { puts: vec![("a".into(), "1".into())], deletes: vec![] })).unwrap();
+    backend.fail_next_write(StoreError::QuotaExceeded);
+    assert!(block_on(backend.write(WriteBatch { puts: vec![("b".into(), "2".into())], deletes: vec!["a".into()] })).is_err());
+    assert_eq!(backend.snapshot().into_iter().collect::<Vec<_>>(), [("a".to_string(), "1".to_string())]);
+}
