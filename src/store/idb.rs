@@ -1,0 +1,183 @@
+//! The IndexedDB backend, through the `idb` crate: one object store of segments, keyed by
+//! segment key, each value the segment's JSON text. Each write is one readwrite transaction.
+//!
+//! Schema 1 kept one flat JSON value per customer in the object store `customers`; opening such
+//! a database migrates it into segments in a single transaction, so an interrupted migration
+//! leaves the old data as it was.
+
+use std::cell::Cell;
+
+use idb::{Database, Factory, ObjectStoreParams, TransactionMode, TransactionResult};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::migrate::customer_from_v1;
+use super::segments::{encode, parse_key, segment_key, SEGMENT_SIZE};
+use super::{Backend, StoreError, WriteBatch, SCHEMA_VERSION};
+use crate::domain::RecordKind;
+
+/// The database the app uses; tests use their own names.
+pub const DB_NAME: &str = "pocket-crm";
+const SEGMENTS: &str = "segments";
+/// Schema 1's object store of one value per customer.
+pub const LEGACY_CUSTOMERS: &str = "customers";
+
+pub struct IdbBackend {
+    db: Database,
+    /// Test hook: make the n-th put of the next write fail inside the transaction.
+    fail_at_put: Cell<Option<usize>>,
+}
+
+/// Turns what IndexedDB reports into what the user can be told.
+fn classify(error: &idb::Error, write: bool) -> StoreError {
+    let text = match error {
+        idb::Error::DomException(e) => format!("{}: {}", e.name(), e.message()),
+        other => other.to_string(),
+    };
+    if text.contains("QuotaExceeded") {
+        StoreError::QuotaExceeded
+    } else if write {
+        StoreError::WriteFailed(text)
+    } else {
+        StoreError::Unavailable(text)
+    }
+}
+
+impl IdbBackend {
+    /// Opens (creating or upgrading) the database `name` and migrates schema-1 data.
+    pub async fn open(name: &str) -> Result<IdbBackend, StoreError> {
+        let unavailable = |e: idb::Error| StoreError::Unavailable(e.to_string());
+        let factory = Factory::new().map_err(unavailable)?;
+        let mut request = factory.open(name, Some(SCHEMA_VERSION)).map_err(unavailable)?;
+        request.on_upgrade_needed(|event| {
+            use idb::DatabaseEvent;
+            let Ok(db) = event.database() else { return };
+            if !db.store_names().iter().any(|s| s == SEGMENTS) {
+                // A failure here aborts the upgrade; the open request then reports it.
+                let _ = db.create_object_store(SEGMENTS, ObjectStoreParams::new());
+            }
+        });
+        let blocked = std::rc::Rc::new(Cell::new(false));
+        let flag = blocked.clone();
+        request.on_blocked(move |_| flag.set(true));
+        let mut db = request.await.map_err(|e| if blocked.get() { StoreError::Blocked } else { unavailable(e) })?;
+        // A newer version opened in another tab: let it upgrade instead of blocking it.
+        db.on_version_change(|event| {
+            if let Some(db) = event.target().and_then(|t| t.dyn_into::<web_sys::IdbDatabase>().ok()) {
+                db.close();
+            }
+        });
+        let backend = IdbBackend { db, fail_at_put: Cell::new(None) };
+        backend.migrate_legacy().await?;
+        Ok(backend)
+    }
+
+    /// Closes the connection (after running transactions finish).
+    pub fn close(&self) {
+        self.db.close();
+    }
+
+    /// Test hook: the `n`-th put (0-based) of the next write is given an invalid key, so
+    /// IndexedDB rejects it mid-transaction and the whole write must roll back.
+    pub fn fail_next_write_at_put(&self, n: usize) {
+        self.fail_at_put.set(Some(n));
+    }
+
+    /// Deletes the whole database (tests and "start over").
+    pub async fn delete(name: &str) -> Result<(), StoreError> {
+        let unavailable = |e: idb::Error| StoreError::Unavailable(e.to_string());
+        Factory::new().map_err(unavailable)?.delete(name).map_err(unavailable)?.await.map_err(unavailable)
+    }
+
+    async fn migrate_legacy(&self) -> Result<(), StoreError> {
+        if !self.db.store_names().iter().any(|s| s == LEGACY_CUSTOMERS) {
+            return Ok(());
+        }
+        let fail = |e: idb::Error| classify(&e, true);
+        let tx = self.db.transaction(&[LEGACY_CUSTOMERS, SEGMENTS], TransactionMode::ReadWrite).map_err(fail)?;
+        let legacy = tx.object_store(LEGACY_CUSTOMERS).map_err(fail)?;
+        let values = legacy.get_all(None, None).map_err(fail)?.await.map_err(fail)?;
+        if values.is_empty() {
+            return Ok(());
+        }
+        let mut customers = Vec::with_capacity(values.len());
+        for value in values {
+            let json = value.as_string().unwrap_or_default();
+            match customer_from_v1(&json) {
+                Ok(c) => customers.push(c),
+                Err(reason) => {
+                    let _ = tx.abort();
+                    return Err(StoreError::Corrupt { key: format!("{LEGACY_CUSTOMERS} (schema 1)"), reason });
+                }
+            }
+        }
+        let segments = tx.object_store(SEGMENTS).map_err(fail)?;
+        let existing = segments.get_all_keys(None, None).map_err(fail)?.await.map_err(fail)?;
+        let first = existing
+            .iter()
+            .filter_map(|k| k.as_string())
+            .filter_map(|k| parse_key(&k))
+            .filter(|(kind, _)| *kind == RecordKind::Customer)
+            .map(|(_, n)| n + 1)
+            .max()
+            .unwrap_or(0);
+        for (i, chunk) in customers.chunks(SEGMENT_SIZE).enumerate() {
+            let key = JsValue::from_str(&segment_key(RecordKind::Customer, first + i));
+            segments.put(&JsValue::from_str(&encode(chunk)), Some(&key)).map_err(fail)?;
+        }
+        legacy.clear().map_err(fail)?;
+        match tx.commit().map_err(fail)?.await.map_err(fail)? {
+            TransactionResult::Committed => Ok(()),
+            TransactionResult::Aborted => Err(StoreError::WriteFailed("migration aborted".into())),
+        }
+    }
+}
+
+impl Backend for IdbBackend {
+    async fn load(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let fail = |e: idb::Error| classify(&e, false);
+        let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadOnly).map_err(fail)?;
+        let store = tx.object_store(SEGMENTS).map_err(fail)?;
+        let keys = store.get_all_keys(None, None).map_err(fail)?.await.map_err(fail)?;
+        let values = store.get_all(None, None).map_err(fail)?.await.map_err(fail)?;
+        Ok(keys
+            .into_iter()
+            .zip(values)
+            .map(|(k, v)| (k.as_string().unwrap_or_default(), v.as_string().unwrap_or_default()))
+            .collect())
+    }
+
+    async fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let fail = |e: idb::Error| classify(&e, true);
+        let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadWrite).map_err(fail)?;
+        let store = tx.object_store(SEGMENTS).map_err(fail)?;
+        let fail_at = self.fail_at_put.take();
+        let mut queued = Ok(());
+        for (i, (key, body)) in batch.puts.iter().enumerate() {
+            let key = if fail_at == Some(i) { JsValue::from_f64(f64::NAN) } else { JsValue::from_str(key) };
+            if let Err(e) = store.put(&JsValue::from_str(body), Some(&key)) {
+                queued = Err(fail(e));
+                break;
+            }
+        }
+        if queued.is_ok() {
+            for key in &batch.deletes {
+                if let Err(e) = store.delete(JsValue::from_str(key)) {
+                    queued = Err(fail(e));
+                    break;
+                }
+            }
+        }
+        if let Err(e) = queued {
+            // Nothing of this batch may land: take back the puts already queued.
+            let _ = tx.abort();
+            return Err(e);
+        }
+        match tx.commit().map_err(fail)?.await.map_err(fail)? {
+            TransactionResult::Committed => Ok(()),
+            TransactionResult::Aborted => Err(StoreError::WriteFailed("transaction aborted".into())),
+        }
+    }
+}

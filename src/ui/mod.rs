@@ -1,0 +1,4 @@
+//! placeholder
+use leptos::prelude::*;
+#[component]
+pub fn App() -> impl IntoView { view! { <p>"hi"</p> } }

@@ -1,0 +1,112 @@
+//! The IndexedDB store in headless Chromium: data survives a reopen, schema 1 migrates, and a
+//! write that fails inside its transaction leaves the database and the archive as they were.
+#![cfg(target_arch = "wasm32")]
+
+use idb::{Factory, ObjectStoreParams, TransactionMode};
+use pocket_crm::domain::{demo, Actor, Command, Customer, CustomerKind, Intent, Timestamp};
+use pocket_crm::store::idb::{IdbBackend, LEGACY_CUSTOMERS};
+use pocket_crm::store::{ActionError, Backend, Repository, StoreError};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn actor() -> Actor {
+    Actor { name: "browser-test".into(), now: Timestamp(1_790_000_000_000) }
+}
+
+async fn fresh(name: &str) -> IdbBackend {
+    IdbBackend::delete(name).await.unwrap();
+    IdbBackend::open(name).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn records_survive_closing_and_reopening() {
+    let backend = fresh("t-reopen").await;
+    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
+    let d = demo::generate(11, 2_345, actor().now, "demo");
+    repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor()).await.unwrap();
+    let mut edited = archive.customers.rows()[2_000].clone();
+    edited.name = "重新打开后仍在".into();
+    repo.execute(&backend, &mut archive, Command::UpdateCustomer(edited.clone()), &actor()).await.unwrap();
+    backend.close();
+
+    let reopened = IdbBackend::open("t-reopen").await.unwrap();
+    let (_, loaded) = Repository::open(&reopened).await.unwrap();
+    assert_eq!(loaded.customers.rows(), archive.customers.rows());
+    assert_eq!(loaded.reps.rows(), archive.reps.rows());
+    assert_eq!(loaded.customers.get(edited.id()).unwrap().name, "重新打开后仍在");
+    reopened.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_write_failing_inside_its_transaction_rolls_back_everything() {
+    let backend = fresh("t-rollback").await;
+    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
+    let d = demo::generate(12, 1_500, actor().now, "demo");
+    repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor()).await.unwrap();
+    let stored_before = backend.load().await.unwrap();
+    let rows_before = archive.customers.rows().to_vec();
+
+    // A replace writes several segments; the second put fails after the first was queued.
+    backend.fail_next_write_at_put(1);
+    let other = demo::generate(13, 2_500, actor().now, "demo");
+    let err = repo
+        .execute(&backend, &mut archive, Command::ReplaceAll { customers: other.customers, reps: vec![], teams: vec![] }, &actor())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ActionError::Store(StoreError::WriteFailed(_))), "{err:?}");
+    assert_eq!(backend.load().await.unwrap(), stored_before, "the first put was rolled back with the rest");
+    assert_eq!(archive.customers.rows(), &rows_before[..], "memory was reverted too");
+
+    // The next write works normally.
+    let mut c = Customer::blank(CustomerKind::Individual);
+    c.meta.id = Uuid::from_u128(77);
+    c.name = "之后的客户".into();
+    repo.execute(&backend, &mut archive, Command::CreateCustomer(c), &actor()).await.unwrap();
+    let (_, loaded) = Repository::open(&backend).await.unwrap();
+    assert_eq!(loaded.customers.len(), 1_501);
+    backend.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_schema_1_database_is_migrated_once() {
+    let name = "t-migrate";
+    IdbBackend::delete(name).await.unwrap();
+    {
+        // Build the database as schema 1 left it: one flat JSON value per customer.
+        let mut request = Factory::new().unwrap().open(name, Some(1)).unwrap();
+        request.on_upgrade_needed(|event| {
+            use idb::DatabaseEvent;
+            event.database().unwrap().create_object_store(LEGACY_CUSTOMERS, ObjectStoreParams::new()).unwrap();
+        });
+        let db = request.await.unwrap();
+        let tx = db.transaction(&[LEGACY_CUSTOMERS], TransactionMode::ReadWrite).unwrap();
+        let store = tx.object_store(LEGACY_CUSTOMERS).unwrap();
+        for i in 0..1_234u128 {
+            let id = Uuid::from_u128(i + 1);
+            let json = format!(
+                r#"{{"id":"{id}","name":"旧客户{i}","company_type":"company","phone":"1380000{i:04}","contact":"联系人{i}","value":{v},"intent":3,"created":1000,"updated":2000}}"#,
+                v = i * 10
+            );
+            store.put(&JsValue::from_str(&json), Some(&JsValue::from_str(&id.to_string()))).unwrap();
+        }
+        tx.commit().unwrap().await.unwrap();
+        db.close();
+    }
+    let backend = IdbBackend::open(name).await.unwrap();
+    let (_, archive) = Repository::open(&backend).await.unwrap();
+    assert_eq!(archive.customers.len(), 1_234);
+    let c = archive.customers.get(Uuid::from_u128(1_000)).unwrap();
+    assert_eq!(c.name, "旧客户999");
+    assert_eq!(c.intent, Intent::High);
+    assert_eq!(c.contacts[0].phone, "13800000999");
+    assert_eq!(c.potential_value.0, 999_000);
+    backend.close();
+
+    // Opening again does not migrate twice.
+    let again = IdbBackend::open(name).await.unwrap();
+    assert_eq!(Repository::open(&again).await.unwrap().1.customers.len(), 1_234);
+    again.close();
+}
