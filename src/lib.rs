@@ -8,5 +8,4 @@ pub mod domain;
 pub mod i18n;
 pub mod store;
 
-#[cfg(target_arch = "wasm32")]
 pub mod ui;

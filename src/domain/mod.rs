@@ -10,7 +10,7 @@ pub mod summary;
 pub mod validate;
 
 pub use archive::{Actor, Applied, Archive, ChangeSet, Command, DomainError};
-pub use money::Money;
+pub use money::{Money, MoneyError};
 pub use records::{
     CommKind, Communication, CompanySize, Contact, Customer, CustomerKind, Intent, Meta, RecordKind, Rep, Team, Tier,
     Timestamp, Transaction,

@@ -23,6 +23,13 @@ pub struct Pending {
     stored_after: BTreeMap<RecordKind, usize>,
 }
 
+impl Pending {
+    /// What the command changed (in memory, before the write settles).
+    pub fn changes(&self) -> &ChangeSet {
+        &self.applied.changes
+    }
+}
+
 /// Why a user action did not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ActionError {

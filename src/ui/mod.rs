@@ -1,4 +1,17 @@
-//! placeholder
-use leptos::prelude::*;
-#[component]
-pub fn App() -> impl IntoView { view! { <p>"hi"</p> } }
+//! The Leptos UI: the app shell (navigation, language switch, messages) and one folder per page.
+
+pub mod route;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod customers;
+#[cfg(target_arch = "wasm32")]
+mod perf;
+#[cfg(target_arch = "wasm32")]
+mod settings;
+#[cfg(target_arch = "wasm32")]
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::App;

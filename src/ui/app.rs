@@ -1,0 +1,177 @@
+//! The app shell: header with navigation and language switch, the page for the current route,
+//! and the message area.
+
+use leptos::prelude::*;
+
+use super::customers::{CustomerDetail, CustomerForm, CustomerList};
+use super::route::{Route, AREAS};
+use super::settings::SettingsPage;
+use super::state::{use_app, AppState, LoadState, UndoAction};
+use crate::domain::Command;
+use crate::i18n::Msg;
+
+/// Which page is shown; filters in the URL are not part of it, so typing a filter does not
+/// rebuild the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Page {
+    Customers,
+    NewCustomer,
+    Customer(uuid::Uuid),
+    EditCustomer(uuid::Uuid),
+    Settings,
+    Later(usize),
+}
+
+fn page_of(route: &Route) -> Page {
+    match route {
+        Route::Customers { .. } => Page::Customers,
+        Route::NewCustomer => Page::NewCustomer,
+        Route::Customer(id) => Page::Customer(*id),
+        Route::EditCustomer(id) => Page::EditCustomer(*id),
+        Route::Settings => Page::Settings,
+        other => Page::Later(other.area()),
+    }
+}
+
+fn area_label(area: usize) -> Msg {
+    [
+        Msg::NavCustomers,
+        Msg::NavPipeline,
+        Msg::NavForecast,
+        Msg::NavQuotas,
+        Msg::NavAssignment,
+        Msg::NavRoutes,
+        Msg::NavReports,
+        Msg::NavSettings,
+    ][area.min(7)]
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    state.set_lang(state.lang.get_untracked());
+    let listener = window_event_listener_untyped("hashchange", move |_| {
+        let hash = window().location().hash().unwrap_or_default();
+        let route = Route::parse(&hash);
+        if state.route.with_untracked(|r| *r != route) {
+            state.route.set(route);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    state.start_loading();
+
+    let page = Memo::new(move |_| state.route.with(page_of));
+    Effect::new(move |_| {
+        let title = format!("{} · {}", state.t(area_label(state.route.with(|r| r.area()))), state.t(Msg::AppName));
+        document().set_title(&title);
+    });
+
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <a class="brand" href="#/customers">{move || state.t(Msg::AppName)}</a>
+                <nav class="nav" aria-label=move || state.t(Msg::Menu)>
+                    {AREAS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, route)| {
+                            view! {
+                                <a
+                                    href=route.to_hash()
+                                    class="nav-link"
+                                    class:active=move || state.route.with(|r| r.area() == i)
+                                    aria-current=move || state.route.with(|r| r.area() == i).then_some("page")
+                                    data-testid=format!("nav-{i}")
+                                >
+                                    {move || state.t(area_label(i))}
+                                </a>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                <button
+                    class="lang-switch"
+                    data-testid="lang-switch"
+                    on:click=move |_| state.set_lang(state.lang.get_untracked().other())
+                >
+                    {move || state.t(Msg::SwitchLanguage)}
+                </button>
+            </header>
+            <main class="main">
+                {move || match state.load.get() {
+                    LoadState::Loading => view! { <p class="loading" data-testid="loading">{state.t(Msg::Loading)}</p> }.into_any(),
+                    LoadState::Failed(e) => {
+                        view! { <p class="load-error" role="alert" data-testid="load-error">{state.lang.get().store_error(&e)}</p> }.into_any()
+                    }
+                    LoadState::Ready => {
+                        match page.get() {
+                            Page::Customers => view! { <CustomerList /> }.into_any(),
+                            Page::NewCustomer => view! { <CustomerForm id=None /> }.into_any(),
+                            Page::Customer(id) => view! { <CustomerDetail id /> }.into_any(),
+                            Page::EditCustomer(id) => view! { <CustomerForm id=Some(id) /> }.into_any(),
+                            Page::Settings => view! { <SettingsPage /> }.into_any(),
+                            Page::Later(area) => {
+                                view! {
+                                    <section class="page later">
+                                        <h1>{move || state.t(area_label(area))}</h1>
+                                        <p>{move || state.t(Msg::ComingLater)}</p>
+                                    </section>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    }
+                }}
+            </main>
+            <Toasts />
+        </div>
+    }
+}
+
+/// The message area: confirmations with undo, and errors that stay until dismissed.
+#[component]
+fn Toasts() -> impl IntoView {
+    let state = use_app();
+    let undo = move |action: UndoAction| {
+        state.toast.set(None);
+        match action {
+            UndoAction::RestoreCustomer(id, name) => {
+                leptos::task::spawn_local(async move {
+                    if state.execute(Command::RestoreCustomer(id)).await.is_ok() {
+                        state.show_toast(state.lang.get_untracked().fill(Msg::Restored, "name", &name), false, None);
+                    }
+                });
+            }
+        }
+    };
+    view! {
+        <div class="toasts" aria-live="polite">
+            {move || {
+                state
+                    .toast
+                    .get()
+                    .map(|toast| {
+                        let action = toast.undo.clone();
+                        view! {
+                            <div class="toast" class:error=toast.error role=if toast.error { "alert" } else { "status" } data-testid="toast">
+                                <span>{toast.text.clone()}</span>
+                                {action
+                                    .map(|a| {
+                                        view! {
+                                            <button class="toast-action" data-testid="undo" on:click=move |_| undo(a.clone())>
+                                                {state.t(Msg::Undo)}
+                                            </button>
+                                        }
+                                    })}
+                                <button class="toast-close" aria-label=state.t(Msg::Dismiss) on:click=move |_| state.toast.set(None)>
+                                    "×"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,480 @@
+//! The customer archive: the searchable, filterable list (virtualised: only visible rows are in
+//! the page), the detail page, the create/edit form and the summary charts.
+
+mod detail;
+mod form;
+mod summary;
+
+pub use detail::CustomerDetail;
+pub use form::CustomerForm;
+
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::perf;
+use super::route::Route;
+use super::state::use_app;
+use crate::domain::query::{distinct_values, CustomerFilter, OwnerFilter, Sort, SortKey};
+use crate::domain::{CustomerKind, Intent, Money, Tier};
+use crate::i18n::{Lang, Msg};
+use summary::CustomerSummaryCharts;
+
+/// Row height in pixels; CSS uses the same value (`--row-height`).
+const ROW_HEIGHT: f64 = 44.0;
+/// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 8;
+
+/// What one list row shows.
+#[derive(Clone, Debug, PartialEq)]
+struct RowData {
+    id: Uuid,
+    updated: i64,
+    name: String,
+    kind: CustomerKind,
+    industry: String,
+    place: String,
+    owner: String,
+    tier: Tier,
+    intent: Intent,
+    value: Money,
+    phone: String,
+}
+
+fn filter_from_route(route: &Route) -> (CustomerFilter, Sort) {
+    match route {
+        Route::Customers { query } => CustomerFilter::from_query_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        _ => Default::default(),
+    }
+}
+
+fn sort_label(key: SortKey) -> Msg {
+    match key {
+        SortKey::Name => Msg::ColName,
+        SortKey::PotentialValue => Msg::ColValue,
+        SortKey::Updated => Msg::ColUpdated,
+        SortKey::Region => Msg::ColRegion,
+        SortKey::Tier => Msg::ColTier,
+    }
+}
+
+/// The customer list page.
+#[component]
+pub fn CustomerList() -> impl IntoView {
+    let state = use_app();
+    let (initial_filter, initial_sort) = state.route.with_untracked(filter_from_route);
+    let filter = RwSignal::new(initial_filter);
+    let sort = RwSignal::new(initial_sort);
+    let show_summary = RwSignal::new(false);
+
+    // The view lives in the URL; back/forward or a pasted link updates the filters.
+    Effect::new(move |_| {
+        let pairs: Vec<(String, String)> =
+            filter.with(|f| f.to_query_pairs(sort.get())).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let route = Route::Customers { query: pairs };
+        if state.route.with_untracked(|r| *r != route) {
+            state.replace_route(route);
+        }
+    });
+    Effect::new(move |_| {
+        let (f, s) = state.route.with(filter_from_route);
+        if state.route.with(|r| matches!(r, Route::Customers { .. })) {
+            if filter.with_untracked(|cur| *cur != f) {
+                filter.set(f);
+            }
+            if sort.get_untracked() != s {
+                sort.set(s);
+            }
+        }
+    });
+
+    let results = Memo::new(move |_| {
+        state.version.track();
+        let (f, s) = (filter.get(), sort.get());
+        let started = perf::now();
+        let rows = state.with_data_mut(|d| d.query.run(&d.archive, &f, s)).unwrap_or_default();
+        perf::record("search", perf::now() - started);
+        Arc::new(rows)
+    });
+    let total_live = Memo::new(move |_| state.read(|d| d.archive.customers.live().count()).unwrap_or(0));
+    let industries = Memo::new(move |_| state.read(|d| distinct_values(&d.archive, |c| c.industry.as_str())).unwrap_or_default());
+    let regions = Memo::new(move |_| state.read(|d| distinct_values(&d.archive, |c| c.region.as_str())).unwrap_or_default());
+    let reps = Memo::new(move |_| {
+        state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default()
+    });
+
+    // Virtual scrolling.
+    let viewport: NodeRef<html::Div> = NodeRef::new();
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport_height = RwSignal::new(600.0_f64);
+    let measure = move || {
+        if let Some(el) = viewport.get_untracked() {
+            viewport_height.set(el.client_height().max(200) as f64);
+        }
+    };
+    Effect::new(move |_| {
+        if viewport.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+    // A new result set starts at the top.
+    Effect::new(move |previous: Option<(CustomerFilter, Sort)>| {
+        let current = (filter.get(), sort.get());
+        if previous.is_some_and(|p| p != current) {
+            if let Some(el) = viewport.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
+        }
+        current
+    });
+    let window_range = Memo::new(move |_| {
+        let total = results.with(|r| r.len());
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
+        let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        (first, (first + count).min(total))
+    });
+    let visible_rows = move || {
+        let (first, last) = window_range.get();
+        let rows: Vec<u32> = results.with(|r| r[first..last].to_vec());
+        state
+            .read(|d| {
+                rows.iter()
+                    .map(|&row| {
+                        let c = &d.archive.customers.rows()[row as usize];
+                        RowData {
+                            id: c.id(),
+                            updated: c.meta.updated_at.0,
+                            name: c.name.clone(),
+                            kind: c.kind,
+                            industry: c.industry.clone(),
+                            place: if c.city.is_empty() || c.city == c.region { c.region.clone() } else { format!("{} · {}", c.region, c.city) },
+                            owner: d.archive.rep_name(c.owner).to_owned(),
+                            tier: c.tier,
+                            intent: c.intent,
+                            value: c.potential_value,
+                            phone: c.primary_phone().to_owned(),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+
+    let set_filter = move |f: &dyn Fn(&mut CustomerFilter)| filter.update(|cur| f(cur));
+    let filters_active = move || filter.with(|f| *f != CustomerFilter::default());
+    let header_sort = move |key: SortKey| {
+        sort.update(|s| {
+            if s.key == key {
+                s.descending = !s.descending;
+            } else {
+                *s = Sort { key, descending: matches!(key, SortKey::PotentialValue | SortKey::Updated) };
+            }
+        })
+    };
+    let sort_mark = move |key: SortKey| {
+        move || {
+            let s = sort.get();
+            if s.key != key {
+                ""
+            } else if s.descending {
+                " ↓"
+            } else {
+                " ↑"
+            }
+        }
+    };
+    let aria_sort = move |key: SortKey| {
+        move || {
+            let s = sort.get();
+            if s.key != key {
+                "none"
+            } else if s.descending {
+                "descending"
+            } else {
+                "ascending"
+            }
+        }
+    };
+
+    view! {
+        <section class="page customers">
+            <div class="page-head">
+                <h1>{move || state.t(Msg::NavCustomers)}</h1>
+                <div class="head-actions">
+                    <button class="secondary" data-testid="toggle-summary" on:click=move |_| show_summary.update(|s| *s = !*s)>
+                        {move || state.t(if show_summary.get() { Msg::HideSummary } else { Msg::ShowSummary })}
+                    </button>
+                    <a class="button primary" href="#/customers/new" data-testid="new-customer">
+                        {move || state.t(Msg::NewCustomer)}
+                    </a>
+                </div>
+            </div>
+            <Show when=move || show_summary.get()>
+                <CustomerSummaryCharts />
+            </Show>
+            <div class="filters" role="search">
+                <input
+                    type="search"
+                    class="search"
+                    data-testid="search"
+                    placeholder=move || state.t(Msg::SearchPlaceholder)
+                    aria-label=move || state.t(Msg::SearchPlaceholder)
+                    prop:value=move || filter.with(|f| f.text.clone())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        set_filter(&|f| f.text = text.clone());
+                    }
+                />
+                <FilterSelect
+                    testid="filter-kind"
+                    any=Msg::AllKinds
+                    options=Signal::derive(move || {
+                        let lang = state.lang.get();
+                        CustomerKind::ALL.iter().map(|k| (k.code().to_owned(), lang.kind(*k).to_owned())).collect()
+                    })
+                    value=Signal::derive(move || filter.with(|f| f.kind.map(|k| k.code().to_owned()).unwrap_or_default()))
+                    on_change=Callback::new(move |v: String| set_filter(&|f| f.kind = v.parse().ok()))
+                />
+                <FilterSelect
+                    testid="filter-industry"
+                    any=Msg::AllIndustries
+                    options=Signal::derive(move || industries.get().into_iter().map(|(v, n)| (v.clone(), format!("{v} ({n})"))).collect())
+                    value=Signal::derive(move || filter.with(|f| f.industry.clone().unwrap_or_default()))
+                    on_change=Callback::new(move |v: String| set_filter(&|f| f.industry = (!v.is_empty()).then(|| v.clone())))
+                />
+                <FilterSelect
+                    testid="filter-region"
+                    any=Msg::AllRegions
+                    options=Signal::derive(move || regions.get().into_iter().map(|(v, n)| (v.clone(), format!("{v} ({n})"))).collect())
+                    value=Signal::derive(move || filter.with(|f| f.region.clone().unwrap_or_default()))
+                    on_change=Callback::new(move |v: String| set_filter(&|f| f.region = (!v.is_empty()).then(|| v.clone())))
+                />
+                <FilterSelect
+                    testid="filter-owner"
+                    any=Msg::AllOwners
+                    options=Signal::derive(move || {
+                        let mut options = vec![("none".to_owned(), state.t(Msg::Unassigned).to_owned())];
+                        options.extend(reps.get().into_iter().map(|(id, name)| (id.to_string(), name)));
+                        options
+                    })
+                    value=Signal::derive(move || {
+                        filter
+                            .with(|f| match f.owner {
+                                OwnerFilter::Any => String::new(),
+                                OwnerFilter::Unassigned => "none".to_owned(),
+                                OwnerFilter::Rep(id) => id.to_string(),
+                            })
+                    })
+                    on_change=Callback::new(move |v: String| {
+                        set_filter(
+                            &|f| {
+                                f.owner = match v.as_str() {
+                                    "" => OwnerFilter::Any,
+                                    "none" => OwnerFilter::Unassigned,
+                                    id => id.parse().map(OwnerFilter::Rep).unwrap_or_default(),
+                                }
+                            },
+                        )
+                    })
+                />
+                <FilterSelect
+                    testid="filter-tier"
+                    any=Msg::AllTiers
+                    options=Signal::derive(move || {
+                        let lang = state.lang.get();
+                        Tier::ALL.iter().map(|t| (t.code().to_owned(), lang.tier(*t).to_owned())).collect()
+                    })
+                    value=Signal::derive(move || filter.with(|f| f.tier.map(|t| t.code().to_owned()).unwrap_or_default()))
+                    on_change=Callback::new(move |v: String| set_filter(&|f| f.tier = v.parse().ok()))
+                />
+                <FilterSelect
+                    testid="filter-intent"
+                    any=Msg::AllIntents
+                    options=Signal::derive(move || {
+                        let lang = state.lang.get();
+                        Intent::ALL.iter().map(|i| (i.code().to_owned(), lang.intent(*i).to_owned())).collect()
+                    })
+                    value=Signal::derive(move || filter.with(|f| f.intent.map(|i| i.code().to_owned()).unwrap_or_default()))
+                    on_change=Callback::new(move |v: String| set_filter(&|f| f.intent = v.parse().ok()))
+                />
+                <label class="sort">
+                    <span>{move || state.t(Msg::SortBy)}</span>
+                    <select
+                        data-testid="sort"
+                        on:change=move |ev| {
+                            let code = event_target_value(&ev);
+                            if let Some(key) = SortKey::ALL.into_iter().find(|k| k.code() == code) {
+                                sort.update(|s| s.key = key);
+                            }
+                        }
+                    >
+                        {SortKey::ALL
+                            .into_iter()
+                            .map(|key| {
+                                view! {
+                                    <option value=key.code() selected=move || sort.get().key == key>
+                                        {move || state.t(sort_label(key))}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <button
+                        class="icon"
+                        data-testid="sort-direction"
+                        title=move || state.t(if sort.get().descending { Msg::Descending } else { Msg::Ascending })
+                        aria-label=move || state.t(if sort.get().descending { Msg::Descending } else { Msg::Ascending })
+                        on:click=move |_| sort.update(|s| s.descending = !s.descending)
+                    >
+                        {move || if sort.get().descending { "↓" } else { "↑" }}
+                    </button>
+                </label>
+                <Show when=filters_active>
+                    <button class="link" data-testid="clear-filters" on:click=move |_| filter.set(CustomerFilter::default())>
+                        {move || state.t(Msg::ClearFilters)}
+                    </button>
+                </Show>
+            </div>
+            <p class="count" data-testid="result-count">
+                {move || state.lang.get().fill(Msg::CustomersCount, "n", &results.with(|r| r.len()).to_string())}
+            </p>
+            <div class="table" role="table" aria-rowcount=move || results.with(|r| r.len() + 1)>
+                <div class="row head" role="row">
+                    <SortHeader key=SortKey::Name class="c-name" on_sort=header_sort mark=sort_mark aria=aria_sort />
+                    <span class="c-industry" role="columnheader">{move || state.t(Msg::ColIndustry)}</span>
+                    <SortHeader key=SortKey::Region class="c-place" on_sort=header_sort mark=sort_mark aria=aria_sort />
+                    <span class="c-owner" role="columnheader">{move || state.t(Msg::ColOwner)}</span>
+                    <SortHeader key=SortKey::Tier class="c-tier" on_sort=header_sort mark=sort_mark aria=aria_sort />
+                    <span class="c-intent" role="columnheader">{move || state.t(Msg::ColIntent)}</span>
+                    <SortHeader key=SortKey::PotentialValue class="c-value" on_sort=header_sort mark=sort_mark aria=aria_sort />
+                    <span class="c-phone" role="columnheader">{move || state.t(Msg::ColPhone)}</span>
+                </div>
+                <div
+                    class="list-viewport"
+                    data-testid="list-viewport"
+                    node_ref=viewport
+                    on:scroll=move |_| {
+                        if let Some(el) = viewport.get_untracked() {
+                            scroll_top.set(el.scroll_top() as f64);
+                        }
+                    }
+                >
+                    <Show when=move || results.with(|r| r.is_empty())>
+                        <p class="empty" data-testid="empty">
+                            {move || state.t(if total_live.get() == 0 { Msg::EmptyArchive } else { Msg::NoMatches })}
+                        </p>
+                    </Show>
+                    <div class="list-spacer" style:height=move || format!("{}px", results.with(|r| r.len()) as f64 * ROW_HEIGHT)>
+                        <div
+                            class="list-window"
+                            style:transform=move || format!("translateY({}px)", window_range.get().0 as f64 * ROW_HEIGHT)
+                        >
+                            <For each=visible_rows key=|row| (row.id, row.updated) let:row>
+                                <CustomerRow row />
+                            </For>
+                        </div>
+                    </div>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// A column header that sorts by its column.
+#[component]
+fn SortHeader<F, M, MF, A, AF>(key: SortKey, class: &'static str, on_sort: F, mark: M, aria: A) -> impl IntoView
+where
+    F: Fn(SortKey) + Copy + 'static,
+    M: Fn(SortKey) -> MF,
+    MF: Fn() -> &'static str + Send + Sync + 'static,
+    A: Fn(SortKey) -> AF,
+    AF: Fn() -> &'static str + Send + Sync + 'static,
+{
+    let state = use_app();
+    view! {
+        <span class=class role="columnheader" aria-sort=aria(key)>
+            <button class="sort-head" data-testid=format!("sort-{}", key.code()) on:click=move |_| on_sort(key)>
+                {move || state.t(sort_label(key))}
+                {mark(key)}
+            </button>
+        </span>
+    }
+}
+
+/// One customer in the list.
+#[component]
+fn CustomerRow(row: RowData) -> impl IntoView {
+    let state = use_app();
+    let href = Route::Customer(row.id).to_hash();
+    let lang = move || state.lang.get();
+    let RowData { name, kind, industry, place, owner, tier, intent, value, phone, .. } = row;
+    view! {
+        <div class="row" role="row" data-testid="customer-row">
+            <span class="c-name" role="cell">
+                <a href=href>{name}</a>
+                <small class="kind">{move || lang().kind(kind)}</small>
+            </span>
+            <span class="c-industry" role="cell">{industry}</span>
+            <span class="c-place" role="cell">{place}</span>
+            <span class="c-owner" role="cell">{owner}</span>
+            <span class="c-tier" role="cell">
+                <span class=format!("badge tier-{}", tier.code())>{move || lang().tier(tier)}</span>
+            </span>
+            <span class="c-intent" role="cell">
+                <span class=format!("badge intent-{}", intent.code())>{move || lang().intent(intent)}</span>
+            </span>
+            <span class="c-value" role="cell">{move || value.compact(lang() == Lang::Zh)}</span>
+            <span class="c-phone" role="cell">{phone}</span>
+        </div>
+    }
+}
+
+/// A filter menu whose first entry means "any".
+#[component]
+fn FilterSelect(
+    /// `data-testid` of the select.
+    testid: &'static str,
+    /// Label of the "any" entry; also the menu's accessible name.
+    any: Msg,
+    /// (value, label) pairs.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// The selected value; empty for "any".
+    #[prop(into)]
+    value: Signal<String>,
+    on_change: Callback<String>,
+) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <select
+            data-testid=testid
+            aria-label=move || state.t(any)
+            class:active=move || !value.get().is_empty()
+            on:change=move |ev| on_change.run(event_target_value(&ev))
+        >
+            <option value="" selected=move || value.get().is_empty()>
+                {move || state.t(any)}
+            </option>
+            {move || {
+                let current = value.get();
+                options
+                    .get()
+                    .into_iter()
+                    .map(|(v, label)| {
+                        let selected = v == current;
+                        view! {
+                            <option value=v selected=selected>
+                                {label}
+                            </option>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </select>
+    }
+}

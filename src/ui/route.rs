@@ -1,0 +1,128 @@
+//! The app's views as URL fragments (`#/customers?tier=key`), so any link or reload reopens the
+//! same view on any static host. Plain Rust, tested natively.
+
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The customer list; the query holds filters and sort.
+    Customers { query: Vec<(String, String)> },
+    NewCustomer,
+    Customer(Uuid),
+    EditCustomer(Uuid),
+    Pipeline,
+    Forecast,
+    Quotas,
+    Assignment,
+    Routes,
+    Reports,
+    Settings,
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Route::Customers { query: Vec::new() }
+    }
+}
+
+/// The areas in the navigation, in order.
+pub const AREAS: [Route; 8] = [
+    Route::Customers { query: Vec::new() },
+    Route::Pipeline,
+    Route::Forecast,
+    Route::Quotas,
+    Route::Assignment,
+    Route::Routes,
+    Route::Reports,
+    Route::Settings,
+];
+
+impl Route {
+    /// Parses a location hash (`#/customers/…`); anything unknown is the customer list.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#');
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        match parts.as_slice() {
+            ["customers", "new"] => Route::NewCustomer,
+            ["customers", id] => id.parse().map(Route::Customer).unwrap_or_default(),
+            ["customers", id, "edit"] => id.parse().map(Route::EditCustomer).unwrap_or_default(),
+            ["pipeline"] => Route::Pipeline,
+            ["forecast"] => Route::Forecast,
+            ["quotas"] => Route::Quotas,
+            ["assignment"] => Route::Assignment,
+            ["routes"] => Route::Routes,
+            ["reports"] => Route::Reports,
+            ["settings"] => Route::Settings,
+            _ => Route::Customers {
+                query: form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+            },
+        }
+    }
+
+    /// The hash for this route, starting with `#/`.
+    pub fn to_hash(&self) -> String {
+        match self {
+            Route::Customers { query } if query.is_empty() => "#/customers".to_owned(),
+            Route::Customers { query } => {
+                let mut s = form_urlencoded::Serializer::new(String::new());
+                for (k, v) in query {
+                    s.append_pair(k, v);
+                }
+                format!("#/customers?{}", s.finish())
+            }
+            Route::NewCustomer => "#/customers/new".to_owned(),
+            Route::Customer(id) => format!("#/customers/{id}"),
+            Route::EditCustomer(id) => format!("#/customers/{id}/edit"),
+            Route::Pipeline => "#/pipeline".to_owned(),
+            Route::Forecast => "#/forecast".to_owned(),
+            Route::Quotas => "#/quotas".to_owned(),
+            Route::Assignment => "#/assignment".to_owned(),
+            Route::Routes => "#/routes".to_owned(),
+            Route::Reports => "#/reports".to_owned(),
+            Route::Settings => "#/settings".to_owned(),
+        }
+    }
+
+    /// Which navigation area this route belongs to.
+    pub fn area(&self) -> usize {
+        match self {
+            Route::Customers { .. } | Route::NewCustomer | Route::Customer(_) | Route::EditCustomer(_) => 0,
+            Route::Pipeline => 1,
+            Route::Forecast => 2,
+            Route::Quotas => 3,
+            Route::Assignment => 4,
+            Route::Routes => 5,
+            Route::Reports => 6,
+            Route::Settings => 7,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_round_trips_through_its_hash() {
+        let id = Uuid::from_u128(42);
+        let routes = [
+            Route::Customers { query: vec![("q".into(), "恒达 138".into()), ("tier".into(), "key".into())] },
+            Route::NewCustomer,
+            Route::Customer(id),
+            Route::EditCustomer(id),
+            Route::Settings,
+            Route::Reports,
+        ];
+        for route in routes.into_iter().chain(AREAS) {
+            assert_eq!(Route::parse(&route.to_hash()), route, "{}", route.to_hash());
+        }
+    }
+
+    #[test]
+    fn unknown_or_broken_hashes_open_the_customer_list() {
+        for hash in ["", "#", "#/", "#/nowhere", "#/customers/not-a-uuid", "#/customers/1/2/3"] {
+            assert!(matches!(Route::parse(hash), Route::Customers { .. }), "{hash}");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The one app state, provided once as context: the archive with its query indexes, the store,
+//! the settings, the current route, and the action runner that turns a command into one stored
+//! transaction (or a clear message and no change).
+
+use std::rc::Rc;
+
+use gloo_storage::{LocalStorage as Settings, Storage};
+use leptos::prelude::*;
+
+use super::perf;
+use super::route::Route;
+use crate::domain::query::CustomerQuery;
+use crate::domain::{Actor, Archive, ChangeSet, Command, DomainError, Timestamp};
+use crate::i18n::{Lang, Msg};
+use crate::store::idb::{IdbBackend, DB_NAME};
+use crate::store::{ActionError, Backend, Repository, StoreError};
+
+const KEY_LANG: &str = "pocket.lang";
+const KEY_USER: &str = "pocket.user";
+const KEY_LAST_VIEW: &str = "pocket.lastView";
+
+/// The archive and what is derived from it, kept together so they never disagree.
+pub struct Data {
+    pub archive: Archive,
+    pub query: CustomerQuery,
+    pub repo: Repository,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadState {
+    Loading,
+    Ready,
+    Failed(StoreError),
+}
+
+/// A short message at the bottom of the screen, optionally with an undo.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    pub undo: Option<UndoAction>,
+    pub serial: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UndoAction {
+    RestoreCustomer(uuid::Uuid, String),
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub lang: RwSignal<Lang>,
+    pub user: RwSignal<String>,
+    pub route: RwSignal<Route>,
+    pub load: RwSignal<LoadState>,
+    /// Bumped after every change to the archive; views that read the archive track it.
+    pub version: RwSignal<u64>,
+    pub toast: RwSignal<Option<Toast>>,
+    pub data: StoredValue<Option<Data>>,
+    backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        let lang = Settings::get::<String>(KEY_LANG)
+            .ok()
+            .map(|c| Lang::from_code(&c))
+            .unwrap_or_else(|| Lang::from_code(&window().navigator().language().unwrap_or_default()));
+        let user = Settings::get::<String>(KEY_USER).unwrap_or_else(|_| lang.t(Msg::DefaultUser).to_owned());
+        let hash = window().location().hash().unwrap_or_default();
+        let route = if hash.len() > 2 {
+            Route::parse(&hash)
+        } else {
+            Settings::get::<String>(KEY_LAST_VIEW).map(|h| Route::parse(&h)).unwrap_or_default()
+        };
+        AppState {
+            lang: RwSignal::new(lang),
+            user: RwSignal::new(user),
+            route: RwSignal::new(route),
+            load: RwSignal::new(LoadState::Loading),
+            version: RwSignal::new(0),
+            toast: RwSignal::new(None),
+            data: StoredValue::new(None),
+            backend: StoredValue::new_local(None),
+        }
+    }
+
+    pub fn t(&self, msg: Msg) -> &'static str {
+        self.lang.get().t(msg)
+    }
+
+    pub fn set_lang(&self, lang: Lang) {
+        self.lang.set(lang);
+        let _ = Settings::set(KEY_LANG, lang.code());
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+    }
+
+    pub fn set_user(&self, user: String) {
+        let _ = Settings::set(KEY_USER, &user);
+        self.user.set(user);
+    }
+
+    /// Goes to a route, adding a history entry.
+    pub fn navigate(&self, route: Route) {
+        let hash = route.to_hash();
+        let _ = window().location().set_hash(&hash);
+        let _ = Settings::set(KEY_LAST_VIEW, &hash);
+        self.route.set(route);
+    }
+
+    /// Updates the URL to the current view without a history entry (filters while typing).
+    pub fn replace_route(&self, route: Route) {
+        let hash = route.to_hash();
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+        }
+        let _ = Settings::set(KEY_LAST_VIEW, &hash);
+        self.route.set(route);
+    }
+
+    /// Reads from the loaded data; `None` until the store has loaded.
+    pub fn with_data<R>(&self, f: impl FnOnce(&Data) -> R) -> Option<R> {
+        self.data.with_value(|d| d.as_ref().map(f))
+    }
+
+    /// Like `with_data`, and tracks the archive version so the caller re-runs after changes.
+    pub fn read<R>(&self, f: impl FnOnce(&Data) -> R) -> Option<R> {
+        self.version.track();
+        self.with_data(f)
+    }
+
+    pub fn with_data_mut<R>(&self, f: impl FnOnce(&mut Data) -> R) -> Option<R> {
+        self.data.try_update_value(|d| d.as_mut().map(f)).flatten()
+    }
+
+    pub fn show_toast(&self, text: String, error: bool, undo: Option<UndoAction>) {
+        let serial = self.toast.get_untracked().map_or(0, |t| t.serial + 1);
+        self.toast.set(Some(Toast { text, error, undo, serial }));
+        if !error {
+            let toast = self.toast;
+            set_timeout(
+                move || {
+                    if toast.get_untracked().is_some_and(|t| t.serial == serial) {
+                        toast.set(None);
+                    }
+                },
+                std::time::Duration::from_secs(8),
+            );
+        }
+    }
+
+    pub fn show_store_error(&self, error: &StoreError) {
+        self.show_toast(self.lang.get_untracked().store_error(error), true, None);
+    }
+
+    /// Opens the database and loads everything, recording how long each step took.
+    pub fn start_loading(self) {
+        leptos::task::spawn_local(async move {
+            let started = perf::now();
+            let opened = async {
+                let backend = IdbBackend::open(DB_NAME).await?;
+                let segments = backend.load().await?;
+                let loaded = perf::now();
+                perf::record("load:read", loaded - started);
+                let (mut repo, archive, heal) = Repository::decode(segments)?;
+                let decoded = perf::now();
+                perf::record("load:decode", decoded - loaded);
+                if heal.is_some() {
+                    // Rewrite odd segment shapes once, through the normal path.
+                    drop(repo);
+                    let (r, _) = Repository::open(&backend).await?;
+                    repo = r;
+                }
+                Ok::<_, StoreError>((backend, repo, archive))
+            }
+            .await;
+            match opened {
+                Ok((backend, repo, archive)) => {
+                    let before_index = perf::now();
+                    let query = CustomerQuery::new(&archive);
+                    perf::record("load:index", perf::now() - before_index);
+                    perf::record_count("load:customers", archive.customers.len());
+                    self.backend.set_value(Some(Rc::new(backend)));
+                    self.data.set_value(Some(Data { archive, query, repo }));
+                    self.version.update(|v| *v += 1);
+                    self.load.set(LoadState::Ready);
+                    perf::record("load:total", perf::now() - started);
+                }
+                Err(e) => self.load.set(LoadState::Failed(e)),
+            }
+        });
+    }
+
+    /// Runs one user action: applies it in memory at once (the page updates), writes it as one
+    /// transaction, and takes it back with a message if the write fails. Domain errors (invalid
+    /// fields) return before anything changes.
+    pub async fn execute(&self, command: Command) -> Result<ChangeSet, ActionError> {
+        let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
+        let backend = self.backend.get_value().ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
+        let started = perf::now();
+        let prepared = self
+            .with_data_mut(|d| {
+                let (batch, pending) = d.repo.prepare(&mut d.archive, command, &actor)?;
+                let changes = pending.changes().clone();
+                d.query.note_changes(&d.archive, &changes);
+                Ok::<_, DomainError>((batch, pending, changes))
+            })
+            .ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
+        let (batch, pending, changes) = prepared.map_err(ActionError::Domain)?;
+        let replaced = changes.replaced_all;
+        self.version.update(|v| *v += 1);
+        let bytes = batch.bytes();
+        let write_started = perf::now();
+        let written = backend.write(batch).await;
+        let finished = perf::now();
+        perf::record(if replaced { "save:replace-all" } else { "save:commit" }, finished - write_started);
+        perf::record("action:total", finished - started);
+        perf::record_count("save:bytes", bytes);
+        let result = self.with_data_mut(|d| {
+            let result = d.repo.finish(&mut d.archive, pending, written);
+            if result.is_err() {
+                d.query.note_changes(&d.archive, &changes);
+            }
+            result
+        });
+        match result {
+            Some(Ok(changes)) => Ok(changes),
+            Some(Err(e)) => {
+                self.version.update(|v| *v += 1);
+                self.show_store_error(&e);
+                Err(ActionError::Store(e))
+            }
+            None => Err(ActionError::Store(StoreError::Unavailable("not loaded".into()))),
+        }
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
