@@ -4,7 +4,7 @@
 
 use pocket_crm::domain::demo;
 use pocket_crm::domain::{Actor, Archive, Command, Customer, CustomerKind, Timestamp};
-use pocket_crm::store::{segment_key, Backend, MemoryBackend, Repository, StoreError, WriteBatch, SEGMENT_SIZE};
+use pocket_crm::store::{encode_segment, segment_key, Backend, MemoryBackend, Repository, StoreError, WriteBatch, SEGMENT_SIZE};
 use pocket_crm::domain::RecordKind;
 use pocket_crm::store::ActionError;
 use pollster::block_on;
@@ -51,7 +51,7 @@ fn an_edit_rewrites_only_its_segment() {
     block_on(repo.execute(&backend, &mut archive, Command::UpdateCustomer(edited), &actor())).unwrap();
     let after = backend.snapshot();
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
-    assert_eq!(changed, [&segment_key(RecordKind::Customer, 1)]);
+    assert_eq!(changed, [&segment_key(RecordKind::Customer, 1_500 / SEGMENT_SIZE)]);
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn replacing_with_less_deletes_the_segments_past_the_end() {
 fn an_unreadable_segment_is_refused_and_left_untouched() {
     let backend = MemoryBackend::new();
     demo_archive(&backend, 1_500);
-    backend.put_raw("customer/000001", "{not json");
+    backend.put_raw("customer/000001", b"{not a segment");
     let stored = backend.snapshot();
     let err = block_on(Repository::open(&backend)).unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { ref key, .. } if key == "customer/000001"), "{err:?}");
@@ -105,11 +105,10 @@ fn segments_in_an_odd_shape_are_rewritten_on_open() {
     let backend = MemoryBackend::new();
     let d = demo::generate(6, 30, actor().now, "demo");
     // Three short segments with a gap, as a different segment size would have left them.
-    let body = |cs: &[Customer]| format!("{{\"schema\":2,\"records\":{}}}", serde_json::to_string(cs).unwrap());
-    backend.put_raw("customer/000000", &body(&d.customers[..10]));
-    backend.put_raw("customer/000002", &body(&d.customers[10..20]));
-    backend.put_raw("customer/000005", &body(&d.customers[20..]));
-    backend.put_raw("stray-key", "whatever");
+    backend.put_raw("customer/000000", &encode_segment(&d.customers[..10]));
+    backend.put_raw("customer/000002", &encode_segment(&d.customers[10..20]));
+    backend.put_raw("customer/000005", &encode_segment(&d.customers[20..]));
+    backend.put_raw("stray-key", b"whatever");
     let (_, archive) = block_on(Repository::open(&backend)).unwrap();
     assert_eq!(archive.customers.rows(), &d.customers[..]);
     let keys: Vec<String> = backend.snapshot().keys().cloned().collect();
@@ -120,8 +119,8 @@ fn segments_in_an_odd_shape_are_rewritten_on_open() {
 #[test]
 fn backend_write_is_all_or_nothing() {
     let backend = MemoryBackend::new();
-    block_on(backend.write(WriteBatch { puts: vec![("a".into(), "1".into())], deletes: vec![] })).unwrap();
+    block_on(backend.write(WriteBatch { puts: vec![("a".into(), b"1".to_vec())], deletes: vec![] })).unwrap();
     backend.fail_next_write(StoreError::QuotaExceeded);
-    assert!(block_on(backend.write(WriteBatch { puts: vec![("b".into(), "2".into())], deletes: vec!["a".into()] })).is_err());
-    assert_eq!(backend.snapshot().into_iter().collect::<Vec<_>>(), [("a".to_string(), "1".to_string())]);
+    assert!(block_on(backend.write(WriteBatch { puts: vec![("b".into(), b"2".to_vec())], deletes: vec!["a".into()] })).is_err());
+    assert_eq!(backend.snapshot().into_iter().collect::<Vec<_>>(), [("a".to_string(), b"1".to_vec())]);
 }

@@ -32,7 +32,10 @@ const LEAD_SOURCES: &[&str] = &["广交会", "阿里巴巴", "官网", "客户�
 const CN_PREFIX: &[&str] = &["恒达", "华美", "金鹏", "新世纪", "宏远", "瑞丰", "天成", "东方", "永盛", "鑫源", "海纳", "博远", "中联", "佳禾", "盛世"];
 const CN_SUFFIX: &[&str] = &["有限公司", "股份有限公司", "贸易有限公司", "科技有限公司", "实业有限公司"];
 const EN_PREFIX: &[&str] = &["Northwind", "Brightway", "Bluepeak", "Silverline", "Evergreen", "Harbor", "Summit", "Golden Gate", "Redwood", "Oakridge"];
-const EN_SUFFIX: &[&str] = &["Trading Ltd", "Electronics Co., Ltd.", "Industries Inc.", "Imports LLC", "Group"];
+const EN_SUFFIX: &[&str] = &["Co., Ltd.", "Ltd", "Inc.", "LLC", "Group", "Trading Co."];
+/// English words for INDUSTRIES, position by position.
+const EN_INDUSTRIES: &[&str] =
+    &["Home Appliances", "Components", "Apparel", "Machinery", "Foods", "Building Supply", "Chemicals", "Logistics", "Software", "Medical"];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡"];
 const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "晓东"];
 const EN_FIRST: &[&str] = &["James", "Mary", "John", "Linda", "David", "Susan", "Michael", "Emma", "Daniel", "Olivia"];
@@ -106,11 +109,14 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> DemoDat
             let kind = if rng.u8(..10) < 8 { CustomerKind::Organisation } else { CustomerKind::Individual };
             let (region, cities) = pick(&mut rng, REGIONS);
             let city = *pick(&mut rng, cities);
+            let industry = rng.usize(..INDUSTRIES.len());
             let name = match (kind, english) {
                 (CustomerKind::Organisation, false) => {
-                    format!("{city}{}{}{}", pick(&mut rng, CN_PREFIX), pick(&mut rng, INDUSTRIES), pick(&mut rng, CN_SUFFIX))
+                    format!("{city}{}{}{}", pick(&mut rng, CN_PREFIX), INDUSTRIES[industry], pick(&mut rng, CN_SUFFIX))
                 }
-                (CustomerKind::Organisation, true) => format!("{} {}", pick(&mut rng, EN_PREFIX), pick(&mut rng, EN_SUFFIX)),
+                (CustomerKind::Organisation, true) => {
+                    format!("{} {} {}", pick(&mut rng, EN_PREFIX), EN_INDUSTRIES[industry], pick(&mut rng, EN_SUFFIX))
+                }
                 (CustomerKind::Individual, _) => person_name(&mut rng, english),
             };
             let contacts = match kind {
@@ -146,7 +152,7 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> DemoDat
                 meta: { let age = rng.i64(1..1000); meta(&mut rng, age) },
                 kind,
                 name,
-                industry: pick(&mut rng, INDUSTRIES).to_string(),
+                industry: INDUSTRIES[industry].to_owned(),
                 region: region.to_string(),
                 city: city.to_owned(),
                 address: String::new(),

@@ -32,7 +32,7 @@ pub struct Meta {
     /// Who made the last change (the user name set on this device).
     pub updated_by: String,
     /// Set when the record is deleted; deleted records stay so that undo and sync can see them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub deleted_at: Option<Timestamp>,
 }
 
@@ -52,7 +52,8 @@ impl Meta {
     }
 }
 
-/// Declares a plain enum with a stable storage code (used in JSON and URLs) for each variant.
+/// Declares a plain enum with a stable code (used in JSON and URLs) for each variant.
+/// The store keeps variants by position: append new variants, never reorder.
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$m])*
@@ -115,13 +116,13 @@ coded_enum!(
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub phone: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub email: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub wechat: String,
 }
 
@@ -134,6 +135,7 @@ impl Contact {
 /// 成交记录: one past order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
+    #[serde(with = "super::dates")]
     pub date: NaiveDate,
     pub product: String,
     pub amount: Money,
@@ -142,48 +144,48 @@ pub struct Transaction {
 /// 沟通记录: one follow-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Communication {
+    #[serde(with = "super::dates")]
     pub date: NaiveDate,
     pub kind: CommKind,
     pub summary: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub by: String,
 }
 
 /// 客户档案: one customer in the uniform format the whole team shares.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
-    #[serde(flatten)]
     pub meta: Meta,
     pub kind: CustomerKind,
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub industry: String,
     /// Province or large region (e.g. 广东, 浙江).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub region: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub city: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub size: Option<CompanySize>,
     #[serde(default)]
     pub potential_value: Money,
     pub intent: Intent,
     pub tier: Tier,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub lead_source: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub owner: Option<Uuid>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub notes: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub contacts: Vec<Contact>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub transactions: Vec<Transaction>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub communications: Vec<Communication>,
 }
 
@@ -235,14 +237,13 @@ impl Customer {
 /// 销售代表: a rep who owns customers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rep {
-    #[serde(flatten)]
     pub meta: Meta,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub team: Option<Uuid>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub email: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub phone: String,
     /// Reps who left stay as records so history keeps their names.
     #[serde(default = "yes")]
@@ -252,10 +253,9 @@ pub struct Rep {
 /// 销售团队.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
-    #[serde(flatten)]
     pub meta: Meta,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub manager: Option<Uuid>,
 }
 
@@ -299,14 +299,16 @@ mod tests {
     }
 
     #[test]
-    fn customer_json_omits_empty_fields_and_reads_back() {
+    fn customer_json_reads_back_and_fills_missing_fields_with_defaults() {
         let mut c = Customer::blank(CustomerKind::Organisation);
         c.name = "杭州恒达电器有限公司".into();
         let json = serde_json::to_string(&c).unwrap();
-        assert!(!json.contains("industry"), "{json}");
-        assert!(!json.contains("deleted_at"), "{json}");
         let back: Customer = serde_json::from_str(&json).unwrap();
         assert_eq!(back, c);
+        let sparse = r#"{"meta":{"id":"00000000-0000-0000-0000-000000000000","created_at":0,"updated_at":0,"updated_by":""},
+            "kind":"individual","name":"王芳","intent":"low","tier":"key"}"#;
+        let read: Customer = serde_json::from_str(sparse).unwrap();
+        assert_eq!((read.kind, read.intent, read.contacts.len()), (CustomerKind::Individual, Intent::Low, 0));
     }
 
     #[test]

@@ -21,6 +21,18 @@ const SEGMENTS: &str = "segments";
 /// Schema 1's object store of one value per customer.
 pub const LEGACY_CUSTOMERS: &str = "customers";
 
+/// Segment bodies are stored as `Uint8Array`s: cloning bytes in and out of IndexedDB is a copy,
+/// where strings with Chinese text would be converted to and from UTF-16.
+fn js_bytes(body: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(body).into()
+}
+
+/// A stored body as bytes; anything else (a value written by something else) reads as empty,
+/// which the segment decoder reports as unreadable.
+fn bytes_of(value: &JsValue) -> Vec<u8> {
+    value.dyn_ref::<js_sys::Uint8Array>().map(|a| a.to_vec()).unwrap_or_default()
+}
+
 pub struct IdbBackend {
     db: Database,
     /// Test hook: make the n-th put of the next write fail inside the transaction.
@@ -122,7 +134,7 @@ impl IdbBackend {
             .unwrap_or(0);
         for (i, chunk) in customers.chunks(SEGMENT_SIZE).enumerate() {
             let key = JsValue::from_str(&segment_key(RecordKind::Customer, first + i));
-            segments.put(&JsValue::from_str(&encode(chunk)), Some(&key)).map_err(fail)?;
+            segments.put(&js_bytes(&encode(chunk)), Some(&key)).map_err(fail)?;
         }
         legacy.clear().map_err(fail)?;
         match tx.commit().map_err(fail)?.await.map_err(fail)? {
@@ -133,7 +145,7 @@ impl IdbBackend {
 }
 
 impl Backend for IdbBackend {
-    async fn load(&self) -> Result<Vec<(String, String)>, StoreError> {
+    async fn load(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let fail = |e: idb::Error| classify(&e, false);
         let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadOnly).map_err(fail)?;
         let store = tx.object_store(SEGMENTS).map_err(fail)?;
@@ -142,7 +154,7 @@ impl Backend for IdbBackend {
         Ok(keys
             .into_iter()
             .zip(values)
-            .map(|(k, v)| (k.as_string().unwrap_or_default(), v.as_string().unwrap_or_default()))
+            .map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v)))
             .collect())
     }
 
@@ -157,7 +169,7 @@ impl Backend for IdbBackend {
         let mut queued = Ok(());
         for (i, (key, body)) in batch.puts.iter().enumerate() {
             let key = if fail_at == Some(i) { JsValue::from_f64(f64::NAN) } else { JsValue::from_str(key) };
-            if let Err(e) = store.put(&JsValue::from_str(body), Some(&key)) {
+            if let Err(e) = store.put(&js_bytes(body), Some(&key)) {
                 queued = Err(fail(e));
                 break;
             }

@@ -7,7 +7,7 @@ use super::{Backend, StoreError, WriteBatch};
 
 #[derive(Default)]
 pub struct MemoryBackend {
-    segments: RefCell<BTreeMap<String, String>>,
+    segments: RefCell<BTreeMap<String, Vec<u8>>>,
     fail_next_write: Cell<Option<StoreError>>,
     writes: Cell<usize>,
 }
@@ -23,13 +23,13 @@ impl MemoryBackend {
     }
 
     /// A copy of what is stored, for assertions.
-    pub fn snapshot(&self) -> BTreeMap<String, String> {
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
         self.segments.borrow().clone()
     }
 
     /// Replaces a stored body directly, as a damaged disk or an old version would have left it.
-    pub fn put_raw(&self, key: &str, body: &str) {
-        self.segments.borrow_mut().insert(key.to_owned(), body.to_owned());
+    pub fn put_raw(&self, key: &str, body: &[u8]) {
+        self.segments.borrow_mut().insert(key.to_owned(), body.to_vec());
     }
 
     pub fn writes(&self) -> usize {
@@ -38,7 +38,7 @@ impl MemoryBackend {
 }
 
 impl Backend for MemoryBackend {
-    async fn load(&self) -> Result<Vec<(String, String)>, StoreError> {
+    async fn load(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         Ok(self.segments.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
     }
 

@@ -16,7 +16,7 @@ pub mod idb;
 
 pub use memory::MemoryBackend;
 pub use repository::{ActionError, Pending, Repository};
-pub use segments::{segment_key, SEGMENT_SIZE};
+pub use segments::{decode as decode_segment, encode as encode_segment, segment_key, SEGMENT_SIZE};
 
 /// The schema this build writes. 1 was one flat value per customer; 2 is segments of records.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -24,7 +24,7 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// What one user action writes: segment bodies to put and segment keys to delete, all or none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WriteBatch {
-    pub puts: Vec<(String, String)>,
+    pub puts: Vec<(String, Vec<u8>)>,
     pub deletes: Vec<String>,
 }
 
@@ -68,7 +68,7 @@ impl std::fmt::Display for StoreError {
 #[allow(async_fn_in_trait)]
 pub trait Backend {
     /// Every stored segment as (key, body), in key order.
-    async fn load(&self) -> Result<Vec<(String, String)>, StoreError>;
+    async fn load(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
     /// Applies the whole batch in one transaction, or nothing of it.
     async fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;
 }

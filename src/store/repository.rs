@@ -53,7 +53,7 @@ impl Repository {
 
     /// Builds the archive from stored segments. Returns a batch of keys to delete when the
     /// segments need rewriting.
-    pub fn decode(segments: Vec<(String, String)>) -> Result<(Repository, Archive, Option<WriteBatch>), StoreError> {
+    pub fn decode(segments: Vec<(String, Vec<u8>)>) -> Result<(Repository, Archive, Option<WriteBatch>), StoreError> {
         let mut customers = Vec::new();
         let mut reps = Vec::new();
         let mut teams = Vec::new();

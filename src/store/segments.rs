@@ -1,14 +1,14 @@
 //! Segment keys and bodies: how a run of records becomes one stored value and back.
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{StoreError, SCHEMA_VERSION};
 use crate::domain::RecordKind;
 
-/// Records per segment: large enough that 100k customers are 100 values, small enough that
-/// rewriting one after an edit stays a few milliseconds.
-pub const SEGMENT_SIZE: usize = 1000;
+/// Records per segment: large enough that 100k customers are 200 values, small enough that
+/// rewriting one after an edit (about 150 KB) stays a few milliseconds.
+pub const SEGMENT_SIZE: usize = 500;
 
 /// `customer/000012`: zero-padded so key order is row order.
 pub fn segment_key(kind: RecordKind, number: usize) -> String {
@@ -20,30 +20,35 @@ pub fn parse_key(key: &str) -> Option<(RecordKind, usize)> {
     Some((RecordKind::from_code(kind)?, number.parse().ok()?))
 }
 
-#[derive(Serialize)]
-struct SegmentOut<'a, R> {
-    schema: u32,
-    records: &'a [R],
+/// Every segment starts with these bytes and then the schema version (u32, little endian).
+const MAGIC: &[u8; 4] = b"PCRM";
+const HEADER: usize = 8;
+
+/// A segment body: header, then the records in postcard (compact binary serde). Binary is a
+/// third of the JSON size and several times faster to decode, which is what lets 100k customers
+/// load in well under a second. Field order is the format: schema changes bump SCHEMA_VERSION
+/// and add a migration.
+pub fn encode<R: Serialize>(records: &[R]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(HEADER + records.len() * 320);
+    body.extend_from_slice(MAGIC);
+    body.extend_from_slice(&SCHEMA_VERSION.to_le_bytes());
+    postcard::to_extend(records, body).expect("records serialise: plain data")
 }
 
-#[derive(Deserialize)]
-struct SegmentIn<R> {
-    schema: u32,
-    records: Vec<R>,
-}
-
-pub fn encode<R: Serialize>(records: &[R]) -> String {
-    serde_json::to_string(&SegmentOut { schema: SCHEMA_VERSION, records })
-        .expect("records serialise: plain data with string keys")
-}
-
-pub fn decode<R: DeserializeOwned>(key: &str, body: &str) -> Result<Vec<R>, StoreError> {
+pub fn decode<R: DeserializeOwned>(key: &str, body: &[u8]) -> Result<Vec<R>, StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt { key: key.to_owned(), reason };
-    let segment: SegmentIn<R> = serde_json::from_str(body).map_err(|e| corrupt(e.to_string()))?;
-    if segment.schema > SCHEMA_VERSION {
-        return Err(corrupt(format!("written by a newer version (schema {})", segment.schema)));
+    if body.len() < HEADER || &body[..4] != MAGIC {
+        return Err(corrupt("not a Pocket CRM segment".into()));
     }
-    Ok(segment.records)
+    let schema = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
+    if schema > SCHEMA_VERSION {
+        return Err(corrupt(format!("written by a newer version (schema {schema})")));
+    }
+    match postcard::take_from_bytes::<Vec<R>>(&body[HEADER..]) {
+        Ok((records, [])) => Ok(records),
+        Ok((_, rest)) => Err(corrupt(format!("{} unexpected trailing bytes", rest.len()))),
+        Err(e) => Err(corrupt(e.to_string())),
+    }
 }
 
 #[cfg(test)]
@@ -66,9 +71,15 @@ mod tests {
         let c = Customer::blank(CustomerKind::Individual);
         let body = encode(std::slice::from_ref(&c));
         assert_eq!(decode::<Customer>("k", &body).unwrap(), vec![c]);
-        for bad in ["", "{", "[]", r#"{"schema":2,"records":[{"name":1}]}"#, r#"{"schema":99,"records":[]}"#] {
-            let err = decode::<Customer>("customer/000001", bad).unwrap_err();
-            assert!(matches!(err, StoreError::Corrupt { ref key, .. } if key == "customer/000001"), "{bad}: {err:?}");
+        let mut newer = body.clone();
+        newer[4] = 99;
+        let mut truncated = body.clone();
+        truncated.truncate(body.len() - 3);
+        let mut trailing = body.clone();
+        trailing.push(0);
+        for bad in [vec![], b"{}".to_vec(), b"PCRM".to_vec(), newer, truncated, trailing, b"PCRM\x02\0\0\0\xff\xff\xff".to_vec()] {
+            let err = decode::<Customer>("customer/000001", &bad).unwrap_err();
+            assert!(matches!(err, StoreError::Corrupt { ref key, .. } if key == "customer/000001"), "{bad:?}: {err:?}");
         }
     }
 }

@@ -161,6 +161,7 @@ impl AppState {
             let started = perf::now();
             let opened = async {
                 let backend = IdbBackend::open(DB_NAME).await?;
+                perf::record("load:open", perf::now() - started);
                 let segments = backend.load().await?;
                 let loaded = perf::now();
                 perf::record("load:read", loaded - started);
@@ -187,6 +188,7 @@ impl AppState {
                     self.version.update(|v| *v += 1);
                     self.load.set(LoadState::Ready);
                     perf::record("load:total", perf::now() - started);
+                    perf::record("load:started-at", started);
                 }
                 Err(e) => self.load.set(LoadState::Failed(e)),
             }

@@ -89,13 +89,15 @@ async function benchSize(browser, url, size) {
     await page.waitForFunction(() => window.__firstRow, null, { timeout: 60_000 });
     const first = await page.evaluate(() => window.__firstRow);
     const steps = {};
-    for (const n of ['load:read', 'load:decode', 'load:index', 'load:total']) steps[n] = (await perfEntries(page, n))[0];
+    for (const n of ['load:started-at', 'load:open', 'load:read', 'load:decode', 'load:index', 'load:total']) steps[n] = (await perfEntries(page, n))[0];
     loads.push({ first, ...steps });
   }
   const best = loads.map((l) => l.first);
   line('  navigation -> interactive list (3 loads)', best.map(ms).join(', '));
   const l = loads[loads.length - 1];
-  line('    of which: read IndexedDB / decode / index', `${ms(l['load:read'])} / ${ms(l['load:decode'])} / ${ms(l['load:index'])}`);
+  line('    of which: page + wasm start', ms(l['load:started-at']));
+  line('    open / read IndexedDB / decode / index', `${ms(l['load:open'])} / ${ms(l['load:read'] - l['load:open'])} / ${ms(l['load:decode'])} / ${ms(l['load:index'])}`);
+  line('    first query + render', ms(l.first - l['load:started-at'] - l['load:total']));
 
   // Search per keystroke.
   const queries = ['恒', '恒达', '恒达家', '恒达家电', '1', '13', '138', '1381', '13812', 'b', 'bl', 'blu', 'blue', 'bluep'];

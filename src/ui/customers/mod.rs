@@ -460,15 +460,15 @@ fn FilterSelect(
             <option value="" selected=move || value.get().is_empty()>
                 {move || state.t(any)}
             </option>
+            // Only a change of options rebuilds them; a change of value only updates `selected`.
             {move || {
-                let current = value.get();
                 options
                     .get()
                     .into_iter()
                     .map(|(v, label)| {
-                        let selected = v == current;
+                        let option_value = v.clone();
                         view! {
-                            <option value=v selected=selected>
+                            <option value=v selected=move || value.with(|cur| *cur == option_value)>
                                 {label}
                             </option>
                         }

@@ -1,0 +1,39 @@
+//! Dates in storage: readable `2026-03-15` in JSON, a day number in the binary store (parsing
+//! date strings was a quarter of the time it took to load 100k customers).
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub fn serialize<S: Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+    if serializer.is_human_readable() {
+        date.serialize(serializer)
+    } else {
+        date.num_days_from_ce().serialize(serializer)
+    }
+}
+
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    if deserializer.is_human_readable() {
+        NaiveDate::deserialize(deserializer)
+    } else {
+        let days = i32::deserialize(deserializer)?;
+        NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(|| serde::de::Error::custom(format!("day {days} out of range")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{Money, Transaction};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn json_keeps_readable_dates_and_binary_keeps_day_numbers() {
+        let t = Transaction { date: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(), product: "样品".into(), amount: Money(100) };
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(json.contains("\"2026-03-15\""), "{json}");
+        assert_eq!(serde_json::from_str::<Transaction>(&json).unwrap(), t);
+        let bytes = postcard::to_allocvec(&t).unwrap();
+        assert!(bytes.len() < 16, "{} bytes", bytes.len());
+        assert_eq!(postcard::from_bytes::<Transaction>(&bytes).unwrap(), t);
+    }
+}
