@@ -201,6 +201,9 @@ impl AppState {
     pub async fn execute(&self, command: Command) -> Result<ChangeSet, ActionError> {
         let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
         let backend = self.backend.get_value().ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
+        if take_test_failure_flag() {
+            backend.fail_next_write_at_put(0);
+        }
         let started = perf::now();
         let prepared = self
             .with_data_mut(|d| {
@@ -237,6 +240,17 @@ impl AppState {
             None => Err(ActionError::Store(StoreError::Unavailable("not loaded".into()))),
         }
     }
+}
+
+/// End-to-end tests set `window.pocketFailNextWrite = true` to make the next write fail inside
+/// IndexedDB, so they can see what the user is told and that nothing was lost.
+fn take_test_failure_flag() -> bool {
+    let key = wasm_bindgen::JsValue::from_str("pocketFailNextWrite");
+    let set = js_sys::Reflect::get(&window(), &key).map(|v| v.is_truthy()).unwrap_or(false);
+    if set {
+        let _ = js_sys::Reflect::set(&window(), &key, &wasm_bindgen::JsValue::FALSE);
+    }
+    set
 }
 
 impl Default for AppState {
