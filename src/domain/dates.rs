@@ -21,10 +21,33 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDa
     }
 }
 
+/// Parses `2026-03-15` (what date inputs give), also with `/` or `.` between the parts.
+/// Written out rather than through chrono's format parser, which is 8 KB of wasm.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim().split(['-', '/', '.']);
+    let mut next = || parts.next()?.trim().parse::<u32>().ok();
+    let (y, m, d) = (next()?, next()?, next()?);
+    if parts.next().is_some() || !(1..=9999).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y as i32, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use crate::domain::{Money, Transaction};
     use chrono::NaiveDate;
+
+    #[test]
+    fn parses_the_dates_people_type() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 15);
+        assert_eq!(super::parse_date("2026-03-15"), d);
+        assert_eq!(super::parse_date(" 2026/3/15 "), d);
+        assert_eq!(super::parse_date("2026.03.15"), d);
+        for bad in ["", "2026-02-30", "2026-13-01", "15-03", "2026-03-15-1", "abcd-ef-gh", "0-1-1"] {
+            assert_eq!(super::parse_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn json_keeps_readable_dates_and_binary_keeps_day_numbers() {

@@ -2,7 +2,7 @@
 //! so everything is tested with a native `cargo test`.
 
 pub mod archive;
-mod dates;
+pub mod dates;
 pub mod demo;
 pub mod money;
 pub mod query;

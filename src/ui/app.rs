@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::customers::{CustomerDetail, CustomerForm, CustomerList};
 use super::route::{Route, AREAS};
 use super::settings::SettingsPage;
-use super::state::{use_app, AppState, LoadState, UndoAction};
+use super::state::{use_app, AppState, LoadState, UndoAction, tr};
 use crate::domain::Command;
 use crate::i18n::Msg;
 
@@ -59,20 +59,26 @@ pub fn App() -> impl IntoView {
             state.route.set(route);
         }
     });
-    on_cleanup(move || listener.remove());
+    let hide = window_event_listener_untyped("pagehide", move |_| state.save_last_view());
+    on_cleanup(move || {
+        listener.remove();
+        hide.remove();
+    });
     state.start_loading();
 
+    // Memos, so that typing a filter (which rewrites the route) does not touch the shell.
     let page = Memo::new(move |_| state.route.with(page_of));
+    let area = Memo::new(move |_| state.route.with(|r| r.area()));
     Effect::new(move |_| {
-        let title = format!("{} · {}", state.t(area_label(state.route.with(|r| r.area()))), state.t(Msg::AppName));
+        let title = format!("{} · {}", state.t(area_label(area.get())), state.t(Msg::AppName));
         document().set_title(&title);
     });
 
     view! {
         <div class="app">
             <header class="topbar">
-                <a class="brand" href="#/customers">{move || state.t(Msg::AppName)}</a>
-                <nav class="nav" aria-label=move || state.t(Msg::Menu)>
+                <a class="brand" href="#/customers">{tr(Msg::AppName)}</a>
+                <nav class="nav" aria-label=tr(Msg::Menu)>
                     {AREAS
                         .iter()
                         .enumerate()
@@ -81,8 +87,8 @@ pub fn App() -> impl IntoView {
                                 <a
                                     href=route.to_hash()
                                     class="nav-link"
-                                    class:active=move || state.route.with(|r| r.area() == i)
-                                    aria-current=move || state.route.with(|r| r.area() == i).then_some("page")
+                                    class:active=move || area.get() == i
+                                    aria-current=move || (area.get() == i).then_some("page")
                                     data-testid=format!("nav-{i}")
                                 >
                                     {move || state.t(area_label(i))}
@@ -96,7 +102,7 @@ pub fn App() -> impl IntoView {
                     data-testid="lang-switch"
                     on:click=move |_| state.set_lang(state.lang.get_untracked().other())
                 >
-                    {move || state.t(Msg::SwitchLanguage)}
+                    {tr(Msg::SwitchLanguage)}
                 </button>
             </header>
             <main class="main">
@@ -116,7 +122,7 @@ pub fn App() -> impl IntoView {
                                 view! {
                                     <section class="page later">
                                         <h1>{move || state.t(area_label(area))}</h1>
-                                        <p>{move || state.t(Msg::ComingLater)}</p>
+                                        <p>{tr(Msg::ComingLater)}</p>
                                     </section>
                                 }
                                     .into_any()

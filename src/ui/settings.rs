@@ -6,7 +6,7 @@ use crate::domain::demo::{generate, DEMO_SIZES};
 use crate::domain::{Command, Timestamp};
 use crate::i18n::{Lang, Msg};
 use crate::ui::perf;
-use crate::ui::state::use_app;
+use crate::ui::state::{tr, use_app};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -45,31 +45,31 @@ pub fn SettingsPage() -> impl IntoView {
     };
     view! {
         <section class="page settings">
-            <h1>{move || state.t(Msg::NavSettings)}</h1>
+            <h1>{tr(Msg::NavSettings)}</h1>
             <div class="card">
                 <label class="field">
-                    <span>{move || state.t(Msg::SettingsLanguage)}</span>
+                    <span>{tr(Msg::SettingsLanguage)}</span>
                     <select data-testid="settings-lang" on:change=move |ev| state.set_lang(Lang::from_code(&event_target_value(&ev)))>
                         <option value="zh-CN" selected=move || state.lang.get() == Lang::Zh>"中文"</option>
                         <option value="en" selected=move || state.lang.get() == Lang::En>"English"</option>
                     </select>
                 </label>
                 <label class="field">
-                    <span>{move || state.t(Msg::SettingsUser)}</span>
+                    <span>{tr(Msg::SettingsUser)}</span>
                     <input type="text" data-testid="settings-user" prop:value=move || state.user.get()
                         on:change=move |ev| {
                             let name = event_target_value(&ev).trim().to_owned();
                             if !name.is_empty() { state.set_user(name) }
                         } />
                 </label>
-                <p class="muted">{move || state.t(Msg::StorageInfo)}</p>
+                <p class="muted">{tr(Msg::StorageInfo)}</p>
             </div>
             <div class="card">
-                <h2>{move || state.t(Msg::DemoData)}</h2>
-                <p>{move || state.t(Msg::DemoHelp)}</p>
+                <h2>{tr(Msg::DemoData)}</h2>
+                <p>{tr(Msg::DemoHelp)}</p>
                 <div class="inline-form">
                     <label class="field">
-                        <span>{move || state.t(Msg::DemoSize)}</span>
+                        <span>{tr(Msg::DemoSize)}</span>
                         <select data-testid="demo-size" on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { demo_size.set(n) }>
                             {DEMO_SIZES.iter().map(|n| { let n = *n; view! { <option value=n.to_string() selected=move || demo_size.get() == n>{n.to_string()}</option> } }).collect_view()}
                         </select>

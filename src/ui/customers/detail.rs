@@ -5,13 +5,19 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crate::domain::dates::parse_date;
 use crate::domain::{CommKind, Command, Communication, Customer, Money, Transaction};
 use crate::i18n::Msg;
 use crate::ui::route::Route;
-use crate::ui::state::{use_app, AppState, UndoAction};
+use crate::ui::state::{use_app, AppState, UndoAction, tr};
 
+/// `2026-03-15 14:05` in the browser's time zone.
 fn format_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    use chrono::Timelike;
+    let offset_minutes = js_sys::Date::new(&(ms as f64).into()).get_timezone_offset() as i64;
+    chrono::DateTime::from_timestamp_millis(ms - offset_minutes * 60_000)
+        .map(|t| format!("{} {:02}:{:02}", t.date_naive(), t.hour(), t.minute()))
+        .unwrap_or_default()
 }
 
 fn today() -> NaiveDate {
@@ -142,7 +148,7 @@ fn TransactionsCard(customer: Customer) -> impl IntoView {
     let base = customer.clone();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(d) = NaiveDate::parse_from_str(date.get_untracked().trim(), "%Y-%m-%d") else {
+        let Some(d) = parse_date(&date.get_untracked()) else {
             return error.set(Some(Msg::ProblemDate));
         };
         let a = match Money::parse(&amount.get_untracked()) {
@@ -161,13 +167,13 @@ fn TransactionsCard(customer: Customer) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{move || state.t(Msg::Transactions)}</h2>
+            <h2>{tr(Msg::Transactions)}</h2>
             {if rows.is_empty() {
-                view! { <p class="muted">{move || state.t(Msg::NoTransactions)}</p> }.into_any()
+                view! { <p class="muted">{tr(Msg::NoTransactions)}</p> }.into_any()
             } else {
                 view! {
                     <table class="history" data-testid="transactions">
-                        <thead><tr><th>{move || state.t(Msg::Date)}</th><th>{move || state.t(Msg::Product)}</th><th class="num">{move || state.t(Msg::Amount)}</th></tr></thead>
+                        <thead><tr><th>{tr(Msg::Date)}</th><th>{tr(Msg::Product)}</th><th class="num">{tr(Msg::Amount)}</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|t| view! { <tr><td>{t.date.to_string()}</td><td>{t.product}</td><td class="num">{t.amount.to_string()}</td></tr> }).collect_view()}
                         </tbody>
@@ -175,10 +181,10 @@ fn TransactionsCard(customer: Customer) -> impl IntoView {
                 }.into_any()
             }}
             <form class="inline-form" on:submit=add data-testid="add-transaction">
-                <input type="date" aria-label=move || state.t(Msg::Date) prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
-                <input type="text" placeholder=move || state.t(Msg::Product) aria-label=move || state.t(Msg::Product) prop:value=move || product.get() on:input=move |ev| product.set(event_target_value(&ev)) />
-                <input type="text" inputmode="decimal" placeholder=move || state.t(Msg::Amount) aria-label=move || state.t(Msg::Amount) prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev)) />
-                <button type="submit">{move || state.t(Msg::AddTransaction)}</button>
+                <input type="date" aria-label=tr(Msg::Date) prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+                <input type="text" placeholder=tr(Msg::Product) aria-label=tr(Msg::Product) prop:value=move || product.get() on:input=move |ev| product.set(event_target_value(&ev)) />
+                <input type="text" inputmode="decimal" placeholder=tr(Msg::Amount) aria-label=tr(Msg::Amount) prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev)) />
+                <button type="submit">{tr(Msg::AddTransaction)}</button>
                 {move || error.get().map(|m| view! { <p class="field-error" role="alert">{state.t(m)}</p> })}
             </form>
         </section>
@@ -197,7 +203,7 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
     let base = customer.clone();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(d) = NaiveDate::parse_from_str(date.get_untracked().trim(), "%Y-%m-%d") else {
+        let Some(d) = parse_date(&date.get_untracked()) else {
             return error.set(Some(Msg::ProblemDate));
         };
         let s = summary.get_untracked().trim().to_owned();
@@ -211,9 +217,9 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{move || state.t(Msg::Communications)}</h2>
+            <h2>{tr(Msg::Communications)}</h2>
             {if rows.is_empty() {
-                view! { <p class="muted">{move || state.t(Msg::NoCommunications)}</p> }.into_any()
+                view! { <p class="muted">{tr(Msg::NoCommunications)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="log" data-testid="communications">
@@ -227,12 +233,12 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
                 }.into_any()
             }}
             <form class="inline-form" on:submit=add data-testid="add-communication">
-                <input type="date" aria-label=move || state.t(Msg::Date) prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
-                <select aria-label=move || state.t(Msg::CommType) on:change=move |ev| if let Ok(k) = event_target_value(&ev).parse() { kind.set(k) }>
+                <input type="date" aria-label=tr(Msg::Date) prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+                <select aria-label=tr(Msg::CommType) on:change=move |ev| if let Ok(k) = event_target_value(&ev).parse() { kind.set(k) }>
                     {CommKind::ALL.iter().map(|k| { let k = *k; view! { <option value=k.code() selected=move || kind.get() == k>{move || state.lang.get().comm(k)}</option> } }).collect_view()}
                 </select>
-                <input type="text" class="grow" placeholder=move || state.t(Msg::CommSummary) aria-label=move || state.t(Msg::CommSummary) prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev)) />
-                <button type="submit">{move || state.t(Msg::AddCommunication)}</button>
+                <input type="text" class="grow" placeholder=tr(Msg::CommSummary) aria-label=tr(Msg::CommSummary) prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev)) />
+                <button type="submit">{tr(Msg::AddCommunication)}</button>
                 {move || error.get().map(|m| view! { <p class="field-error" role="alert">{state.t(m)}</p> })}
             </form>
         </section>

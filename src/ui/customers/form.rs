@@ -8,7 +8,7 @@ use crate::domain::{Command, CompanySize, Contact, Customer, CustomerKind, Domai
 use crate::i18n::Msg;
 use crate::store::ActionError;
 use crate::ui::route::Route;
-use crate::ui::state::use_app;
+use crate::ui::state::{tr, use_app};
 
 /// The form; `id` is the customer to edit, or `None` for a new one.
 #[component]
@@ -16,7 +16,7 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
     let state = use_app();
     let existing = id.and_then(|id| state.with_data(|d| d.archive.customers.get(id).cloned()).flatten());
     if id.is_some() && existing.is_none() {
-        return view! { <section class="page"><p class="empty" data-testid="not-found">{move || state.t(Msg::NotFound)}</p></section> }.into_any();
+        return view! { <section class="page"><p class="empty" data-testid="not-found">{tr(Msg::NotFound)}</p></section> }.into_any();
     }
     let draft = RwSignal::new(existing.clone().unwrap_or_else(|| {
         let mut c = Customer::blank(CustomerKind::Organisation);
@@ -93,10 +93,10 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
             <h1>{move || state.t(if id.is_some() { Msg::EditCustomer } else { Msg::NewCustomer })}</h1>
             <form class="customer-form" data-testid="customer-form" on:submit=submit novalidate>
                 <Show when=move || errors.with(|e| !e.is_empty())>
-                    <p class="form-error" role="alert" data-testid="form-error">{move || state.t(Msg::FixMarked)}</p>
+                    <p class="form-error" role="alert" data-testid="form-error">{tr(Msg::FixMarked)}</p>
                 </Show>
                 <fieldset class="kind-choice">
-                    <legend>{move || state.t(Msg::Kind)}</legend>
+                    <legend>{tr(Msg::Kind)}</legend>
                     {CustomerKind::ALL.iter().map(|k| {
                         let k = *k;
                         view! {
@@ -136,9 +136,9 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                         error=Signal::derive(error_for(Field::PotentialValue)) invalid=Signal::derive(invalid(Field::PotentialValue)) />
                     <Show when=move || draft.with(|c| c.kind == CustomerKind::Organisation)>
                         <label class="field">
-                            <span>{move || state.t(Msg::Size)}</span>
+                            <span>{tr(Msg::Size)}</span>
                             <select data-testid="size" on:change=move |ev| { let v = event_target_value(&ev); draft.update(|c| c.size = v.parse().ok()) }>
-                                <option value="" selected=move || draft.with(|c| c.size.is_none())>{move || state.t(Msg::NoSize)}</option>
+                                <option value="" selected=move || draft.with(|c| c.size.is_none())>{tr(Msg::NoSize)}</option>
                                 {CompanySize::ALL.iter().map(|s| { let s = *s; view! {
                                     <option value=s.code() selected=move || draft.with(|c| c.size == Some(s))>{move || state.lang.get().size(s)}</option>
                                 } }).collect_view()}
@@ -146,7 +146,7 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                         </label>
                     </Show>
                     <label class="field">
-                        <span>{move || state.t(Msg::ColTier)}</span>
+                        <span>{tr(Msg::ColTier)}</span>
                         <select data-testid="tier" on:change=move |ev| { if let Ok(t) = event_target_value(&ev).parse::<Tier>() { draft.update(|c| c.tier = t) } }>
                             {Tier::ALL.iter().map(|t| { let t = *t; view! {
                                 <option value=t.code() selected=move || draft.with(|c| c.tier == t)>{move || state.lang.get().tier(t)}</option>
@@ -154,7 +154,7 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                         </select>
                     </label>
                     <label class="field">
-                        <span>{move || state.t(Msg::ColIntent)}</span>
+                        <span>{tr(Msg::ColIntent)}</span>
                         <select data-testid="intent" on:change=move |ev| { if let Ok(i) = event_target_value(&ev).parse::<Intent>() { draft.update(|c| c.intent = i) } }>
                             {Intent::ALL.iter().map(|i| { let i = *i; view! {
                                 <option value=i.code() selected=move || draft.with(|c| c.intent == i)>{move || state.lang.get().intent(i)}</option>
@@ -162,9 +162,9 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                         </select>
                     </label>
                     <label class="field">
-                        <span>{move || state.t(Msg::ColOwner)}</span>
+                        <span>{tr(Msg::ColOwner)}</span>
                         <select data-testid="owner" on:change=move |ev| { let v = event_target_value(&ev); draft.update(|c| c.owner = v.parse().ok()) }>
-                            <option value="" selected=move || draft.with(|c| c.owner.is_none())>{move || state.t(Msg::Unassigned)}</option>
+                            <option value="" selected=move || draft.with(|c| c.owner.is_none())>{tr(Msg::Unassigned)}</option>
                             {move || reps.get().into_iter().map(|(rid, name)| view! {
                                 <option value=rid.to_string() selected=move || draft.with(|c| c.owner == Some(rid))>{name}</option>
                             }).collect_view()}
@@ -180,25 +180,25 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                         error=Signal::derive(error_for(Field::Tags)) invalid=Signal::derive(invalid(Field::Tags)) />
                 </div>
                 <label class="field wide">
-                    <span>{move || state.t(Msg::Notes)}</span>
+                    <span>{tr(Msg::Notes)}</span>
                     <textarea data-testid="notes" rows="3" prop:value=move || draft.with(|c| c.notes.clone())
                         on:input=move |ev| { let v = event_target_value(&ev); draft.update(|c| c.notes = v) }
                         aria-invalid=move || invalid(Field::Notes)().to_string()></textarea>
                     {move || error_for(Field::Notes)().map(|m| view! { <small class="field-error">{m}</small> })}
                 </label>
                 <fieldset class="contacts-edit">
-                    <legend>{move || state.t(Msg::Contacts)}</legend>
+                    <legend>{tr(Msg::Contacts)}</legend>
                     {move || (0..contact_count.get()).map(|i| view! { <ContactEditor index=i draft errors /> }).collect_view()}
                     <button type="button" class="secondary" data-testid="add-contact"
                         on:click=move |_| draft.update(|c| c.contacts.push(Contact::default()))>
-                        {move || state.t(Msg::AddContact)}
+                        {tr(Msg::AddContact)}
                     </button>
                 </fieldset>
                 <div class="form-actions">
                     <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>
                         {move || state.t(if saving.get() { Msg::Saving } else { Msg::Save })}
                     </button>
-                    <a class="button" href=cancel_href.clone()>{move || state.t(Msg::Cancel)}</a>
+                    <a class="button" href=cancel_href.clone()>{tr(Msg::Cancel)}</a>
                 </div>
             </form>
         </section>
@@ -249,30 +249,30 @@ fn ContactEditor(index: usize, draft: RwSignal<Customer>, errors: RwSignal<Vec<F
     view! {
         <div class="contact-edit" data-testid="contact-edit">
             <label class="field">
-                <span>{move || state.t(Msg::ContactName)}</span>
+                <span>{tr(Msg::ContactName)}</span>
                 <input type="text" data-testid="contact-name" prop:value=get(|p| &p.name) on:input=set(|p| &mut p.name) aria-invalid=bad(Field::ContactName(index)) />
                 {move || problem(Field::ContactName(index))().map(|m| view! { <small class="field-error">{m}</small> })}
             </label>
             <label class="field">
-                <span>{move || state.t(Msg::ContactTitle)}</span>
+                <span>{tr(Msg::ContactTitle)}</span>
                 <input type="text" data-testid="contact-title" prop:value=get(|p| &p.title) on:input=set(|p| &mut p.title) />
             </label>
             <label class="field">
-                <span>{move || state.t(Msg::ColPhone)}</span>
+                <span>{tr(Msg::ColPhone)}</span>
                 <input type="tel" data-testid="contact-phone" prop:value=get(|p| &p.phone) on:input=set(|p| &mut p.phone) aria-invalid=bad(Field::ContactPhone(index)) />
                 {move || problem(Field::ContactPhone(index))().map(|m| view! { <small class="field-error" data-testid="error-contact-phone">{m}</small> })}
             </label>
             <label class="field">
-                <span>{move || state.t(Msg::ContactEmail)}</span>
+                <span>{tr(Msg::ContactEmail)}</span>
                 <input type="email" data-testid="contact-email" prop:value=get(|p| &p.email) on:input=set(|p| &mut p.email) aria-invalid=bad(Field::ContactEmail(index)) />
                 {move || problem(Field::ContactEmail(index))().map(|m| view! { <small class="field-error">{m}</small> })}
             </label>
             <label class="field">
-                <span>{move || state.t(Msg::ContactWechat)}</span>
+                <span>{tr(Msg::ContactWechat)}</span>
                 <input type="text" data-testid="contact-wechat" prop:value=get(|p| &p.wechat) on:input=set(|p| &mut p.wechat) />
             </label>
             <button type="button" class="link remove" on:click=move |_| draft.update(|c| { if index < c.contacts.len() { c.contacts.remove(index); } })>
-                {move || state.t(Msg::Remove)}
+                {tr(Msg::Remove)}
             </button>
         </div>
     }

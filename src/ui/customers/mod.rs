@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::perf;
 use super::route::Route;
-use super::state::use_app;
+use super::state::{tr, use_app};
 use crate::domain::query::{distinct_values, CustomerFilter, OwnerFilter, Sort, SortKey};
 use crate::domain::{CustomerKind, Intent, Money, Tier};
 use crate::i18n::{Lang, Msg};
@@ -124,7 +124,8 @@ pub fn CustomerList() -> impl IntoView {
     // A new result set starts at the top.
     Effect::new(move |previous: Option<(CustomerFilter, Sort)>| {
         let current = (filter.get(), sort.get());
-        if previous.is_some_and(|p| p != current) {
+        // Setting scrollTop forces a layout: only do it when the list is scrolled.
+        if previous.is_some_and(|p| p != current) && scroll_top.get_untracked() > 0.0 {
             if let Some(el) = viewport.get_untracked() {
                 el.set_scroll_top(0);
             }
@@ -138,7 +139,7 @@ pub fn CustomerList() -> impl IntoView {
         let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
         (first, (first + count).min(total))
     });
-    let visible_rows = move || {
+    let visible = Memo::new(move |_| {
         let (first, last) = window_range.get();
         let rows: Vec<u32> = results.with(|r| r[first..last].to_vec());
         state
@@ -163,7 +164,10 @@ pub fn CustomerList() -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
-    };
+    });
+    // Rows are slots that keep their elements and update their text as the window moves, which
+    // costs far less than creating rows for every keystroke or scroll step.
+    let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN);
 
     let set_filter = move |f: &dyn Fn(&mut CustomerFilter)| filter.update(|cur| f(cur));
     let filters_active = move || filter.with(|f| *f != CustomerFilter::default());
@@ -204,13 +208,13 @@ pub fn CustomerList() -> impl IntoView {
     view! {
         <section class="page customers">
             <div class="page-head">
-                <h1>{move || state.t(Msg::NavCustomers)}</h1>
+                <h1>{tr(Msg::NavCustomers)}</h1>
                 <div class="head-actions">
                     <button class="secondary" data-testid="toggle-summary" on:click=move |_| show_summary.update(|s| *s = !*s)>
                         {move || state.t(if show_summary.get() { Msg::HideSummary } else { Msg::ShowSummary })}
                     </button>
                     <a class="button primary" href="#/customers/new" data-testid="new-customer">
-                        {move || state.t(Msg::NewCustomer)}
+                        {tr(Msg::NewCustomer)}
                     </a>
                 </div>
             </div>
@@ -222,8 +226,8 @@ pub fn CustomerList() -> impl IntoView {
                     type="search"
                     class="search"
                     data-testid="search"
-                    placeholder=move || state.t(Msg::SearchPlaceholder)
-                    aria-label=move || state.t(Msg::SearchPlaceholder)
+                    placeholder=tr(Msg::SearchPlaceholder)
+                    aria-label=tr(Msg::SearchPlaceholder)
                     prop:value=move || filter.with(|f| f.text.clone())
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
@@ -303,7 +307,7 @@ pub fn CustomerList() -> impl IntoView {
                     on_change=Callback::new(move |v: String| set_filter(&|f| f.intent = v.parse().ok()))
                 />
                 <label class="sort">
-                    <span>{move || state.t(Msg::SortBy)}</span>
+                    <span>{tr(Msg::SortBy)}</span>
                     <select
                         data-testid="sort"
                         on:change=move |ev| {
@@ -336,7 +340,7 @@ pub fn CustomerList() -> impl IntoView {
                 </label>
                 <Show when=filters_active>
                     <button class="link" data-testid="clear-filters" on:click=move |_| filter.set(CustomerFilter::default())>
-                        {move || state.t(Msg::ClearFilters)}
+                        {tr(Msg::ClearFilters)}
                     </button>
                 </Show>
             </div>
@@ -346,13 +350,13 @@ pub fn CustomerList() -> impl IntoView {
             <div class="table" role="table" aria-rowcount=move || results.with(|r| r.len() + 1)>
                 <div class="row head" role="row">
                     <SortHeader key=SortKey::Name class="c-name" on_sort=header_sort mark=sort_mark aria=aria_sort />
-                    <span class="c-industry" role="columnheader">{move || state.t(Msg::ColIndustry)}</span>
+                    <span class="c-industry" role="columnheader">{tr(Msg::ColIndustry)}</span>
                     <SortHeader key=SortKey::Region class="c-place" on_sort=header_sort mark=sort_mark aria=aria_sort />
-                    <span class="c-owner" role="columnheader">{move || state.t(Msg::ColOwner)}</span>
+                    <span class="c-owner" role="columnheader">{tr(Msg::ColOwner)}</span>
                     <SortHeader key=SortKey::Tier class="c-tier" on_sort=header_sort mark=sort_mark aria=aria_sort />
-                    <span class="c-intent" role="columnheader">{move || state.t(Msg::ColIntent)}</span>
+                    <span class="c-intent" role="columnheader">{tr(Msg::ColIntent)}</span>
                     <SortHeader key=SortKey::PotentialValue class="c-value" on_sort=header_sort mark=sort_mark aria=aria_sort />
-                    <span class="c-phone" role="columnheader">{move || state.t(Msg::ColPhone)}</span>
+                    <span class="c-phone" role="columnheader">{tr(Msg::ColPhone)}</span>
                 </div>
                 <div
                     class="list-viewport"
@@ -374,8 +378,8 @@ pub fn CustomerList() -> impl IntoView {
                             class="list-window"
                             style:transform=move || format!("translateY({}px)", window_range.get().0 as f64 * ROW_HEIGHT)
                         >
-                            <For each=visible_rows key=|row| (row.id, row.updated) let:row>
-                                <CustomerRow row />
+                            <For each=move || 0..slots.get() key=|position| *position let:position>
+                                <CustomerRow position visible />
                             </For>
                         </div>
                     </div>
@@ -406,30 +410,30 @@ where
     }
 }
 
-/// One customer in the list.
+/// One slot of the list: shows the `position`-th visible customer, or nothing past the end.
 #[component]
-fn CustomerRow(row: RowData) -> impl IntoView {
+fn CustomerRow(position: usize, visible: Memo<Vec<RowData>>) -> impl IntoView {
     let state = use_app();
-    let href = Route::Customer(row.id).to_hash();
-    let lang = move || state.lang.get();
-    let RowData { name, kind, industry, place, owner, tier, intent, value, phone, .. } = row;
+    let lang = state.lang;
+    let text = move |f: fn(&RowData) -> String| move || visible.with(|v| v.get(position).map(f).unwrap_or_default());
+    let label = move |f: fn(&RowData, Lang) -> String| move || visible.with(|v| v.get(position).map(|r| f(r, lang.get())).unwrap_or_default());
     view! {
-        <div class="row" role="row" data-testid="customer-row">
+        <div class="row" role="row" data-testid="customer-row" hidden=move || visible.with(|v| position >= v.len())>
             <span class="c-name" role="cell">
-                <a href=href>{name}</a>
-                <small class="kind">{move || lang().kind(kind)}</small>
+                <a href=text(|r| Route::Customer(r.id).to_hash())>{text(|r| r.name.clone())}</a>
+                <small class="kind">{label(|r, l| l.kind(r.kind).to_owned())}</small>
             </span>
-            <span class="c-industry" role="cell">{industry}</span>
-            <span class="c-place" role="cell">{place}</span>
-            <span class="c-owner" role="cell">{owner}</span>
+            <span class="c-industry" role="cell">{text(|r| r.industry.clone())}</span>
+            <span class="c-place" role="cell">{text(|r| r.place.clone())}</span>
+            <span class="c-owner" role="cell">{text(|r| r.owner.clone())}</span>
             <span class="c-tier" role="cell">
-                <span class=format!("badge tier-{}", tier.code())>{move || lang().tier(tier)}</span>
+                <span class=text(|r| format!("badge tier-{}", r.tier.code()))>{label(|r, l| l.tier(r.tier).to_owned())}</span>
             </span>
             <span class="c-intent" role="cell">
-                <span class=format!("badge intent-{}", intent.code())>{move || lang().intent(intent)}</span>
+                <span class=text(|r| format!("badge intent-{}", r.intent.code()))>{label(|r, l| l.intent(r.intent).to_owned())}</span>
             </span>
-            <span class="c-value" role="cell">{move || value.compact(lang() == Lang::Zh)}</span>
-            <span class="c-phone" role="cell">{phone}</span>
+            <span class="c-value" role="cell">{label(|r, l| r.value.compact(l == Lang::Zh))}</span>
+            <span class="c-phone" role="cell">{text(|r| r.phone.clone())}</span>
         </div>
     }
 }

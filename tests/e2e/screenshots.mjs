@@ -1,0 +1,46 @@
+// Screenshots of every page in both languages, wide and narrow, for review and the README.
+// Usage: node screenshots.mjs [out-dir]   (after `make build`)
+import { mkdirSync } from 'node:fs';
+import { serve, launch } from './server.mjs';
+
+const out = process.argv[2] ?? '/tmp/pocket-shots';
+mkdirSync(out, { recursive: true });
+const server = await serve();
+const browser = await launch();
+try {
+  for (const [locale, lang] of [['zh-CN', 'zh'], ['en-US', 'en']]) {
+    for (const [width, height, size] of [[1280, 860, 'wide'], [390, 844, 'narrow']]) {
+      const context = await browser.newContext({ locale, viewport: { width, height } });
+      const page = await context.newPage();
+      page.on('dialog', (d) => d.accept());
+      await page.goto(server.url + '#/settings');
+      await page.waitForSelector('[data-testid=demo-size]');
+      await page.selectOption('[data-testid=demo-size]', '1000');
+      await page.click('[data-testid=load-demo]');
+      await page.waitForSelector('[data-testid=toast]');
+      await page.screenshot({ path: `${out}/${lang}-${size}-settings.png` });
+      await page.click('[data-testid=nav-0]');
+      await page.waitForSelector('[data-testid=customer-row]:not([hidden])');
+      await page.click('[data-testid=toggle-summary]');
+      await page.waitForSelector('[data-testid=chart-industry] svg');
+      await page.screenshot({ path: `${out}/${lang}-${size}-list.png`, fullPage: size === 'wide' });
+      await page.click('[data-testid=toggle-summary]');
+      await page.fill('[data-testid=search]', lang === 'zh' ? '杭州' : 'north');
+      await page.waitForTimeout(100);
+      await page.screenshot({ path: `${out}/${lang}-${size}-search.png` });
+      await page.click('[data-testid=customer-row]:not([hidden]) .c-name a');
+      await page.waitForSelector('[data-testid=detail-name]');
+      await page.screenshot({ path: `${out}/${lang}-${size}-detail.png`, fullPage: true });
+      await page.click('[data-testid=edit]');
+      await page.fill('[data-testid=contact-phone] >> nth=0', '12x');
+      await page.fill('[data-testid=name]', '');
+      await page.click('[data-testid=save]');
+      await page.screenshot({ path: `${out}/${lang}-${size}-form-errors.png`, fullPage: true });
+      await context.close();
+    }
+  }
+  console.log(`screenshots in ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
