@@ -236,9 +236,17 @@ impl SearchIndex {
         let finder = memmem::Finder::new(term.as_bytes());
         let bytes = self.haystack.as_bytes();
         let mut pos = 0;
+        let mut entry = 0;
         while let Some(found) = finder.find(&bytes[pos..]) {
             let at = pos + found;
-            let entry = self.entry_starts.partition_point(|&s| s as usize <= at) - 1;
+            // Hits come in order: gallop forward from the last entry instead of a full search.
+            let mut step = 1;
+            while entry + step < self.entry_starts.len() && self.entry_starts[entry + step] as usize <= at {
+                entry += step;
+                step *= 2;
+            }
+            let rest = &self.entry_starts[entry..(entry + step).min(self.entry_starts.len())];
+            entry += rest.partition_point(|&s| s as usize <= at) - 1;
             let row = self.entry_row[entry] as usize;
             if self.row_entry[row] as usize == entry {
                 marks[row] = true;
@@ -273,12 +281,18 @@ struct Facet {
 #[derive(Debug, Default)]
 struct Interner<K> {
     ids: HashMap<K, u32>,
+    keys: Vec<K>,
 }
 
-impl<K: std::hash::Hash + Eq> Interner<K> {
+impl<K: std::hash::Hash + Eq + Clone> Interner<K> {
     fn id(&mut self, key: K) -> u32 {
-        let next = self.ids.len() as u32;
-        *self.ids.entry(key).or_insert(next)
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        self.keys.push(key.clone());
+        self.ids.insert(key, id);
+        id
     }
 }
 
@@ -334,6 +348,24 @@ impl Facets {
             },
         }
     }
+}
+
+/// How many live customers have each value, most common first (ties by value); empty values
+/// are left out. Feeds the filter menus.
+fn counts(interner: &Interner<String>, facets: &[Facet], field: fn(&Facet) -> u32) -> Vec<(String, usize)> {
+    let mut counts = vec![0usize; interner.keys.len()];
+    for f in facets.iter().filter(|f| !f.deleted) {
+        counts[field(f) as usize] += 1;
+    }
+    let mut values: Vec<(String, usize)> = interner
+        .keys
+        .iter()
+        .zip(counts)
+        .filter(|(k, n)| !k.is_empty() && *n > 0)
+        .map(|(k, n)| (k.clone(), n))
+        .collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values
 }
 
 fn intern_str(interner: &mut Interner<String>, value: &str) -> u32 {
@@ -411,6 +443,21 @@ impl CustomerQuery {
         }
         self.last_text = None;
         self.version = archive.version();
+    }
+
+    /// Industries of live customers with their counts, most common first.
+    pub fn industries(&self) -> Vec<(String, usize)> {
+        counts(&self.facets.industries, &self.facets.rows, |f| f.industry)
+    }
+
+    /// Regions of live customers with their counts, most common first.
+    pub fn regions(&self) -> Vec<(String, usize)> {
+        counts(&self.facets.regions, &self.facets.rows, |f| f.region)
+    }
+
+    /// How many customers are not deleted.
+    pub fn live_count(&self) -> usize {
+        self.facets.rows.iter().filter(|f| !f.deleted).count()
     }
 
     /// The rows (positions in `archive.customers`) that pass the filter, in sort order.
@@ -494,43 +541,6 @@ fn compare(key: SortKey, rows: &[Customer], index: &SearchIndex, a: usize, b: us
         SortKey::Tier => ca.tier.cmp(&cb.tier),
     };
     primary.then(a.cmp(&b))
-}
-
-/// Distinct values of a text field among live customers, most common first, for filter menus.
-/// Such fields hold few distinct values, so a short list with a last-hit check beats hashing.
-pub fn distinct_values(archive: &Archive, field: impl Fn(&Customer) -> &str) -> Vec<(String, usize)> {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    let mut by_value: HashMap<&str, usize> = HashMap::new();
-    let mut last = usize::MAX;
-    for c in archive.customers.live() {
-        let v = field(c);
-        if v.is_empty() {
-            continue;
-        }
-        if last < counts.len() && counts[last].0 == v {
-            counts[last].1 += 1;
-            continue;
-        }
-        let slot = if counts.len() < 64 {
-            counts.iter().position(|(k, _)| *k == v)
-        } else {
-            if by_value.is_empty() {
-                by_value = counts.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
-            }
-            by_value.get(v).copied()
-        };
-        last = slot.unwrap_or_else(|| {
-            counts.push((v, 0));
-            if !by_value.is_empty() {
-                by_value.insert(v, counts.len() - 1);
-            }
-            counts.len() - 1
-        });
-        counts[last].1 += 1;
-    }
-    let mut values: Vec<(String, usize)> = counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
-    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    values
 }
 
 #[cfg(test)]
@@ -660,7 +670,7 @@ mod tests {
     }
 
     #[test]
-    fn distinct_values_count_many_and_few_values_alike() {
+    fn filter_menus_count_live_values_most_common_first() {
         let cs: Vec<Customer> = (0..500u128)
             .map(|n| {
                 let mut c = customer(n + 1, "x", "");
@@ -668,12 +678,19 @@ mod tests {
                 c
             })
             .collect();
-        let a = archive(cs);
-        let values = distinct_values(&a, |c| c.region.as_str());
+        let mut a = archive(cs);
+        let mut q = CustomerQuery::new(&a);
+        let values = q.regions();
         assert_eq!(values[0], ("浙江".to_string(), 250));
         assert_eq!(values.len(), 101);
         assert_eq!(values.iter().map(|(_, n)| n).sum::<usize>(), 500);
         assert!(values[1..].iter().all(|(_, n)| *n == 2 || *n == 3), "{values:?}");
+        assert!(q.industries().is_empty(), "blank industries are not offered");
+        let actor = Actor { name: "t".into(), now: Timestamp(9) };
+        let applied = a.apply(Command::DeleteCustomer(Uuid::from_u128(1)), &actor).unwrap();
+        q.note_changes(&a, &applied.changes);
+        assert_eq!(q.regions()[0], ("浙江".to_string(), 249));
+        assert_eq!(q.live_count(), 499);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::perf;
 use super::route::Route;
 use super::state::{tr, use_app};
-use crate::domain::query::{distinct_values, CustomerFilter, OwnerFilter, Sort, SortKey};
+use crate::domain::query::{CustomerFilter, OwnerFilter, Sort, SortKey};
 use crate::domain::{CustomerKind, Intent, Money, Tier};
 use crate::i18n::{Lang, Msg};
 use summary::CustomerSummaryCharts;
@@ -98,9 +98,9 @@ pub fn CustomerList() -> impl IntoView {
         perf::record("search", perf::now() - started);
         Arc::new(rows)
     });
-    let total_live = Memo::new(move |_| state.read(|d| d.archive.customers.live().count()).unwrap_or(0));
-    let industries = Memo::new(move |_| state.read(|d| distinct_values(&d.archive, |c| c.industry.as_str())).unwrap_or_default());
-    let regions = Memo::new(move |_| state.read(|d| distinct_values(&d.archive, |c| c.region.as_str())).unwrap_or_default());
+    let total_live = Memo::new(move |_| state.read(|d| d.query.live_count()).unwrap_or(0));
+    let industries = Memo::new(move |_| state.read(|d| d.query.industries()).unwrap_or_default());
+    let regions = Memo::new(move |_| state.read(|d| d.query.regions()).unwrap_or_default());
     let reps = Memo::new(move |_| {
         state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default()
     });
