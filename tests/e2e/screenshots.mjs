@@ -19,6 +19,7 @@ try {
       await page.click('[data-testid=load-demo]');
       await page.waitForSelector('[data-testid=toast]');
       await page.screenshot({ path: `${out}/${lang}-${size}-settings.png` });
+      await page.click('.toast-close');
       await page.click('[data-testid=nav-0]');
       await page.waitForSelector('[data-testid=customer-row]:not([hidden])');
       await page.click('[data-testid=toggle-summary]');
