@@ -116,11 +116,6 @@ pub fn is_valid_email(email: &str) -> bool {
         && domain.split('.').all(|part| !part.is_empty())
 }
 
-/// Digits of a phone number only, so `138-1234-5678` is found by typing `1381234`.
-pub fn phone_digits(phone: &str) -> String {
-    phone.chars().filter(char::is_ascii_digit).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,11 +44,17 @@ impl Repository {
         let segments = backend.load().await?;
         let (mut repo, archive, heal) = Repository::decode(segments)?;
         if let Some(batch) = heal {
-            let (batch, stored) = repo.rewrite_all(&archive, batch.deletes);
-            backend.write(batch).await?;
-            repo.stored = stored;
+            repo.heal(backend, &archive, batch).await?;
         }
         Ok((repo, archive))
+    }
+
+    /// Rewrites every segment in the standard shape and deletes the keys `decode` flagged.
+    pub async fn heal<B: Backend>(&mut self, backend: &B, archive: &Archive, flagged: WriteBatch) -> Result<(), StoreError> {
+        let (batch, stored) = self.rewrite_all(archive, flagged.deletes);
+        backend.write(batch).await?;
+        self.stored = stored;
+        Ok(())
     }
 
     /// Builds the archive from stored segments. Returns a batch of keys to delete when the
@@ -77,11 +83,7 @@ impl Repository {
         for (kind, segs) in &numbers {
             repo.stored.insert(*kind, segs.iter().map(|(n, _)| n + 1).max().unwrap_or(0));
             let tidy = segs.iter().enumerate().all(|(i, &(n, len))| n == i && (len == SEGMENT_SIZE || i + 1 == segs.len()));
-            let rows = match kind {
-                RecordKind::Customer => archive.customers.len(),
-                RecordKind::Rep => archive.reps.len(),
-                RecordKind::Team => archive.teams.len(),
-            };
+            let rows = rows_of(&archive, *kind);
             let stored_rows: usize = segs.iter().map(|(_, len)| len).sum();
             needs_rewrite |= !tidy || stored_rows != rows;
         }

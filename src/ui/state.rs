@@ -174,11 +174,8 @@ impl AppState {
                 let (mut repo, archive, heal) = Repository::decode(segments)?;
                 let decoded = perf::now();
                 perf::record("load:decode", decoded - loaded);
-                if heal.is_some() {
-                    // Rewrite odd segment shapes once, through the normal path.
-                    drop(repo);
-                    let (r, _) = Repository::open(&backend).await?;
-                    repo = r;
+                if let Some(flagged) = heal {
+                    repo.heal(&backend, &archive, flagged).await?;
                 }
                 Ok::<_, StoreError>((backend, repo, archive))
             }

@@ -110,27 +110,27 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 <div class="grid">
-                    <TextField label=Msg::ColName testid="name" field=Field::Name required=true
+                    <TextField label=Msg::ColName testid="name" required=true
                         value=Signal::derive(move || draft.with(|c| c.name.clone()))
                         on_input=Callback::new(move |v: String| draft.update(|c| c.name = v))
                         error=Signal::derive(error_for(Field::Name)) invalid=Signal::derive(invalid(Field::Name)) />
-                    <TextField label=Msg::ColIndustry testid="industry" field=Field::Industry required=false
+                    <TextField label=Msg::ColIndustry testid="industry" required=false
                         value=Signal::derive(move || draft.with(|c| c.industry.clone()))
                         on_input=Callback::new(move |v: String| draft.update(|c| c.industry = v))
                         error=Signal::derive(error_for(Field::Industry)) invalid=Signal::derive(invalid(Field::Industry)) />
-                    <TextField label=Msg::ColRegion testid="region" field=Field::Region required=false
+                    <TextField label=Msg::ColRegion testid="region" required=false
                         value=Signal::derive(move || draft.with(|c| c.region.clone()))
                         on_input=Callback::new(move |v: String| draft.update(|c| c.region = v))
                         error=Signal::derive(error_for(Field::Region)) invalid=Signal::derive(invalid(Field::Region)) />
-                    <TextField label=Msg::ColCity testid="city" field=Field::City required=false
+                    <TextField label=Msg::ColCity testid="city" required=false
                         value=Signal::derive(move || draft.with(|c| c.city.clone()))
                         on_input=Callback::new(move |v: String| draft.update(|c| c.city = v))
                         error=Signal::derive(error_for(Field::City)) invalid=Signal::derive(invalid(Field::City)) />
-                    <TextField label=Msg::Address testid="address" field=Field::Address required=false
+                    <TextField label=Msg::Address testid="address" required=false
                         value=Signal::derive(move || draft.with(|c| c.address.clone()))
                         on_input=Callback::new(move |v: String| draft.update(|c| c.address = v))
                         error=Signal::derive(error_for(Field::Address)) invalid=Signal::derive(invalid(Field::Address)) />
-                    <TextField label=Msg::ColValue testid="value" field=Field::PotentialValue required=false
+                    <TextField label=Msg::ColValue testid="value" required=false
                         value=Signal::derive(move || value_text.get())
                         on_input=Callback::new(move |v: String| value_text.set(v))
                         error=Signal::derive(error_for(Field::PotentialValue)) invalid=Signal::derive(invalid(Field::PotentialValue)) />
@@ -170,11 +170,11 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    <TextField label=Msg::LeadSource testid="lead-source" field=Field::LeadSource required=false
+                    <TextField label=Msg::LeadSource testid="lead-source" required=false
                         value=Signal::derive(move || draft.with(|c| c.lead_source.clone()))
                         on_input=Callback::new(move |v: String| draft.update(|c| c.lead_source = v))
                         error=Signal::derive(error_for(Field::LeadSource)) invalid=Signal::derive(invalid(Field::LeadSource)) />
-                    <TextField label=Msg::Tags testid="tags" field=Field::Tags required=false
+                    <TextField label=Msg::Tags testid="tags" required=false
                         value=Signal::derive(move || tags_text.get())
                         on_input=Callback::new(move |v: String| tags_text.set(v))
                         error=Signal::derive(error_for(Field::Tags)) invalid=Signal::derive(invalid(Field::Tags)) />
@@ -210,7 +210,6 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
 fn TextField(
     label: Msg,
     testid: &'static str,
-    #[allow(unused)] field: Field,
     required: bool,
     value: Signal<String>,
     on_input: Callback<String>,
