@@ -7,6 +7,7 @@ pub mod demo;
 pub mod money;
 pub mod query;
 pub mod records;
+pub mod sorting;
 pub mod summary;
 pub mod validate;
 

@@ -84,33 +84,42 @@ impl Money {
 
     /// Plain form for an input field: `12345.6` becomes `12345.60`, whole amounts drop the cents.
     pub fn to_input(self) -> String {
-        if self.0 % 100 == 0 {
-            format!("{}", self.0 / 100)
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        if abs % 100 == 0 {
+            format!("{sign}{}", abs / 100)
         } else {
-            format!("{}.{:02}", self.0 / 100, (self.0 % 100).abs())
+            format!("{sign}{}.{:02}", abs / 100, abs % 100)
         }
     }
 
     /// Short form for charts and tight columns: `¥1.2万`-style in Chinese, `¥12.3k`/`¥1.2M` in English.
+    /// Integer arithmetic only (float formatting would add ~10 KB to the wasm).
     pub fn compact(self, chinese: bool) -> String {
-        let yuan = self.0 as f64 / 100.0;
-        if chinese {
-            if yuan.abs() >= 1e8 {
-                format!("¥{:.1}亿", yuan / 1e8)
-            } else if yuan.abs() >= 1e4 {
-                format!("¥{:.1}万", yuan / 1e4)
-            } else {
-                format!("¥{yuan:.0}")
+        const WAN: u64 = 10_000 * 100;
+        const YI: u64 = 100_000_000 * 100;
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let cents = self.0.unsigned_abs();
+        // One decimal place of `cents / unit`, rounded half up.
+        let tenths = |unit: u64| {
+            let t = (cents.saturating_mul(10) + unit / 2) / unit;
+            format!("{}.{}", t / 10, t % 10)
+        };
+        let scaled = if chinese {
+            match cents {
+                c if c >= YI => format!("{}亿", tenths(YI)),
+                c if c >= WAN => format!("{}万", tenths(WAN)),
+                c => format!("{}", (c + 50) / 100),
             }
-        } else if yuan.abs() >= 1e9 {
-            format!("¥{:.1}B", yuan / 1e9)
-        } else if yuan.abs() >= 1e6 {
-            format!("¥{:.1}M", yuan / 1e6)
-        } else if yuan.abs() >= 1e3 {
-            format!("¥{:.1}k", yuan / 1e3)
         } else {
-            format!("¥{yuan:.0}")
-        }
+            match cents {
+                c if c >= 1_000_000_000 * 100 => format!("{}B", tenths(1_000_000_000 * 100)),
+                c if c >= 1_000_000 * 100 => format!("{}M", tenths(1_000_000 * 100)),
+                c if c >= 1_000 * 100 => format!("{}k", tenths(1_000 * 100)),
+                c => format!("{}", (c + 50) / 100),
+            }
+        };
+        format!("{sign}¥{scaled}")
     }
 }
 
@@ -167,5 +176,9 @@ mod tests {
         }
         assert_eq!(Money(3_500_000).compact(true), "¥3.5万");
         assert_eq!(Money(3_500_000).compact(false), "¥35.0k");
+        assert_eq!(Money(-12_345_678).compact(true), "-¥12.3万");
+        assert_eq!(Money(12_399).compact(true), "¥124");
+        assert_eq!(Money(1_234_567_890_000).compact(true), "¥123.5亿");
+        assert_eq!(Money(-50).to_input(), "-0.50");
     }
 }

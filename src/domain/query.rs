@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::archive::{Archive, ChangeSet};
 use super::records::{Customer, CustomerKind, Intent, Tier};
+use super::sorting::sort_rows;
 
 const FIELD_SEP: char = '\u{1}';
 const ENTRY_SEP: char = '\n';
@@ -364,7 +365,7 @@ fn counts(interner: &Interner<String>, facets: &[Facet], field: fn(&Facet) -> u3
         .filter(|(k, n)| !k.is_empty() && *n > 0)
         .map(|(k, n)| (k.clone(), n))
         .collect();
-    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::domain::sorting::sort_by(&mut values, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     values
 }
 
@@ -426,8 +427,9 @@ impl CustomerQuery {
             return;
         }
         let changed: Vec<usize> = changes.customers.iter().filter_map(|id| archive.customers.row_of(*id)).collect();
-        let mut ordered = changed.clone();
-        ordered.sort_unstable();
+        let mut rows_changed: Vec<u32> = changed.iter().map(|&row| row as u32).collect();
+        sort_rows(&mut rows_changed, &|a, b| a.cmp(&b));
+        let ordered: Vec<usize> = rows_changed.into_iter().map(|row| row as usize).collect();
         for &row in &ordered {
             self.facets.set(row, &rows[row]);
         }
@@ -522,9 +524,9 @@ impl CustomerQuery {
             if key == SortKey::Name {
                 // Find each name once instead of twice per comparison.
                 let names: Vec<&str> = (0..rows.len()).map(|r| index.row_name(r)).collect();
-                order.sort_unstable_by(|&a, &b| names[a as usize].cmp(names[b as usize]).then(a.cmp(&b)));
+                sort_rows(&mut order, &|a, b| names[a as usize].cmp(names[b as usize]));
             } else {
-                order.sort_unstable_by(|&a, &b| compare(key, rows, index, a as usize, b as usize));
+                sort_rows(&mut order, &|a, b| compare(key, rows, index, a as usize, b as usize));
             }
             order
         })

@@ -274,6 +274,10 @@ pub enum RecordKind {
 
 impl RecordKind {
     pub const ALL: [RecordKind; 3] = [RecordKind::Customer, RecordKind::Rep, RecordKind::Team];
+    /// Position in [`RecordKind::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
     pub fn code(self) -> &'static str {
         match self {
             RecordKind::Customer => "customer",

@@ -48,7 +48,7 @@ pub fn summarise(archive: &Archive) -> CustomerSummary {
 /// counts as other too.
 fn top_with_other<V: Copy + Ord + Default + std::iter::Sum<V>>(counts: HashMap<&str, V>) -> Vec<(Bucket, V)> {
     let mut named: Vec<(&str, V)> = counts.iter().filter(|(k, _)| !k.is_empty()).map(|(k, v)| (*k, *v)).collect();
-    named.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    crate::domain::sorting::sort_by(&mut named, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let rest: V = named.iter().skip(TOP_BARS).map(|(_, v)| *v).chain(counts.get("").copied()).sum();
     let mut bars: Vec<(Bucket, V)> = named.into_iter().take(TOP_BARS).map(|(k, v)| (Bucket::Named(k.to_owned()), v)).collect();
     if rest > V::default() {

@@ -3,24 +3,27 @@
 //! fails, so memory and disk never disagree.
 
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::segments::{decode, encode, parse_key, segment_key, SEGMENT_SIZE};
 use super::{Backend, StoreError, WriteBatch};
 use crate::domain::archive::{Record, Table};
+use crate::domain::sorting::sort_rows;
 use crate::domain::{Actor, Applied, Archive, ChangeSet, Command, DomainError, RecordKind};
 
 /// Knows how many segments of each kind are stored, so that shrinking writes delete the rest.
 #[derive(Debug, Default)]
 pub struct Repository {
-    stored: BTreeMap<RecordKind, usize>,
+    stored: PerKind<usize>,
 }
+
+/// One value per record kind (an array, not a map: it is tiny and this keeps the wasm small).
+type PerKind<T> = [T; RecordKind::ALL.len()];
 
 /// A command applied in memory whose write is under way.
 #[derive(Debug)]
 pub struct Pending {
     applied: Applied,
-    stored_after: BTreeMap<RecordKind, usize>,
+    stored_after: PerKind<usize>,
 }
 
 impl Pending {
@@ -63,7 +66,7 @@ impl Repository {
         let mut customers = Vec::new();
         let mut reps = Vec::new();
         let mut teams = Vec::new();
-        let mut numbers: BTreeMap<RecordKind, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut numbers: PerKind<Vec<(usize, usize)>> = Default::default();
         let mut stray = Vec::new();
         for (key, body) in &segments {
             let Some((kind, number)) = parse_key(key) else {
@@ -75,13 +78,13 @@ impl Repository {
                 RecordKind::Rep => extend(&mut reps, decode(key, body)?),
                 RecordKind::Team => extend(&mut teams, decode(key, body)?),
             };
-            numbers.entry(kind).or_default().push((number, len));
+            numbers[kind.index()].push((number, len));
         }
         let archive = Archive::from_records(customers, reps, teams);
         let mut repo = Repository::default();
         let mut needs_rewrite = !stray.is_empty();
-        for (kind, segs) in &numbers {
-            repo.stored.insert(*kind, segs.iter().map(|(n, _)| n + 1).max().unwrap_or(0));
+        for (kind, segs) in RecordKind::ALL.iter().zip(&numbers).filter(|(_, segs)| !segs.is_empty()) {
+            repo.stored[kind.index()] = segs.iter().map(|(n, _)| n + 1).max().unwrap_or(0);
             let tidy = segs.iter().enumerate().all(|(i, &(n, len))| n == i && (len == SEGMENT_SIZE || i + 1 == segs.len()));
             let rows = rows_of(&archive, *kind);
             let stored_rows: usize = segs.iter().map(|(_, len)| len).sum();
@@ -124,12 +127,12 @@ impl Repository {
         self.finish(archive, pending, written).map_err(ActionError::Store)
     }
 
-    fn stored_after(&self, archive: &Archive) -> BTreeMap<RecordKind, usize> {
-        RecordKind::ALL.iter().map(|&k| (k, segment_count(rows_of(archive, k)).max(self.stored_count(k)))).collect()
+    fn stored_after(&self, archive: &Archive) -> PerKind<usize> {
+        RecordKind::ALL.map(|k| segment_count(rows_of(archive, k)).max(self.stored_count(k)))
     }
 
     fn stored_count(&self, kind: RecordKind) -> usize {
-        self.stored.get(&kind).copied().unwrap_or(0)
+        self.stored[kind.index()]
     }
 
     fn batch_for(&self, archive: &Archive, changes: &ChangeSet) -> WriteBatch {
@@ -141,16 +144,16 @@ impl Repository {
     }
 
     /// Every segment of every kind, plus deletes for segments past the new end.
-    fn rewrite_all(&self, archive: &Archive, mut deletes: Vec<String>) -> (WriteBatch, BTreeMap<RecordKind, usize>) {
+    fn rewrite_all(&self, archive: &Archive, mut deletes: Vec<String>) -> (WriteBatch, PerKind<usize>) {
         let mut batch = WriteBatch::default();
         put_all(&mut batch, &archive.customers);
         put_all(&mut batch, &archive.reps);
         put_all(&mut batch, &archive.teams);
-        let mut stored = BTreeMap::new();
+        let mut stored = PerKind::default();
         for kind in RecordKind::ALL {
             let count = segment_count(rows_of(archive, kind));
             deletes.extend((count..self.stored_count(kind)).map(|n| segment_key(kind, n)));
-            stored.insert(kind, count);
+            stored[kind.index()] = count;
         }
         batch.deletes = deletes;
         (batch, stored)
@@ -182,10 +185,12 @@ fn put_segment<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>, 
 }
 
 fn put_dirty<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>, changes: &ChangeSet) {
-    let dirty: BTreeSet<usize> =
-        changes.ids(R::KIND).iter().filter_map(|id| table.row_of(*id)).map(|row| row / SEGMENT_SIZE).collect();
+    let mut dirty: Vec<u32> =
+        changes.ids(R::KIND).iter().filter_map(|id| table.row_of(*id)).map(|row| (row / SEGMENT_SIZE) as u32).collect();
+    sort_rows(&mut dirty, &|a, b| a.cmp(&b));
+    dirty.dedup();
     for number in dirty {
-        put_segment(batch, table, number);
+        put_segment(batch, table, number as usize);
     }
 }
 

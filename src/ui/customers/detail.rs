@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::domain::dates::parse_date;
+use crate::domain::sorting::sort_by;
 use crate::domain::{CommKind, Command, Communication, Customer, Money, Transaction};
 use crate::i18n::Msg;
 use crate::ui::route::Route;
@@ -144,7 +145,7 @@ fn TransactionsCard(customer: Customer) -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
     let mut rows = customer.transactions.clone();
-    rows.sort_by(|a, b| b.date.cmp(&a.date));
+    sort_by(&mut rows, |a, b| b.date.cmp(&a.date));
     let base = customer.clone();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -199,7 +200,7 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
     let summary = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
     let mut rows = customer.communications.clone();
-    rows.sort_by(|a, b| b.date.cmp(&a.date));
+    sort_by(&mut rows, |a, b| b.date.cmp(&a.date));
     let base = customer.clone();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

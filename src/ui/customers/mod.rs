@@ -373,10 +373,10 @@ pub fn CustomerList() -> impl IntoView {
                             {move || state.t(if total_live.get() == 0 { Msg::EmptyArchive } else { Msg::NoMatches })}
                         </p>
                     </Show>
-                    <div class="list-spacer" style:height=move || format!("{}px", results.with(|r| r.len()) as f64 * ROW_HEIGHT)>
+                    <div class="list-spacer" style:height=move || format!("{}px", results.with(|r| r.len()) * ROW_HEIGHT as usize)>
                         <div
                             class="list-window"
-                            style:transform=move || format!("translateY({}px)", window_range.get().0 as f64 * ROW_HEIGHT)
+                            style:transform=move || format!("translateY({}px)", window_range.get().0 * ROW_HEIGHT as usize)
                         >
                             <For each=move || 0..slots.get() key=|position| *position let:position>
                                 <CustomerRow position visible />
