@@ -179,6 +179,7 @@ messages! {
     ChartByTier => "按客户等级统计客户数", "Customers by tier";
     ChartByRegion => "按地区统计客户数", "Customers by region";
     ChartValueByIndustry => "各行业潜在价值", "Potential value by industry";
+    ChartsUnavailable => "图表暂时无法绘制，请刷新页面重试。", "The charts could not be drawn; reload the page to try again.";
     Other => "其他", "Other";
     Unknown => "未填写", "Not given";
     StorageInfo => "数据只保存在这台设备的浏览器中。", "Data is kept only in this device's browser.";

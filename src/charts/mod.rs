@@ -2,11 +2,12 @@
 //! tests render them to SVG and check them, and the page renders the same code to SVG.
 
 use plotters::coord::Shift;
+use serde::{Deserialize, Serialize};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One bar: its label, its length, and the text printed at its end.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bar {
     pub label: String,
     pub value: f64,
@@ -14,7 +15,7 @@ pub struct Bar {
 }
 
 /// A horizontal bar chart: long Chinese labels read well on the left of horizontal bars.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BarChart {
     pub title: String,
     pub bars: Vec<Bar>,

@@ -404,7 +404,8 @@ pub struct CustomerQuery {
     version: u64,
     index: SearchIndex,
     facets: Facets,
-    orders: HashMap<SortKey, Vec<u32>>,
+    /// Indexed by `SortKey as usize`.
+    orders: [Option<Vec<u32>>; SortKey::ALL.len()],
     last_text: Option<(Vec<String>, Vec<u32>)>,
 }
 
@@ -414,7 +415,7 @@ impl CustomerQuery {
             version: archive.version(),
             index: SearchIndex::build(archive.customers.rows()),
             facets: Facets::build(archive.customers.rows()),
-            orders: HashMap::new(),
+            orders: Default::default(),
             last_text: None,
         }
     }
@@ -434,7 +435,7 @@ impl CustomerQuery {
             self.facets.set(row, &rows[row]);
         }
         self.index.update(rows, ordered);
-        for (&key, order) in self.orders.iter_mut() {
+        for (&key, order) in SortKey::ALL.iter().zip(self.orders.iter_mut()).filter_map(|(k, o)| Some((k, o.as_mut()?))) {
             for &row in &changed {
                 if let Some(at) = order.iter().position(|&r| r as usize == row) {
                     order.remove(at);
@@ -518,7 +519,7 @@ impl CustomerQuery {
 
     fn order(&mut self, rows: &[Customer], key: SortKey) -> &[u32] {
         let index = &self.index;
-        self.orders.entry(key).or_insert_with(|| {
+        self.orders[key as usize].get_or_insert_with(|| {
             let mut order: Vec<u32> = (0..rows.len() as u32).collect();
             // Ties break by row, so an unstable sort gives the same order, faster.
             if key == SortKey::Name {

@@ -26,32 +26,32 @@ pub struct CustomerSummary {
 pub const TOP_BARS: usize = 8;
 
 pub fn summarise(archive: &Archive) -> CustomerSummary {
-    let mut tiers: HashMap<Tier, usize> = HashMap::new();
-    let mut regions: HashMap<&str, usize> = HashMap::new();
+    let mut tiers = [0usize; Tier::ALL.len()];
+    let mut regions: HashMap<&str, i64> = HashMap::new();
     let mut industries: HashMap<&str, i64> = HashMap::new();
     let mut live = 0;
     for c in archive.customers.live() {
         live += 1;
-        *tiers.entry(c.tier).or_default() += 1;
+        tiers[c.tier as usize] += 1;
         *regions.entry(c.region.as_str()).or_default() += 1;
         *industries.entry(c.industry.as_str()).or_default() += c.potential_value.0;
     }
     CustomerSummary {
         live_customers: live,
-        by_tier: Tier::ALL.iter().map(|t| (*t, tiers.get(t).copied().unwrap_or(0))).collect(),
-        by_region: top_with_other(regions),
+        by_tier: Tier::ALL.iter().map(|t| (*t, tiers[*t as usize])).collect(),
+        by_region: top_with_other(regions).into_iter().map(|(b, n)| (b, n as usize)).collect(),
         value_by_industry: top_with_other(industries).into_iter().map(|(b, v)| (b, Money(v))).collect(),
     }
 }
 
 /// Largest first (ties by name), the top few named, the rest summed as `Other`; an empty name
 /// counts as other too.
-fn top_with_other<V: Copy + Ord + Default + std::iter::Sum<V>>(counts: HashMap<&str, V>) -> Vec<(Bucket, V)> {
-    let mut named: Vec<(&str, V)> = counts.iter().filter(|(k, _)| !k.is_empty()).map(|(k, v)| (*k, *v)).collect();
+fn top_with_other(counts: HashMap<&str, i64>) -> Vec<(Bucket, i64)> {
+    let mut named: Vec<(&str, i64)> = counts.iter().filter(|(k, _)| !k.is_empty()).map(|(k, v)| (*k, *v)).collect();
     crate::domain::sorting::sort_by(&mut named, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let rest: V = named.iter().skip(TOP_BARS).map(|(_, v)| *v).chain(counts.get("").copied()).sum();
-    let mut bars: Vec<(Bucket, V)> = named.into_iter().take(TOP_BARS).map(|(k, v)| (Bucket::Named(k.to_owned()), v)).collect();
-    if rest > V::default() {
+    let rest: i64 = named.iter().skip(TOP_BARS).map(|(_, v)| *v).chain(counts.get("").copied()).sum();
+    let mut bars: Vec<(Bucket, i64)> = named.into_iter().take(TOP_BARS).map(|(k, v)| (Bucket::Named(k.to_owned()), v)).collect();
+    if rest > 0 {
         bars.push((Bucket::Other, rest));
     }
     bars

@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::charts::{bar_chart_height, bar_chart_svg, Bar, BarChart};
+use crate::charts::{Bar, BarChart};
+use crate::jobs::{Job, Outcome};
 use crate::domain::summary::{summarise, Bucket};
 use crate::i18n::{Lang, Msg};
-use crate::ui::perf;
+use crate::ui::{jobs, perf};
 use crate::ui::state::use_app;
 
 fn bucket_label(lang: Lang, bucket: &Bucket) -> String {
@@ -15,13 +16,13 @@ fn bucket_label(lang: Lang, bucket: &Bucket) -> String {
     }
 }
 
-/// Customers by tier and by region, potential value by industry.
+/// Customers by tier and by region, potential value by industry. The page works out the
+/// numbers; the worker draws them (see `crate::jobs`), so plotters is not in the first load.
 #[component]
 pub fn CustomerSummaryCharts() -> impl IntoView {
     let state = use_app();
     let charts = Memo::new(move |_| {
         let lang = state.lang.get();
-        let started = perf::now();
         let summary = state.read(|d| summarise(&d.archive)).unwrap_or_default();
         let count = |n: usize| Bar { label: String::new(), value: n as f64, value_text: n.to_string() };
         let by_tier = BarChart {
@@ -40,21 +41,49 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
                 .map(|(b, v)| Bar { label: bucket_label(lang, b), value: v.0 as f64, value_text: v.compact(lang == Lang::Zh) })
                 .collect(),
         };
-        let svgs: Vec<(String, String)> = [("tier", by_tier), ("region", by_region), ("industry", by_industry)]
-            .into_iter()
-            .map(|(name, chart)| {
-                let svg = bar_chart_svg(&chart, 420, bar_chart_height(chart.bars.len())).unwrap_or_default();
-                (name.to_owned(), svg)
-            })
-            .collect();
-        perf::record("chart:summary", perf::now() - started);
-        svgs
+        vec![by_tier, by_region, by_industry]
     });
+    // Drawn charts, or None while drawing or if the worker failed; the newest request wins.
+    let drawn = RwSignal::new(None::<Vec<String>>);
+    let failed = RwSignal::new(false);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let job = Job::DrawBarCharts { charts: charts.get(), width: 420 };
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let started = perf::now();
+        leptos::task::spawn_local(async move {
+            let outcome = jobs::run(job).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match outcome {
+                Ok(Outcome::BarCharts(svgs)) => {
+                    perf::record("chart:summary", perf::now() - started);
+                    failed.set(false);
+                    drawn.set(Some(svgs));
+                }
+                other => {
+                    leptos::logging::warn!("charts not drawn: {other:?}");
+                    failed.set(true);
+                }
+            }
+        });
+    });
+    const NAMES: [&str; 3] = ["tier", "region", "industry"];
+    let figures = move || -> Vec<(String, &'static str)> { drawn.get().unwrap_or_default().into_iter().zip(NAMES).collect() };
     view! {
         <div class="charts" data-testid="summary-charts">
-            <For each=move || charts.get() key=|(name, svg)| (name.clone(), svg.clone()) let:chart>
+            <Show when=move || failed.get()>
+                <p class="chart-note">{move || state.t(Msg::ChartsUnavailable)}</p>
+            </Show>
+            <For
+                each=figures
+                key=|(svg, name)| (name.to_owned(), svg.clone())
+                let:chart
+            >
                 // The SVG comes from our chart code, which escapes every label (tested in charts).
-                <figure class="chart" data-testid=format!("chart-{}", chart.0) inner_html=chart.1 />
+                <figure class="chart" data-testid=format!("chart-{}", chart.1) inner_html=chart.0 />
             </For>
         </div>
     }
