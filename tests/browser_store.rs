@@ -70,31 +70,60 @@ async fn a_write_failing_inside_its_transaction_rolls_back_everything() {
     backend.close();
 }
 
+/// A database as schema 1 left it: one flat JSON value per customer.
+async fn schema_1_database(name: &str, values: &[(Uuid, String)]) {
+    IdbBackend::delete(name).await.unwrap();
+    let mut request = Factory::new().unwrap().open(name, Some(1)).unwrap();
+    request.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        event.database().unwrap().create_object_store(LEGACY_CUSTOMERS, ObjectStoreParams::new()).unwrap();
+    });
+    let db = request.await.unwrap();
+    let tx = db.transaction(&[LEGACY_CUSTOMERS], TransactionMode::ReadWrite).unwrap();
+    let store = tx.object_store(LEGACY_CUSTOMERS).unwrap();
+    for (id, json) in values {
+        store.put(&JsValue::from_str(json), Some(&JsValue::from_str(&id.to_string()))).unwrap();
+    }
+    tx.commit().unwrap().await.unwrap();
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_schema_1_value_stops_the_migration_and_changes_nothing() {
+    let name = "t-migrate-broken";
+    let good = Uuid::from_u128(1);
+    let values = vec![
+        (good, format!(r#"{{"id":"{good}","name":"好客户","created":1,"updated":2}}"#)),
+        (Uuid::from_u128(2), r#"{"id":"not-a-uuid","name":"坏","created":1,"updated":2}"#.to_owned()),
+        (Uuid::from_u128(3), "{not json".to_owned()),
+    ];
+    for (i, broken) in [1usize, 2].into_iter().enumerate() {
+        schema_1_database(name, &[values[0].clone(), values[broken].clone()]).await;
+        let err = IdbBackend::open(name).await.err().unwrap_or_else(|| panic!("case {i}: opened"));
+        assert!(matches!(err, StoreError::Corrupt { .. }), "case {i}: {err:?}");
+        // The old values are all still there, and no segment was written.
+        let db = Factory::new().unwrap().open(name, None).unwrap().await.unwrap();
+        let tx = db.transaction(&[LEGACY_CUSTOMERS, "segments"], TransactionMode::ReadOnly).unwrap();
+        assert_eq!(tx.object_store(LEGACY_CUSTOMERS).unwrap().count(None).unwrap().await.unwrap(), 2);
+        assert_eq!(tx.object_store("segments").unwrap().count(None).unwrap().await.unwrap(), 0);
+        db.close();
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_schema_1_database_is_migrated_once() {
     let name = "t-migrate";
-    IdbBackend::delete(name).await.unwrap();
-    {
-        // Build the database as schema 1 left it: one flat JSON value per customer.
-        let mut request = Factory::new().unwrap().open(name, Some(1)).unwrap();
-        request.on_upgrade_needed(|event| {
-            use idb::DatabaseEvent;
-            event.database().unwrap().create_object_store(LEGACY_CUSTOMERS, ObjectStoreParams::new()).unwrap();
-        });
-        let db = request.await.unwrap();
-        let tx = db.transaction(&[LEGACY_CUSTOMERS], TransactionMode::ReadWrite).unwrap();
-        let store = tx.object_store(LEGACY_CUSTOMERS).unwrap();
-        for i in 0..1_234u128 {
+    let values: Vec<(Uuid, String)> = (0..1_234u128)
+        .map(|i| {
             let id = Uuid::from_u128(i + 1);
             let json = format!(
                 r#"{{"id":"{id}","name":"旧客户{i}","company_type":"company","phone":"1380000{i:04}","contact":"联系人{i}","value":{v},"intent":3,"created":1000,"updated":2000}}"#,
                 v = i * 10
             );
-            store.put(&JsValue::from_str(&json), Some(&JsValue::from_str(&id.to_string()))).unwrap();
-        }
-        tx.commit().unwrap().await.unwrap();
-        db.close();
-    }
+            (id, json)
+        })
+        .collect();
+    schema_1_database(name, &values).await;
     let backend = IdbBackend::open(name).await.unwrap();
     let (_, archive) = Repository::open(&backend).await.unwrap();
     assert_eq!(archive.customers.len(), 1_234);

@@ -1,5 +1,5 @@
 //! The IndexedDB backend, through the `idb` crate: one object store of segments, keyed by
-//! segment key, each value the segment's JSON text. Each write is one readwrite transaction.
+//! segment key, each value the segment's bytes. Each write is one readwrite transaction.
 //!
 //! Schema 1 kept one flat JSON value per customer in the object store `customers`; opening such
 //! a database migrates it into segments in a single transaction, so an interrupted migration
@@ -10,7 +10,7 @@ use std::cell::Cell;
 use idb::{Database, Factory, ObjectStoreParams, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::migrate::customer_from_v1;
+use super::migrate::CustomerV1;
 use super::segments::{encode, parse_key, segment_key, SEGMENT_SIZE};
 use super::{Backend, StoreError, WriteBatch, SCHEMA_VERSION};
 use crate::domain::RecordKind;
@@ -79,7 +79,11 @@ impl IdbBackend {
             }
         });
         let backend = IdbBackend { db, fail_at_put: Cell::new(None) };
-        backend.migrate_legacy().await?;
+        if let Err(e) = backend.migrate_legacy().await {
+            // Do not keep a connection that would block a later delete or upgrade.
+            backend.close();
+            return Err(e);
+        }
         Ok(backend)
     }
 
@@ -113,9 +117,8 @@ impl IdbBackend {
         }
         let mut customers = Vec::with_capacity(values.len());
         for value in values {
-            let json = value.as_string().unwrap_or_default();
-            match customer_from_v1(&json) {
-                Ok(c) => customers.push(c),
+            match v1_from_json(&value) {
+                Ok(old) => customers.push(old.into_customer()),
                 Err(reason) => {
                     let _ = tx.abort();
                     return Err(StoreError::Corrupt { key: format!("{LEGACY_CUSTOMERS} (schema 1)"), reason });
@@ -192,4 +195,35 @@ impl Backend for IdbBackend {
             TransactionResult::Aborted => Err(StoreError::WriteFailed("transaction aborted".into())),
         }
     }
+}
+
+/// Reads one schema-1 value (JSON text) with the browser's JSON parser. `id`, `name`, `created`
+/// and `updated` are required; other fields default like schema 1's reader did.
+fn v1_from_json(value: &JsValue) -> Result<CustomerV1, String> {
+    let text = value.as_string().ok_or("not text")?;
+    let object = js_sys::JSON::parse(&text).map_err(|_| "not JSON".to_owned())?;
+    if !object.is_object() {
+        return Err("not a JSON object".into());
+    }
+    let field = |name: &str| js_sys::Reflect::get(&object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let text = |name: &str| field(name).as_string().unwrap_or_default();
+    let number = |name: &str| field(name).as_f64();
+    let required = |name: &str| number(name).filter(|n| n.is_finite()).ok_or(format!("missing {name}"));
+    let name = field("name").as_string().ok_or("missing name")?;
+    Ok(CustomerV1 {
+        id: uuid::Uuid::parse_str(&text("id")).map_err(|_| "bad id".to_owned())?,
+        name,
+        company_type: text("company_type"),
+        industry: text("industry"),
+        region: text("region"),
+        contact: text("contact"),
+        phone: text("phone"),
+        email: text("email"),
+        value: number("value").unwrap_or(0.0),
+        intent: number("intent").map_or(0, |n| n as u8),
+        notes: text("notes"),
+        created: required("created")? as i64,
+        updated: required("updated")? as i64,
+        deleted: field("deleted").as_bool().unwrap_or(false),
+    })
 }
