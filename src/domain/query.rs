@@ -492,19 +492,26 @@ impl CustomerQuery {
         if terms.is_empty() {
             return None;
         }
-        let mut marks = vec![false; self.index.rows()];
-        let narrowing = self.last_text.as_ref().filter(|(old, _)| old.iter().all(|o| terms.iter().any(|t| t.contains(o.as_str()))));
-        let candidates: Vec<u32> = match narrowing {
+        let rows = self.index.rows();
+        let mut marks = vec![false; rows];
+        let narrowing = self
+            .last_text
+            .as_ref()
+            .filter(|(old, _)| old.iter().all(|o| terms.iter().any(|t| t.contains(o.as_str()))))
+            // Checking most rows one by one is slower than one scan of the whole index.
+            .filter(|(_, hits)| hits.len() < rows / 4);
+        let (candidates, checked): (Vec<u32>, Vec<&String>) = match narrowing {
             // The user typed on: only the previous hits can still match.
-            Some((_, hits)) => hits.clone(),
+            Some((_, hits)) => (hits.clone(), terms.iter().collect()),
             None => {
-                let mut first = vec![false; self.index.rows()];
-                self.index.mark_matches(&terms[0], &mut first);
-                (0..first.len() as u32).filter(|&r| first[r as usize]).collect()
+                // Scan for the longest term (the most selective), check the others per row.
+                let longest = terms.iter().enumerate().max_by_key(|(i, t)| (t.len(), usize::MAX - i)).map_or(0, |(i, _)| i);
+                let mut first = vec![false; rows];
+                self.index.mark_matches(&terms[longest], &mut first);
+                let candidates = (0..rows as u32).filter(|&r| first[r as usize]).collect();
+                (candidates, terms.iter().enumerate().filter(|(i, _)| *i != longest).map(|(_, t)| t).collect())
             }
         };
-        // Fresh candidates already contain the first term; narrowed ones are checked for all.
-        let checked = if narrowing.is_some() { terms } else { &terms[1..] };
         let finders: Vec<memmem::Finder> = checked.iter().map(|t| memmem::Finder::new(t.as_bytes())).collect();
         let mut hits = Vec::with_capacity(candidates.len());
         for row in candidates {

@@ -26,6 +26,10 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
     let value_text = RwSignal::new(existing.as_ref().map(|c| c.potential_value.to_input()).unwrap_or_default());
     let tags_text = RwSignal::new(existing.as_ref().map(|c| c.tags.join(", ")).unwrap_or_default());
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    // A save in flight ignores further submits. The button says "saving" only if the write is
+    // slow: changing the page while the transaction runs would make the browser render a frame
+    // before it can report the commit.
+    let in_flight = StoredValue::new(false);
     let saving = RwSignal::new(false);
     let contact_count = Memo::new(move |_| draft.with(|c| c.contacts.len()));
     let reps = Memo::new(move |_| state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default());
@@ -39,7 +43,7 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if saving.get_untracked() {
+        if in_flight.get_value() {
             return;
         }
         let mut customer = draft.get_untracked();
@@ -65,10 +69,13 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                 Command::CreateCustomer(customer)
             }
         };
-        saving.set(true);
+        in_flight.set_value(true);
+        // The form may be gone by then (saved and navigated away): try_ never panics on that.
+        set_timeout(move || _ = saving.try_set(in_flight.try_get_value().unwrap_or(false)), std::time::Duration::from_millis(150));
         leptos::task::spawn_local(async move {
             let result = state.execute(command).await;
-            saving.set(false);
+            in_flight.try_set_value(false);
+            saving.try_set(false);
             match result {
                 Ok(changes) => {
                     errors.set(Vec::new());

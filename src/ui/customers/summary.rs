@@ -54,18 +54,19 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
         let started = perf::now();
         leptos::task::spawn_local(async move {
             let outcome = jobs::run(job).await;
-            if generation.get_value() != mine {
+            // A newer request, or the charts were closed meanwhile.
+            if generation.try_get_value() != Some(mine) {
                 return;
             }
             match outcome {
                 Ok(Outcome::BarCharts(svgs)) => {
                     perf::record("chart:summary", perf::now() - started);
-                    failed.set(false);
-                    drawn.set(Some(svgs));
+                    failed.try_set(false);
+                    drawn.try_set(Some(svgs));
                 }
                 other => {
                     leptos::logging::warn!("charts not drawn: {other:?}");
-                    failed.set(true);
+                    failed.try_set(true);
                 }
             }
         });
