@@ -46,7 +46,7 @@ async fn app_loads_empty_archive_and_switches_language() {
     sleep(20).await;
     assert_eq!(find("[data-testid=nav-0]").unwrap().text_content().unwrap(), "Customers");
     assert_eq!(find("[data-testid=result-count]").unwrap().text_content().unwrap(), "0 customers");
-    assert_eq!(storage.get_item("pocket.lang").unwrap().as_deref(), Some("\"en\""));
+    assert_eq!(storage.get_item("pocket.lang").unwrap().as_deref(), Some("en"));
     let lang = web_sys::window().unwrap().document().unwrap().document_element().unwrap().get_attribute("lang");
     assert_eq!(lang.as_deref(), Some("en"));
 }

@@ -1,5 +1,6 @@
 //! The Leptos UI: the app shell (navigation, language switch, messages) and one folder per page.
 
+pub mod prefs;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]

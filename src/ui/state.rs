@@ -62,16 +62,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new() -> Self {
-        let lang = Settings::get::<String>(KEY_LANG)
+        let lang = setting(KEY_LANG)
             .ok()
             .map(|c| Lang::from_code(&c))
             .unwrap_or_else(|| Lang::from_code(&window().navigator().language().unwrap_or_default()));
-        let user = Settings::get::<String>(KEY_USER).unwrap_or_else(|_| lang.t(Msg::DefaultUser).to_owned());
+        let user = setting(KEY_USER).unwrap_or_else(|_| lang.t(Msg::DefaultUser).to_owned());
         let hash = window().location().hash().unwrap_or_default();
         let route = if hash.len() > 2 {
             Route::parse(&hash)
         } else {
-            Settings::get::<String>(KEY_LAST_VIEW).map(|h| Route::parse(&h)).unwrap_or_default()
+            setting(KEY_LAST_VIEW).map(|h| Route::parse(&h)).unwrap_or_default()
         };
         AppState {
             lang: RwSignal::new(lang),
@@ -91,14 +91,14 @@ impl AppState {
 
     pub fn set_lang(&self, lang: Lang) {
         self.lang.set(lang);
-        let _ = Settings::set(KEY_LANG, lang.code());
+        set_setting(KEY_LANG, lang.code());
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", lang.code());
         }
     }
 
     pub fn set_user(&self, user: String) {
-        let _ = Settings::set(KEY_USER, &user);
+        set_setting(KEY_USER, &user);
         self.user.set(user);
     }
 
@@ -106,7 +106,7 @@ impl AppState {
     pub fn navigate(&self, route: Route) {
         let hash = route.to_hash();
         let _ = window().location().set_hash(&hash);
-        let _ = Settings::set(KEY_LAST_VIEW, &hash);
+        set_setting(KEY_LAST_VIEW, &hash);
         self.route.set(route);
     }
 
@@ -123,7 +123,7 @@ impl AppState {
 
     /// Remembers the current view, so the next visit opens where this one left off.
     pub fn save_last_view(&self) {
-        let _ = Settings::set(KEY_LAST_VIEW, self.route.with_untracked(|r| r.to_hash()));
+        set_setting(KEY_LAST_VIEW, self.route.with_untracked(|r| r.to_hash()));
     }
 
     /// Reads from the loaded data; `None` until the store has loaded.
@@ -271,4 +271,15 @@ pub fn use_app() -> AppState {
 pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_app().lang;
     move || lang.get().t(msg)
+}
+
+/// Settings are plain strings under `pocket.*` keys (see `prefs`), through gloo-storage's handle
+/// on localStorage (its typed get/set would bring a JSON parser into the page's wasm).
+fn setting(key: &str) -> Result<String, ()> {
+    Settings::raw().get_item(key).ok().flatten().map(|v| super::prefs::decode(&v)).ok_or(())
+}
+
+/// Failing to save a setting (storage full or blocked) loses only that setting.
+fn set_setting(key: &str, value: impl AsRef<str>) {
+    let _ = Settings::raw().set_item(key, value.as_ref());
 }
