@@ -7,6 +7,7 @@ pub mod charts;
 pub mod domain;
 pub mod i18n;
 pub mod jobs;
+pub mod io;
 pub mod store;
 
 pub mod ui;

@@ -22,7 +22,7 @@ pub enum Field {
 }
 
 /// What is wrong with a field; the UI turns it into words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Problem {
     Required,
     TooLong { max: usize },

@@ -7,7 +7,8 @@ use crate::domain::{Contact, Customer, CustomerKind, Intent, Meta, Money, Tier, 
 
 /// A customer as schema 1 stored it (as JSON text; the browser's `JSON.parse` reads it, see
 /// `idb::v1_from_json`, so the page's module carries no JSON parser).
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Deserialize)]
+#[serde(default)]
 pub struct CustomerV1 {
     pub id: Uuid,
     pub name: String,
@@ -56,9 +57,11 @@ impl CustomerV1 {
             _ => Intent::Medium,
         };
         customer.tier = Tier::Regular;
-        let contact_name =
-            if old.contact.is_empty() && kind == CustomerKind::Individual { customer.name.clone() } else { old.contact };
-        let contact = Contact { name: contact_name, phone: old.phone, email: old.email, ..Contact::default() };
+        let mut contact = Contact { name: old.contact, phone: old.phone, email: old.email, ..Contact::default() };
+        // A phone without a contact name belongs to the customer itself (a person, or a switchboard).
+        if contact.name.is_empty() && !contact.is_blank() {
+            contact.name = customer.name.clone();
+        }
         if !contact.is_blank() {
             customer.contacts.push(contact);
         }
