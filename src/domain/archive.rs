@@ -139,8 +139,10 @@ pub enum Command {
     RestoreCustomer(Uuid),
     SaveRep(Rep),
     SaveTeam(Team),
-    /// Replaces the whole archive (demo data, and later restore from backup).
+    /// Replaces the whole archive (demo data, restore from backup).
     ReplaceAll { customers: Vec<Customer>, reps: Vec<Rep>, teams: Vec<Team> },
+    /// An import: new customers (new ids) and updated ones (stored ids), all or nothing.
+    ImportCustomers { create: Vec<Customer>, update: Vec<Customer> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,6 +178,8 @@ pub enum Undo {
     Customer(Uuid, Option<Customer>),
     Rep(Uuid, Option<Rep>),
     Team(Uuid, Option<Team>),
+    /// Many customers, in the order they were put (reverted newest first).
+    Customers(Vec<(Uuid, Option<Customer>)>),
     Replaced(Box<(Table<Customer>, Table<Rep>, Table<Team>)>),
 }
 
@@ -254,6 +258,39 @@ impl Archive {
                 changes.teams.push(id);
                 Undo::Team(id, self.teams.put(team))
             }
+            Command::ImportCustomers { create, update } => {
+                let mut checked = Vec::with_capacity(create.len() + update.len());
+                let mut new_ids = std::collections::HashSet::with_capacity(create.len());
+                for mut customer in create {
+                    let id = customer.id();
+                    if id.is_nil() {
+                        return Err(DomainError::NilId);
+                    }
+                    if self.customers.get(id).is_some() || !new_ids.insert(id) {
+                        return Err(DomainError::AlreadyExists(id));
+                    }
+                    normalise_customer(&mut customer);
+                    check(validate_customer(&customer))?;
+                    customer.meta = Meta::new(id, actor.now, &actor.name);
+                    checked.push(customer);
+                }
+                for mut customer in update {
+                    let id = customer.id();
+                    let stored = self.customers.get(id).ok_or(DomainError::NotFound(id))?;
+                    normalise_customer(&mut customer);
+                    check(validate_customer(&customer))?;
+                    customer.meta = stored.meta.clone();
+                    customer.meta.touch(actor.now, &actor.name);
+                    checked.push(customer);
+                }
+                let mut undo = Vec::with_capacity(checked.len());
+                for customer in checked {
+                    let id = customer.id();
+                    changes.customers.push(id);
+                    undo.push((id, self.customers.put(customer)));
+                }
+                Undo::Customers(undo)
+            }
             Command::ReplaceAll { customers, reps, teams } => {
                 if customers.iter().any(|c| c.id().is_nil()) {
                     return Err(DomainError::NilId);
@@ -277,6 +314,11 @@ impl Archive {
             Undo::Customer(id, previous) => self.customers.revert(id, previous),
             Undo::Rep(id, previous) => self.reps.revert(id, previous),
             Undo::Team(id, previous) => self.teams.revert(id, previous),
+            Undo::Customers(puts) => {
+                for (id, previous) in puts.into_iter().rev() {
+                    self.customers.revert(id, previous);
+                }
+            }
             Undo::Replaced(old) => {
                 let (customers, reps, teams) = *old;
                 self.customers = customers;
@@ -393,6 +435,31 @@ mod tests {
         assert_eq!(archive.customers.get(Uuid::from_u128(1)).unwrap().meta.deleted_at, Some(Timestamp(20)));
         archive.apply(Command::RestoreCustomer(Uuid::from_u128(1)), &actor(30)).unwrap();
         assert_eq!(archive.customers.live().count(), 1);
+    }
+
+    #[test]
+    fn an_import_is_all_or_nothing_and_reverts_exactly() {
+        let mut a = Archive::default();
+        a.apply(Command::CreateCustomer(customer(1, "A")), &actor(1)).unwrap();
+        let before: Vec<Customer> = a.customers.rows().to_vec();
+        let mut changed = customer(1, "A2");
+        changed.industry = "家电".into();
+        let applied = a
+            .apply(Command::ImportCustomers { create: vec![customer(2, "B"), customer(3, "C")], update: vec![changed] }, &actor(5))
+            .unwrap();
+        assert_eq!(applied.changes.customers.len(), 3);
+        assert_eq!(a.customers.len(), 3);
+        assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().name, "A2");
+        assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().meta.created_at, before[0].meta.created_at);
+        assert_eq!(a.customers.get(Uuid::from_u128(2)).unwrap().meta.created_at, Timestamp(5));
+        a.revert(applied);
+        assert_eq!(a.customers.rows(), &before[..]);
+        // One bad record refuses the whole import.
+        let err = a.apply(Command::ImportCustomers { create: vec![customer(4, "D"), customer(5, "")], update: vec![] }, &actor(6));
+        assert!(matches!(err, Err(DomainError::Invalid(_))));
+        let dup = a.apply(Command::ImportCustomers { create: vec![customer(4, "D"), customer(4, "E")], update: vec![] }, &actor(6));
+        assert_eq!(dup.unwrap_err(), DomainError::AlreadyExists(Uuid::from_u128(4)));
+        assert_eq!(a.customers.len(), 1);
     }
 
     #[test]

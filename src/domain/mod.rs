@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod dates;
+pub mod dedupe;
 pub mod demo;
 pub mod money;
 pub mod query;

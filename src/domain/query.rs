@@ -423,7 +423,8 @@ impl CustomerQuery {
     /// Brings the indexes up to date after `changes` were applied (or reverted) on `archive`.
     pub fn note_changes(&mut self, archive: &Archive, changes: &ChangeSet) {
         let rows = archive.customers.rows();
-        if changes.replaced_all || rows.len() < self.index.rows() {
+        // Many changes at once (an import): rebuilding is faster than placing each row.
+        if changes.replaced_all || rows.len() < self.index.rows() || changes.customers.len() > 2_000 {
             *self = CustomerQuery::new(archive);
             return;
         }
