@@ -11,7 +11,12 @@ fn main() {
     let reply_to = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let request = js_sys::Uint8Array::new(&event.data()).to_vec();
-        let reply = js_sys::Uint8Array::from(pocket_crm::jobs::handle(&request).as_slice());
+        // Progress goes out as a plain array [job, done, total]; replies as bytes.
+        let progress = |id: u32, done: u32, total: u32| {
+            let report = js_sys::Array::of3(&id.into(), &done.into(), &total.into());
+            let _ = reply_to.post_message(&report);
+        };
+        let reply = js_sys::Uint8Array::from(pocket_crm::jobs::handle(&request, &progress).as_slice());
         // Hand the buffer over instead of copying it.
         let _ = reply_to.post_message_with_transfer(&reply, &js_sys::Array::of1(&reply.buffer()));
     });

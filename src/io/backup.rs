@@ -26,7 +26,9 @@ pub struct Counts {
 /// Everything a backup holds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Contents {
-    pub settings: BTreeMap<String, String>,
+    /// Setting key and value pairs (a map in the file; a list here keeps map code out of the
+    /// page's wasm, which receives this from the worker).
+    pub settings: Vec<(String, String)>,
     pub customers: Vec<Customer>,
     pub reps: Vec<Rep>,
     pub teams: Vec<Team>,
@@ -38,7 +40,7 @@ struct FileOut<'a> {
     backup_version: u32,
     schema: u32,
     counts: Counts,
-    settings: &'a BTreeMap<String, String>,
+    settings: BTreeMap<&'a str, &'a str>,
     customers: &'a [Customer],
     reps: &'a [Rep],
     teams: &'a [Team],
@@ -63,7 +65,7 @@ pub fn write(contents: &Contents) -> Vec<u8> {
         backup_version: BACKUP_VERSION,
         schema: SCHEMA_VERSION,
         counts: Counts { customers: contents.customers.len(), reps: contents.reps.len(), teams: contents.teams.len() },
-        settings: &contents.settings,
+        settings: contents.settings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
         customers: &contents.customers,
         reps: &contents.reps,
         teams: &contents.teams,
@@ -100,10 +102,10 @@ pub fn read(bytes: &[u8]) -> Result<Contents, BackupError> {
     }
     let contents = if head.schema == 1 {
         let body: Body<CustomerV1> = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
-        Contents { settings: body.settings, customers: body.customers.into_iter().map(CustomerV1::into_customer).collect(), reps: body.reps, teams: body.teams }
+        Contents { settings: body.settings.into_iter().collect(), customers: body.customers.into_iter().map(CustomerV1::into_customer).collect(), reps: body.reps, teams: body.teams }
     } else {
         let body: Body<Customer> = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
-        Contents { settings: body.settings, customers: body.customers, reps: body.reps, teams: body.teams }
+        Contents { settings: body.settings.into_iter().collect(), customers: body.customers, reps: body.reps, teams: body.teams }
     };
     let counts = Counts { customers: contents.customers.len(), reps: contents.reps.len(), teams: contents.teams.len() };
     if counts != head.counts {
@@ -130,7 +132,7 @@ mod tests {
 
     fn sample() -> Contents {
         let d = demo::generate(7, 300, Timestamp(1_700_000_000_000), "test");
-        let settings = BTreeMap::from([("pocket.lang".to_owned(), "zh".to_owned()), ("pocket.user".to_owned(), "李 \"伟\"".to_owned())]);
+        let settings = vec![("pocket.lang".to_owned(), "zh".to_owned()), ("pocket.user".to_owned(), "李 \"伟\"".to_owned())];
         Contents { settings, customers: d.customers, reps: d.reps, teams: d.teams }
     }
 

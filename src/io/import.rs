@@ -28,6 +28,8 @@ pub enum Reason {
 /// One refused cell: the file's row number, the column header, what it held, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowProblem {
+    /// The row's index in the table.
+    pub row: u32,
     pub line: u64,
     pub column: String,
     pub value: String,
@@ -75,7 +77,7 @@ pub fn check_rows(
             if value.is_empty() {
                 continue;
             }
-            let mut refuse = |reason| problems.push(RowProblem { line, column: header.to_owned(), value: value.to_owned(), reason });
+            let mut refuse = |reason| problems.push(RowProblem { row: index as u32, line, column: header.to_owned(), value: value.to_owned(), reason });
             match target {
                 Target::Ignore => {}
                 Target::Name => customer.name = value.to_owned(),
@@ -142,7 +144,7 @@ pub fn check_rows(
             _ if problems.iter().any(|p| p.reason == Reason::BadDate || matches!(p.reason, Reason::Field(_))) => {}
             _ => {
                 let header = column_of.iter().find(|(t, _)| matches!(t, Target::DealDate | Target::DealAmount | Target::DealProduct));
-                problems.push(RowProblem { line, column: header.map_or("", |h| h.1).to_owned(), value: String::new(), reason: Reason::IncompleteDeal });
+                problems.push(RowProblem { row: index as u32, line, column: header.map_or("", |h| h.1).to_owned(), value: String::new(), reason: Reason::IncompleteDeal });
             }
         }
         // Without a name, "contact without a name" is the same problem again.
@@ -151,7 +153,7 @@ pub fn check_rows(
             let column = column_of.iter().find(|(t, _)| field_target(e.field) == Some(*t)).map_or("", |h| h.1);
             if !problems.iter().any(|p| p.column == column && matches!(p.reason, Reason::Field(_))) {
                 let value = row.get(column_index(table, column)).cloned().unwrap_or_default();
-                problems.push(RowProblem { line, column: column.to_owned(), value, reason: Reason::Field(e.problem) });
+                problems.push(RowProblem { row: index as u32, line, column: column.to_owned(), value, reason: Reason::Field(e.problem) });
             }
         }
         if problems.is_empty() {

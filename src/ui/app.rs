@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::customers::{CustomerDetail, CustomerForm, CustomerList};
+use super::data::DataPage;
 use super::route::{Route, AREAS};
 use super::settings::SettingsPage;
 use super::state::{use_app, AppState, LoadState, UndoAction, tr};
@@ -18,6 +19,7 @@ enum Page {
     NewCustomer,
     Customer(uuid::Uuid),
     EditCustomer(uuid::Uuid),
+    Data,
     Settings,
     Later(usize),
 }
@@ -28,6 +30,7 @@ fn page_of(route: &Route) -> Page {
         Route::NewCustomer => Page::NewCustomer,
         Route::Customer(id) => Page::Customer(*id),
         Route::EditCustomer(id) => Page::EditCustomer(*id),
+        Route::Data => Page::Data,
         Route::Settings => Page::Settings,
         other => Page::Later(other.area()),
     }
@@ -117,6 +120,7 @@ pub fn App() -> impl IntoView {
                             Page::NewCustomer => view! { <CustomerForm id=None /> }.into_any(),
                             Page::Customer(id) => view! { <CustomerDetail id /> }.into_any(),
                             Page::EditCustomer(id) => view! { <CustomerForm id=Some(id) /> }.into_any(),
+                            Page::Data => view! { <DataPage /> }.into_any(),
                             Page::Settings => view! { <SettingsPage /> }.into_any(),
                             Page::Later(area) => {
                                 view! {

@@ -8,6 +8,8 @@ mod app;
 #[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
+mod data;
+#[cfg(target_arch = "wasm32")]
 pub mod jobs;
 #[cfg(target_arch = "wasm32")]
 mod perf;

@@ -10,6 +10,8 @@ pub enum Route {
     NewCustomer,
     Customer(Uuid),
     EditCustomer(Uuid),
+    /// Import, export, backup and restore (part of the customer area).
+    Data,
     Pipeline,
     Forecast,
     Quotas,
@@ -47,6 +49,7 @@ impl Route {
             ["customers", "new"] => Route::NewCustomer,
             ["customers", id] => id.parse().map(Route::Customer).unwrap_or_default(),
             ["customers", id, "edit"] => id.parse().map(Route::EditCustomer).unwrap_or_default(),
+            ["data"] => Route::Data,
             ["pipeline"] => Route::Pipeline,
             ["forecast"] => Route::Forecast,
             ["quotas"] => Route::Quotas,
@@ -74,6 +77,7 @@ impl Route {
             Route::NewCustomer => "#/customers/new".to_owned(),
             Route::Customer(id) => format!("#/customers/{id}"),
             Route::EditCustomer(id) => format!("#/customers/{id}/edit"),
+            Route::Data => "#/data".to_owned(),
             Route::Pipeline => "#/pipeline".to_owned(),
             Route::Forecast => "#/forecast".to_owned(),
             Route::Quotas => "#/quotas".to_owned(),
@@ -87,7 +91,7 @@ impl Route {
     /// Which navigation area this route belongs to.
     pub fn area(&self) -> usize {
         match self {
-            Route::Customers { .. } | Route::NewCustomer | Route::Customer(_) | Route::EditCustomer(_) => 0,
+            Route::Customers { .. } | Route::NewCustomer | Route::Customer(_) | Route::EditCustomer(_) | Route::Data => 0,
             Route::Pipeline => 1,
             Route::Forecast => 2,
             Route::Quotas => 3,
@@ -113,6 +117,7 @@ mod tests {
             Route::EditCustomer(id),
             Route::Settings,
             Route::Reports,
+            Route::Data,
         ];
         for route in routes.into_iter().chain(AREAS) {
             assert_eq!(Route::parse(&route.to_hash()), route, "{}", route.to_hash());

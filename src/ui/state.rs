@@ -18,6 +18,10 @@ use crate::store::{ActionError, Backend, Repository, StoreError};
 const KEY_LANG: &str = "pocket.lang";
 const KEY_USER: &str = "pocket.user";
 const KEY_LAST_VIEW: &str = "pocket.lastView";
+const KEY_LAST_BACKUP: &str = "pocket.lastBackup";
+const KEY_IMPORT_MAPPING: &str = "pocket.importMapping";
+/// The settings a backup carries (the last view and backup time belong to this browser).
+const BACKED_UP_SETTINGS: [&str; 2] = [KEY_LANG, KEY_USER];
 
 /// The archive and what is derived from it, kept together so they never disagree.
 pub struct Data {
@@ -124,6 +128,46 @@ impl AppState {
     /// Remembers the current view, so the next visit opens where this one left off.
     pub fn save_last_view(&self) {
         set_setting(KEY_LAST_VIEW, self.route.with_untracked(|r| r.to_hash()));
+    }
+
+    /// The settings a backup holds.
+    pub fn settings_for_backup(&self) -> Vec<(String, String)> {
+        BACKED_UP_SETTINGS.iter().filter_map(|k| setting(k).ok().map(|v| (k.to_string(), v))).collect()
+    }
+
+    /// Puts back settings from a backup (unknown keys are ignored).
+    pub fn restore_settings(&self, settings: &[(String, String)]) {
+        let get = |key: &str| settings.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        if let Some(user) = get(KEY_USER) {
+            self.set_user(user.clone());
+        }
+        if let Some(lang) = get(KEY_LANG) {
+            self.set_lang(Lang::from_code(lang));
+        }
+    }
+
+    /// When the last backup was downloaded (ms since 1970), if ever.
+    pub fn last_backup(&self) -> Option<f64> {
+        setting(KEY_LAST_BACKUP).ok().and_then(|v| v.parse().ok())
+    }
+
+    pub fn mark_backup(&self, at_ms: f64) {
+        set_setting(KEY_LAST_BACKUP, at_ms.to_string());
+    }
+
+    /// The last import's column choices, as (header, field code) pairs.
+    pub fn remembered_mapping(&self) -> Vec<(String, String)> {
+        setting(KEY_IMPORT_MAPPING)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(h, c)| (h.to_owned(), c.to_owned()))
+            .collect()
+    }
+
+    pub fn remember_mapping(&self, pairs: &[(String, String)]) {
+        let text: Vec<String> = pairs.iter().map(|(h, c)| format!("{}\t{c}", h.replace(['\t', '\n'], " "))).collect();
+        set_setting(KEY_IMPORT_MAPPING, text.join("\n"));
     }
 
     /// Reads from the loaded data; `None` until the store has loaded.

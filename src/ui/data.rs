@@ -1,0 +1,549 @@
+//! Import, export, backup and restore. Files are read and written in the worker (`crate::jobs`);
+//! this page shows the preview and mapping, the problems, and the choices, and commits an import
+//! or a restore as one transaction.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::jobs::{self, download, read_file};
+use super::perf;
+use super::state::{tr, use_app, AppState};
+use crate::domain::dedupe::{plan, DuplicateChoice, ImportPlan};
+use crate::domain::Command;
+use crate::i18n::{Lang, Msg};
+use crate::io::backup::Contents;
+use crate::io::export::header;
+use crate::io::import::Checked;
+use crate::io::mapping::{with_remembered, Target};
+use crate::jobs::{Job, Opened, Outcome};
+
+/// What checking found and what importing would do.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct PlanSummary {
+    good: usize,
+    bad: usize,
+    in_store: usize,
+    in_file: usize,
+    create: usize,
+    update: usize,
+    skipped: usize,
+}
+
+/// Where the import stands.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Idle,
+    Busy(Msg),
+    Opened,
+    Checked,
+}
+
+/// Today's date for file names.
+fn today() -> String {
+    let date = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", date.get_full_year(), date.get_month() + 1, date.get_date())
+}
+
+fn owners(state: &AppState) -> Vec<(Uuid, String)> {
+    state.with_data(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect()).unwrap_or_default()
+}
+
+fn target_label(lang: Lang, target: Target) -> String {
+    match target {
+        Target::Ignore => lang.t(Msg::SkipColumn).to_owned(),
+        t => header(lang, t).to_owned(),
+    }
+}
+
+/// Exports `ids` (in this order) as CSV or XLSX through the worker and offers the file.
+pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
+    let customers = state
+        .with_data(|d| {
+            let rows = d.archive.customers.rows();
+            ids.iter().filter_map(|&r| rows.get(r as usize)).filter(|c| !c.meta.is_deleted()).cloned().collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let count = customers.len();
+    let lang = state.lang.get_untracked();
+    let job = Job::ExportSheet { customers, owners: owners(&state), lang, xlsx };
+    leptos::task::spawn_local(async move {
+        let started = perf::now();
+        match jobs::run(job).await {
+            Ok(Outcome::Bytes(bytes)) => {
+                perf::record(if xlsx { "export:xlsx" } else { "export:csv" }, perf::now() - started);
+                let (ext, mime) = if xlsx {
+                    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                } else {
+                    ("csv", "text/csv;charset=utf-8")
+                };
+                let name = format!("{}-{}.{ext}", if lang == Lang::Zh { "客户" } else { "customers" }, today());
+                if download(&bytes, &name, mime).is_ok() {
+                    state.show_toast(lang.fill(Msg::Exported, "n", &count.to_string()), false, None);
+                }
+            }
+            _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
+        }
+    });
+}
+
+#[component]
+pub fn DataPage() -> impl IntoView {
+    view! {
+        <section class="page data">
+            <h1>{tr(Msg::DataTitle)}</h1>
+            <ImportCard />
+            <ExportCard />
+            <BackupCard />
+        </section>
+    }
+}
+
+#[component]
+fn ImportCard() -> impl IntoView {
+    let state = use_app();
+    let step = RwSignal::new(Step::Idle);
+    let file_name = RwSignal::new(String::new());
+    let opened = RwSignal::new(None::<Opened>);
+    let mapping = RwSignal::new(Vec::<Target>::new());
+    let choice = RwSignal::new(DuplicateChoice::Skip);
+    let progress = RwSignal::new(None::<(u32, u32)>);
+    let error = RwSignal::new(None::<String>);
+    // The checked rows stay out of the reactive graph (they can be 100,000 customers).
+    let checked = StoredValue::new(None::<Checked>);
+    let import_plan = RwSignal::new(None::<PlanSummary>);
+    let problems_shown = RwSignal::new(Vec::<(u64, String, String, String)>::new());
+
+    let reset_check = move || {
+        checked.set_value(None);
+        import_plan.set(None);
+        problems_shown.set(Vec::new());
+    };
+    let fail = move |text: String| {
+        error.set(Some(text));
+        progress.set(None);
+        step.set(if opened.get_untracked().is_some() { Step::Opened } else { Step::Idle });
+    };
+
+    let open_file = move |file: web_sys::File| {
+        reset_check();
+        error.set(None);
+        opened.set(None);
+        let lang = state.lang.get_untracked();
+        if file.size() > crate::io::table::MAX_FILE_BYTES as f64 {
+            fail(lang.t(Msg::ErrFileTooLarge).to_owned());
+            return;
+        }
+        file_name.set(file.name());
+        step.set(Step::Busy(Msg::ReadingFile));
+        leptos::task::spawn_local(async move {
+            let started = perf::now();
+            let Ok(bytes) = read_file(&file).await else {
+                fail(lang.t(Msg::ErrFileUnreadable).to_owned());
+                return;
+            };
+            match jobs::run(Job::OpenTable { bytes }).await {
+                Ok(Outcome::TableOpened(table)) => {
+                    perf::record("import:open", perf::now() - started);
+                    let remembered = state.remembered_mapping();
+                    mapping.set(with_remembered(&table.headers, table.guessed.clone(), &remembered));
+                    opened.set(Some(table));
+                    step.set(Step::Opened);
+                }
+                Ok(Outcome::TableRefused(e)) => fail(lang.table_error(&e).to_owned()),
+                _ => fail(lang.t(Msg::ErrWorker).to_owned()),
+            }
+        });
+    };
+
+    let recompute_plan = move || {
+        let Some(rows) = checked.with_value(|c| c.as_ref().map(|c| c.customers.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>())) else {
+            return None;
+        };
+        let bad = checked.with_value(|c| c.as_ref().map_or(0, |c| c.bad_rows.len()));
+        let good = rows.len();
+        let p: ImportPlan = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())).unwrap_or_default();
+        import_plan.set(Some(PlanSummary {
+            good,
+            bad,
+            in_store: p.in_store,
+            in_file: p.in_file,
+            create: p.create.len(),
+            update: p.update.len(),
+            skipped: p.skipped,
+        }));
+        Some(p)
+    };
+
+    let check = move |_| {
+        reset_check();
+        error.set(None);
+        step.set(Step::Busy(Msg::CheckingRows));
+        let total = opened.get_untracked().map_or(0, |o| o.rows) as u32;
+        progress.set(Some((0, total)));
+        let job = Job::CheckRows { mapping: mapping.get_untracked(), owners: owners(&state) };
+        leptos::task::spawn_local(async move {
+            let started = perf::now();
+            let outcome = jobs::run_with_progress(job, move |done, total| _ = progress.try_set(Some((done, total)))).await;
+            match outcome {
+                Ok(Outcome::RowsChecked(result)) => {
+                    perf::record("import:check", perf::now() - started);
+                    let lang = state.lang.get_untracked();
+                    problems_shown.set(
+                        result
+                            .problems
+                            .iter()
+                            .take(50)
+                            .map(|p| (p.line, p.column.clone(), p.value.clone(), lang.import_reason(&p.reason)))
+                            .collect(),
+                    );
+                    checked.set_value(Some(result));
+                    let planned = perf::now();
+                    recompute_plan();
+                    perf::record("import:dedupe", perf::now() - planned);
+                    progress.set(None);
+                    step.set(Step::Checked);
+                }
+                _ => fail(state.t(Msg::ErrWorker).to_owned()),
+            }
+        });
+    };
+
+    let commit = move |_| {
+        let Some(p) = recompute_plan() else { return };
+        if p.create.is_empty() && p.update.is_empty() {
+            error.set(Some(state.t(Msg::NothingToImport).to_owned()));
+            return;
+        }
+        step.set(Step::Busy(Msg::SavingImport));
+        let (created, updated) = (p.create.len(), p.update.len());
+        let headers = opened.get_untracked().map(|o| o.headers).unwrap_or_default();
+        let remembered: Vec<(String, String)> = headers.iter().cloned().zip(mapping.get_untracked().iter().map(|t| t.code().to_owned())).collect();
+        leptos::task::spawn_local(async move {
+            let started = perf::now();
+            let result = state.execute(Command::ImportCustomers { create: p.create, update: p.update }).await;
+            perf::record("import:save", perf::now() - started);
+            match result {
+                Ok(_) => {
+                    state.remember_mapping(&remembered);
+                    let lang = state.lang.get_untracked();
+                    state.show_toast(lang.fill_all(Msg::ImportDone, &[("create", created.to_string()), ("update", updated.to_string())]), false, None);
+                    reset_check();
+                    opened.set(None);
+                    step.set(Step::Idle);
+                }
+                // The store error is shown by execute; the checked rows stay for another try.
+                Err(_) => step.set(Step::Checked),
+            }
+        });
+    };
+
+    let download_bad = move |_| {
+        let lang = state.lang.get_untracked();
+        let Some((rows, reasons)) = checked.with_value(|c| {
+            c.as_ref().map(|c| {
+                let reasons = c
+                    .bad_rows
+                    .iter()
+                    .map(|&r| {
+                        c.problems
+                            .iter()
+                            .filter(|p| p.row == r)
+                            .map(|p| format!("{}: {}", p.column, lang.import_reason(&p.reason)))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    })
+                    .collect::<Vec<_>>();
+                (c.bad_rows.clone(), reasons)
+            })
+        }) else {
+            return;
+        };
+        let job = Job::BadRows { rows, reasons, reason_header: lang.t(Msg::ColReason).to_owned() };
+        leptos::task::spawn_local(async move {
+            match jobs::run(job).await {
+                Ok(Outcome::Bytes(bytes)) => {
+                    let name = if lang == Lang::Zh { "问题行.csv" } else { "problem-rows.csv" };
+                    let _ = download(&bytes, name, "text/csv;charset=utf-8");
+                }
+                _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
+            }
+        });
+    };
+
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            open_file(file);
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            open_file(file);
+        }
+    };
+
+    view! {
+        <div class="card import" data-testid="import-card">
+            <h2>{tr(Msg::ImportTitle)}</h2>
+            <p class="hint">{tr(Msg::ImportHint)}</p>
+            <label class="dropzone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+                <input type="file" accept=".csv,.tsv,.txt,.xlsx" data-testid="import-file" on:change=on_pick />
+                <span class="button secondary">{tr(Msg::ChooseFile)}</span>
+                <span class="hint">{tr(Msg::DropHere)}</span>
+            </label>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="form-error" role="alert" data-testid="import-error">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            {move || match step.get() {
+                Step::Busy(msg) => view! {
+                    <div class="busy" data-testid="import-busy">
+                        <span>{state.t(msg)}</span>
+                        {move || progress.get().map(|(done, total)| view! { <progress max=total.max(1) value=done /> })}
+                    </div>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+            {move || opened.get().map(|o| {
+                let lang = state.lang.get();
+                let summary = lang.fill_all(Msg::FileSummary, &[
+                    ("file", file_name.get()),
+                    ("n", o.rows.to_string()),
+                    ("enc", o.encoding.map_or("XLSX", |e| e.label()).to_owned()),
+                ]);
+                let headers = o.headers.clone();
+                view! {
+                    <p data-testid="import-summary">{summary}</p>
+                    {o.lossy.then(|| view! { <p class="form-error">{lang.t(Msg::LossyText)}</p> })}
+                    <p class="hint">{lang.t(Msg::MapColumns)}</p>
+                    <div class="preview-scroll">
+                        <table class="preview" data-testid="import-preview">
+                            <thead>
+                                <tr>{headers.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}</tr>
+                                <tr>
+                                    {(0..headers.len()).map(|col| view! {
+                                        <th>
+                                            <select
+                                                data-testid=format!("map-{col}")
+                                                on:change=move |ev| {
+                                                    let Some(t) = Target::from_code(&event_target_value(&ev)) else { return };
+                                                    mapping.update(|m| {
+                                                        if t != Target::Ignore {
+                                                            for other in m.iter_mut().filter(|x| **x == t) {
+                                                                *other = Target::Ignore;
+                                                            }
+                                                        }
+                                                        m[col] = t;
+                                                    });
+                                                    reset_check();
+                                                    step.set(Step::Opened);
+                                                }
+                                            >
+                                                {Target::ALL.iter().map(|&t| view! {
+                                                    <option value=t.code() selected=move || mapping.with(|m| m.get(col) == Some(&t))>
+                                                        {target_label(lang, t)}
+                                                    </option>
+                                                }).collect_view()}
+                                            </select>
+                                        </th>
+                                    }).collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {o.preview.iter().map(|row| view! {
+                                    <tr>{row.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <fieldset class="dup-choice">
+                        <legend>{lang.t(Msg::DuplicatesLabel)}</legend>
+                        {[(DuplicateChoice::Skip, Msg::DupSkip, "skip"), (DuplicateChoice::Update, Msg::DupUpdate, "update"), (DuplicateChoice::KeepBoth, Msg::DupKeepBoth, "keep")]
+                            .into_iter()
+                            .map(|(c, label, id)| view! {
+                                <label>
+                                    <input
+                                        type="radio"
+                                        name="dup"
+                                        data-testid=format!("dup-{id}")
+                                        prop:checked=move || choice.get() == c
+                                        on:change=move |_| {
+                                            choice.set(c);
+                                            recompute_plan();
+                                        }
+                                    />
+                                    {lang.t(label)}
+                                </label>
+                            })
+                            .collect_view()}
+                    </fieldset>
+                    <button class="primary" data-testid="import-check" on:click=check disabled=move || matches!(step.get(), Step::Busy(_))>
+                        {lang.t(Msg::CheckButton)}
+                    </button>
+                }
+            })}
+            {move || import_plan.get().map(|PlanSummary { good, bad, in_store, in_file, create, update, skipped }| {
+                let lang = state.lang.get();
+                let writes = create + update;
+                view! {
+                    <div class="import-result" data-testid="import-result">
+                        <p data-testid="import-good">{lang.fill(Msg::ImportSummary, "n", &good.to_string())}</p>
+                        {(bad > 0).then(|| view! {
+                            <p class="form-error" data-testid="import-bad">{lang.fill(Msg::ImportBadRows, "n", &bad.to_string())}</p>
+                            <button class="secondary" data-testid="download-bad" on:click=download_bad>{lang.t(Msg::DownloadBadRows)}</button>
+                        })}
+                        {(in_store + in_file > 0).then(|| view! {
+                            <p data-testid="import-dups">{lang.fill_all(Msg::ImportDuplicates, &[("store", in_store.to_string()), ("file", in_file.to_string())])}</p>
+                        })}
+                        <p data-testid="import-plan">
+                            {lang.fill_all(Msg::ImportPlanLine, &[("create", create.to_string()), ("update", update.to_string()), ("skip", skipped.to_string())])}
+                        </p>
+                        <button class="primary" data-testid="import-commit" on:click=commit disabled=move || writes == 0 || matches!(step.get(), Step::Busy(_))>
+                            {lang.fill(Msg::ImportButton, "n", &writes.to_string())}
+                        </button>
+                        <Show when=move || problems_shown.with(|p| !p.is_empty())>
+                            <h3>{move || state.lang.get().fill(Msg::ProblemsTitle, "n", &problems_shown.with(Vec::len).to_string())}</h3>
+                            <div class="preview-scroll">
+                                <table class="preview problems" data-testid="import-problems">
+                                    <thead><tr><th>{tr(Msg::ColRow)}</th><th>{tr(Msg::ColColumn)}</th><th>{tr(Msg::ColCell)}</th><th>{tr(Msg::ColReason)}</th></tr></thead>
+                                    <tbody>
+                                        {move || problems_shown.get().into_iter().map(|(line, column, value, reason)| view! {
+                                            <tr><td>{line}</td><td>{column}</td><td>{value}</td><td>{reason}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </Show>
+                    </div>
+                }
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn ExportCard() -> impl IntoView {
+    let state = use_app();
+    let all_rows = move || state.with_data(|d| (0..d.archive.customers.len() as u32).collect::<Vec<_>>()).unwrap_or_default();
+    view! {
+        <div class="card export">
+            <h2>{tr(Msg::ExportTitle)}</h2>
+            <p class="hint">{tr(Msg::ExportAllHint)}</p>
+            <div class="actions">
+                <button class="secondary" data-testid="export-all-csv" on:click=move |_| export_customers(state, all_rows(), false)>{tr(Msg::ExportCsv)}</button>
+                <button class="secondary" data-testid="export-all-xlsx" on:click=move |_| export_customers(state, all_rows(), true)>{tr(Msg::ExportXlsx)}</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn BackupCard() -> impl IntoView {
+    let state = use_app();
+    let pending = StoredValue::new(None::<Contents>);
+    let confirm_text = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let last_backup = RwSignal::new(state.last_backup());
+
+    let backup = move |_| {
+        let contents = state
+            .with_data(|d| Contents {
+                settings: state.settings_for_backup(),
+                customers: d.archive.customers.rows().to_vec(),
+                reps: d.archive.reps.rows().to_vec(),
+                teams: d.archive.teams.rows().to_vec(),
+            })
+            .unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let started = perf::now();
+            match jobs::run(Job::WriteBackup(contents)).await {
+                Ok(Outcome::Bytes(bytes)) => {
+                    perf::record("backup:write", perf::now() - started);
+                    if download(&bytes, &format!("pocket-crm-backup-{}.json", today()), "application/json").is_ok() {
+                        let now = js_sys::Date::now();
+                        state.mark_backup(now);
+                        last_backup.set(Some(now));
+                        state.show_toast(state.t(Msg::BackupSaved).to_owned(), false, None);
+                    }
+                }
+                _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
+            }
+        });
+    };
+
+    let on_restore_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        error.set(None);
+        confirm_text.set(None);
+        leptos::task::spawn_local(async move {
+            let lang = state.lang.get_untracked();
+            let Ok(bytes) = read_file(&file).await else {
+                error.set(Some(lang.t(Msg::ErrNotABackup).to_owned()));
+                return;
+            };
+            match jobs::run(Job::ReadBackup { bytes }).await {
+                Ok(Outcome::BackupRead(Ok(contents))) => {
+                    let current = state.with_data(|d| d.query.live_count()).unwrap_or(0);
+                    confirm_text.set(Some(lang.fill_all(Msg::RestoreConfirm, &[
+                        ("customers", contents.customers.len().to_string()),
+                        ("reps", contents.reps.len().to_string()),
+                        ("teams", contents.teams.len().to_string()),
+                        ("current", current.to_string()),
+                    ])));
+                    pending.set_value(Some(contents));
+                }
+                Ok(Outcome::BackupRead(Err(e))) => error.set(Some(lang.backup_error(&e))),
+                _ => error.set(Some(lang.t(Msg::ErrWorker).to_owned())),
+            }
+        });
+    };
+
+    let restore = move |_| {
+        let Some(contents) = pending.try_update_value(Option::take).flatten() else { return };
+        confirm_text.set(None);
+        let count = contents.customers.len();
+        leptos::task::spawn_local(async move {
+            let result = state.execute(Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }).await;
+            if result.is_ok() {
+                state.restore_settings(&contents.settings);
+                state.show_toast(state.lang.get_untracked().fill(Msg::Restored2, "n", &count.to_string()), false, None);
+            }
+        });
+    };
+
+    view! {
+        <div class="card backup">
+            <h2>{tr(Msg::BackupTitle)}</h2>
+            <p class="hint">{tr(Msg::BackupHint)}</p>
+            <p data-testid="last-backup">
+                {move || {
+                    let lang = state.lang.get();
+                    match last_backup.get() {
+                        None => lang.t(Msg::LastBackupNever).to_owned(),
+                        Some(at) => lang.fill(Msg::LastBackupDays, "n", &(((js_sys::Date::now() - at) / 86_400_000.0).floor() as i64).to_string()),
+                    }
+                }}
+            </p>
+            <div class="actions">
+                <button class="primary" data-testid="backup" on:click=backup>{tr(Msg::BackupButton)}</button>
+                <label class="button secondary file-button">
+                    {tr(Msg::RestoreButton)}
+                    <input type="file" accept=".json,application/json" data-testid="restore-file" on:change=on_restore_pick />
+                </label>
+            </div>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="form-error" role="alert" data-testid="restore-error">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            {move || confirm_text.get().map(|text| view! {
+                <div class="confirm" data-testid="restore-confirm">
+                    <p>{text}</p>
+                    <button class="primary" data-testid="restore-go" on:click=restore>{tr(Msg::RestoreGo)}</button>
+                    <button class="secondary" on:click=move |_| { confirm_text.set(None); pending.set_value(None); }>{tr(Msg::Cancel)}</button>
+                </div>
+            })}
+        </div>
+    }
+}
