@@ -226,6 +226,8 @@ messages! {
     ExportXlsx => "导出 Excel", "Export Excel";
     ExportAllHint => "导出全部客户。在客户列表中可按当前筛选导出。", "Exports every customer. The customer list exports what its filters show.";
     Exported => "已导出 {n} 位客户", "Exported {n} customers";
+    ExportFiltered => "导出客户列表当前筛选出的 {n} 位客户。", "Exports the {n} customers the customer list's filters showed.";
+    ToolsLoading => "正在加载导入导出工具…", "Loading the import and export tools…";
     BackupTitle => "完整备份与恢复", "Full backup and restore";
     BackupHint => "备份文件包含全部客户、销售人员、团队和设置，可在任何浏览器中恢复。", "A backup holds every customer, rep, team and setting, and restores in any browser.";
     BackupButton => "下载备份", "Download a backup";

@@ -100,3 +100,20 @@ fn export_then_import_gives_the_same_customers() {
         }
     }
 }
+
+/// The committed fixtures: what Chinese Excel writes as "CSV" (GBK) and as "Unicode text"
+/// (UTF-16LE with BOM, tab-separated).
+#[test]
+fn gbk_and_utf16_fixtures_read_right() {
+    for (file, encoding) in [("customers-gbk.csv", "GBK/GB18030"), ("customers-utf16.txt", "UTF-16LE")] {
+        let bytes = std::fs::read(format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let table = read_table(&bytes).unwrap();
+        assert_eq!(table.encoding.map(|e| e.label()), Some(encoding), "{file}");
+        assert_eq!(table.headers[0], "客户名称");
+        let checked = check_rows(&table, &guess(&table.headers), &[], Uuid::new_v4, |_| {});
+        let names: Vec<&str> = checked.customers.iter().map(|(_, c)| c.name.as_str()).collect();
+        assert_eq!(names, ["杭州恒达电器有限公司", "深圳鹏程电子", "个体户张三"], "{file}");
+        assert_eq!(checked.bad_rows, [3], "{file}");
+        assert_eq!(checked.problems.iter().map(|p| p.column.as_str()).collect::<Vec<_>>(), ["潜在价值", "合作意向", "手机"]);
+    }
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::customers::{CustomerDetail, CustomerForm, CustomerList};
-use super::data::DataPage;
+use super::data_host::DataHost;
 use super::route::{Route, AREAS};
 use super::settings::SettingsPage;
 use super::state::{use_app, AppState, LoadState, UndoAction, tr};
@@ -30,7 +30,7 @@ fn page_of(route: &Route) -> Page {
         Route::NewCustomer => Page::NewCustomer,
         Route::Customer(id) => Page::Customer(*id),
         Route::EditCustomer(id) => Page::EditCustomer(*id),
-        Route::Data => Page::Data,
+        Route::Data { .. } => Page::Data,
         Route::Settings => Page::Settings,
         other => Page::Later(other.area()),
     }
@@ -120,7 +120,7 @@ pub fn App() -> impl IntoView {
                             Page::NewCustomer => view! { <CustomerForm id=None /> }.into_any(),
                             Page::Customer(id) => view! { <CustomerDetail id /> }.into_any(),
                             Page::EditCustomer(id) => view! { <CustomerForm id=Some(id) /> }.into_any(),
-                            Page::Data => view! { <DataPage /> }.into_any(),
+                            Page::Data => view! { <DataHost /> }.into_any(),
                             Page::Settings => view! { <SettingsPage /> }.into_any(),
                             Page::Later(area) => {
                                 view! {
@@ -142,7 +142,7 @@ pub fn App() -> impl IntoView {
 
 /// The message area: confirmations with undo, and errors that stay until dismissed.
 #[component]
-fn Toasts() -> impl IntoView {
+pub fn Toasts() -> impl IntoView {
     let state = use_app();
     let undo = move |action: UndoAction| {
         state.toast.set(None);

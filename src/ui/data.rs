@@ -1,13 +1,21 @@
-//! Import, export, backup and restore. Files are read and written in the worker (`crate::jobs`);
-//! this page shows the preview and mapping, the problems, and the choices, and commits an import
-//! or a restore as one transaction.
+//! Import, export, backup and restore. This page is its own wasm module (`src/bin/tools.rs`),
+//! loaded only when the user opens it (see `data_host`), so none of it is in the first load: it
+//! has its own `AppState` over the same IndexedDB store and tells the page's app when the store
+//! changed. Files are read and written in the worker (`crate::jobs`); this page shows the
+//! preview and mapping, the problems and the choices, and commits an import or a restore as one
+//! transaction.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use std::rc::Rc;
+
+use super::app::Toasts;
 use super::jobs::{self, download, read_file};
 use super::perf;
-use super::state::{tr, use_app, AppState};
+use super::route::Route;
+use super::state::{tr, use_app, AppState, LoadState};
+use crate::domain::query::CustomerFilter;
 use crate::domain::dedupe::{plan, DuplicateChoice, ImportPlan};
 use crate::domain::Command;
 use crate::i18n::{Lang, Msg};
@@ -84,6 +92,41 @@ pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
             _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
         }
     });
+}
+
+/// Tells the app around this module that the store changed, with the message to show.
+#[derive(Clone, Copy)]
+pub struct Notify(pub StoredValue<Rc<dyn Fn(String)>, LocalStorage>);
+
+impl Notify {
+    pub fn new(f: impl Fn(String) + 'static) -> Self {
+        Notify(StoredValue::new_local(Rc::new(f)))
+    }
+}
+
+/// Reports a finished change to the host (which reloads and shows `text`), or shows it here.
+fn announce(state: AppState, notify: &Option<Notify>, text: String) {
+    match notify.and_then(|n| n.0.try_get_value()) {
+        Some(f) => f(text),
+        None => state.show_toast(text, false, None),
+    }
+}
+
+/// The tools module's whole app: its own state over the store, the data page, its messages.
+#[component]
+pub fn ToolsApp(notify: Notify) -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    provide_context(notify);
+    state.start_loading();
+    view! {
+        {move || match state.load.get() {
+            LoadState::Loading => view! { <p class="loading">{state.t(Msg::Loading)}</p> }.into_any(),
+            LoadState::Failed(e) => view! { <p class="load-error" role="alert">{state.lang.get().store_error(&e)}</p> }.into_any(),
+            LoadState::Ready => view! { <DataPage /> }.into_any(),
+        }}
+        <Toasts />
+    }
 }
 
 #[component]
@@ -208,7 +251,9 @@ fn ImportCard() -> impl IntoView {
         });
     };
 
+    let notify = use_context::<Notify>();
     let commit = move |_| {
+        let notify = notify.clone();
         let Some(p) = recompute_plan() else { return };
         if p.create.is_empty() && p.update.is_empty() {
             error.set(Some(state.t(Msg::NothingToImport).to_owned()));
@@ -226,7 +271,7 @@ fn ImportCard() -> impl IntoView {
                 Ok(_) => {
                     state.remember_mapping(&remembered);
                     let lang = state.lang.get_untracked();
-                    state.show_toast(lang.fill_all(Msg::ImportDone, &[("create", created.to_string()), ("update", updated.to_string())]), false, None);
+                    announce(state, &notify, lang.fill_all(Msg::ImportDone, &[("create", created.to_string()), ("update", updated.to_string())]));
                     reset_check();
                     opened.set(None);
                     step.set(Step::Idle);
@@ -425,14 +470,29 @@ fn ImportCard() -> impl IntoView {
 #[component]
 fn ExportCard() -> impl IntoView {
     let state = use_app();
-    let all_rows = move || state.with_data(|d| (0..d.archive.customers.len() as u32).collect::<Vec<_>>()).unwrap_or_default();
+    // The customer list links here with its filters and sort in the query.
+    let query = state.route.with_untracked(|r| match r {
+        Route::Data { query } => query.clone(),
+        _ => Vec::new(),
+    });
+    let filtered = !query.is_empty();
+    let (filter, sort) = CustomerFilter::from_query_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let rows = move || {
+        state
+            .with_data_mut(|d| if filtered { d.query.run(&d.archive, &filter, sort) } else { (0..d.archive.customers.len() as u32).collect() })
+            .unwrap_or_default()
+    };
+    let rows = StoredValue::new(rows());
+    let count = rows.with_value(|r| state.with_data(|d| r.iter().filter(|&&i| !d.archive.customers.rows()[i as usize].meta.is_deleted()).count()).unwrap_or(0));
     view! {
         <div class="card export">
             <h2>{tr(Msg::ExportTitle)}</h2>
-            <p class="hint">{tr(Msg::ExportAllHint)}</p>
+            <p class="hint" data-testid="export-scope">
+                {move || if filtered { state.lang.get().fill(Msg::ExportFiltered, "n", &count.to_string()) } else { state.t(Msg::ExportAllHint).to_owned() }}
+            </p>
             <div class="actions">
-                <button class="secondary" data-testid="export-all-csv" on:click=move |_| export_customers(state, all_rows(), false)>{tr(Msg::ExportCsv)}</button>
-                <button class="secondary" data-testid="export-all-xlsx" on:click=move |_| export_customers(state, all_rows(), true)>{tr(Msg::ExportXlsx)}</button>
+                <button class="secondary" data-testid="export-csv" on:click=move |_| export_customers(state, rows.get_value(), false)>{tr(Msg::ExportCsv)}</button>
+                <button class="secondary" data-testid="export-xlsx" on:click=move |_| export_customers(state, rows.get_value(), true)>{tr(Msg::ExportXlsx)}</button>
             </div>
         </div>
     }
@@ -501,7 +561,9 @@ fn BackupCard() -> impl IntoView {
         });
     };
 
+    let notify = use_context::<Notify>();
     let restore = move |_| {
+        let notify = notify.clone();
         let Some(contents) = pending.try_update_value(Option::take).flatten() else { return };
         confirm_text.set(None);
         let count = contents.customers.len();
@@ -509,7 +571,7 @@ fn BackupCard() -> impl IntoView {
             let result = state.execute(Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }).await;
             if result.is_ok() {
                 state.restore_settings(&contents.settings);
-                state.show_toast(state.lang.get_untracked().fill(Msg::Restored2, "n", &count.to_string()), false, None);
+                announce(state, &notify, state.lang.get_untracked().fill(Msg::Restored2, "n", &count.to_string()));
             }
         });
     };

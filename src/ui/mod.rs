@@ -4,11 +4,13 @@ pub mod prefs;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]
-mod app;
+pub mod app;
 #[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
-mod data;
+pub mod data;
+#[cfg(target_arch = "wasm32")]
+mod data_host;
 #[cfg(target_arch = "wasm32")]
 pub mod jobs;
 #[cfg(target_arch = "wasm32")]

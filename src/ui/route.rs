@@ -10,8 +10,9 @@ pub enum Route {
     NewCustomer,
     Customer(Uuid),
     EditCustomer(Uuid),
-    /// Import, export, backup and restore (part of the customer area).
-    Data,
+    /// Import, export, backup and restore (part of the customer area); the query holds the
+    /// customer list's filters, for exporting what the list showed.
+    Data { query: Vec<(String, String)> },
     Pipeline,
     Forecast,
     Quotas,
@@ -49,7 +50,7 @@ impl Route {
             ["customers", "new"] => Route::NewCustomer,
             ["customers", id] => id.parse().map(Route::Customer).unwrap_or_default(),
             ["customers", id, "edit"] => id.parse().map(Route::EditCustomer).unwrap_or_default(),
-            ["data"] => Route::Data,
+            ["data"] => Route::Data { query: parse_query(query) },
             ["pipeline"] => Route::Pipeline,
             ["forecast"] => Route::Forecast,
             ["quotas"] => Route::Quotas,
@@ -57,27 +58,18 @@ impl Route {
             ["routes"] => Route::Routes,
             ["reports"] => Route::Reports,
             ["settings"] => Route::Settings,
-            _ => Route::Customers {
-                query: form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
-            },
+            _ => Route::Customers { query: parse_query(query) },
         }
     }
 
     /// The hash for this route, starting with `#/`.
     pub fn to_hash(&self) -> String {
         match self {
-            Route::Customers { query } if query.is_empty() => "#/customers".to_owned(),
-            Route::Customers { query } => {
-                let mut s = form_urlencoded::Serializer::new(String::new());
-                for (k, v) in query {
-                    s.append_pair(k, v);
-                }
-                format!("#/customers?{}", s.finish())
-            }
+            Route::Customers { query } => with_query("#/customers", query),
             Route::NewCustomer => "#/customers/new".to_owned(),
             Route::Customer(id) => format!("#/customers/{id}"),
             Route::EditCustomer(id) => format!("#/customers/{id}/edit"),
-            Route::Data => "#/data".to_owned(),
+            Route::Data { query } => with_query("#/data", query),
             Route::Pipeline => "#/pipeline".to_owned(),
             Route::Forecast => "#/forecast".to_owned(),
             Route::Quotas => "#/quotas".to_owned(),
@@ -91,7 +83,7 @@ impl Route {
     /// Which navigation area this route belongs to.
     pub fn area(&self) -> usize {
         match self {
-            Route::Customers { .. } | Route::NewCustomer | Route::Customer(_) | Route::EditCustomer(_) | Route::Data => 0,
+            Route::Customers { .. } | Route::NewCustomer | Route::Customer(_) | Route::EditCustomer(_) | Route::Data { .. } => 0,
             Route::Pipeline => 1,
             Route::Forecast => 2,
             Route::Quotas => 3,
@@ -101,6 +93,21 @@ impl Route {
             Route::Settings => 7,
         }
     }
+}
+
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+fn with_query(path: &str, query: &[(String, String)]) -> String {
+    if query.is_empty() {
+        return path.to_owned();
+    }
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in query {
+        s.append_pair(k, v);
+    }
+    format!("{path}?{}", s.finish())
 }
 
 #[cfg(test)]
@@ -117,7 +124,8 @@ mod tests {
             Route::EditCustomer(id),
             Route::Settings,
             Route::Reports,
-            Route::Data,
+            Route::Data { query: vec![] },
+            Route::Data { query: vec![("tier".into(), "key".into())] },
         ];
         for route in routes.into_iter().chain(AREAS) {
             assert_eq!(Route::parse(&route.to_hash()), route, "{}", route.to_hash());

@@ -207,6 +207,16 @@ impl AppState {
 
     /// Opens the database and loads everything, recording how long each step took.
     pub fn start_loading(self) {
+        self.load_all(false);
+    }
+
+    /// Loads everything again (another module of the page changed the store, e.g. an import),
+    /// keeping the page as it is until the new data is there.
+    pub fn reload(self) {
+        self.load_all(true);
+    }
+
+    fn load_all(self, reloading: bool) {
         leptos::task::spawn_local(async move {
             let started = perf::now();
             let opened = async {
@@ -230,6 +240,9 @@ impl AppState {
                     let query = CustomerQuery::new(&archive);
                     perf::record("load:index", perf::now() - before_index);
                     perf::record_count("load:customers", archive.customers.len());
+                    if let Some(old) = self.backend.get_value() {
+                        old.close();
+                    }
                     self.backend.set_value(Some(Rc::new(backend)));
                     self.data.set_value(Some(Data { archive, query, repo }));
                     self.version.update(|v| *v += 1);
@@ -237,6 +250,7 @@ impl AppState {
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
                 }
+                Err(e) if reloading => self.show_store_error(&e),
                 Err(e) => self.load.set(LoadState::Failed(e)),
             }
         });

@@ -2,6 +2,7 @@
 // browser context, so its IndexedDB and localStorage start empty.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import { serve, launch } from './server.mjs';
 
 /** List rows that show a customer (the list keeps a few empty slots hidden). */
@@ -195,5 +196,131 @@ test('narrow screen: no sideways scrolling, list and navigation usable', async (
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   assert.ok(await page.isVisible(ROW + ' .c-name'));
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
+
+/** Opens the import/export page (its own module, loaded on first visit). */
+async function openData(page, query = '') {
+  await page.evaluate((q) => { location.hash = '#/data' + q; }, query);
+  await page.waitForSelector('[data-testid=import-file]', { timeout: 30_000 });
+}
+
+async function importFile(page, path, choice = 'skip') {
+  await page.setInputFiles('[data-testid=import-file]', path);
+  await page.waitForSelector('[data-testid=import-preview]');
+  await page.check(`[data-testid=dup-${choice}]`);
+  await page.click('[data-testid=import-check]');
+  await page.waitForSelector('[data-testid=import-result]');
+}
+
+test('import a GBK CSV from Chinese Excel, see the names, export, and re-import elsewhere', async () => {
+  const { context, page, errors } = await open();
+  await openData(page);
+  await importFile(page, FIXTURES + 'customers-gbk.csv');
+  assert.match(await page.textContent('[data-testid=import-summary]'), /customers-gbk\.csv：4 行数据，编码 GBK\/GB18030/);
+  assert.equal(await page.textContent('[data-testid=import-good]'), '可导入 3 行');
+  assert.equal(await page.textContent('[data-testid=import-bad]'), '1 行有问题，不会导入');
+  const problems = await page.$$eval('[data-testid=import-problems] tbody tr', (trs) => trs.map((tr) => tr.textContent));
+  assert.deepEqual(problems, [
+    // Line 6 of the file: the quoted note of row 2 spans two lines.
+    '6潜在价值很多请输入金额，如 35000 或 3.5万',
+    '6合作意向非常想合作意向无法识别（应为 高 / 中 / 低）',
+    '6手机12ab电话号码格式不正确',
+  ]);
+  // The problem rows download as a CSV with a reason column.
+  const [bad] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-bad]')]);
+  const badText = (await readFile(await bad.path())).toString('utf8');
+  assert.match(badText, /^\uFEFF客户名称,行业,.*,原因\r\n错误示例公司,建材,江苏,赵六,12ab,,很多,非常想,,潜在价值: 请输入金额.*; 手机: 电话号码格式不正确\r\n$/s);
+
+  await page.click('[data-testid=import-commit]');
+  await page.waitForSelector('[data-testid=toast]');
+  assert.equal(await page.textContent('[data-testid=toast] span'), '已导入：新建 3 位，更新 0 位客户');
+
+  // The page's own list shows them, names intact, without a reload.
+  await page.click('[data-testid=nav-0]');
+  await page.waitForSelector(ROW);
+  assert.deepEqual((await rowNames(page)).sort(), ['个体户张三', '杭州恒达电器有限公司', '深圳鹏程电子']);
+
+  // Export what the list shows (filtered), then import the file into an empty browser.
+  await search(page, '恒达');
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, ROW);
+  await page.click('[data-testid=export-link]');
+  await page.waitForSelector('[data-testid=export-scope]');
+  assert.equal(await page.textContent('[data-testid=export-scope]'), '导出客户列表当前筛选出的 1 位客户。');
+  await openData(page);
+  const [exported] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-csv]')]);
+  const csvPath = await exported.path();
+  const csv = await readFile(csvPath);
+  assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+  assert.match(csv.toString('utf8'), /杭州恒达电器有限公司,企业客户,家电,浙江/);
+  assert.doesNotMatch(csv.toString('utf8'), /深圳鹏程电子/);
+
+  // Re-importing into the same store finds the duplicate.
+  await importFile(page, csvPath);
+  assert.match(await page.textContent('[data-testid=import-dups]'), /与已有客户 1 行/);
+  assert.equal(await page.textContent('[data-testid=import-commit]'), '导入 0 位客户');
+
+  const fresh = await open();
+  await openData(fresh.page);
+  await importFile(fresh.page, csvPath);
+  await fresh.page.click('[data-testid=import-commit]');
+  await fresh.page.waitForSelector('[data-testid=toast]');
+  await fresh.page.click('[data-testid=nav-0]');
+  await fresh.page.waitForSelector(ROW);
+  assert.deepEqual(await rowNames(fresh.page), ['杭州恒达电器有限公司']);
+  await fresh.page.click(ROW + ' .c-name a');
+  await fresh.page.waitForSelector('[data-testid=detail-name]');
+  assert.match(await fresh.page.textContent('.detail'), /老客户, 每年采购\s*两次/);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.context.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('backup, wipe by restoring another backup, restore: same bytes; a damaged file changes nothing', async () => {
+  const { context, page, errors } = await open();
+  await page.goto(server.url + '#/settings');
+  await page.selectOption('[data-testid=demo-size]', '100');
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+  await openData(page);
+  assert.equal(await page.textContent('[data-testid=last-backup]'), '尚未备份过数据。');
+  const [first] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=backup]')]);
+  const firstBytes = await readFile(await first.path());
+  assert.equal(await page.textContent('[data-testid=last-backup]'), '上次备份在 0 天前。');
+
+  // A damaged backup is refused and nothing changes.
+  const damagedPath = (await first.path()) + '-damaged.json';
+  await writeFile(damagedPath, firstBytes.subarray(0, firstBytes.length / 2));
+  await page.setInputFiles('[data-testid=restore-file]', damagedPath);
+  await page.waitForSelector('[data-testid=restore-error]');
+  assert.equal(await page.textContent('[data-testid=restore-error]'), '这不是口袋CRM的备份文件，或文件已损坏。当前数据未改动。');
+
+  // Wipe: restore an empty backup made from a fresh browser.
+  const other = await open();
+  await openData(other.page);
+  const [empty] = await Promise.all([other.page.waitForEvent('download'), other.page.click('[data-testid=backup]')]);
+  await page.setInputFiles('[data-testid=restore-file]', await empty.path());
+  await page.waitForSelector('[data-testid=restore-confirm]');
+  assert.match(await page.textContent('[data-testid=restore-confirm]'), /备份中的 0 位客户.*当前的 100 位客户/);
+  await page.click('[data-testid=restore-go]');
+  await page.waitForSelector('[data-testid=toast]');
+  await page.click('[data-testid=nav-0]');
+  await page.waitForSelector('[data-testid=empty]');
+
+  // Restore the first backup, reload, back up again: byte-identical.
+  await openData(page);
+  await page.setInputFiles('[data-testid=restore-file]', await first.path());
+  await page.waitForSelector('[data-testid=restore-confirm]');
+  await page.click('[data-testid=restore-go]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=toast] span')?.textContent.includes('已从备份恢复 100 位客户'));
+  await page.reload();
+  await page.waitForSelector('[data-testid=import-file]', { timeout: 30_000 });
+  const [second] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=backup]')]);
+  assert.ok(Buffer.compare(firstBytes, await readFile(await second.path())) === 0, 'backup after restore is byte-identical');
+  assert.deepEqual(errors, []);
+  await other.context.close();
   await context.close();
 });

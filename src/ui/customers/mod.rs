@@ -213,6 +213,16 @@ pub fn CustomerList() -> impl IntoView {
                     <button class="secondary" data-testid="toggle-summary" on:click=move |_| show_summary.update(|s| *s = !*s)>
                         {move || state.t(if show_summary.get() { Msg::HideSummary } else { Msg::ShowSummary })}
                     </button>
+                    <a
+                        class="button secondary"
+                        data-testid="export-link"
+                        href=move || state.route.with(|r| match r {
+                            Route::Customers { query } => Route::Data { query: query.clone() }.to_hash(),
+                            _ => "#/data".to_owned(),
+                        })
+                    >
+                        {tr(Msg::NavData)}
+                    </a>
                     <a class="button primary" href="#/customers/new" data-testid="new-customer">
                         {tr(Msg::NewCustomer)}
                     </a>
