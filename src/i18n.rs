@@ -41,27 +41,40 @@ impl Lang {
     }
 }
 
-macro_rules! messages {
-    ($($key:ident => $zh:literal, $en:literal;)+) => {
-        /// A message the UI shows.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Msg { $($key),+ }
+/// A set of UI texts: each enum value has a Chinese and an English text.
+pub trait Message: Copy + std::fmt::Debug + 'static {
+    fn text(self, lang: Lang) -> &'static str;
+}
 
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key),+];
+macro_rules! messages {
+    ($(#[$doc:meta])* $name:ident { $($key:ident => $zh:literal, $en:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $($key),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$key),+];
         }
 
-        impl Lang {
-            pub fn t(self, msg: Msg) -> &'static str {
-                match (self, msg) {
-                    $((Lang::Zh, Msg::$key) => $zh, (Lang::En, Msg::$key) => $en,)+
+        impl Message for $name {
+            fn text(self, lang: Lang) -> &'static str {
+                match (lang, self) {
+                    $((Lang::Zh, $name::$key) => $zh, (Lang::En, $name::$key) => $en,)+
                 }
             }
         }
     };
 }
 
+impl Lang {
+    pub fn t(self, msg: impl Message) -> &'static str {
+        msg.text(self)
+    }
+}
+
 messages! {
+    /// What the page's app shows.
+    Msg {
     AppName => "口袋CRM", "Pocket CRM";
     NavCustomers => "客户档案", "Customers";
     NavPipeline => "销售机会", "Pipeline";
@@ -180,80 +193,89 @@ messages! {
     ChartByRegion => "按地区统计客户数", "Customers by region";
     ChartValueByIndustry => "各行业潜在价值", "Potential value by industry";
     NavData => "导入导出", "Import & export";
-    DataTitle => "导入、导出与备份", "Import, export and backup";
-    ImportTitle => "从 Excel 或 CSV 导入客户", "Import customers from Excel or CSV";
-    ImportHint => "选择或拖入 .xlsx / .csv 文件（支持 UTF-8、GBK、UTF-16 编码）。第一行为表头。", "Choose or drop an .xlsx or .csv file (UTF-8, GBK or UTF-16). The first row holds the headers.";
-    ChooseFile => "选择文件", "Choose a file";
-    DropHere => "或将文件拖到这里", "or drop it here";
-    ReadingFile => "正在读取文件…", "Reading the file…";
-    CheckingRows => "正在检查数据…", "Checking rows…";
-    SavingImport => "正在保存…", "Saving…";
-    FileSummary => "{file}：{n} 行数据，编码 {enc}", "{file}: {n} rows, encoding {enc}";
-    LossyText => "部分字符无法识别，已显示为 �。请确认文件编码。", "Some characters could not be read and show as �. Check the file's encoding.";
-    MapColumns => "核对列对应关系（已按表头自动识别，可修改）", "Check which column feeds which field (guessed from the headers; change as needed)";
-    SkipColumn => "不导入", "Skip column";
-    DuplicatesLabel => "重复客户（名称、电话或邮箱相同）", "Duplicates (same name, phone or e-mail)";
-    DupSkip => "跳过", "Skip them";
-    DupUpdate => "更新已有客户", "Update the existing customer";
-    DupKeepBoth => "保留两者", "Keep both";
-    CheckButton => "检查数据", "Check rows";
-    ImportSummary => "可导入 {n} 行", "{n} rows can be imported";
-    ImportBadRows => "{n} 行有问题，不会导入", "{n} rows have problems and will not be imported";
-    ImportDuplicates => "重复：与已有客户 {store} 行，文件内 {file} 行", "Duplicates: {store} rows match stored customers, {file} repeat earlier rows";
-    ImportPlanLine => "将新建 {create} 位、更新 {update} 位、跳过 {skip} 行", "Will create {create}, update {update}, skip {skip}";
-    ImportButton => "导入 {n} 位客户", "Import {n} customers";
-    DownloadBadRows => "下载问题行（含原因）", "Download the problem rows (with reasons)";
-    ProblemsTitle => "问题明细（前 {n} 条）", "Problems (first {n})";
-    ColRow => "行号", "Row";
-    ColColumn => "列", "Column";
-    ColCell => "内容", "Value";
-    ColReason => "原因", "Reason";
-    ImportDone => "已导入：新建 {create} 位，更新 {update} 位客户", "Imported: {create} customers created, {update} updated";
-    NothingToImport => "没有可导入的行。", "There are no rows to import.";
-    ReasonUnknownKind => "客户类型无法识别（应为 企业客户 / 个人客户）", "Unknown kind (use Organisation or Individual)";
-    ReasonUnknownIntent => "合作意向无法识别（应为 高 / 中 / 低）", "Unknown intent (use High, Medium or Low)";
-    ReasonUnknownTier => "客户等级无法识别", "Unknown tier";
-    ReasonUnknownSize => "规模无法识别", "Unknown company size";
-    ReasonUnknownOwner => "负责人不是已知的销售人员", "Owner is not a known rep";
-    ReasonBadDate => "日期格式无法识别（应为 2026-03-15）", "Date in an unknown format (use 2026-03-15)";
-    ReasonIncompleteDeal => "成交记录需要日期和金额", "A deal needs both a date and an amount";
-    ErrFileEmpty => "文件是空的，或没有表头行。", "The file is empty or has no header row.";
-    ErrFileTooLarge => "文件太大（超过 64 MB），请拆分后再导入。", "The file is too large (over 64 MB); split it and import the parts.";
-    ErrFileUnreadable => "无法读取该文件。请另存为 .xlsx 或 .csv 后重试（不支持旧版 .xls）。", "This file cannot be read. Save it as .xlsx or .csv and try again (old .xls is not supported).";
     ErrWorker => "后台处理无法启动，请刷新页面重试。", "Background processing could not start; reload the page and try again.";
-    ExportTitle => "导出", "Export";
-    ExportCsv => "导出 CSV", "Export CSV";
-    ExportXlsx => "导出 Excel", "Export Excel";
-    ExportAllHint => "导出全部客户。在客户列表中可按当前筛选导出。", "Exports every customer. The customer list exports what its filters show.";
-    Exported => "已导出 {n} 位客户", "Exported {n} customers";
-    ExportFiltered => "导出客户列表当前筛选出的 {n} 位客户。", "Exports the {n} customers the customer list's filters showed.";
     ToolsLoading => "正在加载导入导出工具…", "Loading the import and export tools…";
-    BackupTitle => "完整备份与恢复", "Full backup and restore";
-    BackupHint => "备份文件包含全部客户、销售人员、团队和设置，可在任何浏览器中恢复。", "A backup holds every customer, rep, team and setting, and restores in any browser.";
-    BackupButton => "下载备份", "Download a backup";
-    RestoreButton => "从备份恢复…", "Restore from a backup…";
-    RestoreConfirm => "恢复将用备份中的 {customers} 位客户、{reps} 位销售人员和 {teams} 个团队替换当前的 {current} 位客户。", "Restoring replaces the current {current} customers with the backup's {customers} customers, {reps} reps and {teams} teams.";
-    RestoreGo => "确认恢复", "Restore";
-    Restored2 => "已从备份恢复 {n} 位客户", "Restored {n} customers from the backup";
-    BackupSaved => "备份已下载", "Backup downloaded";
-    LastBackupNever => "尚未备份过数据。", "No backup has been made yet.";
-    LastBackupDays => "上次备份在 {n} 天前。", "The last backup was {n} days ago.";
-    BackupReminder => "数据只保存在本浏览器中，建议定期备份。", "Your data lives only in this browser: back it up regularly.";
-    BackupNow => "立即备份", "Back up now";
-    ErrNotABackup => "这不是口袋CRM的备份文件，或文件已损坏。当前数据未改动。", "This is not a Pocket CRM backup, or it is damaged. Nothing was changed.";
-    ErrBackupTooNew => "该备份来自更新版本的口袋CRM，请先更新应用。当前数据未改动。", "This backup comes from a newer Pocket CRM; update the app first. Nothing was changed.";
-    ErrBackupCounts => "备份文件不完整（记录数与文件头不符）。当前数据未改动。", "The backup is incomplete (its counts do not match its records). Nothing was changed.";
-    ErrBackupRecord => "备份中第 {n} 条记录无效。当前数据未改动。", "Record {n} in the backup is invalid. Nothing was changed.";
-    ImportLink => "导入", "Import";
     ChartsUnavailable => "图表暂时无法绘制，请刷新页面重试。", "The charts could not be drawn; reload the page to try again.";
     Other => "其他", "Other";
     Unknown => "未填写", "Not given";
     StorageInfo => "数据只保存在这台设备的浏览器中。", "Data is kept only in this device's browser.";
+    }
+}
+
+
+messages! {
+    /// What the import/export page (its own module) shows: kept apart so that its texts are
+    /// not in the first load.
+    ToolMsg {
+        DataTitle => "导入、导出与备份", "Import, export and backup";
+        ImportTitle => "从 Excel 或 CSV 导入客户", "Import customers from Excel or CSV";
+        ImportHint => "选择或拖入 .xlsx / .csv 文件（支持 UTF-8、GBK、UTF-16 编码）。第一行为表头。", "Choose or drop an .xlsx or .csv file (UTF-8, GBK or UTF-16). The first row holds the headers.";
+        ChooseFile => "选择文件", "Choose a file";
+        DropHere => "或将文件拖到这里", "or drop it here";
+        ReadingFile => "正在读取文件…", "Reading the file…";
+        CheckingRows => "正在检查数据…", "Checking rows…";
+        SavingImport => "正在保存…", "Saving…";
+        FileSummary => "{file}：{n} 行数据，编码 {enc}", "{file}: {n} rows, encoding {enc}";
+        LossyText => "部分字符无法识别，已显示为 �。请确认文件编码。", "Some characters could not be read and show as �. Check the file's encoding.";
+        MapColumns => "核对列对应关系（已按表头自动识别，可修改）", "Check which column feeds which field (guessed from the headers; change as needed)";
+        SkipColumn => "不导入", "Skip column";
+        DuplicatesLabel => "重复客户（名称、电话或邮箱相同）", "Duplicates (same name, phone or e-mail)";
+        DupSkip => "跳过", "Skip them";
+        DupUpdate => "更新已有客户", "Update the existing customer";
+        DupKeepBoth => "保留两者", "Keep both";
+        CheckButton => "检查数据", "Check rows";
+        ImportSummary => "可导入 {n} 行", "{n} rows can be imported";
+        ImportBadRows => "{n} 行有问题，不会导入", "{n} rows have problems and will not be imported";
+        ImportDuplicates => "重复：与已有客户 {store} 行，文件内 {file} 行", "Duplicates: {store} rows match stored customers, {file} repeat earlier rows";
+        ImportPlanLine => "将新建 {create} 位、更新 {update} 位、跳过 {skip} 行", "Will create {create}, update {update}, skip {skip}";
+        ImportButton => "导入 {n} 位客户", "Import {n} customers";
+        DownloadBadRows => "下载问题行（含原因）", "Download the problem rows (with reasons)";
+        ProblemsTitle => "问题明细（前 {n} 条）", "Problems (first {n})";
+        ColRow => "行号", "Row";
+        ColColumn => "列", "Column";
+        ColCell => "内容", "Value";
+        ColReason => "原因", "Reason";
+        ImportDone => "已导入：新建 {create} 位，更新 {update} 位客户", "Imported: {create} customers created, {update} updated";
+        NothingToImport => "没有可导入的行。", "There are no rows to import.";
+        ReasonUnknownKind => "客户类型无法识别（应为 企业客户 / 个人客户）", "Unknown kind (use Organisation or Individual)";
+        ReasonUnknownIntent => "合作意向无法识别（应为 高 / 中 / 低）", "Unknown intent (use High, Medium or Low)";
+        ReasonUnknownTier => "客户等级无法识别", "Unknown tier";
+        ReasonUnknownSize => "规模无法识别", "Unknown company size";
+        ReasonUnknownOwner => "负责人不是已知的销售人员", "Owner is not a known rep";
+        ReasonBadDate => "日期格式无法识别（应为 2026-03-15）", "Date in an unknown format (use 2026-03-15)";
+        ReasonIncompleteDeal => "成交记录需要日期和金额", "A deal needs both a date and an amount";
+        ErrFileEmpty => "文件是空的，或没有表头行。", "The file is empty or has no header row.";
+        ErrFileTooLarge => "文件太大（超过 64 MB），请拆分后再导入。", "The file is too large (over 64 MB); split it and import the parts.";
+        ErrFileUnreadable => "无法读取该文件。请另存为 .xlsx 或 .csv 后重试（不支持旧版 .xls）。", "This file cannot be read. Save it as .xlsx or .csv and try again (old .xls is not supported).";
+        ExportTitle => "导出", "Export";
+        ExportCsv => "导出 CSV", "Export CSV";
+        ExportXlsx => "导出 Excel", "Export Excel";
+        ExportAllHint => "导出全部客户。在客户列表中可按当前筛选导出。", "Exports every customer. The customer list exports what its filters show.";
+        Exported => "已导出 {n} 位客户", "Exported {n} customers";
+        ExportFiltered => "导出客户列表当前筛选出的 {n} 位客户。", "Exports the {n} customers the customer list's filters showed.";
+        BackupTitle => "完整备份与恢复", "Full backup and restore";
+        BackupHint => "备份文件包含全部客户、销售人员、团队和设置，可在任何浏览器中恢复。", "A backup holds every customer, rep, team and setting, and restores in any browser.";
+        BackupButton => "下载备份", "Download a backup";
+        RestoreButton => "从备份恢复…", "Restore from a backup…";
+        RestoreConfirm => "恢复将用备份中的 {customers} 位客户、{reps} 位销售人员和 {teams} 个团队替换当前的 {current} 位客户。", "Restoring replaces the current {current} customers with the backup's {customers} customers, {reps} reps and {teams} teams.";
+        RestoreGo => "确认恢复", "Restore";
+        Restored2 => "已从备份恢复 {n} 位客户", "Restored {n} customers from the backup";
+        BackupSaved => "备份已下载", "Backup downloaded";
+        LastBackupNever => "尚未备份过数据。", "No backup has been made yet.";
+        LastBackupDays => "上次备份在 {n} 天前。", "The last backup was {n} days ago.";
+        BackupReminder => "数据只保存在本浏览器中，建议定期备份。", "Your data lives only in this browser: back it up regularly.";
+        BackupNow => "立即备份", "Back up now";
+        ErrNotABackup => "这不是口袋CRM的备份文件，或文件已损坏。当前数据未改动。", "This is not a Pocket CRM backup, or it is damaged. Nothing was changed.";
+        ErrBackupTooNew => "该备份来自更新版本的口袋CRM，请先更新应用。当前数据未改动。", "This backup comes from a newer Pocket CRM; update the app first. Nothing was changed.";
+        ErrBackupCounts => "备份文件不完整（记录数与文件头不符）。当前数据未改动。", "The backup is incomplete (its counts do not match its records). Nothing was changed.";
+        ErrBackupRecord => "备份中第 {n} 条记录无效。当前数据未改动。", "Record {n} in the backup is invalid. Nothing was changed.";
+        ImportLink => "导入", "Import";
+    }
 }
 
 impl Lang {
     /// A message with `{n}`, `{name}` or `{key}` filled in.
-    pub fn fill(self, msg: Msg, name: &str, value: &str) -> String {
+    pub fn fill(self, msg: impl Message, name: &str, value: &str) -> String {
         self.t(msg).replace(&format!("{{{name}}}"), value)
     }
 
@@ -339,13 +361,13 @@ impl Lang {
         use crate::io::import::Reason;
         match reason {
             Reason::Field(problem) => self.problem(&FieldError { field: crate::domain::validate::Field::Name, problem: *problem }),
-            Reason::UnknownKind => self.t(Msg::ReasonUnknownKind).to_owned(),
-            Reason::UnknownIntent => self.t(Msg::ReasonUnknownIntent).to_owned(),
-            Reason::UnknownTier => self.t(Msg::ReasonUnknownTier).to_owned(),
-            Reason::UnknownSize => self.t(Msg::ReasonUnknownSize).to_owned(),
-            Reason::UnknownOwner => self.t(Msg::ReasonUnknownOwner).to_owned(),
-            Reason::BadDate => self.t(Msg::ReasonBadDate).to_owned(),
-            Reason::IncompleteDeal => self.t(Msg::ReasonIncompleteDeal).to_owned(),
+            Reason::UnknownKind => self.t(ToolMsg::ReasonUnknownKind).to_owned(),
+            Reason::UnknownIntent => self.t(ToolMsg::ReasonUnknownIntent).to_owned(),
+            Reason::UnknownTier => self.t(ToolMsg::ReasonUnknownTier).to_owned(),
+            Reason::UnknownSize => self.t(ToolMsg::ReasonUnknownSize).to_owned(),
+            Reason::UnknownOwner => self.t(ToolMsg::ReasonUnknownOwner).to_owned(),
+            Reason::BadDate => self.t(ToolMsg::ReasonBadDate).to_owned(),
+            Reason::IncompleteDeal => self.t(ToolMsg::ReasonIncompleteDeal).to_owned(),
         }
     }
 
@@ -353,9 +375,9 @@ impl Lang {
     pub fn table_error(self, error: &crate::io::table::TableError) -> &'static str {
         use crate::io::table::TableError;
         match error {
-            TableError::Empty => self.t(Msg::ErrFileEmpty),
-            TableError::TooLarge { .. } => self.t(Msg::ErrFileTooLarge),
-            TableError::Unreadable(_) => self.t(Msg::ErrFileUnreadable),
+            TableError::Empty => self.t(ToolMsg::ErrFileEmpty),
+            TableError::TooLarge { .. } => self.t(ToolMsg::ErrFileTooLarge),
+            TableError::Unreadable(_) => self.t(ToolMsg::ErrFileUnreadable),
         }
     }
 
@@ -363,15 +385,15 @@ impl Lang {
     pub fn backup_error(self, error: &crate::io::backup::BackupError) -> String {
         use crate::io::backup::BackupError;
         match error {
-            BackupError::NotABackup => self.t(Msg::ErrNotABackup).to_owned(),
-            BackupError::TooNew { .. } => self.t(Msg::ErrBackupTooNew).to_owned(),
-            BackupError::CountsDiffer => self.t(Msg::ErrBackupCounts).to_owned(),
-            BackupError::BadRecord { index, .. } => self.fill(Msg::ErrBackupRecord, "n", &(index + 1).to_string()),
+            BackupError::NotABackup => self.t(ToolMsg::ErrNotABackup).to_owned(),
+            BackupError::TooNew { .. } => self.t(ToolMsg::ErrBackupTooNew).to_owned(),
+            BackupError::CountsDiffer => self.t(ToolMsg::ErrBackupCounts).to_owned(),
+            BackupError::BadRecord { index, .. } => self.fill(ToolMsg::ErrBackupRecord, "n", &(index + 1).to_string()),
         }
     }
 
     /// Fills several `{key}` placeholders.
-    pub fn fill_all(self, msg: Msg, pairs: &[(&str, String)]) -> String {
+    pub fn fill_all(self, msg: impl Message, pairs: &[(&str, String)]) -> String {
         let mut text = self.t(msg).to_owned();
         for (key, value) in pairs {
             text = text.replace(&format!("{{{key}}}"), value);
@@ -404,6 +426,15 @@ mod tests {
                 assert!(zh.chars().any(|c| c as u32 >= 0x2e80) || msg == Msg::SwitchLanguage, "{msg:?} zh text has no Chinese: {zh}");
             }
             assert_eq!(zh.contains("{n}"), en.contains("{n}"), "{msg:?} placeholders differ");
+        }
+        for &msg in ToolMsg::ALL {
+            let (zh, en) = (Lang::Zh.t(msg), Lang::En.t(msg));
+            assert!(zh.chars().any(|c| c as u32 >= 0x2e80) && !en.is_empty(), "{msg:?}");
+            let holes = |t: &str| t.split('{').skip(1).filter_map(|p| p.split_once('}')).map(|(k, _)| k.to_owned()).collect::<Vec<_>>();
+            let (mut hz, mut he) = (holes(zh), holes(en));
+            hz.sort();
+            he.sort();
+            assert_eq!(hz, he, "{msg:?} placeholders differ");
         }
     }
 

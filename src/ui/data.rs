@@ -18,7 +18,7 @@ use super::state::{tr, use_app, AppState, LoadState};
 use crate::domain::query::CustomerFilter;
 use crate::domain::dedupe::{plan, DuplicateChoice, ImportPlan};
 use crate::domain::Command;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Msg, ToolMsg};
 use crate::io::backup::Contents;
 use crate::io::export::header;
 use crate::io::import::Checked;
@@ -41,7 +41,7 @@ struct PlanSummary {
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
     Idle,
-    Busy(Msg),
+    Busy(ToolMsg),
     Opened,
     Checked,
 }
@@ -58,7 +58,7 @@ fn owners(state: &AppState) -> Vec<(Uuid, String)> {
 
 fn target_label(lang: Lang, target: Target) -> String {
     match target {
-        Target::Ignore => lang.t(Msg::SkipColumn).to_owned(),
+        Target::Ignore => lang.t(ToolMsg::SkipColumn).to_owned(),
         t => header(lang, t).to_owned(),
     }
 }
@@ -86,7 +86,7 @@ pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
                 };
                 let name = format!("{}-{}.{ext}", if lang == Lang::Zh { "客户" } else { "customers" }, today());
                 if download(&bytes, &name, mime).is_ok() {
-                    state.show_toast(lang.fill(Msg::Exported, "n", &count.to_string()), false, None);
+                    state.show_toast(lang.fill(ToolMsg::Exported, "n", &count.to_string()), false, None);
                 }
             }
             _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
@@ -133,7 +133,7 @@ pub fn ToolsApp(notify: Notify) -> impl IntoView {
 pub fn DataPage() -> impl IntoView {
     view! {
         <section class="page data">
-            <h1>{tr(Msg::DataTitle)}</h1>
+            <h1>{tr(ToolMsg::DataTitle)}</h1>
             <ImportCard />
             <ExportCard />
             <BackupCard />
@@ -173,15 +173,15 @@ fn ImportCard() -> impl IntoView {
         opened.set(None);
         let lang = state.lang.get_untracked();
         if file.size() > crate::io::table::MAX_FILE_BYTES as f64 {
-            fail(lang.t(Msg::ErrFileTooLarge).to_owned());
+            fail(lang.t(ToolMsg::ErrFileTooLarge).to_owned());
             return;
         }
         file_name.set(file.name());
-        step.set(Step::Busy(Msg::ReadingFile));
+        step.set(Step::Busy(ToolMsg::ReadingFile));
         leptos::task::spawn_local(async move {
             let started = perf::now();
             let Ok(bytes) = read_file(&file).await else {
-                fail(lang.t(Msg::ErrFileUnreadable).to_owned());
+                fail(lang.t(ToolMsg::ErrFileUnreadable).to_owned());
                 return;
             };
             match jobs::run(Job::OpenTable { bytes }).await {
@@ -220,7 +220,7 @@ fn ImportCard() -> impl IntoView {
     let check = move |_| {
         reset_check();
         error.set(None);
-        step.set(Step::Busy(Msg::CheckingRows));
+        step.set(Step::Busy(ToolMsg::CheckingRows));
         let total = opened.get_untracked().map_or(0, |o| o.rows) as u32;
         progress.set(Some((0, total)));
         let job = Job::CheckRows { mapping: mapping.get_untracked(), owners: owners(&state) };
@@ -256,10 +256,10 @@ fn ImportCard() -> impl IntoView {
         let notify = notify.clone();
         let Some(p) = recompute_plan() else { return };
         if p.create.is_empty() && p.update.is_empty() {
-            error.set(Some(state.t(Msg::NothingToImport).to_owned()));
+            error.set(Some(state.t(ToolMsg::NothingToImport).to_owned()));
             return;
         }
-        step.set(Step::Busy(Msg::SavingImport));
+        step.set(Step::Busy(ToolMsg::SavingImport));
         let (created, updated) = (p.create.len(), p.update.len());
         let headers = opened.get_untracked().map(|o| o.headers).unwrap_or_default();
         let remembered: Vec<(String, String)> = headers.iter().cloned().zip(mapping.get_untracked().iter().map(|t| t.code().to_owned())).collect();
@@ -271,7 +271,7 @@ fn ImportCard() -> impl IntoView {
                 Ok(_) => {
                     state.remember_mapping(&remembered);
                     let lang = state.lang.get_untracked();
-                    announce(state, &notify, lang.fill_all(Msg::ImportDone, &[("create", created.to_string()), ("update", updated.to_string())]));
+                    announce(state, &notify, lang.fill_all(ToolMsg::ImportDone, &[("create", created.to_string()), ("update", updated.to_string())]));
                     reset_check();
                     opened.set(None);
                     step.set(Step::Idle);
@@ -303,7 +303,7 @@ fn ImportCard() -> impl IntoView {
         }) else {
             return;
         };
-        let job = Job::BadRows { rows, reasons, reason_header: lang.t(Msg::ColReason).to_owned() };
+        let job = Job::BadRows { rows, reasons, reason_header: lang.t(ToolMsg::ColReason).to_owned() };
         leptos::task::spawn_local(async move {
             match jobs::run(job).await {
                 Ok(Outcome::Bytes(bytes)) => {
@@ -331,12 +331,12 @@ fn ImportCard() -> impl IntoView {
 
     view! {
         <div class="card import" data-testid="import-card">
-            <h2>{tr(Msg::ImportTitle)}</h2>
-            <p class="hint">{tr(Msg::ImportHint)}</p>
+            <h2>{tr(ToolMsg::ImportTitle)}</h2>
+            <p class="hint">{tr(ToolMsg::ImportHint)}</p>
             <label class="dropzone" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
                 <input type="file" accept=".csv,.tsv,.txt,.xlsx" data-testid="import-file" on:change=on_pick />
-                <span class="button secondary">{tr(Msg::ChooseFile)}</span>
-                <span class="hint">{tr(Msg::DropHere)}</span>
+                <span class="button secondary">{tr(ToolMsg::ChooseFile)}</span>
+                <span class="hint">{tr(ToolMsg::DropHere)}</span>
             </label>
             <Show when=move || error.with(Option::is_some)>
                 <p class="form-error" role="alert" data-testid="import-error">{move || error.get().unwrap_or_default()}</p>
@@ -352,7 +352,7 @@ fn ImportCard() -> impl IntoView {
             }}
             {move || opened.get().map(|o| {
                 let lang = state.lang.get();
-                let summary = lang.fill_all(Msg::FileSummary, &[
+                let summary = lang.fill_all(ToolMsg::FileSummary, &[
                     ("file", file_name.get()),
                     ("n", o.rows.to_string()),
                     ("enc", o.encoding.map_or("XLSX", |e| e.label()).to_owned()),
@@ -360,8 +360,8 @@ fn ImportCard() -> impl IntoView {
                 let headers = o.headers.clone();
                 view! {
                     <p data-testid="import-summary">{summary}</p>
-                    {o.lossy.then(|| view! { <p class="form-error">{lang.t(Msg::LossyText)}</p> })}
-                    <p class="hint">{lang.t(Msg::MapColumns)}</p>
+                    {o.lossy.then(|| view! { <p class="form-error">{lang.t(ToolMsg::LossyText)}</p> })}
+                    <p class="hint">{lang.t(ToolMsg::MapColumns)}</p>
                     <div class="preview-scroll">
                         <table class="preview" data-testid="import-preview">
                             <thead>
@@ -403,8 +403,8 @@ fn ImportCard() -> impl IntoView {
                         </table>
                     </div>
                     <fieldset class="dup-choice">
-                        <legend>{lang.t(Msg::DuplicatesLabel)}</legend>
-                        {[(DuplicateChoice::Skip, Msg::DupSkip, "skip"), (DuplicateChoice::Update, Msg::DupUpdate, "update"), (DuplicateChoice::KeepBoth, Msg::DupKeepBoth, "keep")]
+                        <legend>{lang.t(ToolMsg::DuplicatesLabel)}</legend>
+                        {[(DuplicateChoice::Skip, ToolMsg::DupSkip, "skip"), (DuplicateChoice::Update, ToolMsg::DupUpdate, "update"), (DuplicateChoice::KeepBoth, ToolMsg::DupKeepBoth, "keep")]
                             .into_iter()
                             .map(|(c, label, id)| view! {
                                 <label>
@@ -424,7 +424,7 @@ fn ImportCard() -> impl IntoView {
                             .collect_view()}
                     </fieldset>
                     <button class="primary" data-testid="import-check" on:click=check disabled=move || matches!(step.get(), Step::Busy(_))>
-                        {lang.t(Msg::CheckButton)}
+                        {lang.t(ToolMsg::CheckButton)}
                     </button>
                 }
             })}
@@ -433,25 +433,25 @@ fn ImportCard() -> impl IntoView {
                 let writes = create + update;
                 view! {
                     <div class="import-result" data-testid="import-result">
-                        <p data-testid="import-good">{lang.fill(Msg::ImportSummary, "n", &good.to_string())}</p>
+                        <p data-testid="import-good">{lang.fill(ToolMsg::ImportSummary, "n", &good.to_string())}</p>
                         {(bad > 0).then(|| view! {
-                            <p class="form-error" data-testid="import-bad">{lang.fill(Msg::ImportBadRows, "n", &bad.to_string())}</p>
-                            <button class="secondary" data-testid="download-bad" on:click=download_bad>{lang.t(Msg::DownloadBadRows)}</button>
+                            <p class="form-error" data-testid="import-bad">{lang.fill(ToolMsg::ImportBadRows, "n", &bad.to_string())}</p>
+                            <button class="secondary" data-testid="download-bad" on:click=download_bad>{lang.t(ToolMsg::DownloadBadRows)}</button>
                         })}
                         {(in_store + in_file > 0).then(|| view! {
-                            <p data-testid="import-dups">{lang.fill_all(Msg::ImportDuplicates, &[("store", in_store.to_string()), ("file", in_file.to_string())])}</p>
+                            <p data-testid="import-dups">{lang.fill_all(ToolMsg::ImportDuplicates, &[("store", in_store.to_string()), ("file", in_file.to_string())])}</p>
                         })}
                         <p data-testid="import-plan">
-                            {lang.fill_all(Msg::ImportPlanLine, &[("create", create.to_string()), ("update", update.to_string()), ("skip", skipped.to_string())])}
+                            {lang.fill_all(ToolMsg::ImportPlanLine, &[("create", create.to_string()), ("update", update.to_string()), ("skip", skipped.to_string())])}
                         </p>
                         <button class="primary" data-testid="import-commit" on:click=commit disabled=move || writes == 0 || matches!(step.get(), Step::Busy(_))>
-                            {lang.fill(Msg::ImportButton, "n", &writes.to_string())}
+                            {lang.fill(ToolMsg::ImportButton, "n", &writes.to_string())}
                         </button>
                         <Show when=move || problems_shown.with(|p| !p.is_empty())>
-                            <h3>{move || state.lang.get().fill(Msg::ProblemsTitle, "n", &problems_shown.with(Vec::len).to_string())}</h3>
+                            <h3>{move || state.lang.get().fill(ToolMsg::ProblemsTitle, "n", &problems_shown.with(Vec::len).to_string())}</h3>
                             <div class="preview-scroll">
                                 <table class="preview problems" data-testid="import-problems">
-                                    <thead><tr><th>{tr(Msg::ColRow)}</th><th>{tr(Msg::ColColumn)}</th><th>{tr(Msg::ColCell)}</th><th>{tr(Msg::ColReason)}</th></tr></thead>
+                                    <thead><tr><th>{tr(ToolMsg::ColRow)}</th><th>{tr(ToolMsg::ColColumn)}</th><th>{tr(ToolMsg::ColCell)}</th><th>{tr(ToolMsg::ColReason)}</th></tr></thead>
                                     <tbody>
                                         {move || problems_shown.get().into_iter().map(|(line, column, value, reason)| view! {
                                             <tr><td>{line}</td><td>{column}</td><td>{value}</td><td>{reason}</td></tr>
@@ -486,13 +486,13 @@ fn ExportCard() -> impl IntoView {
     let count = rows.with_value(|r| state.with_data(|d| r.iter().filter(|&&i| !d.archive.customers.rows()[i as usize].meta.is_deleted()).count()).unwrap_or(0));
     view! {
         <div class="card export">
-            <h2>{tr(Msg::ExportTitle)}</h2>
+            <h2>{tr(ToolMsg::ExportTitle)}</h2>
             <p class="hint" data-testid="export-scope">
-                {move || if filtered { state.lang.get().fill(Msg::ExportFiltered, "n", &count.to_string()) } else { state.t(Msg::ExportAllHint).to_owned() }}
+                {move || if filtered { state.lang.get().fill(ToolMsg::ExportFiltered, "n", &count.to_string()) } else { state.t(ToolMsg::ExportAllHint).to_owned() }}
             </p>
             <div class="actions">
-                <button class="secondary" data-testid="export-csv" on:click=move |_| export_customers(state, rows.get_value(), false)>{tr(Msg::ExportCsv)}</button>
-                <button class="secondary" data-testid="export-xlsx" on:click=move |_| export_customers(state, rows.get_value(), true)>{tr(Msg::ExportXlsx)}</button>
+                <button class="secondary" data-testid="export-csv" on:click=move |_| export_customers(state, rows.get_value(), false)>{tr(ToolMsg::ExportCsv)}</button>
+                <button class="secondary" data-testid="export-xlsx" on:click=move |_| export_customers(state, rows.get_value(), true)>{tr(ToolMsg::ExportXlsx)}</button>
             </div>
         </div>
     }
@@ -524,7 +524,7 @@ fn BackupCard() -> impl IntoView {
                         let now = js_sys::Date::now();
                         state.mark_backup(now);
                         last_backup.set(Some(now));
-                        state.show_toast(state.t(Msg::BackupSaved).to_owned(), false, None);
+                        state.show_toast(state.t(ToolMsg::BackupSaved).to_owned(), false, None);
                     }
                 }
                 _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
@@ -541,13 +541,13 @@ fn BackupCard() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let lang = state.lang.get_untracked();
             let Ok(bytes) = read_file(&file).await else {
-                error.set(Some(lang.t(Msg::ErrNotABackup).to_owned()));
+                error.set(Some(lang.t(ToolMsg::ErrNotABackup).to_owned()));
                 return;
             };
             match jobs::run(Job::ReadBackup { bytes }).await {
                 Ok(Outcome::BackupRead(Ok(contents))) => {
                     let current = state.with_data(|d| d.query.live_count()).unwrap_or(0);
-                    confirm_text.set(Some(lang.fill_all(Msg::RestoreConfirm, &[
+                    confirm_text.set(Some(lang.fill_all(ToolMsg::RestoreConfirm, &[
                         ("customers", contents.customers.len().to_string()),
                         ("reps", contents.reps.len().to_string()),
                         ("teams", contents.teams.len().to_string()),
@@ -571,28 +571,28 @@ fn BackupCard() -> impl IntoView {
             let result = state.execute(Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }).await;
             if result.is_ok() {
                 state.restore_settings(&contents.settings);
-                announce(state, &notify, state.lang.get_untracked().fill(Msg::Restored2, "n", &count.to_string()));
+                announce(state, &notify, state.lang.get_untracked().fill(ToolMsg::Restored2, "n", &count.to_string()));
             }
         });
     };
 
     view! {
         <div class="card backup">
-            <h2>{tr(Msg::BackupTitle)}</h2>
-            <p class="hint">{tr(Msg::BackupHint)}</p>
+            <h2>{tr(ToolMsg::BackupTitle)}</h2>
+            <p class="hint">{tr(ToolMsg::BackupHint)}</p>
             <p data-testid="last-backup">
                 {move || {
                     let lang = state.lang.get();
                     match last_backup.get() {
-                        None => lang.t(Msg::LastBackupNever).to_owned(),
-                        Some(at) => lang.fill(Msg::LastBackupDays, "n", &(((js_sys::Date::now() - at) / 86_400_000.0).floor() as i64).to_string()),
+                        None => lang.t(ToolMsg::LastBackupNever).to_owned(),
+                        Some(at) => lang.fill(ToolMsg::LastBackupDays, "n", &(((js_sys::Date::now() - at) / 86_400_000.0).floor() as i64).to_string()),
                     }
                 }}
             </p>
             <div class="actions">
-                <button class="primary" data-testid="backup" on:click=backup>{tr(Msg::BackupButton)}</button>
+                <button class="primary" data-testid="backup" on:click=backup>{tr(ToolMsg::BackupButton)}</button>
                 <label class="button secondary file-button">
-                    {tr(Msg::RestoreButton)}
+                    {tr(ToolMsg::RestoreButton)}
                     <input type="file" accept=".json,application/json" data-testid="restore-file" on:change=on_restore_pick />
                 </label>
             </div>
@@ -602,7 +602,7 @@ fn BackupCard() -> impl IntoView {
             {move || confirm_text.get().map(|text| view! {
                 <div class="confirm" data-testid="restore-confirm">
                     <p>{text}</p>
-                    <button class="primary" data-testid="restore-go" on:click=restore>{tr(Msg::RestoreGo)}</button>
+                    <button class="primary" data-testid="restore-go" on:click=restore>{tr(ToolMsg::RestoreGo)}</button>
                     <button class="secondary" on:click=move |_| { confirm_text.set(None); pending.set_value(None); }>{tr(Msg::Cancel)}</button>
                 </div>
             })}

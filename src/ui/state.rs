@@ -89,7 +89,7 @@ impl AppState {
         }
     }
 
-    pub fn t(&self, msg: Msg) -> &'static str {
+    pub fn t(&self, msg: impl crate::i18n::Message) -> &'static str {
         self.lang.get().t(msg)
     }
 
@@ -326,7 +326,7 @@ pub fn use_app() -> AppState {
 
 /// A text in the current language, for use in views. Every message shares this one closure
 /// type, so the view code is not compiled once per message (that saved a fifth of the UI code).
-pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub fn tr<M: crate::i18n::Message + Send + Sync>(msg: M) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_app().lang;
     move || lang.get().t(msg)
 }
