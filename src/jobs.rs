@@ -1,10 +1,11 @@
-//! Work done off the page: a Web Worker runs its own small wasm module (`src/bin/worker.rs`)
-//! for code the page needs rarely or that would block it: drawing charts (plotters and float
-//! formatting, ~11 KB brotli), and later parsing and writing files. Keeping that code out of the
-//! page's module keeps the first load small.
+//! Work done off the page, in Web Workers that run their own wasm modules, for code the page
+//! needs rarely or that would block it. Two workers, so each loads only what it needs:
+//! `src/bin/worker.rs` draws charts (plotters and float formatting) and `src/bin/files.rs` reads
+//! and writes files (CSV, XLSX, JSON backups). Keeping that code out of the page's module keeps
+//! the first load small.
 //!
 //! Requests and replies cross `postMessage` as postcard bytes: an envelope of the job's number
-//! and the job (or its outcome). Everything here is plain Rust, tested natively.
+//! and the job (or its outcome); progress goes as a plain array. Plain Rust, tested natively.
 
 use std::cell::RefCell;
 
@@ -24,11 +25,16 @@ use crate::io::text::TextEncoding;
 /// Rows shown in the import preview.
 pub const PREVIEW_ROWS: usize = 8;
 
-/// Something for the worker to do.
+/// Draws each chart as an SVG document `width` pixels wide (the charts worker).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Job {
-    /// Draws each chart as an SVG document `width` pixels wide.
-    DrawBarCharts { charts: Vec<BarChart>, width: u32 },
+pub struct ChartJob {
+    pub charts: Vec<BarChart>,
+    pub width: u32,
+}
+
+/// Something for the files worker to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FileJob {
     /// Reads a CSV/XLSX file and keeps it in the worker for the next jobs.
     OpenTable { bytes: Vec<u8> },
     /// Checks every row of the open table under `mapping` (progress is reported).
@@ -41,11 +47,9 @@ pub enum Job {
     ReadBackup { bytes: Vec<u8> },
 }
 
-/// What came of a job.
+/// What came of a file job.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Outcome {
-    /// One SVG per chart, in the order asked.
-    BarCharts(Vec<String>),
+pub enum FileOutcome {
     /// The job could not be done; the text is for the developer console, not the user.
     Failed(String),
     TableOpened(Opened),
@@ -72,15 +76,15 @@ thread_local! {
     static OPEN_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
 }
 
-/// Does `job` (in the worker). `progress(done, total)` may be called along the way.
-pub fn run(job: Job, progress: &mut dyn FnMut(u32, u32)) -> Outcome {
+/// Draws the charts (in the charts worker): one SVG per chart, in the order asked.
+pub fn run_charts(job: ChartJob, _progress: &mut dyn FnMut(u32, u32)) -> Result<Vec<String>, String> {
+    job.charts.iter().map(|chart| bar_chart_svg(chart, job.width, bar_chart_height(chart.bars.len()))).collect()
+}
+
+/// Does a file job (in the files worker). `progress(done, total)` may be called along the way.
+pub fn run_file(job: FileJob, progress: &mut dyn FnMut(u32, u32)) -> FileOutcome {
     match job {
-        Job::DrawBarCharts { charts, width } => charts
-            .iter()
-            .map(|chart| bar_chart_svg(chart, width, bar_chart_height(chart.bars.len())))
-            .collect::<Result<Vec<_>, _>>()
-            .map_or_else(Outcome::Failed, Outcome::BarCharts),
-        Job::OpenTable { bytes } => match read_table(&bytes) {
+        FileJob::OpenTable { bytes } => match read_table(&bytes) {
             Ok(table) => {
                 let opened = Opened {
                     encoding: table.encoding,
@@ -91,50 +95,79 @@ pub fn run(job: Job, progress: &mut dyn FnMut(u32, u32)) -> Outcome {
                     guessed: guess(&table.headers),
                 };
                 OPEN_TABLE.with(|t| *t.borrow_mut() = Some(table));
-                Outcome::TableOpened(opened)
+                FileOutcome::TableOpened(opened)
             }
-            Err(e) => Outcome::TableRefused(e),
+            Err(e) => FileOutcome::TableRefused(e),
         },
-        Job::CheckRows { mapping, owners } => OPEN_TABLE.with(|t| match t.borrow().as_ref() {
+        FileJob::CheckRows { mapping, owners } => OPEN_TABLE.with(|t| match t.borrow().as_ref() {
             Some(table) => {
                 let total = table.rows.len() as u32;
-                Outcome::RowsChecked(check_rows(table, &mapping, &owners, Uuid::new_v4, |done| progress(done as u32, total)))
+                FileOutcome::RowsChecked(check_rows(table, &mapping, &owners, Uuid::new_v4, |done| progress(done as u32, total)))
             }
-            None => Outcome::Failed("no open table".into()),
+            None => FileOutcome::Failed("no open table".into()),
         }),
-        Job::BadRows { rows, reasons, reason_header } => OPEN_TABLE.with(|t| match t.borrow().as_ref() {
+        FileJob::BadRows { rows, reasons, reason_header } => OPEN_TABLE.with(|t| match t.borrow().as_ref() {
             Some(table) => {
                 let mut out = vec![table.headers.iter().cloned().chain([reason_header]).collect::<Vec<_>>()];
                 out.extend(rows.iter().zip(reasons).filter_map(|(&r, reason)| {
                     table.rows.get(r as usize).map(|row| row.iter().cloned().chain([reason]).collect())
                 }));
-                Outcome::Bytes(csv_bytes(out))
+                FileOutcome::Bytes(csv_bytes(out))
             }
-            None => Outcome::Failed("no open table".into()),
+            None => FileOutcome::Failed("no open table".into()),
         }),
-        Job::ExportSheet { customers, owners, lang, xlsx } => {
+        FileJob::ExportSheet { customers, owners, lang, xlsx } => {
             let owner_name = |id: Uuid| owners.iter().find(|(o, _)| *o == id).map(|(_, n)| n.clone()).unwrap_or_default();
             let mut rows = vec![COLUMNS.iter().map(|t| header(lang, *t).to_owned()).collect::<Vec<_>>()];
             rows.extend(customers.iter().map(|c| cells(lang, c, &owner_name)));
             if xlsx {
                 let sheet = if lang == Lang::Zh { "客户" } else { "Customers" };
-                xlsx_bytes(rows, sheet).map_or_else(Outcome::Failed, Outcome::Bytes)
+                xlsx_bytes(rows, sheet).map_or_else(FileOutcome::Failed, FileOutcome::Bytes)
             } else {
-                Outcome::Bytes(csv_bytes(rows))
+                FileOutcome::Bytes(csv_bytes(rows))
             }
         }
-        Job::WriteBackup(contents) => Outcome::Bytes(backup::write(&contents)),
-        Job::ReadBackup { bytes } => Outcome::BackupRead(backup::read(&bytes)),
+        FileJob::WriteBackup(contents) => FileOutcome::Bytes(backup::write(&contents)),
+        FileJob::ReadBackup { bytes } => FileOutcome::BackupRead(backup::read(&bytes)),
     }
 }
 
-/// The worker's side of one message: decode the envelope, run the job, encode the reply.
-/// `progress(id, done, total)` sends a progress report for the job.
-pub fn handle(message: &[u8], progress: &dyn Fn(u32, u32, u32)) -> Vec<u8> {
-    match open::<Job>(message) {
-        Ok((id, job)) => seal(id, &run(job, &mut |done, total| progress(id, done, total))),
-        Err(e) => seal(u32::MAX, &Outcome::Failed(e)),
+/// A worker's side of one message: decode the envelope, run the job, encode the reply (the
+/// outcome, or why the message could not be read). `progress(id, done, total)` reports progress.
+pub fn handle<J: DeserializeOwned, O: Serialize>(
+    message: &[u8],
+    progress: &dyn Fn(u32, u32, u32),
+    run: impl FnOnce(J, &mut dyn FnMut(u32, u32)) -> O,
+) -> Vec<u8> {
+    match open::<J>(message) {
+        Ok((id, job)) => seal(id, &Ok::<O, String>(run(job, &mut |done, total| progress(id, done, total)))),
+        Err(e) => seal(u32::MAX, &Err::<O, String>(e)),
     }
+}
+
+/// Runs a worker's message loop with `run` (in the worker's module).
+#[cfg(target_arch = "wasm32")]
+pub fn serve<J: DeserializeOwned + 'static, O: Serialize + 'static>(run: fn(J, &mut dyn FnMut(u32, u32)) -> O) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let reply_to = scope.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        let request = js_sys::Uint8Array::new(&event.data()).to_vec();
+        // Progress goes out as a plain array [job, done, total]; replies as bytes.
+        let progress = |id: u32, done: u32, total: u32| {
+            let _ = reply_to.post_message(&js_sys::Array::of3(&id.into(), &done.into(), &total.into()));
+        };
+        let reply = js_sys::Uint8Array::from(handle(&request, &progress, run).as_slice());
+        // Hand the buffer over instead of copying it.
+        let _ = reply_to.post_message_with_transfer(&reply, &js_sys::Array::of1(&reply.buffer()));
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    // Messages sent before this point would be lost: the page waits for this one first.
+    let _ = scope.post_message(&wasm_bindgen::JsValue::from_str("ready"));
 }
 
 /// Wraps `value` with the job number `id`.
@@ -163,11 +196,11 @@ mod tests {
 
     #[test]
     fn a_message_round_trips_through_the_worker_side() {
-        let job = Job::DrawBarCharts { charts: vec![chart("按等级", &[("A", 3.0)]), chart("Region", &[("华东", 1.0), ("x", 2.0)])], width: 420 };
-        let reply = handle(&seal(7, &job), &|_, _, _| {});
-        let (id, outcome) = open::<Outcome>(&reply).unwrap();
+        let job = ChartJob { charts: vec![chart("按等级", &[("A", 3.0)]), chart("Region", &[("华东", 1.0), ("x", 2.0)])], width: 420 };
+        let reply = handle(&seal(7, &job), &|_, _, _| {}, run_charts);
+        let (id, outcome) = open::<Result<Result<Vec<String>, String>, String>>(&reply).unwrap();
         assert_eq!(id, 7);
-        let Outcome::BarCharts(svgs) = outcome else { panic!("expected charts, got {outcome:?}") };
+        let Ok(Ok(svgs)) = outcome else { panic!("expected charts, got {outcome:?}") };
         assert_eq!(svgs.len(), 2);
         assert!(svgs[0].contains("按等级") && svgs[0].starts_with("<svg"));
         assert!(svgs[1].contains("华东") && svgs[1].contains("Region"));
@@ -175,22 +208,23 @@ mod tests {
 
     #[test]
     fn garbage_gets_a_failure_not_a_panic() {
-        let (id, outcome) = open::<Outcome>(&handle(&[0xff, 0xff, 0xff, 0xff, 0xff, 9, 9], &|_, _, _| {})).unwrap();
+        let reply = handle(&[0xff, 0xff, 0xff, 0xff, 0xff, 9, 9], &|_, _, _| {}, run_file);
+        let (id, outcome) = open::<Result<FileOutcome, String>>(&reply).unwrap();
         assert_eq!(id, u32::MAX);
-        assert!(matches!(outcome, Outcome::Failed(_)));
-        assert!(open::<Job>(&[]).is_err());
+        assert!(outcome.is_err());
+        assert!(open::<FileJob>(&[]).is_err());
     }
 
     #[test]
     fn a_file_opens_checks_and_gives_back_its_bad_rows() {
         let csv = "客户名称,电话\n恒达,13812345678\n,12\n".as_bytes().to_vec();
-        let Outcome::TableOpened(opened) = run(Job::OpenTable { bytes: csv }, &mut |_, _| {}) else { panic!() };
+        let FileOutcome::TableOpened(opened) = run_file(FileJob::OpenTable { bytes: csv }, &mut |_, _| {}) else { panic!() };
         assert_eq!((opened.rows, opened.guessed.clone()), (2, vec![Target::Name, Target::ContactPhone]));
-        let Outcome::RowsChecked(checked) = run(Job::CheckRows { mapping: opened.guessed, owners: vec![] }, &mut |_, _| {}) else { panic!() };
+        let FileOutcome::RowsChecked(checked) = run_file(FileJob::CheckRows { mapping: opened.guessed, owners: vec![] }, &mut |_, _| {}) else { panic!() };
         assert_eq!((checked.customers.len(), checked.bad_rows.clone()), (1, vec![1]));
-        let job = Job::BadRows { rows: checked.bad_rows, reasons: vec!["名称必填".into()], reason_header: "问题".into() };
-        let Outcome::Bytes(bytes) = run(job, &mut |_, _| {}) else { panic!() };
+        let job = FileJob::BadRows { rows: checked.bad_rows, reasons: vec!["名称必填".into()], reason_header: "问题".into() };
+        let FileOutcome::Bytes(bytes) = run_file(job, &mut |_, _| {}) else { panic!() };
         assert_eq!(String::from_utf8(bytes[3..].to_vec()).unwrap(), "客户名称,电话,问题\r\n,12,名称必填\r\n");
-        assert!(matches!(run(Job::OpenTable { bytes: vec![] }, &mut |_, _| {}), Outcome::TableRefused(TableError::Empty)));
+        assert!(matches!(run_file(FileJob::OpenTable { bytes: vec![] }, &mut |_, _| {}), FileOutcome::TableRefused(TableError::Empty)));
     }
 }

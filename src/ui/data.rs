@@ -23,7 +23,7 @@ use crate::io::backup::Contents;
 use crate::io::export::header;
 use crate::io::import::Checked;
 use crate::io::mapping::{with_remembered, Target};
-use crate::jobs::{Job, Opened, Outcome};
+use crate::jobs::{FileJob as Job, FileOutcome as Outcome, Opened};
 
 /// What checking found and what importing would do.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -76,7 +76,7 @@ pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
     let job = Job::ExportSheet { customers, owners: owners(&state), lang, xlsx };
     leptos::task::spawn_local(async move {
         let started = perf::now();
-        match jobs::run(job).await {
+        match jobs::run::<_, Outcome>(jobs::Kind::Files, job).await {
             Ok(Outcome::Bytes(bytes)) => {
                 perf::record(if xlsx { "export:xlsx" } else { "export:csv" }, perf::now() - started);
                 let (ext, mime) = if xlsx {
@@ -184,7 +184,7 @@ fn ImportCard() -> impl IntoView {
                 fail(lang.t(ToolMsg::ErrFileUnreadable).to_owned());
                 return;
             };
-            match jobs::run(Job::OpenTable { bytes }).await {
+            match jobs::run::<_, Outcome>(jobs::Kind::Files, Job::OpenTable { bytes }).await {
                 Ok(Outcome::TableOpened(table)) => {
                     perf::record("import:open", perf::now() - started);
                     let remembered = state.remembered_mapping();
@@ -226,7 +226,7 @@ fn ImportCard() -> impl IntoView {
         let job = Job::CheckRows { mapping: mapping.get_untracked(), owners: owners(&state) };
         leptos::task::spawn_local(async move {
             let started = perf::now();
-            let outcome = jobs::run_with_progress(job, move |done, total| _ = progress.try_set(Some((done, total)))).await;
+            let outcome = jobs::run_with_progress::<_, Outcome>(jobs::Kind::Files, job, move |done, total| _ = progress.try_set(Some((done, total)))).await;
             match outcome {
                 Ok(Outcome::RowsChecked(result)) => {
                     perf::record("import:check", perf::now() - started);
@@ -305,7 +305,7 @@ fn ImportCard() -> impl IntoView {
         };
         let job = Job::BadRows { rows, reasons, reason_header: lang.t(ToolMsg::ColReason).to_owned() };
         leptos::task::spawn_local(async move {
-            match jobs::run(job).await {
+            match jobs::run::<_, Outcome>(jobs::Kind::Files, job).await {
                 Ok(Outcome::Bytes(bytes)) => {
                     let name = if lang == Lang::Zh { "问题行.csv" } else { "problem-rows.csv" };
                     let _ = download(&bytes, name, "text/csv;charset=utf-8");
@@ -517,7 +517,7 @@ fn BackupCard() -> impl IntoView {
             .unwrap_or_default();
         leptos::task::spawn_local(async move {
             let started = perf::now();
-            match jobs::run(Job::WriteBackup(contents)).await {
+            match jobs::run::<_, Outcome>(jobs::Kind::Files, Job::WriteBackup(contents)).await {
                 Ok(Outcome::Bytes(bytes)) => {
                     perf::record("backup:write", perf::now() - started);
                     if download(&bytes, &format!("pocket-crm-backup-{}.json", today()), "application/json").is_ok() {
@@ -544,7 +544,7 @@ fn BackupCard() -> impl IntoView {
                 error.set(Some(lang.t(ToolMsg::ErrNotABackup).to_owned()));
                 return;
             };
-            match jobs::run(Job::ReadBackup { bytes }).await {
+            match jobs::run::<_, Outcome>(jobs::Kind::Files, Job::ReadBackup { bytes }).await {
                 Ok(Outcome::BackupRead(Ok(contents))) => {
                     let current = state.with_data(|d| d.query.live_count()).unwrap_or(0);
                     confirm_text.set(Some(lang.fill_all(ToolMsg::RestoreConfirm, &[

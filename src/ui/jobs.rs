@@ -1,4 +1,4 @@
-//! The page's side of the worker (see `crate::jobs`): starts it on first use, queues jobs until
+//! The page's side of the workers (see `crate::jobs`): starts each on first use, queues jobs until
 //! it says it is ready, and turns each reply into the awaited result.
 
 use std::cell::RefCell;
@@ -10,10 +10,25 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker};
 
-use crate::jobs::{open, seal, Job, Outcome};
+use serde::{de::DeserializeOwned, Serialize};
 
-/// Trunk writes the worker's loader next to index.html.
-const WORKER_URL: &str = "./worker_loader.js";
+use crate::jobs::{open, seal};
+
+/// The workers; Trunk writes their loaders next to index.html.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Charts,
+    Files,
+}
+
+impl Kind {
+    fn url(self) -> &'static str {
+        match self {
+            Kind::Charts => "./worker_loader.js",
+            Kind::Files => "./files_loader.js",
+        }
+    }
+}
 
 #[derive(Default)]
 struct Pool {
@@ -29,21 +44,25 @@ struct Pool {
 }
 
 thread_local! {
-    static POOL: RefCell<Pool> = RefCell::default();
+    static POOLS: RefCell<HashMap<Kind, Pool>> = RefCell::default();
 }
 
-/// Runs `job` in the worker. Fails (with a console-level reason) if the worker cannot start.
-pub async fn run(job: Job) -> Result<Outcome, String> {
-    run_with_progress(job, |_, _| {}).await
+fn with_pool<R>(kind: Kind, f: impl FnOnce(&mut Pool) -> R) -> R {
+    POOLS.with(|pools| f(pools.borrow_mut().entry(kind).or_default()))
+}
+
+/// Runs `job` in the `kind` worker. Fails (with a console-level reason) if the worker cannot
+/// start or the reply cannot be read.
+pub async fn run<J: Serialize, O: DeserializeOwned>(kind: Kind, job: J) -> Result<O, String> {
+    run_with_progress(kind, job, |_, _| {}).await
 }
 
 /// Like `run`, calling `progress(done, total)` when the worker reports progress.
-pub async fn run_with_progress(job: Job, progress: impl Fn(u32, u32) + 'static) -> Result<Outcome, String> {
+pub async fn run_with_progress<J: Serialize, O: DeserializeOwned>(kind: Kind, job: J, progress: impl Fn(u32, u32) + 'static) -> Result<O, String> {
     let progress: Rc<dyn Fn(u32, u32)> = Rc::new(progress);
-    let promise = POOL.with(|pool| {
-        let mut pool = pool.borrow_mut();
+    let promise = with_pool(kind, |pool| {
         if pool.worker.is_none() {
-            pool.worker = Some(start()?);
+            pool.worker = Some(start(kind)?);
         }
         let id = pool.next_id;
         pool.next_id = pool.next_id.wrapping_add(1) % (u32::MAX - 1);
@@ -61,7 +80,7 @@ pub async fn run_with_progress(job: Job, progress: impl Fn(u32, u32) + 'static) 
         Ok::<_, String>(promise)
     })?;
     let reply = JsFuture::from(promise).await.map_err(|e| e.as_string().unwrap_or_else(|| "worker failed".into()))?;
-    open::<Outcome>(&Uint8Array::new(&reply).to_vec()).map(|(_, outcome)| outcome)
+    open::<Result<O, String>>(&Uint8Array::new(&reply).to_vec()).and_then(|(_, outcome)| outcome)
 }
 
 fn post(worker: Option<&Worker>, message: &Uint8Array) {
@@ -70,12 +89,13 @@ fn post(worker: Option<&Worker>, message: &Uint8Array) {
     }
 }
 
-fn start() -> Result<Worker, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
+fn start(kind: Kind) -> Result<Worker, String> {
+    let worker = Worker::new(kind.url()).map_err(|e| format!("{e:?}"))?;
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
-        POOL.with(|pool| {
-            let mut pool = pool.borrow_mut();
+        POOLS.with(|pools| {
+            let mut pools = pools.borrow_mut();
+            let pool = pools.entry(kind).or_default();
             if data.is_string() {
                 // "ready": send what waited.
                 pool.ready = true;
@@ -89,7 +109,7 @@ fn start() -> Result<Worker, String> {
                 let report = Array::from(&data);
                 let number = |i| report.get(i).as_f64().unwrap_or(0.0) as u32;
                 let callback = pool.progress.get(&number(0)).cloned();
-                drop(pool);
+                drop(pools);
                 if let Some(callback) = callback {
                     callback(number(1), number(2));
                 }
@@ -106,9 +126,10 @@ fn start() -> Result<Worker, String> {
         });
     });
     // A worker that fails to load or crashes fails every job waiting on it; the next job starts a new one.
-    let on_error = Closure::<dyn Fn(JsValue)>::new(|_event: JsValue| {
-        POOL.with(|pool| {
-            let mut pool = pool.borrow_mut();
+    let on_error = Closure::<dyn Fn(JsValue)>::new(move |_event: JsValue| {
+        POOLS.with(|pools| {
+            let mut pools = pools.borrow_mut();
+            let pool = pools.entry(kind).or_default();
             if let Some(worker) = pool.worker.take() {
                 worker.terminate();
             }
@@ -126,7 +147,6 @@ fn start() -> Result<Worker, String> {
     on_error.forget();
     Ok(worker)
 }
-
 
 /// Offers `bytes` to the user as a file download.
 pub fn download(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), String> {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::charts::{Bar, BarChart};
-use crate::jobs::{Job, Outcome};
+use crate::jobs::ChartJob;
 use crate::domain::summary::{summarise, Bucket};
 use crate::i18n::{Lang, Msg};
 use crate::ui::{jobs, perf};
@@ -48,18 +48,18 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
     let failed = RwSignal::new(false);
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {
-        let job = Job::DrawBarCharts { charts: charts.get(), width: 420 };
+        let job = ChartJob { charts: charts.get(), width: 420 };
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         let started = perf::now();
         leptos::task::spawn_local(async move {
-            let outcome = jobs::run(job).await;
+            let outcome = jobs::run::<_, Result<Vec<String>, String>>(jobs::Kind::Charts, job).await;
             // A newer request, or the charts were closed meanwhile.
             if generation.try_get_value() != Some(mine) {
                 return;
             }
             match outcome {
-                Ok(Outcome::BarCharts(svgs)) => {
+                Ok(Ok(svgs)) => {
                     perf::record("chart:summary", perf::now() - started);
                     failed.try_set(false);
                     drawn.try_set(Some(svgs));
