@@ -194,6 +194,9 @@ messages! {
     ChartValueByIndustry => "各行业潜在价值", "Potential value by industry";
     NavData => "导入导出", "Import & export";
     ErrWorker => "后台处理无法启动，请刷新页面重试。", "Background processing could not start; reload the page and try again.";
+    BackupDue => "数据只保存在本浏览器中，已超过 7 天未备份。", "Your data lives only in this browser and has not been backed up for over 7 days.";
+    BackupNever => "数据只保存在本浏览器中，还没有备份过。", "Your data lives only in this browser and has never been backed up.";
+    BackupNowLink => "立即备份", "Back up now";
     ToolsLoading => "正在加载导入导出工具…", "Loading the import and export tools…";
     ChartsUnavailable => "图表暂时无法绘制，请刷新页面重试。", "The charts could not be drawn; reload the page to try again.";
     Other => "其他", "Other";

@@ -42,8 +42,37 @@ pub struct ImportPlan {
 }
 
 pub fn name_key(name: &str) -> String {
-    name.chars().filter(|c| !c.is_whitespace() && !"()（）[]【】.,，。-_".contains(*c)).flat_map(char::to_lowercase).collect()
+    let mut key = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            c if c.is_whitespace() => {}
+            '(' | ')' | '（' | '）' | '[' | ']' | '【' | '】' | '.' | ',' | '，' | '。' | '-' | '_' => {}
+            c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
+            c => key.extend(c.to_lowercase()),
+        }
+    }
+    key
 }
+
+/// A fast hash for short keys (the multiply-rotate hash rustc uses); these maps hold the
+/// user's own data, so there is no one to attack them with chosen collisions.
+#[derive(Default, Clone, Copy)]
+pub struct FastHash(u64);
+
+impl std::hash::Hasher for FastHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHash>>;
 
 pub fn phone_key(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
@@ -60,67 +89,133 @@ enum Seen {
     Created(usize),
 }
 
-#[derive(Default)]
 struct Keys {
-    names: HashMap<String, Seen>,
-    phones: HashMap<String, Seen>,
-    emails: HashMap<String, Seen>,
+    names: FastMap<String, Seen>,
+    phones: FastMap<String, Seen>,
+    emails: FastMap<String, Seen>,
+}
+
+/// One customer's normalised keys, computed once.
+struct RowKeys {
+    name: String,
+    phones: Vec<String>,
+    emails: Vec<String>,
+}
+
+fn keys_of(c: &Customer) -> RowKeys {
+    RowKeys {
+        name: name_key(&c.name),
+        phones: c.contacts.iter().map(|x| phone_key(&x.phone)).filter(|p| p.len() >= 5).collect(),
+        emails: c.contacts.iter().map(|x| x.email.trim().to_lowercase()).filter(|e| !e.is_empty()).collect(),
+    }
 }
 
 impl Keys {
-    fn add(&mut self, c: &Customer, seen: Seen) {
-        let key = name_key(&c.name);
-        if !key.is_empty() {
-            self.names.entry(key).or_insert(seen);
+    fn with_capacity(n: usize) -> Self {
+        let map = || FastMap::with_capacity_and_hasher(n, Default::default());
+        Keys { names: map(), phones: map(), emails: map() }
+    }
+
+    fn add(&mut self, keys: RowKeys, seen: Seen) {
+        if !keys.name.is_empty() {
+            self.names.entry(keys.name).or_insert(seen);
         }
-        for contact in &c.contacts {
-            let (phone, email) = (phone_key(&contact.phone), contact.email.trim().to_lowercase());
-            if phone.len() >= 5 {
-                self.phones.entry(phone).or_insert(seen);
-            }
-            if !email.is_empty() {
-                self.emails.entry(email).or_insert(seen);
-            }
+        for phone in keys.phones {
+            self.phones.entry(phone).or_insert(seen);
+        }
+        for email in keys.emails {
+            self.emails.entry(email).or_insert(seen);
         }
     }
 
-    fn find(&self, c: &Customer) -> Option<(Seen, Match)> {
-        if let Some(s) = self.names.get(&name_key(&c.name)) {
-            return Some((*s, Match::Name));
-        }
-        c.contacts.iter().find_map(|contact| {
-            let phone = self.phones.get(&phone_key(&contact.phone)).map(|s| (*s, Match::Phone));
-            phone.or_else(|| self.emails.get(&contact.email.trim().to_lowercase()).map(|s| (*s, Match::Email)))
-        })
+    fn find(&self, keys: &RowKeys) -> Option<(Seen, Match)> {
+        let by_name = self.names.get(&keys.name).map(|s| (*s, Match::Name));
+        let by_phone = || keys.phones.iter().find_map(|p| self.phones.get(p)).map(|s| (*s, Match::Phone));
+        let by_email = || keys.emails.iter().find_map(|e| self.emails.get(e)).map(|s| (*s, Match::Email));
+        by_name.or_else(by_phone).or_else(by_email)
     }
+}
+
+/// What happens to one imported row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Create,
+    Skip,
+    /// Merged into the row at this index (an earlier row of the file being created).
+    IntoRow(usize),
+    IntoStored(Uuid),
+}
+
+/// How many rows go where.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PlanCounts {
+    pub create: usize,
+    /// Distinct stored customers updated.
+    pub update: usize,
+    pub skipped: usize,
+    pub in_store: usize,
+    pub in_file: usize,
+}
+
+/// Decides each row's fate without copying any of them (the preview shows the counts).
+pub fn decide<'a>(archive: &Archive, rows: impl ExactSizeIterator<Item = &'a Customer>, choice: DuplicateChoice) -> (Vec<Decision>, PlanCounts) {
+    let mut keys = Keys::with_capacity(archive.customers.len() + rows.len());
+    for c in archive.customers.live() {
+        keys.add(keys_of(c), Seen::Stored(c.meta.id));
+    }
+    let mut counts = PlanCounts::default();
+    let mut updated = std::collections::HashSet::new();
+    let decisions = rows
+        .enumerate()
+        .map(|(i, row)| {
+            let row_keys = keys_of(row);
+            let found = keys.find(&row_keys);
+            match found {
+                None => {}
+                Some((Seen::Stored(_), _)) => counts.in_store += 1,
+                Some((Seen::Created(_), _)) => counts.in_file += 1,
+            }
+            match (found, choice) {
+                (None, _) | (Some(_), DuplicateChoice::KeepBoth) => {
+                    keys.add(row_keys, Seen::Created(i));
+                    counts.create += 1;
+                    Decision::Create
+                }
+                (Some(_), DuplicateChoice::Skip) => {
+                    counts.skipped += 1;
+                    Decision::Skip
+                }
+                (Some((Seen::Created(at), _)), DuplicateChoice::Update) => Decision::IntoRow(at),
+                (Some((Seen::Stored(id), _)), DuplicateChoice::Update) => {
+                    if updated.insert(id) {
+                        counts.update += 1;
+                    }
+                    Decision::IntoStored(id)
+                }
+            }
+        })
+        .collect();
+    (decisions, counts)
 }
 
 /// Sorts imported rows into new customers and updates, under `choice`.
 pub fn plan(archive: &Archive, rows: Vec<Customer>, choice: DuplicateChoice) -> ImportPlan {
-    let mut keys = Keys::default();
-    for c in archive.customers.live() {
-        keys.add(c, Seen::Stored(c.meta.id));
-    }
-    let mut out = ImportPlan::default();
-    let mut updated: HashMap<Uuid, usize> = HashMap::new();
-    for row in rows {
-        let found = keys.find(&row);
-        match found {
-            None => {}
-            Some((Seen::Stored(_), _)) => out.in_store += 1,
-            Some((Seen::Created(_), _)) => out.in_file += 1,
-        }
-        match (found, choice) {
-            (None, _) | (Some(_), DuplicateChoice::KeepBoth) => {
-                keys.add(&row, Seen::Created(out.create.len()));
+    let (decisions, counts) = decide(archive, rows.iter(), choice);
+    let mut out = ImportPlan { skipped: counts.skipped, in_store: counts.in_store, in_file: counts.in_file, ..ImportPlan::default() };
+    // Where each created row went in `out.create`, and each updated stored customer in `out.update`.
+    let mut created_at: Vec<usize> = vec![usize::MAX; rows.len()];
+    let mut updated_at: HashMap<Uuid, usize> = HashMap::new();
+    for (i, (row, decision)) in rows.into_iter().zip(decisions).enumerate() {
+        match decision {
+            Decision::Create => {
+                created_at[i] = out.create.len();
                 out.create.push(row);
             }
-            (Some(_), DuplicateChoice::Skip) => out.skipped += 1,
-            (Some((Seen::Created(i), _)), DuplicateChoice::Update) => merge(&mut out.create[i], row),
-            (Some((Seen::Stored(id), _)), DuplicateChoice::Update) => {
-                let at = *updated.entry(id).or_insert_with(|| {
-                    let stored = archive.customers.get(id).cloned().expect("keys come from the archive");
-                    out.update.push(stored);
+            Decision::Skip => {}
+            Decision::IntoRow(at) => merge(&mut out.create[created_at[at]], row),
+            Decision::IntoStored(id) => {
+                let at = *updated_at.entry(id).or_insert_with(|| {
+                    out.update.push(archive.customers.get(id).cloned().expect("keys come from the archive"));
                     out.update.len() - 1
                 });
                 merge(&mut out.update[at], row);
@@ -218,6 +313,16 @@ mod tests {
         assert_eq!(u.contacts.len(), 1, "same phone, not a new contact");
         assert_eq!(p.create.len(), 1);
         assert_eq!(p.create[0].contacts.len(), 2, "the file's second 新客户 row added its contact");
+    }
+
+    #[test]
+    fn decide_counts_without_copying_and_agrees_with_plan() {
+        for choice in [DuplicateChoice::Skip, DuplicateChoice::Update, DuplicateChoice::KeepBoth] {
+            let (_, counts) = decide(&archive(), rows().iter(), choice);
+            let p = plan(&archive(), rows(), choice);
+            assert_eq!((counts.create, counts.update, counts.skipped), (p.create.len(), p.update.len(), p.skipped), "{choice:?}");
+        }
+        assert_eq!(name_key(" 恒达 (Hangzhou) 电器。"), "恒达hangzhou电器");
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                     {tr(Msg::SwitchLanguage)}
                 </button>
             </header>
+            <BackupReminder />
             <main class="main">
                 {move || match state.load.get() {
                     LoadState::Loading => view! { <p class="loading" data-testid="loading">{state.t(Msg::Loading)}</p> }.into_any(),
@@ -183,5 +184,30 @@ pub fn Toasts() -> impl IntoView {
                     })
             }}
         </div>
+    }
+}
+
+/// Asks for a backup when there are customers and the last backup is over 7 days old (or never
+/// made): the data lives only in this browser.
+#[component]
+fn BackupReminder() -> impl IntoView {
+    let state = use_app();
+    let due = Memo::new(move |_| {
+        let _ = state.route.get(); // looked at again on each navigation (a backup may have been made)
+        let has_customers = state.read(|d| d.query.live_count() > 0).unwrap_or(false);
+        let age_days = state.last_backup().map(|at| (js_sys::Date::now() - at) / 86_400_000.0);
+        match age_days {
+            _ if !has_customers => None,
+            None => Some(Msg::BackupNever),
+            Some(days) if days > 7.0 => Some(Msg::BackupDue),
+            Some(_) => None,
+        }
+    });
+    view! {
+        {move || due.get().map(|msg| view! {
+            <p class="backup-reminder" role="status" data-testid="backup-reminder">
+                {state.t(msg)} " " <a href="#/data">{tr(Msg::BackupNowLink)}</a>
+            </p>
+        })}
     }
 }

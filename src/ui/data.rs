@@ -16,7 +16,7 @@ use super::perf;
 use super::route::Route;
 use super::state::{tr, use_app, AppState, LoadState};
 use crate::domain::query::CustomerFilter;
-use crate::domain::dedupe::{plan, DuplicateChoice, ImportPlan};
+use crate::domain::dedupe::{decide, plan, DuplicateChoice};
 use crate::domain::Command;
 use crate::i18n::{Lang, Msg, ToolMsg};
 use crate::io::backup::Contents;
@@ -131,6 +131,10 @@ pub fn ToolsApp(notify: Notify) -> impl IntoView {
 
 #[component]
 pub fn DataPage() -> impl IntoView {
+    // Start the files worker now (its module is large): the first file then opens at once.
+    leptos::task::spawn_local(async {
+        let _ = jobs::run::<_, Outcome>(jobs::Kind::Files, Job::ReadBackup { bytes: Vec::new() }).await;
+    });
     view! {
         <section class="page data">
             <h1>{tr(ToolMsg::DataTitle)}</h1>
@@ -198,23 +202,23 @@ fn ImportCard() -> impl IntoView {
         });
     };
 
+    // Counts what importing would do, without copying the rows.
     let recompute_plan = move || {
-        let Some(rows) = checked.with_value(|c| c.as_ref().map(|c| c.customers.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>())) else {
-            return None;
-        };
-        let bad = checked.with_value(|c| c.as_ref().map_or(0, |c| c.bad_rows.len()));
-        let good = rows.len();
-        let p: ImportPlan = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())).unwrap_or_default();
-        import_plan.set(Some(PlanSummary {
-            good,
-            bad,
-            in_store: p.in_store,
-            in_file: p.in_file,
-            create: p.create.len(),
-            update: p.update.len(),
-            skipped: p.skipped,
-        }));
-        Some(p)
+        let choice = choice.get_untracked();
+        let summary = checked.with_value(|c| {
+            let c = c.as_ref()?;
+            let (_, counts) = state.with_data(|d| decide(&d.archive, c.customers.iter().map(|(_, c)| c), choice))?;
+            Some(PlanSummary {
+                good: c.customers.len(),
+                bad: c.bad_rows.len(),
+                in_store: counts.in_store,
+                in_file: counts.in_file,
+                create: counts.create,
+                update: counts.update,
+                skipped: counts.skipped,
+            })
+        });
+        import_plan.set(summary);
     };
 
     let check = move |_| {
@@ -254,11 +258,14 @@ fn ImportCard() -> impl IntoView {
     let notify = use_context::<Notify>();
     let commit = move |_| {
         let notify = notify.clone();
-        let Some(p) = recompute_plan() else { return };
-        if p.create.is_empty() && p.update.is_empty() {
+        if import_plan.get_untracked().is_none_or(|p| p.create + p.update == 0) {
             error.set(Some(state.t(ToolMsg::NothingToImport).to_owned()));
             return;
         }
+        // The checked rows move into the import (no copy); after a failed save, check again.
+        let Some(rows) = checked.try_update_value(Option::take).flatten() else { return };
+        let rows: Vec<_> = rows.customers.into_iter().map(|(_, c)| c).collect();
+        let Some(p) = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())) else { return };
         step.set(Step::Busy(ToolMsg::SavingImport));
         let (created, updated) = (p.create.len(), p.update.len());
         let headers = opened.get_untracked().map(|o| o.headers).unwrap_or_default();
@@ -276,8 +283,11 @@ fn ImportCard() -> impl IntoView {
                     opened.set(None);
                     step.set(Step::Idle);
                 }
-                // The store error is shown by execute; the checked rows stay for another try.
-                Err(_) => step.set(Step::Checked),
+                // The store error is shown by execute; the file stays open to check and try again.
+                Err(_) => {
+                    reset_check();
+                    step.set(Step::Opened);
+                }
             }
         });
     };

@@ -1,10 +1,13 @@
 // Benchmarks (not tests): builds are measured as they ship. Prints every figure the issues ask
 // for; asserts nothing. Run through `make bench`, which builds the release app first.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { serve, launch, DIST } from './server.mjs';
 
-const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
+const IMPORT_SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const EDITS = Number(process.env.BENCH_EDITS ?? 20);
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -15,21 +18,31 @@ const pct = (values, p) => {
 };
 const line = (label, value) => console.log(`${label.padEnd(52)} ${value}`);
 
+/** Every file under dist/, with its path relative to dist/. */
+function distFiles(dir = DIST, prefix = '') {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? distFiles(path, prefix + name + '/') : [[prefix + name, path]];
+  });
+}
+
 function firstLoadSizes() {
-  // The worker's files (worker.js, worker_bg.wasm, worker_loader.js) load on first use, not with
-  // the page: they are listed apart and left out of the first-load total.
-  const groups = { 'First-load size (dist/)': (n) => !n.startsWith('worker'), 'On demand: the worker (charts, files)': (n) => n.startsWith('worker') };
+  // The workers' and the import/export page's modules load on first use, not with the page:
+  // they are listed apart and left out of the first-load total.
+  const onDemand = (n) => /^(worker|files|tools)[._]/.test(n);
+  const groups = {
+    'First-load size (dist/)': (n) => !onDemand(n),
+    'On demand: charts worker, files worker, import/export page': onDemand,
+  };
   for (const [title, wanted] of Object.entries(groups)) {
     console.log(`\n== ${title} ==`);
     const totals = { raw: 0, gzip: 0, br: 0 };
-    for (const name of readdirSync(DIST).filter(wanted)) {
-      const path = DIST + name;
-      if (!statSync(path).isFile()) continue;
+    for (const [name, path] of distFiles().filter(([n]) => wanted(n))) {
       const body = readFileSync(path);
       const gzip = gzipSync(body, { level: 9 }).length;
       const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
       totals.raw += body.length; totals.gzip += gzip; totals.br += br;
-      line(`  ${name.replace(/-[0-9a-f]{16}/, '')}`, `raw ${kb(body.length)}  gzip ${kb(gzip)}  brotli ${kb(br)}`);
+      line(`  ${name.replace(/-[0-9a-f]{16}/g, '')}`, `raw ${kb(body.length)}  gzip ${kb(gzip)}  brotli ${kb(br)}`);
     }
     line('  total', `raw ${kb(totals.raw)}  gzip ${kb(totals.gzip)}  brotli ${kb(totals.br)}`);
   }
@@ -165,11 +178,71 @@ async function benchSize(browser, url, size) {
   await context.close();
 }
 
+/** A spreadsheet as Chinese Excel saves it: GBK-free UTF-8 here, realistic columns and values. */
+function importCsv(rows) {
+  const surnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+  const regions = ['浙江', '广东', '江苏', '山东', '福建', '四川', '湖北', '河南', '北京', '上海'];
+  const industries = ['家电', '电子元器件', '纺织服装', '机械设备', '食品饮料', '化工', '物流', '软件'];
+  const intents = ['高', '中', '低'];
+  const lines = ['客户名称,行业,地区,联系人,手机,邮箱,潜在价值,合作意向,备注'];
+  for (let i = 0; i < rows; i++) {
+    const name = `${regions[i % 10]}${surnames[i % 20]}氏${industries[i % 8]}有限公司${i}`;
+    const phone = `1${3 + (i % 6)}${String(100000000 + ((i * 7919) % 900000000)).padStart(9, '0')}`;
+    // Every 50th row has a problem (a bad phone) so the problem path is measured too.
+    lines.push([name, industries[i % 8], regions[i % 10], `${surnames[(i * 3) % 20]}经理`, i % 50 === 7 ? '12ab' : phone,
+      `sales${i}@example.cn`, `${(i % 90) + 1}万`, intents[i % 3], i % 5 === 0 ? '"展会名片, 需回访"' : ''].join(','));
+  }
+  return lines.join('\r\n');
+}
+
+/** Import a generated file into an empty browser through the page, timing each phase. */
+async function benchImport(browser, url, rows) {
+  console.log(`\n== Import ${rows.toLocaleString('en')} rows (CSV, empty store) ==`);
+  const dir = mkdtempSync(join(tmpdir(), 'pocket-bench-'));
+  const file = join(dir, `import-${rows}.csv`);
+  writeFileSync(file, importCsv(rows));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log('  page error:', e.message));
+  await page.goto(url + '#/data');
+  await page.waitForSelector('[data-testid=import-file]', { timeout: 60_000 });
+  // A user takes a moment to pick the file; by then the page has started the files worker.
+  await page.waitForTimeout(1000);
+  // Long tasks on the page's thread while the import runs: how responsive the page stays.
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask' });
+  });
+  const t0 = Date.now();
+  await page.setInputFiles('[data-testid=import-file]', file);
+  await page.waitForSelector('[data-testid=import-preview]', { timeout: 120_000 });
+  await page.click('[data-testid=import-check]');
+  const progressSeen = await page.waitForSelector('[data-testid=import-busy] progress', { timeout: 5_000 }).then(() => true, () => false);
+  await page.waitForSelector('[data-testid=import-result]', { timeout: 120_000 });
+  const picked = Date.now() - t0;
+  await page.click('[data-testid=import-commit]');
+  await page.waitForSelector('[data-testid=toast]', { timeout: 120_000 });
+  const perf = async (n) => (await perfEntries(page, n)).at(-1) ?? NaN;
+  const [open, check, dedupe, save] = [await perf('import:open'), await perf('import:check'), await perf('import:dedupe'), await perf('import:save')];
+  line('  read + parse (worker)', ms(open));
+  line('  map + validate every row (worker)', ms(check));
+  line('  duplicates against the store and the file', ms(dedupe));
+  line('  save (one transaction)', ms(save));
+  line('  parse + validate + dedupe + save', ms(open + check + dedupe + save));
+  line('  wall clock incl. the clicks (playwright)', ms(picked + (await perf('import:save'))));
+  line('  progress bar shown while checking', progressSeen ? 'yes' : 'no (finished first)');
+  const long = await page.evaluate(() => window.__long);
+  line('  longest task on the page thread', long.length ? `${ms(Math.max(...long))} (${long.length} tasks over 50 ms)` : 'none over 50 ms');
+  line('  imported / refused rows', (await page.textContent('[data-testid=toast] span')) ?? '');
+  await context.close();
+}
+
 let page;
 firstLoadSizes();
 const server = await serve();
 const browser = await launch();
 try {
+  for (const rows of IMPORT_SIZES) await benchImport(browser, server.url, rows);
   for (const size of SIZES) await benchSize(browser, server.url, size);
 } finally {
   await browser.close();
