@@ -227,8 +227,8 @@ messages! {
         DupUpdate => "更新已有客户", "Update the existing customer";
         DupKeepBoth => "保留两者", "Keep both";
         CheckButton => "检查数据", "Check rows";
-        ImportSummary => "可导入 {n} 行", "{n} rows can be imported";
-        ImportBadRows => "{n} 行有问题，不会导入", "{n} rows have problems and will not be imported";
+        ImportSummary => "可导入 {n} 行", "Rows that can be imported: {n}";
+        ImportBadRows => "{n} 行有问题，不会导入", "Rows with problems, not imported: {n}";
         ImportDuplicates => "重复：与已有客户 {store} 行，文件内 {file} 行", "Duplicates: {store} rows match stored customers, {file} repeat earlier rows";
         ImportPlanLine => "将新建 {create} 位、更新 {update} 位、跳过 {skip} 行", "Will create {create}, update {update}, skip {skip}";
         ImportButton => "导入 {n} 位客户", "Import {n} customers";
