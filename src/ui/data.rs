@@ -46,6 +46,16 @@ enum Step {
     Checked,
 }
 
+/// Resolves after the browser has had a chance to paint.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Today's date for file names.
 fn today() -> String {
     let date = js_sys::Date::new_0();
@@ -264,14 +274,16 @@ fn ImportCard() -> impl IntoView {
         }
         // The checked rows move into the import (no copy); after a failed save, check again.
         let Some(rows) = checked.try_update_value(Option::take).flatten() else { return };
-        let rows: Vec<_> = rows.customers.into_iter().map(|(_, c)| c).collect();
-        let Some(p) = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())) else { return };
         step.set(Step::Busy(ToolMsg::SavingImport));
-        let (created, updated) = (p.create.len(), p.update.len());
         let headers = opened.get_untracked().map(|o| o.headers).unwrap_or_default();
         let remembered: Vec<(String, String)> = headers.iter().cloned().zip(mapping.get_untracked().iter().map(|t| t.code().to_owned())).collect();
         leptos::task::spawn_local(async move {
+            // Let "saving" paint before the work that holds the page's thread.
+            next_frame().await;
             let started = perf::now();
+            let rows: Vec<_> = rows.customers.into_iter().map(|(_, c)| c).collect();
+            let Some(p) = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())) else { return };
+            let (created, updated) = (p.create.len(), p.update.len());
             let result = state.execute(Command::ImportCustomers { create: p.create, update: p.update }).await;
             perf::record("import:save", perf::now() - started);
             match result {

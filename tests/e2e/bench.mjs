@@ -227,7 +227,7 @@ async function benchImport(browser, url, rows) {
   line('  read + parse (worker)', ms(open));
   line('  map + validate every row (worker)', ms(check));
   line('  duplicates against the store and the file', ms(dedupe));
-  line('  save (one transaction)', ms(save));
+  line('  build records + save (one transaction)', ms(save));
   line('  parse + validate + dedupe + save', ms(open + check + dedupe + save));
   line('  wall clock incl. the clicks (playwright)', ms(picked + (await perf('import:save'))));
   line('  progress bar shown while checking', progressSeen ? 'yes' : 'no (finished first)');
