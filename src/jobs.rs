@@ -22,6 +22,32 @@ use crate::io::mapping::{guess, Target};
 use crate::io::table::{read_table, Table, TableError};
 use crate::io::text::TextEncoding;
 
+/// Files cross as one byte string, not a sequence of numbers (a byte at a time in serde).
+mod as_bytes {
+    use serde::{de, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+        }
+        d.deserialize_byte_buf(Visitor)
+    }
+}
+
 /// Rows shown in the import preview.
 pub const PREVIEW_ROWS: usize = 8;
 
@@ -36,7 +62,10 @@ pub struct ChartJob {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FileJob {
     /// Reads a CSV/XLSX file and keeps it in the worker for the next jobs.
-    OpenTable { bytes: Vec<u8> },
+    OpenTable {
+        #[serde(with = "as_bytes")]
+        bytes: Vec<u8>,
+    },
     /// Checks every row of the open table under `mapping` (progress is reported).
     CheckRows { mapping: Vec<Target>, owners: Vec<(Uuid, String)> },
     /// The open table's given rows as CSV, with one more column holding each row's reasons.
@@ -44,7 +73,10 @@ pub enum FileJob {
     /// Customers as a spreadsheet in `lang`.
     ExportSheet { customers: Vec<Customer>, owners: Vec<(Uuid, String)>, lang: Lang, xlsx: bool },
     WriteBackup(Contents),
-    ReadBackup { bytes: Vec<u8> },
+    ReadBackup {
+        #[serde(with = "as_bytes")]
+        bytes: Vec<u8>,
+    },
 }
 
 /// What came of a file job.
@@ -56,7 +88,7 @@ pub enum FileOutcome {
     TableRefused(TableError),
     RowsChecked(Checked),
     /// A file to download.
-    Bytes(Vec<u8>),
+    Bytes(#[serde(with = "as_bytes")] Vec<u8>),
     BackupRead(Result<Contents, BackupError>),
 }
 
@@ -102,7 +134,12 @@ pub fn run_file(job: FileJob, progress: &mut dyn FnMut(u32, u32)) -> FileOutcome
         FileJob::CheckRows { mapping, owners } => OPEN_TABLE.with(|t| match t.borrow().as_ref() {
             Some(table) => {
                 let total = table.rows.len() as u32;
-                FileOutcome::RowsChecked(check_rows(table, &mapping, &owners, Uuid::new_v4, |done| progress(done as u32, total)))
+                // Random v4 ids from a generator seeded once by the browser's crypto: one call
+                // into JavaScript per import instead of one per row.
+                let seed = Uuid::new_v4().as_u128();
+                let mut rng = fastrand::Rng::with_seed(seed as u64 ^ (seed >> 64) as u64);
+                let new_id = || uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes()).into_uuid();
+                FileOutcome::RowsChecked(check_rows(table, &mapping, &owners, new_id, |done| progress(done as u32, total)))
             }
             None => FileOutcome::Failed("no open table".into()),
         }),
