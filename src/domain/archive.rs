@@ -208,27 +208,15 @@ impl Archive {
     pub fn apply(&mut self, command: Command, actor: &Actor) -> Result<Applied, DomainError> {
         let mut changes = ChangeSet::default();
         let undo = match command {
-            Command::CreateCustomer(mut customer) => {
+            Command::CreateCustomer(customer) => {
+                let customer = self.checked_new(customer, actor)?;
                 let id = customer.id();
-                if id.is_nil() {
-                    return Err(DomainError::NilId);
-                }
-                if self.customers.get(id).is_some() {
-                    return Err(DomainError::AlreadyExists(id));
-                }
-                normalise_customer(&mut customer);
-                check(validate_customer(&customer))?;
-                customer.meta = Meta::new(id, actor.now, &actor.name);
                 changes.customers.push(id);
                 Undo::Customer(id, self.customers.put(customer))
             }
-            Command::UpdateCustomer(mut customer) => {
+            Command::UpdateCustomer(customer) => {
+                let customer = self.checked_update(customer, actor)?;
                 let id = customer.id();
-                let stored = self.customers.get(id).ok_or(DomainError::NotFound(id))?;
-                normalise_customer(&mut customer);
-                check(validate_customer(&customer))?;
-                customer.meta = stored.meta.clone();
-                customer.meta.touch(actor.now, &actor.name);
                 changes.customers.push(id);
                 Undo::Customer(id, self.customers.put(customer))
             }
@@ -261,27 +249,14 @@ impl Archive {
             Command::ImportCustomers { create, update } => {
                 let mut checked = Vec::with_capacity(create.len() + update.len());
                 let mut new_ids = std::collections::HashSet::with_capacity(create.len());
-                for mut customer in create {
-                    let id = customer.id();
-                    if id.is_nil() {
-                        return Err(DomainError::NilId);
+                for customer in create {
+                    if !new_ids.insert(customer.id()) {
+                        return Err(DomainError::AlreadyExists(customer.id()));
                     }
-                    if self.customers.get(id).is_some() || !new_ids.insert(id) {
-                        return Err(DomainError::AlreadyExists(id));
-                    }
-                    normalise_customer(&mut customer);
-                    check(validate_customer(&customer))?;
-                    customer.meta = Meta::new(id, actor.now, &actor.name);
-                    checked.push(customer);
+                    checked.push(self.checked_new(customer, actor)?);
                 }
-                for mut customer in update {
-                    let id = customer.id();
-                    let stored = self.customers.get(id).ok_or(DomainError::NotFound(id))?;
-                    normalise_customer(&mut customer);
-                    check(validate_customer(&customer))?;
-                    customer.meta = stored.meta.clone();
-                    customer.meta.touch(actor.now, &actor.name);
-                    checked.push(customer);
+                for customer in update {
+                    checked.push(self.checked_update(customer, actor)?);
                 }
                 let mut undo = Vec::with_capacity(checked.len());
                 for customer in checked {
@@ -306,6 +281,32 @@ impl Archive {
         };
         self.version += 1;
         Ok(Applied { changes, undo })
+    }
+
+    /// A new customer, normalised, validated and stamped; its id must be new and not nil.
+    fn checked_new(&self, mut customer: Customer, actor: &Actor) -> Result<Customer, DomainError> {
+        let id = customer.id();
+        if id.is_nil() {
+            return Err(DomainError::NilId);
+        }
+        if self.customers.get(id).is_some() {
+            return Err(DomainError::AlreadyExists(id));
+        }
+        normalise_customer(&mut customer);
+        check(validate_customer(&customer))?;
+        customer.meta = Meta::new(id, actor.now, &actor.name);
+        Ok(customer)
+    }
+
+    /// A stored customer's new version: normalised, validated, keeping its creation metadata.
+    fn checked_update(&self, mut customer: Customer, actor: &Actor) -> Result<Customer, DomainError> {
+        let id = customer.id();
+        let stored = self.customers.get(id).ok_or(DomainError::NotFound(id))?;
+        normalise_customer(&mut customer);
+        check(validate_customer(&customer))?;
+        customer.meta = stored.meta.clone();
+        customer.meta.touch(actor.now, &actor.name);
+        Ok(customer)
     }
 
     /// Takes back an applied command (the store could not save it).
