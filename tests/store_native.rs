@@ -124,3 +124,36 @@ fn backend_write_is_all_or_nothing() {
     assert!(block_on(backend.write(WriteBatch { puts: vec![("b".into(), b"2".to_vec())], deletes: vec!["a".into()] })).is_err());
     assert_eq!(backend.snapshot().into_iter().collect::<Vec<_>>(), [("a".to_string(), b"1".to_vec())]);
 }
+
+#[test]
+fn a_staged_command_writes_exactly_what_prepare_writes() {
+    // An import (new customers plus an update deep in the table), and a replace-all (deletes).
+    let commands = |a: &Archive| {
+        let mut changed = a.customers.rows()[700].clone();
+        changed.name = "已有客户改名".into();
+        vec![
+            Command::ImportCustomers { create: (10_000..11_234).map(|n| customer(n, &format!("导入{n}"))).collect(), update: vec![changed] },
+            Command::ReplaceAll { customers: vec![customer(1, "A")], reps: vec![], teams: vec![] },
+        ]
+    };
+    let (_, probe) = demo_archive(&MemoryBackend::default(), 1_600);
+    for i in 0..2 {
+        let (repo, mut a) = demo_archive(&MemoryBackend::default(), 1_600);
+        let (repo2, mut b) = demo_archive(&MemoryBackend::default(), 1_600);
+        let (expected, _) = repo.prepare(&mut a, commands(&probe).remove(i), &actor()).unwrap();
+        let mut staged = repo2.stage(&mut b, commands(&probe).remove(i), &actor()).unwrap();
+        let mut rounds = 0;
+        while !staged.encode_some(&b, 1) {
+            rounds += 1;
+        }
+        let (batch, pending) = staged.into_write(&b);
+        assert!(i == 1 || rounds > 0, "encoded in several rounds");
+        let (mut expected_puts, mut puts) = (expected.puts.clone(), batch.puts.clone());
+        expected_puts.sort();
+        puts.sort();
+        assert_eq!(puts.iter().map(|p| &p.0).collect::<Vec<_>>(), expected_puts.iter().map(|p| &p.0).collect::<Vec<_>>());
+        assert_eq!(puts, expected_puts);
+        assert_eq!(batch.deletes, expected.deletes);
+        assert!(!pending.changes().customers.is_empty() || pending.changes().replaced_all);
+    }
+}

@@ -33,6 +33,40 @@ impl Pending {
     }
 }
 
+/// A large command applied in memory whose segments are being encoded.
+#[derive(Debug)]
+pub struct Staged {
+    batch: WriteBatch,
+    /// Segments still to encode, last first.
+    todo: Vec<(RecordKind, usize)>,
+    pending: Pending,
+}
+
+impl Staged {
+    pub fn changes(&self) -> &ChangeSet {
+        self.pending.changes()
+    }
+
+    /// Encodes up to `n` more segments; true when all are done.
+    pub fn encode_some(&mut self, archive: &Archive, n: usize) -> bool {
+        for _ in 0..n {
+            let Some((kind, number)) = self.todo.pop() else { break };
+            match kind {
+                RecordKind::Customer => put_segment(&mut self.batch, &archive.customers, number),
+                RecordKind::Rep => put_segment(&mut self.batch, &archive.reps, number),
+                RecordKind::Team => put_segment(&mut self.batch, &archive.teams, number),
+            }
+        }
+        self.todo.is_empty()
+    }
+
+    /// The write and what settles it, once every segment is encoded.
+    pub fn into_write(mut self, archive: &Archive) -> (WriteBatch, Pending) {
+        while !self.encode_some(archive, usize::MAX) {}
+        (self.batch, self.pending)
+    }
+}
+
 /// Why a user action did not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ActionError {
@@ -105,6 +139,35 @@ impl Repository {
         Ok((batch, Pending { applied, stored_after }))
     }
 
+    /// Like `prepare`, for large commands (imports, restores): applies the command, and leaves
+    /// its segments to be encoded a few at a time with `Staged::encode_some`, so the caller can
+    /// let the page breathe in between. Still one write.
+    pub fn stage(&self, archive: &mut Archive, command: Command, actor: &Actor) -> Result<Staged, DomainError> {
+        let applied = archive.apply(command, actor)?;
+        let mut todo = Vec::new();
+        let mut deletes = Vec::new();
+        for kind in RecordKind::ALL {
+            let rows = rows_of(archive, kind);
+            if applied.changes.replaced_all {
+                todo.extend((0..segment_count(rows)).map(|n| (kind, n)));
+                deletes.extend((segment_count(rows)..self.stored_count(kind)).map(|n| segment_key(kind, n)));
+            } else {
+                let mut dirty: Vec<u32> =
+                    applied.changes.ids(kind).iter().filter_map(|id| row_of(archive, kind, *id)).map(|r| (r / SEGMENT_SIZE) as u32).collect();
+                sort_rows(&mut dirty, &|a, b| a.cmp(&b));
+                dirty.dedup();
+                todo.extend(dirty.into_iter().map(|n| (kind, n as usize)));
+            }
+        }
+        todo.reverse();
+        let stored_after = if applied.changes.replaced_all {
+            RecordKind::ALL.map(|k| segment_count(rows_of(archive, k)))
+        } else {
+            self.stored_after(archive)
+        };
+        Ok(Staged { batch: WriteBatch { puts: Vec::with_capacity(todo.len()), deletes }, todo, pending: Pending { applied, stored_after } })
+    }
+
     /// Settles a prepared command: keeps it if the write succeeded, takes it back if not.
     pub fn finish(&mut self, archive: &mut Archive, pending: Pending, written: Result<(), StoreError>) -> Result<ChangeSet, StoreError> {
         match written {
@@ -164,6 +227,14 @@ fn extend<R>(all: &mut Vec<R>, more: Vec<R>) -> usize {
     let len = more.len();
     all.extend(more);
     len
+}
+
+fn row_of(archive: &Archive, kind: RecordKind, id: uuid::Uuid) -> Option<usize> {
+    match kind {
+        RecordKind::Customer => archive.customers.row_of(id),
+        RecordKind::Rep => archive.reps.row_of(id),
+        RecordKind::Team => archive.teams.row_of(id),
+    }
 }
 
 fn rows_of(archive: &Archive, kind: RecordKind) -> usize {

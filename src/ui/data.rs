@@ -284,7 +284,7 @@ fn ImportCard() -> impl IntoView {
             let rows: Vec<_> = rows.customers.into_iter().map(|(_, c)| c).collect();
             let Some(p) = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())) else { return };
             let (created, updated) = (p.create.len(), p.update.len());
-            let result = state.execute(Command::ImportCustomers { create: p.create, update: p.update }).await;
+            let result = state.execute_staged(Command::ImportCustomers { create: p.create, update: p.update }).await;
             perf::record("import:save", perf::now() - started);
             match result {
                 Ok(_) => {
@@ -590,7 +590,7 @@ fn BackupCard() -> impl IntoView {
         confirm_text.set(None);
         let count = contents.customers.len();
         leptos::task::spawn_local(async move {
-            let result = state.execute(Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }).await;
+            let result = state.execute_staged(Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }).await;
             if result.is_ok() {
                 state.restore_settings(&contents.settings);
                 announce(state, &notify, state.lang.get_untracked().fill(ToolMsg::Restored2, "n", &count.to_string()));

@@ -13,7 +13,7 @@ use crate::domain::query::CustomerQuery;
 use crate::domain::{Actor, Archive, ChangeSet, Command, DomainError, Timestamp};
 use crate::i18n::{Lang, Msg};
 use crate::store::idb::{IdbBackend, DB_NAME};
-use crate::store::{ActionError, Backend, Repository, StoreError};
+use crate::store::{ActionError, Backend, Pending, Repository, StoreError, WriteBatch};
 
 const KEY_LANG: &str = "pocket.lang";
 const KEY_USER: &str = "pocket.user";
@@ -276,8 +276,46 @@ impl AppState {
             })
             .ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
         let (batch, pending, changes) = prepared.map_err(ActionError::Domain)?;
-        let replaced = changes.replaced_all;
         self.version.update(|v| *v += 1);
+        self.write_and_settle(&backend, batch, pending, changes, started).await
+    }
+
+    /// Like `execute`, for large commands (imports, restores): the same single transaction, but
+    /// the work on the page's thread is split (apply; encode segments a few at a time; index)
+    /// with pauses in between, so the page can paint and respond.
+    pub async fn execute_staged(&self, command: Command) -> Result<ChangeSet, ActionError> {
+        let unavailable = || ActionError::Store(StoreError::Unavailable("not loaded".into()));
+        let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
+        let backend = self.backend.get_value().ok_or_else(unavailable)?;
+        if take_test_failure_flag() {
+            backend.fail_next_write_at_put(0);
+        }
+        let started = perf::now();
+        let mut staged = self.with_data_mut(|d| d.repo.stage(&mut d.archive, command, &actor)).ok_or_else(unavailable)?.map_err(ActionError::Domain)?;
+        loop {
+            pause().await;
+            if self.with_data(|d| staged.encode_some(&d.archive, 20)).unwrap_or(true) {
+                break;
+            }
+        }
+        let (batch, pending) = self.with_data(|d| staged.into_write(&d.archive)).ok_or_else(unavailable)?;
+        let changes = pending.changes().clone();
+        pause().await;
+        self.with_data_mut(|d| d.query.note_changes(&d.archive, &changes));
+        self.version.update(|v| *v += 1);
+        self.write_and_settle(&backend, batch, pending, changes, started).await
+    }
+
+    /// Writes a prepared command's batch and keeps or takes back the command.
+    async fn write_and_settle(
+        &self,
+        backend: &IdbBackend,
+        batch: WriteBatch,
+        pending: Pending,
+        changes: ChangeSet,
+        started: f64,
+    ) -> Result<ChangeSet, ActionError> {
+        let replaced = changes.replaced_all;
         let bytes = batch.bytes();
         let write_started = perf::now();
         let written = backend.write(batch).await;
@@ -302,6 +340,14 @@ impl AppState {
             None => Err(ActionError::Store(StoreError::Unavailable("not loaded".into()))),
         }
     }
+}
+
+/// Lets the browser paint and handle input before the next piece of work.
+async fn pause() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// End-to-end tests set `window.pocketFailNextWrite = true` to make the next write fail inside
