@@ -244,6 +244,8 @@ fn ImportCard() -> impl IntoView {
             match outcome {
                 Ok(Outcome::RowsChecked(result)) => {
                     perf::record("import:check", perf::now() - started);
+                    // Decoding the rows held the thread; let the page breathe before the duplicates.
+                    next_frame().await;
                     let lang = state.lang.get_untracked();
                     problems_shown.set(
                         result
@@ -284,7 +286,9 @@ fn ImportCard() -> impl IntoView {
             let rows: Vec<_> = rows.customers.into_iter().map(|(_, c)| c).collect();
             let Some(p) = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())) else { return };
             let (created, updated) = (p.create.len(), p.update.len());
-            let result = state.execute_staged(Command::ImportCustomers { create: p.create, update: p.update }).await;
+            // Large imports save in steps (still one transaction); small ones at once.
+            let command = Command::ImportCustomers { create: p.create, update: p.update };
+            let result = if created + updated > 20_000 { state.execute_staged(command).await } else { state.execute(command).await };
             perf::record("import:save", perf::now() - started);
             match result {
                 Ok(_) => {

@@ -292,6 +292,7 @@ impl AppState {
         }
         let started = perf::now();
         let mut staged = self.with_data_mut(|d| d.repo.stage(&mut d.archive, command, &actor)).ok_or_else(unavailable)?.map_err(ActionError::Domain)?;
+        perf::record("staged:apply", perf::now() - started);
         loop {
             pause().await;
             if self.with_data(|d| staged.encode_some(&d.archive, 20)).unwrap_or(true) {
@@ -301,7 +302,9 @@ impl AppState {
         let (batch, pending) = self.with_data(|d| staged.into_write(&d.archive)).ok_or_else(unavailable)?;
         let changes = pending.changes().clone();
         pause().await;
+        let indexing = perf::now();
         self.with_data_mut(|d| d.query.note_changes(&d.archive, &changes));
+        perf::record("staged:index", perf::now() - indexing);
         self.version.update(|v| *v += 1);
         self.write_and_settle(&backend, batch, pending, changes, started).await
     }

@@ -231,6 +231,9 @@ async function benchImport(browser, url, rows) {
   line('  parse + validate + dedupe + save', ms(open + check + dedupe + save));
   line('  wall clock incl. the clicks (playwright)', ms(picked + (await perf('import:save'))));
   line('  progress bar shown while checking', progressSeen ? 'yes' : 'no (finished first)');
+  line('    of the save: apply in memory / index (each one task)', `${ms(await perf('staged:apply'))} / ${ms(await perf('staged:index'))}`);
+  await page.waitForTimeout(1500); // the app reloads its copy after the import
+  line('    the app reloading its copy: decode / index', `${ms(await perf('load:decode'))} / ${ms(await perf('load:index'))}`);
   const long = await page.evaluate(() => window.__long);
   line('  longest task on the page thread', long.length ? `${ms(Math.max(...long))} (${long.length} tasks over 50 ms)` : 'none over 50 ms');
   line('  imported / refused rows', (await page.textContent('[data-testid=toast] span')) ?? '');
