@@ -266,13 +266,10 @@ messages! {
         BackupSaved => "备份已下载", "Backup downloaded";
         LastBackupNever => "尚未备份过数据。", "No backup has been made yet.";
         LastBackupDays => "上次备份在 {n} 天前。", "The last backup was {n} days ago.";
-        BackupReminder => "数据只保存在本浏览器中，建议定期备份。", "Your data lives only in this browser: back it up regularly.";
-        BackupNow => "立即备份", "Back up now";
         ErrNotABackup => "这不是口袋CRM的备份文件，或文件已损坏。当前数据未改动。", "This is not a Pocket CRM backup, or it is damaged. Nothing was changed.";
         ErrBackupTooNew => "该备份来自更新版本的口袋CRM，请先更新应用。当前数据未改动。", "This backup comes from a newer Pocket CRM; update the app first. Nothing was changed.";
         ErrBackupCounts => "备份文件不完整（记录数与文件头不符）。当前数据未改动。", "The backup is incomplete (its counts do not match its records). Nothing was changed.";
         ErrBackupRecord => "备份中第 {n} 条记录无效。当前数据未改动。", "Record {n} in the backup is invalid. Nothing was changed.";
-        ImportLink => "导入", "Import";
     }
 }
 

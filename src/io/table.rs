@@ -82,15 +82,15 @@ pub fn read_csv(text: &str) -> Result<Table, TableError> {
             Err(e) => return Err(TableError::Unreadable(e.to_string())),
         }
     }
-    shape(cells, None)
+    shape(cells)
 }
 
 /// First non-blank row is the header; blank rows are dropped; every row gets the header's width
 /// (short rows padded, extra cells given their own "column N" header).
-fn shape(cells: Vec<(u64, Vec<String>)>, encoding: Option<TextEncoding>) -> Result<Table, TableError> {
+fn shape(cells: Vec<(u64, Vec<String>)>) -> Result<Table, TableError> {
     let mut rows = cells.into_iter().filter(|(_, r)| r.iter().any(|c| !c.is_empty()));
     let (_, mut headers) = rows.next().ok_or(TableError::Empty)?;
-    let mut table = Table { encoding, ..Table::default() };
+    let mut table = Table::default();
     for (line, row) in rows {
         table.lines.push(line);
         table.rows.push(row);
@@ -132,7 +132,7 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, TableError> {
             (first_row + i as u64 + 1, cells)
         })
         .collect();
-    shape(cells, None)
+    shape(cells)
 }
 
 /// An Excel serial date (days since 1899-12-30) as `YYYY-MM-DD`.
