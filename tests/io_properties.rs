@@ -34,6 +34,9 @@ fn partition_holds(bytes: &[u8]) {
                 assert!(checked.problems.iter().any(|p| p.line == line), "bad row {bad} without a reason");
             }
             assert!(table.rows.iter().all(|r| r.len() == table.headers.len()));
+            // Problems come in row order, one group per refused row (the page relies on it).
+            let groups: Vec<u32> = checked.problems.chunk_by(|a, b| a.row == b.row).map(|g| g[0].row).collect();
+            assert_eq!(groups, checked.bad_rows);
         }
         Err(TableError::Empty | TableError::Unreadable(_) | TableError::TooLarge { .. }) => {}
     }

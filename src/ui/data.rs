@@ -14,7 +14,7 @@ use super::app::Toasts;
 use super::jobs::{self, download, read_file};
 use super::perf;
 use super::route::Route;
-use super::state::{tr, use_app, AppState, LoadState};
+use super::state::{pause, tr, use_app, AppState, LoadState};
 use crate::domain::query::CustomerFilter;
 use crate::domain::dedupe::{decide, plan, DuplicateChoice};
 use crate::domain::Command;
@@ -44,16 +44,6 @@ enum Step {
     Busy(ToolMsg),
     Opened,
     Checked,
-}
-
-/// Resolves after the browser has had a chance to paint.
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Today's date for file names.
@@ -245,7 +235,7 @@ fn ImportCard() -> impl IntoView {
                 Ok(Outcome::RowsChecked(result)) => {
                     perf::record("import:check", perf::now() - started);
                     // Decoding the rows held the thread; let the page breathe before the duplicates.
-                    next_frame().await;
+                    pause(20).await;
                     let lang = state.lang.get_untracked();
                     problems_shown.set(
                         result
@@ -281,7 +271,7 @@ fn ImportCard() -> impl IntoView {
         let remembered: Vec<(String, String)> = headers.iter().cloned().zip(mapping.get_untracked().iter().map(|t| t.code().to_owned())).collect();
         leptos::task::spawn_local(async move {
             // Let "saving" paint before the work that holds the page's thread.
-            next_frame().await;
+            pause(20).await;
             let started = perf::now();
             let rows: Vec<_> = rows.customers.into_iter().map(|(_, c)| c).collect();
             let Some(p) = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())) else { return };
@@ -310,21 +300,16 @@ fn ImportCard() -> impl IntoView {
 
     let download_bad = move |_| {
         let lang = state.lang.get_untracked();
+        // Problems come in row order: one group per refused row.
         let Some((rows, reasons)) = checked.with_value(|c| {
             c.as_ref().map(|c| {
-                let reasons = c
-                    .bad_rows
-                    .iter()
-                    .map(|&r| {
-                        c.problems
-                            .iter()
-                            .filter(|p| p.row == r)
-                            .map(|p| format!("{}: {}", p.column, lang.import_reason(&p.reason)))
-                            .collect::<Vec<_>>()
-                            .join("; ")
+                c.problems
+                    .chunk_by(|a, b| a.row == b.row)
+                    .map(|group| {
+                        let reasons = group.iter().map(|p| format!("{}: {}", p.column, lang.import_reason(&p.reason)));
+                        (group[0].row, reasons.collect::<Vec<_>>().join("; "))
                     })
-                    .collect::<Vec<_>>();
-                (c.bad_rows.clone(), reasons)
+                    .unzip::<_, _, Vec<_>, Vec<_>>()
             })
         }) else {
             return;

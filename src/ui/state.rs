@@ -261,11 +261,7 @@ impl AppState {
     /// transaction, and takes it back with a message if the write fails. Domain errors (invalid
     /// fields) return before anything changes.
     pub async fn execute(&self, command: Command) -> Result<ChangeSet, ActionError> {
-        let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
-        let backend = self.backend.get_value().ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
-        if take_test_failure_flag() {
-            backend.fail_next_write_at_put(0);
-        }
+        let (actor, backend) = self.begin_action()?;
         let started = perf::now();
         let prepared = self
             .with_data_mut(|d| {
@@ -285,28 +281,34 @@ impl AppState {
     /// with pauses in between, so the page can paint and respond.
     pub async fn execute_staged(&self, command: Command) -> Result<ChangeSet, ActionError> {
         let unavailable = || ActionError::Store(StoreError::Unavailable("not loaded".into()));
-        let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
-        let backend = self.backend.get_value().ok_or_else(unavailable)?;
-        if take_test_failure_flag() {
-            backend.fail_next_write_at_put(0);
-        }
+        let (actor, backend) = self.begin_action()?;
         let started = perf::now();
         let mut staged = self.with_data_mut(|d| d.repo.stage(&mut d.archive, command, &actor)).ok_or_else(unavailable)?.map_err(ActionError::Domain)?;
         perf::record("staged:apply", perf::now() - started);
         loop {
-            pause().await;
+            pause(0).await;
             if self.with_data(|d| staged.encode_some(&d.archive, 20)).unwrap_or(true) {
                 break;
             }
         }
         let (batch, pending) = self.with_data(|d| staged.into_write(&d.archive)).ok_or_else(unavailable)?;
         let changes = pending.changes().clone();
-        pause().await;
+        pause(0).await;
         let indexing = perf::now();
         self.with_data_mut(|d| d.query.note_changes(&d.archive, &changes));
         perf::record("staged:index", perf::now() - indexing);
         self.version.update(|v| *v += 1);
         self.write_and_settle(&backend, batch, pending, changes, started).await
+    }
+
+    /// Who acts now, and the store to write to (armed to fail if a test asked for it).
+    fn begin_action(&self) -> Result<(Actor, Rc<IdbBackend>), ActionError> {
+        let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
+        let backend = self.backend.get_value().ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
+        if take_test_failure_flag() {
+            backend.fail_next_write_at_put(0);
+        }
+        Ok((actor, backend))
     }
 
     /// Writes a prepared command's batch and keeps or takes back the command.
@@ -345,10 +347,11 @@ impl AppState {
     }
 }
 
-/// Lets the browser paint and handle input before the next piece of work.
-async fn pause() {
+/// Lets the browser handle input (and, given a few milliseconds, paint) before the next piece
+/// of work.
+pub async fn pause(delay_ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay_ms);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
