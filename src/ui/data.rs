@@ -15,7 +15,6 @@ use super::jobs::{self, download, read_file};
 use super::perf;
 use super::route::Route;
 use super::state::{pause, tr, use_app, AppState, LoadState};
-use crate::domain::query::CustomerFilter;
 use crate::domain::dedupe::{decide, plan, DuplicateChoice};
 use crate::domain::Command;
 use crate::i18n::{Lang, Msg, ToolMsg};
@@ -482,18 +481,13 @@ fn ImportCard() -> impl IntoView {
 fn ExportCard() -> impl IntoView {
     let state = use_app();
     // The customer list links here with its filters and sort in the query.
-    let query = state.route.with_untracked(|r| match r {
-        Route::Data { query } => query.clone(),
-        _ => Vec::new(),
-    });
-    let filtered = !query.is_empty();
-    let (filter, sort) = CustomerFilter::from_query_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let rows = move || {
+    let filtered = state.route.with_untracked(|r| matches!(r, Route::Data { query } if !query.is_empty()));
+    let (filter, sort) = state.route.with_untracked(Route::customer_filter);
+    let rows = StoredValue::new(
         state
             .with_data_mut(|d| if filtered { d.query.run(&d.archive, &filter, sort) } else { (0..d.archive.customers.len() as u32).collect() })
-            .unwrap_or_default()
-    };
-    let rows = StoredValue::new(rows());
+            .unwrap_or_default(),
+    );
     let count = rows.with_value(|r| state.with_data(|d| r.iter().filter(|&&i| !d.archive.customers.rows()[i as usize].meta.is_deleted()).count()).unwrap_or(0));
     view! {
         <div class="card export">

@@ -3,6 +3,8 @@
 
 use uuid::Uuid;
 
+use crate::domain::query::{CustomerFilter, Sort};
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     /// The customer list; the query holds filters and sort.
@@ -80,6 +82,17 @@ impl Route {
         }
     }
 
+    /// The customer list's filters and sort this route carries (the list's own, or the ones the
+    /// list handed to the import/export page); none for other routes.
+    pub fn customer_filter(&self) -> (CustomerFilter, Sort) {
+        match self {
+            Route::Customers { query } | Route::Data { query } => {
+                CustomerFilter::from_query_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            }
+            _ => Default::default(),
+        }
+    }
+
     /// Which navigation area this route belongs to.
     pub fn area(&self) -> usize {
         match self {
@@ -130,6 +143,15 @@ mod tests {
         for route in routes.into_iter().chain(AREAS) {
             assert_eq!(Route::parse(&route.to_hash()), route, "{}", route.to_hash());
         }
+    }
+
+    #[test]
+    fn the_list_and_the_export_page_read_the_same_filters() {
+        let query = vec![("q".to_owned(), "恒达".to_owned()), ("tier".to_owned(), "key".to_owned())];
+        let list = Route::Customers { query: query.clone() }.customer_filter();
+        assert_eq!(list.0.text, "恒达");
+        assert_eq!(Route::Data { query }.customer_filter(), list);
+        assert_eq!(Route::Settings.customer_filter(), Default::default());
     }
 
     #[test]

@@ -43,13 +43,6 @@ struct RowData {
     phone: String,
 }
 
-fn filter_from_route(route: &Route) -> (CustomerFilter, Sort) {
-    match route {
-        Route::Customers { query } => CustomerFilter::from_query_pairs(query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-        _ => Default::default(),
-    }
-}
-
 fn sort_label(key: SortKey) -> Msg {
     match key {
         SortKey::Name => Msg::ColName,
@@ -64,7 +57,7 @@ fn sort_label(key: SortKey) -> Msg {
 #[component]
 pub fn CustomerList() -> impl IntoView {
     let state = use_app();
-    let (initial_filter, initial_sort) = state.route.with_untracked(filter_from_route);
+    let (initial_filter, initial_sort) = state.route.with_untracked(Route::customer_filter);
     let filter = RwSignal::new(initial_filter);
     let sort = RwSignal::new(initial_sort);
     let show_summary = RwSignal::new(false);
@@ -79,7 +72,7 @@ pub fn CustomerList() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        let (f, s) = state.route.with(filter_from_route);
+        let (f, s) = state.route.with(Route::customer_filter);
         if state.route.with(|r| matches!(r, Route::Customers { .. })) {
             if filter.with_untracked(|cur| *cur != f) {
                 filter.set(f);
