@@ -130,13 +130,7 @@ impl Repository {
 
     /// Applies `command` in memory and returns the write that persists it.
     pub fn prepare(&self, archive: &mut Archive, command: Command, actor: &Actor) -> Result<(WriteBatch, Pending), DomainError> {
-        let applied = archive.apply(command, actor)?;
-        let (batch, stored_after) = if applied.changes.replaced_all {
-            self.rewrite_all(archive, vec![])
-        } else {
-            (self.batch_for(archive, &applied.changes), self.stored_after(archive))
-        };
-        Ok((batch, Pending { applied, stored_after }))
+        Ok(self.stage(archive, command, actor)?.into_write(archive))
     }
 
     /// Like `prepare`, for large commands (imports, restores): applies the command, and leaves
@@ -198,14 +192,6 @@ impl Repository {
         self.stored[kind.index()]
     }
 
-    fn batch_for(&self, archive: &Archive, changes: &ChangeSet) -> WriteBatch {
-        let mut batch = WriteBatch::default();
-        put_dirty(&mut batch, &archive.customers, changes);
-        put_dirty(&mut batch, &archive.reps, changes);
-        put_dirty(&mut batch, &archive.teams, changes);
-        batch
-    }
-
     /// Every segment of every kind, plus deletes for segments past the new end.
     fn rewrite_all(&self, archive: &Archive, mut deletes: Vec<String>) -> (WriteBatch, PerKind<usize>) {
         let mut batch = WriteBatch::default();
@@ -253,16 +239,6 @@ fn put_segment<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>, 
     let start = number * SEGMENT_SIZE;
     let end = (start + SEGMENT_SIZE).min(table.len());
     batch.puts.push((segment_key(R::KIND, number), encode(&table.rows()[start..end])));
-}
-
-fn put_dirty<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>, changes: &ChangeSet) {
-    let mut dirty: Vec<u32> =
-        changes.ids(R::KIND).iter().filter_map(|id| table.row_of(*id)).map(|row| (row / SEGMENT_SIZE) as u32).collect();
-    sort_rows(&mut dirty, &|a, b| a.cmp(&b));
-    dirty.dedup();
-    for number in dirty {
-        put_segment(batch, table, number as usize);
-    }
 }
 
 fn put_all<R: Record + Serialize>(batch: &mut WriteBatch, table: &Table<R>) {
