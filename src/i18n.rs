@@ -217,6 +217,7 @@ messages! {
         DropHere => "或将文件拖到这里", "or drop it here";
         ReadingFile => "正在读取文件…", "Reading the file…";
         CheckingRows => "正在检查数据…", "Checking rows…";
+        FindingDuplicates => "正在查找重复客户…", "Looking for duplicates…";
         SavingImport => "正在保存…", "Saving…";
         FileSummary => "{file}：{n} 行数据，编码 {enc}", "{file}: {n} rows, encoding {enc}";
         LossyText => "部分字符无法识别，已显示为 �。请确认文件编码。", "Some characters could not be read and show as �. Check the file's encoding.";

@@ -17,7 +17,7 @@ use crate::domain::Customer;
 use crate::i18n::Lang;
 use crate::io::backup::{self, BackupError, Contents};
 use crate::io::export::{cells, csv_bytes, header, xlsx_bytes, COLUMNS};
-use crate::io::import::{check_rows, Checked};
+use crate::io::import::{check_rows, Checked, RowProblem};
 use crate::io::mapping::{guess, Target};
 use crate::io::table::{read_table, Table, TableError};
 use crate::io::text::TextEncoding;
@@ -66,8 +66,12 @@ pub enum FileJob {
         #[serde(with = "as_bytes")]
         bytes: Vec<u8>,
     },
-    /// Checks every row of the open table under `mapping` (progress is reported).
+    /// Checks every row of the open table under `mapping` (progress is reported). The rows
+    /// that can be imported stay in the worker for `TakeChecked`.
     CheckRows { mapping: Vec<Target>, owners: Vec<(Uuid, String)> },
+    /// Hands over the next `count` rows checked good, in row order (a part at a time, so the
+    /// page reads each part in a short task).
+    TakeChecked { count: u32 },
     /// The open table's given rows as CSV, with one more column holding each row's reasons.
     BadRows { rows: Vec<u32>, reasons: Vec<String>, reason_header: String },
     /// Customers as a spreadsheet in `lang`.
@@ -86,10 +90,21 @@ pub enum FileOutcome {
     Failed(String),
     TableOpened(Opened),
     TableRefused(TableError),
-    RowsChecked(Checked),
+    RowsChecked(CheckedRows),
+    /// Rows checked good, from `TakeChecked`.
+    Customers(Vec<Customer>),
     /// A file to download.
     Bytes(#[serde(with = "as_bytes")] Vec<u8>),
     BackupRead(Result<Contents, BackupError>),
+}
+
+/// What checking the rows found: how many can be imported (fetched with `TakeChecked`), and
+/// the problems of the others.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CheckedRows {
+    pub good: u32,
+    pub problems: Vec<RowProblem>,
+    pub bad_rows: Vec<u32>,
 }
 
 /// What the import preview shows of an opened file.
@@ -106,6 +121,8 @@ pub struct Opened {
 thread_local! {
     /// The table the user is importing, kept between jobs so it crosses to the worker once.
     static OPEN_TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
+    /// The rows last checked good, not yet taken by the page.
+    static CHECKED: RefCell<std::vec::IntoIter<Customer>> = RefCell::new(Vec::new().into_iter());
 }
 
 /// Draws the charts (in the charts worker): one SVG per chart, in the order asked.
@@ -139,10 +156,14 @@ pub fn run_file(job: FileJob, progress: &mut dyn FnMut(u32, u32)) -> FileOutcome
                 let seed = Uuid::new_v4().as_u128();
                 let mut rng = fastrand::Rng::with_seed(seed as u64 ^ (seed >> 64) as u64);
                 let new_id = || uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes()).into_uuid();
-                FileOutcome::RowsChecked(check_rows(table, &mapping, &owners, new_id, |done| progress(done as u32, total)))
+                let Checked { customers, problems, bad_rows } = check_rows(table, &mapping, &owners, new_id, |done| progress(done as u32, total));
+                let good = customers.len() as u32;
+                CHECKED.with(|c| *c.borrow_mut() = customers.into_iter().map(|(_, c)| c).collect::<Vec<_>>().into_iter());
+                FileOutcome::RowsChecked(CheckedRows { good, problems, bad_rows })
             }
             None => FileOutcome::Failed("no open table".into()),
         }),
+        FileJob::TakeChecked { count } => FileOutcome::Customers(CHECKED.with(|c| c.borrow_mut().by_ref().take(count as usize).collect())),
         FileJob::BadRows { rows, reasons, reason_header } => OPEN_TABLE.with(|t| match t.borrow().as_ref() {
             Some(table) => {
                 let mut out = vec![table.headers.iter().cloned().chain([reason_header]).collect::<Vec<_>>()];
@@ -254,11 +275,17 @@ mod tests {
 
     #[test]
     fn a_file_opens_checks_and_gives_back_its_bad_rows() {
-        let csv = "客户名称,电话\n恒达,13812345678\n,12\n".as_bytes().to_vec();
+        let csv = "客户名称,电话\n恒达,13812345678\n,12\n远航,13912345678\n".as_bytes().to_vec();
         let FileOutcome::TableOpened(opened) = run_file(FileJob::OpenTable { bytes: csv }, &mut |_, _| {}) else { panic!() };
-        assert_eq!((opened.rows, opened.guessed.clone()), (2, vec![Target::Name, Target::ContactPhone]));
+        assert_eq!((opened.rows, opened.guessed.clone()), (3, vec![Target::Name, Target::ContactPhone]));
         let FileOutcome::RowsChecked(checked) = run_file(FileJob::CheckRows { mapping: opened.guessed, owners: vec![] }, &mut |_, _| {}) else { panic!() };
-        assert_eq!((checked.customers.len(), checked.bad_rows.clone()), (1, vec![1]));
+        assert_eq!((checked.good, checked.bad_rows.clone()), (2, vec![1]));
+        let take = |count| match run_file(FileJob::TakeChecked { count }, &mut |_, _| {}) {
+            FileOutcome::Customers(c) => c.into_iter().map(|c| c.name).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!((take(1), take(5)), (vec!["恒达".to_owned()], vec!["远航".to_owned()]), "in row order, a part at a time");
+        assert_eq!(run_file(FileJob::TakeChecked { count: 5 }, &mut |_, _| {}), FileOutcome::Customers(vec![]), "taken once");
         let job = FileJob::BadRows { rows: checked.bad_rows, reasons: vec!["名称必填".into()], reason_header: "问题".into() };
         let FileOutcome::Bytes(bytes) = run_file(job, &mut |_, _| {}) else { panic!() };
         assert_eq!(String::from_utf8(bytes[3..].to_vec()).unwrap(), "客户名称,电话,问题\r\n,12,名称必填\r\n");

@@ -6,7 +6,7 @@ use pocket_crm::domain::demo;
 use pocket_crm::domain::{Actor, Archive, Command, Customer, CustomerKind, Timestamp};
 use pocket_crm::store::{encode_segment, segment_key, Backend, MemoryBackend, Repository, StoreError, WriteBatch, SEGMENT_SIZE};
 use pocket_crm::domain::RecordKind;
-use pocket_crm::store::ActionError;
+use pocket_crm::store::{ActionError, Applying, Decoding};
 use pollster::block_on;
 use uuid::Uuid;
 
@@ -156,4 +156,64 @@ fn a_staged_command_writes_exactly_what_prepare_writes() {
         assert_eq!(batch.deletes, expected.deletes);
         assert!(!pending.changes().customers.is_empty() || pending.changes().replaced_all);
     }
+}
+
+#[test]
+fn an_import_applied_in_steps_writes_what_one_command_writes_and_takes_back_as_one() {
+    let backend = MemoryBackend::default();
+    let (repo, mut a) = demo_archive(&backend, 1_600);
+    let (mut repo2, mut b) = demo_archive(&MemoryBackend::default(), 1_600);
+    let rows_before = b.customers.rows().to_vec();
+    let mut changed = a.customers.rows()[300].clone();
+    changed.name = "已有客户改名".into();
+    let create: Vec<Customer> = (20_000..22_500).map(|n| customer(n, &format!("导入{n}"))).collect();
+    let (expected, _) = repo.prepare(&mut a, Command::ImportCustomers { create: create.clone(), update: vec![changed.clone()] }, &actor()).unwrap();
+
+    let mut applying = Applying::default();
+    for chunk in create.chunks(1_000) {
+        applying.apply(&mut b, Command::ImportCustomers { create: chunk.to_vec(), update: vec![] }, &actor()).unwrap();
+    }
+    applying.apply(&mut b, Command::ImportCustomers { create: vec![], update: vec![changed] }, &actor()).unwrap();
+    assert_eq!(b.customers.rows(), a.customers.rows());
+    let (batch, pending) = repo2.stage_applied(&b, applying).into_write(&b);
+    assert_eq!(pending.changes().customers.len(), 2_501);
+    let (mut expected_puts, mut puts) = (expected.puts, batch.puts);
+    expected_puts.sort();
+    puts.sort();
+    assert_eq!(puts, expected_puts);
+
+    // A failed write takes back every step.
+    repo2.finish(&mut b, pending, Err(StoreError::QuotaExceeded)).unwrap_err();
+    assert_eq!(b.customers.rows(), &rows_before[..]);
+
+    // A step the domain refuses: the caller abandons the steps before it.
+    let mut applying = Applying::default();
+    applying.apply(&mut b, Command::ImportCustomers { create: create[..10].to_vec(), update: vec![] }, &actor()).unwrap();
+    let refused = applying.apply(&mut b, Command::ImportCustomers { create: vec![customer(30_000, "")], update: vec![] }, &actor());
+    assert!(refused.is_err());
+    applying.abandon(&mut b);
+    assert_eq!(b.customers.rows(), &rows_before[..]);
+}
+
+#[test]
+fn decoding_in_parts_reads_what_decoding_at_once_reads() {
+    let backend = MemoryBackend::default();
+    let (_, archive) = demo_archive(&backend, 2_100);
+    let segments = block_on(backend.load()).unwrap();
+    assert!(segments.len() >= 3);
+    let mut parts = Decoding::new(segments.clone());
+    let mut rounds = 1;
+    while !parts.decode_some(1).unwrap() {
+        rounds += 1;
+    }
+    assert_eq!(rounds, segments.len());
+    let (_, from_parts, heal) = parts.finish();
+    assert!(heal.is_none());
+    assert_eq!(from_parts.customers.rows(), archive.customers.rows());
+    assert_eq!(from_parts.reps.rows(), archive.reps.rows());
+    // A broken segment is refused in whichever part it comes.
+    let mut broken = segments;
+    broken[1].1.truncate(5);
+    let mut parts = Decoding::new(broken);
+    assert!(!parts.decode_some(1).unwrap() && parts.decode_some(1).is_err());
 }

@@ -49,7 +49,10 @@ impl<R: Record> Default for Table<R> {
 impl<R: Record> Table<R> {
     /// Builds a table from stored records; a later duplicate of an id replaces the earlier one.
     pub fn from_rows(records: impl IntoIterator<Item = R>) -> Self {
+        let records = records.into_iter();
         let mut table = Table::default();
+        table.rows.reserve(records.size_hint().0);
+        table.position.reserve(records.size_hint().0);
         for r in records {
             table.put(r);
         }

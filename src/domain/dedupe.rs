@@ -159,66 +159,103 @@ pub struct PlanCounts {
 
 /// Decides each row's fate without copying any of them (the preview shows the counts).
 pub fn decide<'a>(archive: &Archive, rows: impl ExactSizeIterator<Item = &'a Customer>, choice: DuplicateChoice) -> (Vec<Decision>, PlanCounts) {
-    let mut keys = Keys::with_capacity(archive.customers.len() + rows.len());
-    for c in archive.customers.live() {
-        keys.add(keys_of(c), Seen::Stored(c.meta.id));
+    let mut decider = Decider::new(archive.customers.len() + rows.len(), choice);
+    decider.add_stored(archive.customers.live());
+    decider.decide(rows);
+    decider.finish()
+}
+
+/// `decide` in steps, for callers that pause between them: first every stored customer
+/// (`add_stored`, in any number of calls), then the rows in order (`decide`, likewise).
+pub struct Decider {
+    keys: Keys,
+    choice: DuplicateChoice,
+    counts: PlanCounts,
+    updated: std::collections::HashSet<Uuid, std::hash::BuildHasherDefault<FastHash>>,
+    decisions: Vec<Decision>,
+}
+
+impl Decider {
+    /// `capacity`: about how many stored customers and rows there are.
+    pub fn new(capacity: usize, choice: DuplicateChoice) -> Self {
+        Decider { keys: Keys::with_capacity(capacity), choice, counts: PlanCounts::default(), updated: Default::default(), decisions: Vec::new() }
     }
-    let mut counts = PlanCounts::default();
-    let mut updated = std::collections::HashSet::new();
-    let decisions = rows
-        .enumerate()
-        .map(|(i, row)| {
+
+    pub fn add_stored<'a>(&mut self, customers: impl Iterator<Item = &'a Customer>) {
+        for c in customers {
+            self.keys.add(keys_of(c), Seen::Stored(c.meta.id));
+        }
+    }
+
+    /// Decides the next rows of the file.
+    pub fn decide<'a>(&mut self, rows: impl Iterator<Item = &'a Customer>) {
+        for row in rows {
+            let i = self.decisions.len();
             let row_keys = keys_of(row);
-            let found = keys.find(&row_keys);
+            let found = self.keys.find(&row_keys);
             match found {
                 None => {}
-                Some((Seen::Stored(_), _)) => counts.in_store += 1,
-                Some((Seen::Created(_), _)) => counts.in_file += 1,
+                Some((Seen::Stored(_), _)) => self.counts.in_store += 1,
+                Some((Seen::Created(_), _)) => self.counts.in_file += 1,
             }
-            match (found, choice) {
+            let decision = match (found, self.choice) {
                 (None, _) | (Some(_), DuplicateChoice::KeepBoth) => {
-                    keys.add(row_keys, Seen::Created(i));
-                    counts.create += 1;
+                    self.keys.add(row_keys, Seen::Created(i));
+                    self.counts.create += 1;
                     Decision::Create
                 }
                 (Some(_), DuplicateChoice::Skip) => {
-                    counts.skipped += 1;
+                    self.counts.skipped += 1;
                     Decision::Skip
                 }
                 (Some((Seen::Created(at), _)), DuplicateChoice::Update) => Decision::IntoRow(at),
                 (Some((Seen::Stored(id), _)), DuplicateChoice::Update) => {
-                    if updated.insert(id) {
-                        counts.update += 1;
+                    if self.updated.insert(id) {
+                        self.counts.update += 1;
                     }
                     Decision::IntoStored(id)
                 }
-            }
-        })
-        .collect();
-    (decisions, counts)
+            };
+            self.decisions.push(decision);
+        }
+    }
+
+    pub fn finish(self) -> (Vec<Decision>, PlanCounts) {
+        (self.decisions, self.counts)
+    }
 }
 
 /// Sorts imported rows into new customers and updates, under `choice`.
 pub fn plan(archive: &Archive, rows: Vec<Customer>, choice: DuplicateChoice) -> ImportPlan {
-    let (decisions, counts) = decide(archive, rows.iter(), choice);
+    let decided = decide(archive, rows.iter(), choice);
+    plan_decided(archive, rows, decided)
+}
+
+/// `plan` with the rows' decisions already made (by `decide` or a `Decider`, on this archive).
+/// A decision naming a customer the archive no longer has creates the row instead.
+pub fn plan_decided(archive: &Archive, rows: Vec<Customer>, (decisions, counts): (Vec<Decision>, PlanCounts)) -> ImportPlan {
     let mut out = ImportPlan { skipped: counts.skipped, in_store: counts.in_store, in_file: counts.in_file, ..ImportPlan::default() };
     // Where each created row went in `out.create`, and each updated stored customer in `out.update`.
     let mut created_at: Vec<usize> = vec![usize::MAX; rows.len()];
     let mut updated_at: HashMap<Uuid, usize> = HashMap::new();
     for (i, (row, decision)) in rows.into_iter().zip(decisions).enumerate() {
-        match decision {
-            Decision::Create => {
-                created_at[i] = out.create.len();
-                out.create.push(row);
-            }
-            Decision::Skip => {}
-            Decision::IntoRow(at) => merge(&mut out.create[created_at[at]], row),
-            Decision::IntoStored(id) => {
+        let stored = match decision {
+            Decision::IntoStored(id) => archive.customers.get(id).map(|c| (id, c)),
+            _ => None,
+        };
+        match (decision, stored) {
+            (Decision::Skip, _) => {}
+            (Decision::IntoRow(at), _) if created_at.get(at).is_some_and(|&c| c < out.create.len()) => merge(&mut out.create[created_at[at]], row),
+            (Decision::IntoStored(_), Some((id, stored))) => {
                 let at = *updated_at.entry(id).or_insert_with(|| {
-                    out.update.push(archive.customers.get(id).cloned().expect("keys come from the archive"));
+                    out.update.push(stored.clone());
                     out.update.len() - 1
                 });
                 merge(&mut out.update[at], row);
+            }
+            _ => {
+                created_at[i] = out.create.len();
+                out.create.push(row);
             }
         }
     }
@@ -323,6 +360,36 @@ mod tests {
             assert_eq!((counts.create, counts.update, counts.skipped), (p.create.len(), p.update.len(), p.skipped), "{choice:?}");
         }
         assert_eq!(name_key(" 恒达 (Hangzhou) 电器。"), "恒达hangzhou电器");
+    }
+
+    #[test]
+    fn deciding_in_steps_equals_deciding_at_once() {
+        let mut store = archive();
+        let actor = Actor { name: "t".into(), now: Timestamp(2) };
+        store.apply(Command::CreateCustomer(customer(2, "新客户", "")), &actor).unwrap();
+        let rows = rows();
+        for choice in [DuplicateChoice::Skip, DuplicateChoice::Update, DuplicateChoice::KeepBoth] {
+            let at_once = decide(&store, rows.iter(), choice);
+            let stored: Vec<&Customer> = store.customers.live().collect();
+            let mut steps = Decider::new(0, choice);
+            for chunk in stored.chunks(1) {
+                steps.add_stored(chunk.iter().copied());
+            }
+            for chunk in rows.chunks(3) {
+                steps.decide(chunk.iter());
+            }
+            assert_eq!(steps.finish(), at_once, "{choice:?}");
+        }
+    }
+
+    #[test]
+    fn a_decision_about_a_customer_gone_since_creates_the_row() {
+        let decided = decide(&archive(), rows().iter(), DuplicateChoice::Update);
+        assert!(decided.0.contains(&Decision::IntoStored(Uuid::from_u128(1))));
+        let p = plan_decided(&Archive::default(), rows(), decided);
+        assert_eq!(p.update.len(), 0);
+        assert!(p.create.iter().any(|c| c.name == "恒达电器(杭州)"), "the row is kept, not dropped");
+        assert_eq!(p.create.len() + p.skipped, 3, "the second 新客户 row still merges into the first");
     }
 
     #[test]

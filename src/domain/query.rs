@@ -174,16 +174,19 @@ pub struct SearchIndex {
 
 impl SearchIndex {
     pub fn build(customers: &[Customer]) -> Self {
-        let mut index = SearchIndex {
-            haystack: String::with_capacity(customers.len() * 48),
-            entry_starts: Vec::with_capacity(customers.len()),
-            entry_row: Vec::with_capacity(customers.len()),
-            row_entry: Vec::with_capacity(customers.len()),
-        };
+        let mut index = SearchIndex::default();
+        index.reserve(customers.len());
         for (row, c) in customers.iter().enumerate() {
             index.append(row, c);
         }
         index
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        self.haystack.reserve(rows * 48);
+        self.entry_starts.reserve(rows);
+        self.entry_row.reserve(rows);
+        self.row_entry.reserve(rows);
     }
 
     fn append(&mut self, row: usize, c: &Customer) {
@@ -306,14 +309,6 @@ struct Facets {
 }
 
 impl Facets {
-    fn build(customers: &[Customer]) -> Self {
-        let mut facets = Facets::default();
-        for (row, c) in customers.iter().enumerate() {
-            facets.set(row, c);
-        }
-        facets
-    }
-
     fn set(&mut self, row: usize, c: &Customer) {
         let facet = Facet {
             deleted: c.meta.is_deleted(),
@@ -411,13 +406,28 @@ pub struct CustomerQuery {
 
 impl CustomerQuery {
     pub fn new(archive: &Archive) -> Self {
-        CustomerQuery {
-            version: archive.version(),
-            index: SearchIndex::build(archive.customers.rows()),
-            facets: Facets::build(archive.customers.rows()),
-            orders: Default::default(),
-            last_text: None,
+        let mut query = CustomerQuery::default();
+        query.index_some(archive, usize::MAX);
+        query
+    }
+
+    /// Builds a new query's indexes a part at a time: indexes up to `n` more customers of
+    /// `archive` (which must not change in between), true when all are. For large loads, so
+    /// the page can respond between parts; `new` is this in one go.
+    pub fn index_some(&mut self, archive: &Archive, n: usize) -> bool {
+        let rows = archive.customers.rows();
+        let start = self.index.rows();
+        if start == 0 {
+            self.index.reserve(rows.len());
+            self.facets.rows.reserve(rows.len());
         }
+        let end = start.saturating_add(n).min(rows.len());
+        for (row, c) in rows.iter().enumerate().take(end).skip(start) {
+            self.index.append(row, c);
+            self.facets.set(row, c);
+        }
+        self.version = archive.version();
+        end == rows.len()
     }
 
     /// Brings the indexes up to date after `changes` were applied (or reverted) on `archive`.
@@ -612,6 +622,28 @@ mod tests {
             let fresh = CustomerQuery::new(&a).run(&a, &text(prefix), Sort::default());
             assert_eq!(typed, fresh, "{prefix}");
         }
+    }
+
+    #[test]
+    fn an_index_built_in_parts_answers_as_one_built_at_once() {
+        let d = crate::domain::demo::generate(7, 2_345, Timestamp(1_790_000_000_000), "t");
+        let a = Archive::from_records(d.customers, d.reps, vec![]);
+        let mut parts = CustomerQuery::default();
+        let mut rounds = 0;
+        while !parts.index_some(&a, 500) {
+            rounds += 1;
+        }
+        assert_eq!(rounds, 4);
+        let mut whole = CustomerQuery::new(&a);
+        let region = whole.regions()[1].0.clone();
+        for (filter, sort) in [
+            (text("有限"), Sort::default()),
+            (CustomerFilter { region: Some(region), ..text("") }, Sort { key: SortKey::PotentialValue, descending: true }),
+            (text("13"), Sort { key: SortKey::Updated, descending: false }),
+        ] {
+            assert_eq!(parts.run(&a, &filter, sort), whole.run(&a, &filter, sort), "{filter:?}");
+        }
+        assert_eq!((parts.industries(), parts.live_count()), (whole.industries(), whole.live_count()));
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod segments;
 pub mod idb;
 
 pub use memory::MemoryBackend;
-pub use repository::{ActionError, Pending, Repository, Staged};
+pub use repository::{ActionError, Applying, Decoding, Pending, Repository, Staged};
 pub use segments::{decode as decode_segment, encode as encode_segment, segment_key, SEGMENT_SIZE};
 
 /// The schema this build writes. 1 was one flat value per customer; 2 is segments of records.

@@ -19,17 +19,51 @@ pub struct Repository {
 /// One value per record kind (an array, not a map: it is tiny and this keeps the wasm small).
 type PerKind<T> = [T; RecordKind::ALL.len()];
 
-/// A command applied in memory whose write is under way.
+/// Commands applied in memory, not yet written: one or more that must be saved together.
+#[derive(Debug, Default)]
+pub struct Applying {
+    /// Newest last (each with its changes moved into `changes`).
+    applied: Vec<Applied>,
+    changes: ChangeSet,
+}
+
+impl Applying {
+    /// Applies one more command; on an error nothing of it changed (the earlier ones stay
+    /// applied: `abandon` takes them back).
+    pub fn apply(&mut self, archive: &mut Archive, command: Command, actor: &Actor) -> Result<(), DomainError> {
+        let mut applied = archive.apply(command, actor)?;
+        let changes = std::mem::take(&mut applied.changes);
+        if self.applied.is_empty() {
+            self.changes = changes;
+        } else {
+            self.changes.replaced_all |= changes.replaced_all;
+            self.changes.customers.extend(changes.customers);
+            self.changes.reps.extend(changes.reps);
+            self.changes.teams.extend(changes.teams);
+        }
+        self.applied.push(applied);
+        Ok(())
+    }
+
+    /// Takes back every command applied, newest first.
+    pub fn abandon(self, archive: &mut Archive) {
+        for applied in self.applied.into_iter().rev() {
+            archive.revert(applied);
+        }
+    }
+}
+
+/// Commands applied in memory whose write is under way.
 #[derive(Debug)]
 pub struct Pending {
-    applied: Applied,
+    applying: Applying,
     stored_after: PerKind<usize>,
 }
 
 impl Pending {
-    /// What the command changed (in memory, before the write settles).
+    /// What the commands changed (in memory, before the write settles).
     pub fn changes(&self) -> &ChangeSet {
-        &self.applied.changes
+        &self.applying.changes
     }
 }
 
@@ -97,35 +131,9 @@ impl Repository {
     /// Builds the archive from stored segments. Returns a batch of keys to delete when the
     /// segments need rewriting.
     pub fn decode(segments: Vec<(String, Vec<u8>)>) -> Result<(Repository, Archive, Option<WriteBatch>), StoreError> {
-        let mut customers = Vec::new();
-        let mut reps = Vec::new();
-        let mut teams = Vec::new();
-        let mut numbers: PerKind<Vec<(usize, usize)>> = Default::default();
-        let mut stray = Vec::new();
-        for (key, body) in &segments {
-            let Some((kind, number)) = parse_key(key) else {
-                stray.push(key.clone());
-                continue;
-            };
-            let len = match kind {
-                RecordKind::Customer => extend(&mut customers, decode(key, body)?),
-                RecordKind::Rep => extend(&mut reps, decode(key, body)?),
-                RecordKind::Team => extend(&mut teams, decode(key, body)?),
-            };
-            numbers[kind.index()].push((number, len));
-        }
-        let archive = Archive::from_records(customers, reps, teams);
-        let mut repo = Repository::default();
-        let mut needs_rewrite = !stray.is_empty();
-        for (kind, segs) in RecordKind::ALL.iter().zip(&numbers).filter(|(_, segs)| !segs.is_empty()) {
-            repo.stored[kind.index()] = segs.iter().map(|(n, _)| n + 1).max().unwrap_or(0);
-            let tidy = segs.iter().enumerate().all(|(i, &(n, len))| n == i && (len == SEGMENT_SIZE || i + 1 == segs.len()));
-            let rows = rows_of(&archive, *kind);
-            let stored_rows: usize = segs.iter().map(|(_, len)| len).sum();
-            needs_rewrite |= !tidy || stored_rows != rows;
-        }
-        let heal = needs_rewrite.then(|| WriteBatch { puts: vec![], deletes: stray });
-        Ok((repo, archive, heal))
+        let mut decoding = Decoding::new(segments);
+        decoding.decode_some(usize::MAX)?;
+        Ok(decoding.finish())
     }
 
     /// Applies `command` in memory and returns the write that persists it.
@@ -137,29 +145,37 @@ impl Repository {
     /// its segments to be encoded a few at a time with `Staged::encode_some`, so the caller can
     /// let the page breathe in between. Still one write.
     pub fn stage(&self, archive: &mut Archive, command: Command, actor: &Actor) -> Result<Staged, DomainError> {
-        let applied = archive.apply(command, actor)?;
+        let mut applying = Applying::default();
+        applying.apply(archive, command, actor)?;
+        Ok(self.stage_applied(archive, applying))
+    }
+
+    /// Stages commands already applied (several, applied with pauses in between, are saved as
+    /// one write).
+    pub fn stage_applied(&self, archive: &Archive, applying: Applying) -> Staged {
+        let changes = &applying.changes;
         let mut todo = Vec::new();
         let mut deletes = Vec::new();
         for kind in RecordKind::ALL {
             let rows = rows_of(archive, kind);
-            if applied.changes.replaced_all {
+            if changes.replaced_all {
                 todo.extend((0..segment_count(rows)).map(|n| (kind, n)));
                 deletes.extend((segment_count(rows)..self.stored_count(kind)).map(|n| segment_key(kind, n)));
             } else {
                 let mut dirty: Vec<u32> =
-                    applied.changes.ids(kind).iter().filter_map(|id| row_of(archive, kind, *id)).map(|r| (r / SEGMENT_SIZE) as u32).collect();
+                    changes.ids(kind).iter().filter_map(|id| row_of(archive, kind, *id)).map(|r| (r / SEGMENT_SIZE) as u32).collect();
                 sort_rows(&mut dirty, &|a, b| a.cmp(&b));
                 dirty.dedup();
                 todo.extend(dirty.into_iter().map(|n| (kind, n as usize)));
             }
         }
         todo.reverse();
-        let stored_after = if applied.changes.replaced_all {
+        let stored_after = if changes.replaced_all {
             RecordKind::ALL.map(|k| segment_count(rows_of(archive, k)))
         } else {
             self.stored_after(archive)
         };
-        Ok(Staged { batch: WriteBatch { puts: Vec::with_capacity(todo.len()), deletes }, todo, pending: Pending { applied, stored_after } })
+        Staged { batch: WriteBatch { puts: Vec::with_capacity(todo.len()), deletes }, todo, pending: Pending { applying, stored_after } }
     }
 
     /// Settles a prepared command: keeps it if the write succeeded, takes it back if not.
@@ -167,10 +183,10 @@ impl Repository {
         match written {
             Ok(()) => {
                 self.stored = pending.stored_after;
-                Ok(pending.applied.changes)
+                Ok(pending.applying.changes)
             }
             Err(e) => {
-                archive.revert(pending.applied);
+                pending.applying.abandon(archive);
                 Err(e)
             }
         }
@@ -206,6 +222,63 @@ impl Repository {
         }
         batch.deletes = deletes;
         (batch, stored)
+    }
+}
+
+/// `Repository::decode` a part at a time, for large stores read while the page must respond.
+#[derive(Debug)]
+pub struct Decoding {
+    segments: std::vec::IntoIter<(String, Vec<u8>)>,
+    customers: Vec<crate::domain::Customer>,
+    reps: Vec<crate::domain::Rep>,
+    teams: Vec<crate::domain::Team>,
+    numbers: PerKind<Vec<(usize, usize)>>,
+    stray: Vec<String>,
+}
+
+impl Decoding {
+    pub fn new(segments: Vec<(String, Vec<u8>)>) -> Self {
+        Decoding {
+            segments: segments.into_iter(),
+            customers: Vec::new(),
+            reps: Vec::new(),
+            teams: Vec::new(),
+            numbers: Default::default(),
+            stray: Vec::new(),
+        }
+    }
+
+    /// Decodes up to `n` more segments; true when all are.
+    pub fn decode_some(&mut self, n: usize) -> Result<bool, StoreError> {
+        for (key, body) in self.segments.by_ref().take(n) {
+            let Some((kind, number)) = parse_key(&key) else {
+                self.stray.push(key);
+                continue;
+            };
+            let len = match kind {
+                RecordKind::Customer => extend(&mut self.customers, decode(&key, &body)?),
+                RecordKind::Rep => extend(&mut self.reps, decode(&key, &body)?),
+                RecordKind::Team => extend(&mut self.teams, decode(&key, &body)?),
+            };
+            self.numbers[kind.index()].push((number, len));
+        }
+        Ok(self.segments.len() == 0)
+    }
+
+    /// The repository and archive read, and the keys to delete if the segments need rewriting.
+    pub fn finish(self) -> (Repository, Archive, Option<WriteBatch>) {
+        let archive = Archive::from_records(self.customers, self.reps, self.teams);
+        let mut repo = Repository::default();
+        let mut needs_rewrite = !self.stray.is_empty();
+        for (kind, segs) in RecordKind::ALL.iter().zip(&self.numbers).filter(|(_, segs)| !segs.is_empty()) {
+            repo.stored[kind.index()] = segs.iter().map(|(n, _)| n + 1).max().unwrap_or(0);
+            let tidy = segs.iter().enumerate().all(|(i, &(n, len))| n == i && (len == SEGMENT_SIZE || i + 1 == segs.len()));
+            let rows = rows_of(&archive, *kind);
+            let stored_rows: usize = segs.iter().map(|(_, len)| len).sum();
+            needs_rewrite |= !tidy || stored_rows != rows;
+        }
+        let heal = needs_rewrite.then(|| WriteBatch { puts: vec![], deletes: self.stray });
+        (repo, archive, heal)
     }
 }
 

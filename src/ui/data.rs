@@ -15,14 +15,13 @@ use super::jobs::{self, download, read_file};
 use super::perf;
 use super::route::Route;
 use super::state::{pause, tr, use_app, AppState, LoadState};
-use crate::domain::dedupe::{decide, plan, DuplicateChoice};
-use crate::domain::Command;
+use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
+use crate::domain::{Command, Customer};
 use crate::i18n::{Lang, Msg, ToolMsg};
 use crate::io::backup::Contents;
 use crate::io::export::header;
-use crate::io::import::Checked;
 use crate::io::mapping::{with_remembered, Target};
-use crate::jobs::{FileJob as Job, FileOutcome as Outcome, Opened};
+use crate::jobs::{CheckedRows, FileJob as Job, FileOutcome as Outcome, Opened};
 
 /// What checking found and what importing would do.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,6 +33,48 @@ struct PlanSummary {
     create: usize,
     update: usize,
     skipped: usize,
+}
+
+/// How many rows are read, decided or saved in one part, between pauses (about 20 ms each).
+const PART: usize = 10_000;
+
+/// The rows checked good, what was wrong with the others, and the duplicates as last decided.
+struct CheckState {
+    customers: Vec<Customer>,
+    found: CheckedRows,
+    decided: Option<Decided>,
+}
+
+/// Each row's fate under `choice`, decided on the archive at `version`.
+struct Decided {
+    choice: DuplicateChoice,
+    version: u64,
+    decisions: Vec<Decision>,
+    counts: PlanCounts,
+}
+
+/// Decides every row's duplicates against the store and the earlier rows, a part at a time
+/// with pauses in between. None if `current()` turns false meanwhile (the check was reset) or
+/// the store is not loaded.
+async fn decide_in_parts(state: AppState, rows: &[Customer], choice: DuplicateChoice, current: &dyn Fn() -> bool) -> Option<Decided> {
+    let (stored, version) = state.with_data(|d| (d.archive.customers.len(), d.archive.version()))?;
+    let mut decider = Decider::new(stored + rows.len(), choice);
+    for start in (0..stored).step_by(PART) {
+        state.with_data(|d| decider.add_stored(d.archive.customers.rows().iter().skip(start).take(PART).filter(|c| !c.meta.is_deleted())));
+        pause(0).await;
+        if !current() {
+            return None;
+        }
+    }
+    for part in rows.chunks(PART) {
+        decider.decide(part.iter());
+        pause(0).await;
+        if !current() {
+            return None;
+        }
+    }
+    let (decisions, counts) = decider.finish();
+    Some(Decided { choice, version, decisions, counts })
 }
 
 /// Where the import stands.
@@ -155,14 +196,21 @@ fn ImportCard() -> impl IntoView {
     let progress = RwSignal::new(None::<(u32, u32)>);
     let error = RwSignal::new(None::<String>);
     // The checked rows stay out of the reactive graph (they can be 100,000 customers).
-    let checked = StoredValue::new(None::<Checked>);
+    let checked = StoredValue::new(None::<CheckState>);
     let import_plan = RwSignal::new(None::<PlanSummary>);
     let problems_shown = RwSignal::new(Vec::<(u64, String, String, String)>::new());
+    // Bumped whenever the check is reset: work in parts for an older check stops.
+    let generation = StoredValue::new(0u32);
 
     let reset_check = move || {
+        generation.update_value(|g| *g = g.wrapping_add(1));
         checked.set_value(None);
         import_plan.set(None);
         problems_shown.set(Vec::new());
+    };
+    let still_current = move || {
+        let mine = generation.get_value();
+        move || generation.try_get_value() == Some(mine)
     };
     let fail = move |text: String| {
         error.set(Some(text));
@@ -201,23 +249,37 @@ fn ImportCard() -> impl IntoView {
         });
     };
 
-    // Counts what importing would do, without copying the rows.
+    // Counts what importing would do under the current choice, a part at a time.
     let recompute_plan = move || {
-        let choice = choice.get_untracked();
-        let summary = checked.with_value(|c| {
-            let c = c.as_ref()?;
-            let (_, counts) = state.with_data(|d| decide(&d.archive, c.customers.iter().map(|(_, c)| c), choice))?;
-            Some(PlanSummary {
-                good: c.customers.len(),
-                bad: c.bad_rows.len(),
-                in_store: counts.in_store,
-                in_file: counts.in_file,
-                create: counts.create,
-                update: counts.update,
-                skipped: counts.skipped,
-            })
+        let current = still_current();
+        let Some(mut rows) = checked.try_update_value(Option::take).flatten() else { return };
+        import_plan.set(None);
+        step.set(Step::Busy(ToolMsg::FindingDuplicates));
+        leptos::task::spawn_local(async move {
+            let started = perf::now();
+            // Again if the user picked another choice meanwhile.
+            let decided = loop {
+                let asked = choice.get_untracked();
+                let Some(decided) = decide_in_parts(state, &rows.customers, asked, &current).await else { return };
+                if choice.try_get_untracked() == Some(asked) {
+                    break decided;
+                }
+            };
+            perf::record("import:dedupe", perf::now() - started);
+            import_plan.set(Some(PlanSummary {
+                good: rows.customers.len(),
+                bad: rows.found.bad_rows.len(),
+                in_store: decided.counts.in_store,
+                in_file: decided.counts.in_file,
+                create: decided.counts.create,
+                update: decided.counts.update,
+                skipped: decided.counts.skipped,
+            }));
+            rows.decided = Some(decided);
+            checked.set_value(Some(rows));
+            progress.set(None);
+            step.set(Step::Checked);
         });
-        import_plan.set(summary);
     };
 
     let check = move |_| {
@@ -226,33 +288,36 @@ fn ImportCard() -> impl IntoView {
         step.set(Step::Busy(ToolMsg::CheckingRows));
         let total = opened.get_untracked().map_or(0, |o| o.rows) as u32;
         progress.set(Some((0, total)));
+        let current = still_current();
         let job = Job::CheckRows { mapping: mapping.get_untracked(), owners: owners(&state) };
         leptos::task::spawn_local(async move {
             let started = perf::now();
             let outcome = jobs::run_with_progress::<_, Outcome>(jobs::Kind::Files, job, move |done, total| _ = progress.try_set(Some((done, total)))).await;
-            match outcome {
-                Ok(Outcome::RowsChecked(result)) => {
-                    perf::record("import:check", perf::now() - started);
-                    // Decoding the rows held the thread; let the page breathe before the duplicates.
-                    pause(20).await;
-                    let lang = state.lang.get_untracked();
-                    problems_shown.set(
-                        result
-                            .problems
-                            .iter()
-                            .take(50)
-                            .map(|p| (p.line, p.column.clone(), p.value.clone(), lang.import_reason(&p.reason)))
-                            .collect(),
-                    );
-                    checked.set_value(Some(result));
-                    let planned = perf::now();
-                    recompute_plan();
-                    perf::record("import:dedupe", perf::now() - planned);
-                    progress.set(None);
-                    step.set(Step::Checked);
+            let Ok(Outcome::RowsChecked(found)) = outcome else {
+                fail(state.t(Msg::ErrWorker).to_owned());
+                return;
+            };
+            // The good rows come over a part at a time, each read in a short task.
+            let mut customers = Vec::with_capacity(found.good as usize);
+            while customers.len() < found.good as usize {
+                let Ok(Outcome::Customers(part)) = jobs::run::<_, Outcome>(jobs::Kind::Files, Job::TakeChecked { count: PART as u32 }).await else {
+                    fail(state.t(Msg::ErrWorker).to_owned());
+                    return;
+                };
+                if part.is_empty() || !current() {
+                    return;
                 }
-                _ => fail(state.t(Msg::ErrWorker).to_owned()),
+                customers.extend(part);
+                _ = progress.try_set(Some((customers.len() as u32, found.good)));
+                pause(0).await;
             }
+            perf::record("import:check", perf::now() - started);
+            let lang = state.lang.get_untracked();
+            problems_shown.set(
+                found.problems.iter().take(50).map(|p| (p.line, p.column.clone(), p.value.clone(), lang.import_reason(&p.reason))).collect(),
+            );
+            checked.set_value(Some(CheckState { customers, found, decided: None }));
+            recompute_plan();
         });
     };
 
@@ -272,12 +337,32 @@ fn ImportCard() -> impl IntoView {
             // Let "saving" paint before the work that holds the page's thread.
             pause(20).await;
             let started = perf::now();
-            let rows: Vec<_> = rows.customers.into_iter().map(|(_, c)| c).collect();
-            let Some(p) = state.with_data(|d| plan(&d.archive, rows, choice.get_untracked())) else { return };
+            let choice = choice.get_untracked();
+            let version = state.with_data(|d| d.archive.version());
+            // The duplicates as the preview counted them, unless the store changed since.
+            let decided = match rows.decided {
+                Some(d) if d.choice == choice && Some(d.version) == version => Some(d),
+                _ => decide_in_parts(state, &rows.customers, choice, &|| true).await,
+            };
+            let Some(p) = decided.and_then(|d| state.with_data(|a| plan_decided(&a.archive, rows.customers, (d.decisions, d.counts)))) else { return };
             let (created, updated) = (p.create.len(), p.update.len());
-            // Large imports save in steps (still one transaction); small ones at once.
-            let command = Command::ImportCustomers { create: p.create, update: p.update };
-            let result = if created + updated > 20_000 { state.execute_staged(command).await } else { state.execute(command).await };
+            // Large imports apply and save in parts (still one transaction); small ones at once.
+            let result = if created + updated > 20_000 {
+                let mut commands = Vec::new();
+                for (mut records, as_update) in [(p.create.into_iter(), false), (p.update.into_iter(), true)] {
+                    loop {
+                        let part: Vec<_> = records.by_ref().take(PART).collect();
+                        if part.is_empty() {
+                            break;
+                        }
+                        let (create, update) = if as_update { (vec![], part) } else { (part, vec![]) };
+                        commands.push(Command::ImportCustomers { create, update });
+                    }
+                }
+                state.execute_staged(commands).await
+            } else {
+                state.execute(Command::ImportCustomers { create: p.create, update: p.update }).await
+            };
             perf::record("import:save", perf::now() - started);
             match result {
                 Ok(_) => {
@@ -302,7 +387,8 @@ fn ImportCard() -> impl IntoView {
         // Problems come in row order: one group per refused row.
         let Some((rows, reasons)) = checked.with_value(|c| {
             c.as_ref().map(|c| {
-                c.problems
+                c.found
+                    .problems
                     .chunk_by(|a, b| a.row == b.row)
                     .map(|group| {
                         let reasons = group.iter().map(|p| format!("{}: {}", p.column, lang.import_reason(&p.reason)));
@@ -573,7 +659,7 @@ fn BackupCard() -> impl IntoView {
         confirm_text.set(None);
         let count = contents.customers.len();
         leptos::task::spawn_local(async move {
-            let result = state.execute_staged(Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }).await;
+            let result = state.execute_staged(vec![Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }]).await;
             if result.is_ok() {
                 state.restore_settings(&contents.settings);
                 announce(state, &notify, state.lang.get_untracked().fill(ToolMsg::Restored2, "n", &count.to_string()));

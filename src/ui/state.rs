@@ -13,7 +13,7 @@ use crate::domain::query::CustomerQuery;
 use crate::domain::{Actor, Archive, ChangeSet, Command, DomainError, Timestamp};
 use crate::i18n::{Lang, Msg};
 use crate::store::idb::{IdbBackend, DB_NAME};
-use crate::store::{ActionError, Backend, Pending, Repository, StoreError, WriteBatch};
+use crate::store::{ActionError, Applying, Backend, Decoding, Pending, Repository, StoreError, WriteBatch};
 
 const KEY_LANG: &str = "pocket.lang";
 const KEY_USER: &str = "pocket.user";
@@ -226,7 +226,15 @@ impl AppState {
                 let segments = backend.load().await?;
                 let loaded = perf::now();
                 perf::record("load:read", loaded - started);
-                let (mut repo, archive, heal) = Repository::decode(segments)?;
+                // A reload (after an import) happens while the page is in use: read in parts.
+                let mut decoding = Decoding::new(segments);
+                while !decoding.decode_some(if reloading { 40 } else { usize::MAX })? {
+                    pause(0).await;
+                }
+                if reloading {
+                    pause(0).await;
+                }
+                let (mut repo, archive, heal) = decoding.finish();
                 let decoded = perf::now();
                 perf::record("load:decode", decoded - loaded);
                 if let Some(flagged) = heal {
@@ -238,7 +246,13 @@ impl AppState {
             match opened {
                 Ok((backend, repo, archive)) => {
                     let before_index = perf::now();
-                    let query = CustomerQuery::new(&archive);
+                    let mut query = CustomerQuery::default();
+                    while !query.index_some(&archive, if reloading { 20_000 } else { usize::MAX }) {
+                        pause(0).await;
+                    }
+                    if reloading {
+                        pause(0).await;
+                    }
                     perf::record("load:index", perf::now() - before_index);
                     perf::record_count("load:customers", archive.customers.len());
                     if let Some(old) = self.backend.get_value() {
@@ -247,7 +261,10 @@ impl AppState {
                     self.backend.set_value(Some(Rc::new(backend)));
                     self.data.set_value(Some(Data { archive, query, repo }));
                     self.version.update(|v| *v += 1);
-                    self.load.set(LoadState::Ready);
+                    // (Set only on the first load: setting it again rebuilds every page.)
+                    if !reloading {
+                        self.load.set(LoadState::Ready);
+                    }
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
                 }
@@ -276,14 +293,24 @@ impl AppState {
         self.write_and_settle(&backend, batch, pending, changes, started).await
     }
 
-    /// Like `execute`, for large commands (imports, restores): the same single transaction, but
-    /// the work on the page's thread is split (apply; encode segments a few at a time; index)
-    /// with pauses in between, so the page can paint and respond.
-    pub async fn execute_staged(&self, command: Command) -> Result<ChangeSet, ActionError> {
+    /// Like `execute`, for large changes (imports, restores), given as one or more commands
+    /// that succeed or fail together: the same single transaction, but the work on the page's
+    /// thread is split (each command applied; segments encoded a few at a time; the indexes
+    /// built in parts) with pauses in between, so the page can paint and respond.
+    pub async fn execute_staged(&self, commands: Vec<Command>) -> Result<ChangeSet, ActionError> {
         let unavailable = || ActionError::Store(StoreError::Unavailable("not loaded".into()));
         let (actor, backend) = self.begin_action()?;
         let started = perf::now();
-        let mut staged = self.with_data_mut(|d| d.repo.stage(&mut d.archive, command, &actor)).ok_or_else(unavailable)?.map_err(ActionError::Domain)?;
+        let mut applying = Applying::default();
+        for command in commands {
+            let applied = self.with_data_mut(|d| applying.apply(&mut d.archive, command, &actor)).ok_or_else(unavailable);
+            if let Err(e) = applied.and_then(|r| r.map_err(ActionError::Domain)) {
+                self.with_data_mut(|d| applying.abandon(&mut d.archive));
+                return Err(e);
+            }
+            pause(0).await;
+        }
+        let mut staged = self.with_data(|d| d.repo.stage_applied(&d.archive, applying)).ok_or_else(unavailable)?;
         perf::record("staged:apply", perf::now() - started);
         loop {
             pause(0).await;
@@ -293,9 +320,17 @@ impl AppState {
         }
         let (batch, pending) = self.with_data(|d| staged.into_write(&d.archive)).ok_or_else(unavailable)?;
         let changes = pending.changes().clone();
-        pause(0).await;
         let indexing = perf::now();
-        self.with_data_mut(|d| d.query.note_changes(&d.archive, &changes));
+        if changes.replaced_all || changes.customers.len() > 2_000 {
+            // Many changes: a new index, built in parts.
+            let mut query = CustomerQuery::default();
+            while !self.with_data(|d| query.index_some(&d.archive, 20_000)).unwrap_or(true) {
+                pause(0).await;
+            }
+            self.with_data_mut(|d| d.query = query);
+        } else {
+            self.with_data_mut(|d| d.query.note_changes(&d.archive, &changes));
+        }
         perf::record("staged:index", perf::now() - indexing);
         self.version.update(|v| *v += 1);
         self.write_and_settle(&backend, batch, pending, changes, started).await

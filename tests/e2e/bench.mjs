@@ -211,7 +211,17 @@ async function benchImport(browser, url, rows) {
   // Long tasks on the page's thread while the import runs: how responsive the page stays.
   await page.evaluate(() => {
     window.__long = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask' });
+    window.__longAt = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        window.__long.push(e.duration);
+        window.__longAt.push([Math.round(e.startTime), Math.round(e.duration)]);
+      }
+    }).observe({ type: 'longtask' });
+    // Each timing gets the time it was recorded, to tell which step a long task belongs to.
+    const timed = window.pocketPerf ?? [];
+    timed.push = function (e) { e.at = performance.now(); return Array.prototype.push.call(this, e); };
+    window.pocketPerf = timed;
   });
   const t0 = Date.now();
   await page.setInputFiles('[data-testid=import-file]', file);
@@ -235,6 +245,13 @@ async function benchImport(browser, url, rows) {
   await page.waitForTimeout(1500); // the app reloads its copy after the import
   line('    the app reloading its copy: decode / index', `${ms(await perf('load:decode'))} / ${ms(await perf('load:index'))}`);
   const long = await page.evaluate(() => window.__long);
+  if (process.env.BENCH_TRACE) {
+    const trace = await page.evaluate(() => [
+      ...window.__longAt.map(([at, d]) => [at, `long task ${d} ms (ends ${at + d})`]),
+      ...(window.pocketPerf ?? []).filter((e) => e.at).map((e) => [Math.round(e.at), `${e.name} ${Math.round(e.value)}`]),
+    ].sort((a, b) => a[0] - b[0]));
+    for (const [at, what] of trace) console.log(`    ${at}  ${what}`);
+  }
   line('  longest task on the page thread', long.length ? `${ms(Math.max(...long))} (${long.length} tasks over 50 ms)` : 'none over 50 ms');
   line('  imported / refused rows', (await page.textContent('[data-testid=toast] span')) ?? '');
   await context.close();
