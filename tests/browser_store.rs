@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use idb::{Factory, ObjectStoreParams, TransactionMode};
-use pocket_crm::domain::{demo, Actor, Command, Customer, CustomerKind, Intent, Timestamp};
+use pocket_crm::domain::{Records, demo, Actor, Command, Customer, CustomerKind, Intent, Timestamp};
 use pocket_crm::store::idb::{IdbBackend, LEGACY_CUSTOMERS};
 use pocket_crm::store::{ActionError, Backend, Repository, StoreError};
 use uuid::Uuid;
@@ -26,7 +26,7 @@ async fn records_survive_closing_and_reopening() {
     let backend = fresh("t-reopen").await;
     let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
     let d = demo::generate(11, 2_345, actor().now, "demo");
-    repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor()).await.unwrap();
+    repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor()).await.unwrap();
     let mut edited = archive.customers.rows()[2_000].clone();
     edited.name = "重新打开后仍在".into();
     repo.execute(&backend, &mut archive, Command::UpdateCustomer(edited.clone()), &actor()).await.unwrap();
@@ -45,7 +45,7 @@ async fn a_write_failing_inside_its_transaction_rolls_back_everything() {
     let backend = fresh("t-rollback").await;
     let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
     let d = demo::generate(12, 1_500, actor().now, "demo");
-    repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor()).await.unwrap();
+    repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor()).await.unwrap();
     let stored_before = backend.load().await.unwrap();
     let rows_before = archive.customers.rows().to_vec();
 
@@ -53,7 +53,7 @@ async fn a_write_failing_inside_its_transaction_rolls_back_everything() {
     backend.fail_next_write_at_put(1);
     let other = demo::generate(13, 2_500, actor().now, "demo");
     let err = repo
-        .execute(&backend, &mut archive, Command::ReplaceAll { customers: other.customers, reps: vec![], teams: vec![] }, &actor())
+        .execute(&backend, &mut archive, Command::ReplaceAll(Box::new(Records { customers: other.customers, ..Records::default() })), &actor())
         .await
         .unwrap_err();
     assert!(matches!(err, ActionError::Store(StoreError::WriteFailed(_))), "{err:?}");

@@ -61,7 +61,7 @@ proptest! {
     #[test]
     fn damaged_zip_and_backup_files_are_refused_not_fatal(cut in 0usize..2000, flip in 0usize..2000) {
         let data = demo::generate(3, 20, Timestamp(1_700_000_000_000), "t");
-        let contents = backup::Contents { customers: data.customers, reps: data.reps, teams: data.teams, ..Default::default() };
+        let contents = backup::Contents { customers: data.customers, reps: data.reps, teams: data.teams, deals: data.deals, pipelines: data.pipelines, ..Default::default() };
         let mut bytes = backup::write(&contents);
         let at = flip % bytes.len();
         bytes[at] ^= 0x5A;

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use pocket_crm::domain::query::{CustomerFilter, CustomerQuery, Sort};
-use pocket_crm::domain::{Actor, Archive, Command, Contact, Customer, CustomerKind, Money, Timestamp};
+use pocket_crm::domain::{Records, Actor, Archive, Command, Contact, Customer, CustomerKind, Money, Timestamp};
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -71,7 +71,7 @@ proptest! {
         let customers: Vec<Customer> = seed.into_iter().enumerate()
             .map(|(i, (name, contact, phone))| customer(i as u128 + 1, name, contact, phone))
             .collect();
-        let mut archive = Archive::from_records(customers, vec![], vec![]);
+        let mut archive = Archive::from_records(Records { customers, ..Records::default() });
         let mut query = CustomerQuery::new(&archive);
         let actor = Actor { name: "p".into(), now: Timestamp(1) };
         let mut next = 1000u128;

@@ -3,7 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use pocket_crm::domain::demo;
-use pocket_crm::domain::{Actor, Archive, Command, Customer, CustomerKind, Timestamp};
+use pocket_crm::domain::{Records, Actor, Archive, Command, Customer, CustomerKind, Timestamp};
 use pocket_crm::store::{encode_segment, segment_key, Backend, MemoryBackend, Repository, StoreError, WriteBatch, SEGMENT_SIZE};
 use pocket_crm::domain::RecordKind;
 use pocket_crm::store::{ActionError, Applying, Decoding};
@@ -24,7 +24,7 @@ fn customer(n: u128, name: &str) -> Customer {
 fn demo_archive(backend: &MemoryBackend, n: usize) -> (Repository, Archive) {
     let (mut repo, mut archive) = block_on(Repository::open(backend)).unwrap();
     let d = demo::generate(3, n, actor().now, "demo");
-    block_on(repo.execute(backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor())).unwrap();
+    block_on(repo.execute(backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor())).unwrap();
     (repo, archive)
 }
 
@@ -37,6 +37,15 @@ fn what_is_written_reads_back_after_reopen() {
     assert_eq!(reopened.customers.rows(), archive.customers.rows());
     assert_eq!(reopened.reps.rows(), archive.reps.rows());
     assert_eq!(reopened.teams.rows(), archive.teams.rows());
+    // Deals (with their histories and activities) and the pipeline too.
+    assert!(archive.deals.len() > 1_000 && archive.deals.rows().iter().any(|d| !d.activities.is_empty() && d.history.len() > 1));
+    assert_eq!(reopened.deals.rows(), archive.deals.rows());
+    assert_eq!(reopened.pipeline(), archive.pipeline());
+    let moved = archive.deals.rows()[1_234].meta.id;
+    let stage = archive.pipeline().unwrap().stages[3].id;
+    block_on(repo.execute(&backend, &mut archive, Command::MoveDeal { id: moved, stage }, &actor())).unwrap();
+    let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
+    assert_eq!(reopened.deals.get(moved), archive.deals.get(moved));
     let keys: Vec<String> = backend.snapshot().keys().cloned().collect();
     assert_eq!(keys.iter().filter(|k| k.starts_with("customer/")).count(), 2_501usize.div_ceil(SEGMENT_SIZE));
 }
@@ -69,7 +78,7 @@ fn a_failed_write_changes_neither_memory_nor_disk() {
 
     backend.fail_next_write(StoreError::WriteFailed("disk".into()));
     let d = demo::generate(4, 10, actor().now, "demo");
-    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: vec![], teams: vec![] }, &actor())).unwrap_err();
+    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(Records { customers: d.customers, ..Records::default() })), &actor())).unwrap_err();
     assert_eq!(archive.customers.rows(), &rows_before[..]);
     assert_eq!(backend.snapshot(), stored_before);
 
@@ -83,7 +92,7 @@ fn replacing_with_less_deletes_the_segments_past_the_end() {
     let backend = MemoryBackend::new();
     let (mut repo, mut archive) = demo_archive(&backend, 3_500);
     let d = demo::generate(5, 100, actor().now, "demo");
-    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll { customers: d.customers, reps: d.reps, teams: d.teams }, &actor())).unwrap();
+    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor())).unwrap();
     let customer_keys = backend.snapshot().keys().filter(|k| k.starts_with("customer/")).count();
     assert_eq!(customer_keys, 1);
     assert_eq!(block_on(Repository::open(&backend)).unwrap().1.customers.len(), 100);
@@ -133,7 +142,7 @@ fn a_staged_command_writes_exactly_what_prepare_writes() {
         changed.name = "已有客户改名".into();
         vec![
             Command::ImportCustomers { create: (10_000..11_234).map(|n| customer(n, &format!("导入{n}"))).collect(), update: vec![changed] },
-            Command::ReplaceAll { customers: vec![customer(1, "A")], reps: vec![], teams: vec![] },
+            Command::ReplaceAll(Box::new(Records { customers: vec![customer(1, "A")], ..Records::default() })),
         ]
     };
     let (_, probe) = demo_archive(&MemoryBackend::default(), 1_600);

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use uuid::Uuid;
 
-use super::records::{Customer, Meta, RecordKind, Rep, Team, Timestamp};
+use super::pipeline::{Deal, DealChange, DealEvent, DealProblem, Pipeline, PipelineProblem, PIPELINE_ID};
+use super::records::{Customer, Meta, RecordKind, Rep, StageOutcome, Team, Timestamp};
 use super::validate::{validate_customer, FieldError};
 
 /// A record kept in a [`Table`].
@@ -31,6 +32,8 @@ macro_rules! impl_record {
 impl_record!(Customer, RecordKind::Customer);
 impl_record!(Rep, RecordKind::Rep);
 impl_record!(Team, RecordKind::Team);
+impl_record!(Deal, RecordKind::Deal);
+impl_record!(Pipeline, RecordKind::Pipeline);
 
 /// Records of one kind in insertion order, found by id in constant time. Row numbers are stable:
 /// deleted records stay (soft delete), so indexes built over rows stay valid.
@@ -120,6 +123,9 @@ pub struct Archive {
     pub customers: Table<Customer>,
     pub reps: Table<Rep>,
     pub teams: Table<Team>,
+    pub deals: Table<Deal>,
+    /// One record (`PIPELINE_ID`), written on first run.
+    pub pipelines: Table<Pipeline>,
     /// Bumped on every change (and every revert), so derived indexes know when to refresh.
     version: u64,
 }
@@ -143,14 +149,42 @@ pub enum Command {
     SaveRep(Rep),
     SaveTeam(Team),
     /// Replaces the whole archive (demo data, restore from backup).
-    ReplaceAll { customers: Vec<Customer>, reps: Vec<Rep>, teams: Vec<Team> },
+    ReplaceAll(Box<Records>),
+    /// Creates or updates a deal; its history records the stage, owner, date and probability
+    /// changes (who, when).
+    SaveDeal(Deal),
+    DeleteDeal(Uuid),
+    /// Moves a deal to another stage (the board).
+    MoveDeal { id: Uuid, stage: Uuid },
+    /// Saves the stages and rules; every deal's stage must still exist (see `RemoveStage`).
+    SavePipeline(Pipeline),
+    /// Removes a stage, moving its deals to `move_to` first.
+    RemoveStage { stage: Uuid, move_to: Uuid },
+    /// Gives deals and customers to another rep (or none), recorded in each deal's history.
+    HandOver { deals: Vec<Uuid>, customers: Vec<Uuid>, to: Option<Uuid> },
+    /// Closes as lost every open deal whose expected close date plus the grace is before `today`.
+    ExpireDeals { today: chrono::NaiveDate },
     /// An import: new customers (new ids) and updated ones (stored ids), all or nothing.
     ImportCustomers { create: Vec<Customer>, update: Vec<Customer> },
+}
+
+/// Every record of every kind (a restore, demo data).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Records {
+    pub customers: Vec<Customer>,
+    pub reps: Vec<Rep>,
+    pub teams: Vec<Team>,
+    pub deals: Vec<Deal>,
+    pub pipelines: Vec<Pipeline>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DomainError {
     Invalid(Vec<FieldError>),
+    Deal(Vec<DealProblem>),
+    Pipeline(Vec<PipelineProblem>),
+    /// Deals are still in this stage.
+    StageInUse(Uuid),
     NotFound(Uuid),
     AlreadyExists(Uuid),
     NilId,
@@ -163,6 +197,8 @@ pub struct ChangeSet {
     pub customers: Vec<Uuid>,
     pub reps: Vec<Uuid>,
     pub teams: Vec<Uuid>,
+    pub deals: Vec<Uuid>,
+    pub pipelines: Vec<Uuid>,
 }
 
 impl ChangeSet {
@@ -171,7 +207,19 @@ impl ChangeSet {
             RecordKind::Customer => &self.customers,
             RecordKind::Rep => &self.reps,
             RecordKind::Team => &self.teams,
+            RecordKind::Deal => &self.deals,
+            RecordKind::Pipeline => &self.pipelines,
         }
+    }
+
+    /// Adds another command's changes (several commands saved as one).
+    pub fn extend(&mut self, other: ChangeSet) {
+        self.replaced_all |= other.replaced_all;
+        self.customers.extend(other.customers);
+        self.reps.extend(other.reps);
+        self.teams.extend(other.teams);
+        self.deals.extend(other.deals);
+        self.pipelines.extend(other.pipelines);
     }
 }
 
@@ -183,7 +231,11 @@ pub enum Undo {
     Team(Uuid, Option<Team>),
     /// Many customers, in the order they were put (reverted newest first).
     Customers(Vec<(Uuid, Option<Customer>)>),
-    Replaced(Box<(Table<Customer>, Table<Rep>, Table<Team>)>),
+    Deals(Vec<(Uuid, Option<Deal>)>),
+    Pipeline(Option<Pipeline>),
+    /// Several of the above, reverted last first.
+    Many(Vec<Undo>),
+    Replaced(Box<(Table<Customer>, Table<Rep>, Table<Team>, Table<Deal>, Table<Pipeline>)>),
 }
 
 /// An applied command: what changed, and how to take it back.
@@ -194,13 +246,20 @@ pub struct Applied {
 }
 
 impl Archive {
-    pub fn from_records(customers: Vec<Customer>, reps: Vec<Rep>, teams: Vec<Team>) -> Self {
+    pub fn from_records(records: Records) -> Self {
         Archive {
-            customers: Table::from_rows(customers),
-            reps: Table::from_rows(reps),
-            teams: Table::from_rows(teams),
+            customers: Table::from_rows(records.customers),
+            reps: Table::from_rows(records.reps),
+            teams: Table::from_rows(records.teams),
+            deals: Table::from_rows(records.deals),
+            pipelines: Table::from_rows(records.pipelines),
             version: 0,
         }
+    }
+
+    /// The pipeline (stages and rules); None until the first run wrote it.
+    pub fn pipeline(&self) -> Option<&Pipeline> {
+        self.pipelines.get(PIPELINE_ID)
     }
 
     pub fn version(&self) -> u64 {
@@ -269,8 +328,9 @@ impl Archive {
                 }
                 Undo::Customers(undo)
             }
-            Command::ReplaceAll { customers, reps, teams } => {
-                if customers.iter().any(|c| c.id().is_nil()) {
+            Command::ReplaceAll(records) => {
+                let Records { customers, reps, teams, deals, pipelines } = *records;
+                if customers.iter().any(|c| c.id().is_nil()) || deals.iter().any(|d| d.id().is_nil()) {
                     return Err(DomainError::NilId);
                 }
                 changes.replaced_all = true;
@@ -278,8 +338,110 @@ impl Archive {
                     std::mem::replace(&mut self.customers, Table::from_rows(customers)),
                     std::mem::replace(&mut self.reps, Table::from_rows(reps)),
                     std::mem::replace(&mut self.teams, Table::from_rows(teams)),
+                    std::mem::replace(&mut self.deals, Table::from_rows(deals)),
+                    std::mem::replace(&mut self.pipelines, Table::from_rows(pipelines)),
                 );
                 Undo::Replaced(Box::new(old))
+            }
+            Command::SaveDeal(deal) => {
+                let deal = self.checked_deal(deal, actor)?;
+                self.put_deals(vec![deal], &mut changes)
+            }
+            Command::DeleteDeal(id) => {
+                let mut deal = self.deals.get(id).ok_or(DomainError::NotFound(id))?.clone();
+                deal.meta.deleted_at = Some(actor.now);
+                deal.meta.touch(actor.now, &actor.name);
+                self.put_deals(vec![deal], &mut changes)
+            }
+            Command::MoveDeal { id, stage } => {
+                let mut deal = self.deals.get(id).ok_or(DomainError::NotFound(id))?.clone();
+                deal.stage = stage;
+                let deal = self.checked_deal(deal, actor)?;
+                self.put_deals(vec![deal], &mut changes)
+            }
+            Command::SavePipeline(mut pipeline) => {
+                check_pipeline(&pipeline)?;
+                if let Some(d) = self.deals.live().find(|d| pipeline.stage(d.stage).is_none()) {
+                    return Err(DomainError::StageInUse(d.stage));
+                }
+                pipeline.meta = stamp(self.pipelines.get(PIPELINE_ID).map(|p| &p.meta), PIPELINE_ID, actor);
+                changes.pipelines.push(PIPELINE_ID);
+                Undo::Pipeline(self.pipelines.put(pipeline))
+            }
+            Command::RemoveStage { stage, move_to } => {
+                let mut pipeline = self.pipeline().ok_or(DomainError::NotFound(PIPELINE_ID))?.clone();
+                if stage == move_to || pipeline.stage(move_to).is_none() {
+                    return Err(DomainError::NotFound(move_to));
+                }
+                pipeline.stages.retain(|s| s.id != stage);
+                check_pipeline(&pipeline)?;
+                let moved: Vec<Deal> = self
+                    .deals
+                    .rows()
+                    .iter()
+                    .filter(|d| d.stage == stage)
+                    .map(|d| {
+                        let mut d = d.clone();
+                        d.stage = move_to;
+                        record_changes(self.deals.get(d.id()), &mut d, actor);
+                        d.meta.touch(actor.now, &actor.name);
+                        d
+                    })
+                    .collect();
+                let deals = self.put_deals(moved, &mut changes);
+                pipeline.meta.touch(actor.now, &actor.name);
+                changes.pipelines.push(PIPELINE_ID);
+                let pipeline = Undo::Pipeline(self.pipelines.put(pipeline));
+                Undo::Many(vec![deals, pipeline])
+            }
+            Command::HandOver { deals, customers, to } => {
+                if let Some(rep) = to.filter(|id| self.reps.get(*id).is_none()) {
+                    return Err(DomainError::NotFound(rep));
+                }
+                let mut moved = Vec::with_capacity(deals.len());
+                for id in deals {
+                    let mut deal = self.deals.get(id).ok_or(DomainError::NotFound(id))?.clone();
+                    if deal.owner != to {
+                        deal.owner = to;
+                        record_changes(self.deals.get(id), &mut deal, actor);
+                        deal.meta.touch(actor.now, &actor.name);
+                        moved.push(deal);
+                    }
+                }
+                let mut given = Vec::with_capacity(customers.len());
+                for id in customers {
+                    let mut customer = self.customers.get(id).ok_or(DomainError::NotFound(id))?.clone();
+                    if customer.owner != to {
+                        customer.owner = to;
+                        customer.meta.touch(actor.now, &actor.name);
+                        given.push(customer);
+                    }
+                }
+                let deals = self.put_deals(moved, &mut changes);
+                let mut undo = Vec::with_capacity(given.len());
+                for customer in given {
+                    let id = customer.id();
+                    changes.customers.push(id);
+                    undo.push((id, self.customers.put(customer)));
+                }
+                Undo::Many(vec![deals, Undo::Customers(undo)])
+            }
+            Command::ExpireDeals { today } => {
+                let pipeline = self.pipeline().ok_or(DomainError::NotFound(PIPELINE_ID))?;
+                let Some(lost) = pipeline.lost_stage().map(|s| s.id) else { return Err(DomainError::Pipeline(vec![PipelineProblem::Missing(StageOutcome::Lost)])) };
+                let expired: Vec<Deal> = self
+                    .deals
+                    .live()
+                    .filter(|d| pipeline.has_expired(d, today))
+                    .map(|d| {
+                        let mut d = d.clone();
+                        d.history.push(DealEvent { at: actor.now, by: actor.name.clone(), change: DealChange::Expired { from: d.stage, to: lost } });
+                        d.stage = lost;
+                        d.meta.touch(actor.now, &actor.name);
+                        d
+                    })
+                    .collect();
+                self.put_deals(expired, &mut changes)
             }
         };
         self.version += 1;
@@ -312,9 +474,66 @@ impl Archive {
         Ok(customer)
     }
 
+    /// A deal to store: validated against the pipeline and customers, stamped, its history
+    /// extended with what changed since the stored version.
+    fn checked_deal(&self, mut deal: Deal, actor: &Actor) -> Result<Deal, DomainError> {
+        let id = deal.id();
+        if id.is_nil() {
+            return Err(DomainError::NilId);
+        }
+        deal.title = deal.title.trim().to_owned();
+        let mut problems = Vec::new();
+        if deal.title.is_empty() {
+            problems.push(DealProblem::TitleRequired);
+        }
+        if deal.title.chars().count() > super::validate::MAX_NAME {
+            problems.push(DealProblem::TitleTooLong);
+        }
+        if self.customers.get(deal.customer).is_none() {
+            problems.push(DealProblem::UnknownCustomer);
+        }
+        if self.pipeline().and_then(|p| p.stage(deal.stage)).is_none() {
+            problems.push(DealProblem::UnknownStage);
+        }
+        if deal.probability.is_some_and(|p| p > 100) {
+            problems.push(DealProblem::ProbabilityOver100);
+        }
+        if !(10..=1000).contains(&deal.difficulty) {
+            problems.push(DealProblem::Difficulty);
+        }
+        if deal.amount > super::money::Money::MAX || deal.amount.0 < 0 {
+            problems.push(DealProblem::AmountTooLarge);
+        }
+        if !problems.is_empty() {
+            return Err(DomainError::Deal(problems));
+        }
+        let stored = self.deals.get(id);
+        record_changes(stored, &mut deal, actor);
+        deal.meta = stamp(stored.map(|d| &d.meta), id, actor);
+        if let Some(stored) = stored {
+            deal.meta.deleted_at = stored.meta.deleted_at;
+        }
+        Ok(deal)
+    }
+
+    fn put_deals(&mut self, deals: Vec<Deal>, changes: &mut ChangeSet) -> Undo {
+        let mut undo = Vec::with_capacity(deals.len());
+        for deal in deals {
+            let id = deal.id();
+            changes.deals.push(id);
+            undo.push((id, self.deals.put(deal)));
+        }
+        Undo::Deals(undo)
+    }
+
     /// Takes back an applied command (the store could not save it).
     pub fn revert(&mut self, applied: Applied) {
-        match applied.undo {
+        self.undo(applied.undo);
+        self.version += 1;
+    }
+
+    fn undo(&mut self, undo: Undo) {
+        match undo {
             Undo::Customer(id, previous) => self.customers.revert(id, previous),
             Undo::Rep(id, previous) => self.reps.revert(id, previous),
             Undo::Team(id, previous) => self.teams.revert(id, previous),
@@ -323,14 +542,26 @@ impl Archive {
                     self.customers.revert(id, previous);
                 }
             }
+            Undo::Deals(puts) => {
+                for (id, previous) in puts.into_iter().rev() {
+                    self.deals.revert(id, previous);
+                }
+            }
+            Undo::Pipeline(previous) => self.pipelines.revert(PIPELINE_ID, previous),
+            Undo::Many(undos) => {
+                for undo in undos.into_iter().rev() {
+                    self.undo(undo);
+                }
+            }
             Undo::Replaced(old) => {
-                let (customers, reps, teams) = *old;
+                let (customers, reps, teams, deals, pipelines) = *old;
                 self.customers = customers;
                 self.reps = reps;
                 self.teams = teams;
+                self.deals = deals;
+                self.pipelines = pipelines;
             }
         }
-        self.version += 1;
     }
 
     /// A rep's display name, or an empty string for none or unknown.
@@ -345,6 +576,39 @@ fn check(errors: Vec<FieldError>) -> Result<(), DomainError> {
     } else {
         Err(DomainError::Invalid(errors))
     }
+}
+
+fn check_pipeline(pipeline: &Pipeline) -> Result<(), DomainError> {
+    let problems = pipeline.problems();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Pipeline(problems))
+    }
+}
+
+/// Appends to `deal`'s history what changed since `stored` (its history is the stored one:
+/// forms cannot rewrite it).
+fn record_changes(stored: Option<&Deal>, deal: &mut Deal, actor: &Actor) {
+    let event = |change| DealEvent { at: actor.now, by: actor.name.clone(), change };
+    let Some(stored) = stored else {
+        deal.history = vec![event(DealChange::Created { stage: deal.stage })];
+        return;
+    };
+    let mut history = stored.history.clone();
+    if stored.stage != deal.stage {
+        history.push(event(DealChange::Stage { from: stored.stage, to: deal.stage }));
+    }
+    if stored.owner != deal.owner {
+        history.push(event(DealChange::Owner { from: stored.owner, to: deal.owner }));
+    }
+    if stored.expected_close != deal.expected_close {
+        history.push(event(DealChange::CloseDate { from: stored.expected_close, to: deal.expected_close }));
+    }
+    if stored.probability != deal.probability {
+        history.push(event(DealChange::Probability { to: deal.probability }));
+    }
+    deal.history = history;
 }
 
 fn stamp(stored: Option<&Meta>, id: Uuid, actor: &Actor) -> Meta {
@@ -482,7 +746,7 @@ mod tests {
         assert!(archive.customers.get(Uuid::from_u128(2)).is_none());
 
         let applied = archive
-            .apply(Command::ReplaceAll { customers: vec![customer(3, "C")], reps: vec![], teams: vec![] }, &actor(20))
+            .apply(Command::ReplaceAll(Box::new(Records { customers: vec![customer(3, "C")], ..Records::default() })), &actor(20))
             .unwrap();
         assert!(applied.changes.replaced_all);
         archive.revert(applied);

@@ -4,10 +4,12 @@
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
+use super::archive::Records;
 use super::money::Money;
+use super::pipeline::{Activity, Deal, DealChange, DealEvent, Pipeline};
 use super::records::{
-    CommKind, Communication, CompanySize, Contact, Customer, CustomerKind, Intent, Meta, Rep, Team, Tier, Timestamp,
-    Transaction,
+    ActivityKind, CommKind, Communication, CompanySize, Contact, Currency, Customer, CustomerKind, Intent, Meta, Rep, StageOutcome, Team,
+    Tier, Timestamp, Transaction,
 };
 
 /// The sizes the demo action offers.
@@ -52,12 +54,10 @@ const SUMMARIES: &[&str] = &[
     "微信沟通付款方式",
 ];
 
-/// Reps, teams and customers generated together so that owners point at real reps.
-pub struct DemoData {
-    pub teams: Vec<Team>,
-    pub reps: Vec<Rep>,
-    pub customers: Vec<Customer>,
-}
+/// At most this many deals, so large demos measure customers as before.
+const MAX_DEMO_DEALS: usize = 6_000;
+const DEAL_PRODUCTS: &[&str] = &["空气炸锅 OEM", "电饭煲 年度采购", "LED灯具 订单", "控制板 试单", "Kettle private label", "Vacuum cleaner order", "微波炉 新品"];
+const OUTCOMES: &[&str] = &["客户认可样品", "需要降价 5%", "等待老板确认", "Asked for a better lead time", "约定下周验厂", "Sent revised quotation"];
 
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
     &items[rng.usize(..items.len())]
@@ -80,7 +80,7 @@ fn person_name(rng: &mut fastrand::Rng, english: bool) -> String {
 }
 
 /// Generates `count` customers (plus 3 teams of 4 reps) from `seed`, dated up to `now`.
-pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> DemoData {
+pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records {
     let mut rng = fastrand::Rng::with_seed(seed);
     let meta = |rng: &mut fastrand::Rng, age_days: i64| {
         let created = Timestamp(now.0 - age_days * 86_400_000);
@@ -170,7 +170,70 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> DemoDat
             }
         })
         .collect();
-    DemoData { teams, reps, customers }
+    let customers: Vec<Customer> = customers;
+    let pipeline = Pipeline::defaults(true, now, actor);
+    let deals = demo_deals(&mut rng, &customers, &pipeline, now, actor);
+    Records { teams, reps, customers, deals, pipelines: vec![pipeline] }
+}
+
+/// Deals for the first customers (about three for every four), consistent with them: the
+/// customer's owner and lead source, a history that walked the stages, activities since.
+fn demo_deals(rng: &mut fastrand::Rng, customers: &[Customer], pipeline: &Pipeline, now: Timestamp, actor: &str) -> Vec<Deal> {
+    let today = now.date();
+    let open: Vec<usize> = (0..pipeline.stages.len()).filter(|&i| pipeline.stages[i].outcome == StageOutcome::Open).collect();
+    let mut deals = Vec::new();
+    for customer in customers.iter().filter(|c| !c.meta.is_deleted()) {
+        for _ in 0..[0, 0, 1, 2][rng.usize(..4)] {
+            if deals.len() == MAX_DEMO_DEALS {
+                return deals;
+            }
+            // Two in three still open; the rest won or lost.
+            let stage_at = if rng.u8(..3) < 2 { open[rng.usize(..open.len())] } else { pipeline.stages.len() - 1 - rng.usize(..2) };
+            let age_days = rng.i64(5..200);
+            let created = Timestamp(now.0 - age_days * 86_400_000);
+            let mut history = vec![DealEvent { at: created, by: actor.to_owned(), change: DealChange::Created { stage: pipeline.stages[0].id } }];
+            let walked = if pipeline.stages[stage_at].outcome == StageOutcome::Open { stage_at } else { rng.usize(..open.len()) };
+            let mut at = created.0;
+            for step in 1..=walked.max(1).min(stage_at) {
+                at += rng.i64(1..=(age_days * 86_400_000 / (walked as i64 + 2)).max(2));
+                history.push(DealEvent { at: Timestamp(at), by: actor.to_owned(), change: DealChange::Stage { from: pipeline.stages[step - 1].id, to: pipeline.stages[step].id } });
+            }
+            if stage_at >= open.len() {
+                history.push(DealEvent { at: Timestamp(at + 86_400_000), by: actor.to_owned(), change: DealChange::Stage { from: pipeline.stages[walked].id, to: pipeline.stages[stage_at].id } });
+            }
+            let activities = (0..rng.usize(0..=3))
+                .map(|_| {
+                    let kind = *pick(rng, ActivityKind::ALL);
+                    Activity {
+                        date: today - Duration::days(rng.i64(0..age_days)),
+                        kind,
+                        by: actor.to_owned(),
+                        outcome: pick(rng, OUTCOMES).to_string(),
+                        courier: if kind == ActivityKind::Sample { pick(rng, &["顺丰", "DHL", "EMS"]).to_string() } else { String::new() },
+                        tracking: if kind == ActivityKind::Sample { format!("SF{:010}", rng.u64(..10_000_000_000)) } else { String::new() },
+                        amount: if kind == ActivityKind::Quotation { Money::from_yuan(rng.i64(1..200) * 1_000) } else { Money::ZERO },
+                    }
+                })
+                .collect();
+            deals.push(Deal {
+                meta: { let mut m = Meta::new(seeded_id(rng), created, actor); m.updated_at = Timestamp(at.max(created.0)); m },
+                customer: customer.meta.id,
+                title: format!("{} · {}", pick(rng, DEAL_PRODUCTS), &customer.name.chars().take(8).collect::<String>()),
+                amount: Money::from_yuan(rng.i64(1..400) * 5_000),
+                currency: if rng.u8(..10) < 8 { Currency::Cny } else { Currency::Usd },
+                owner: customer.owner,
+                lead_source: customer.lead_source.clone(),
+                expected_close: Some(today + Duration::days(rng.i64(-10..120))),
+                stage: pipeline.stages[stage_at].id,
+                probability: None,
+                difficulty: *pick(rng, &[100, 100, 100, 150, 200, 250]),
+                next_step: String::new(),
+                activities,
+                history,
+            });
+        }
+    }
+    deals
 }
 
 #[cfg(test)]
@@ -195,6 +258,28 @@ mod tests {
         }
         let ids: HashSet<Uuid> = a.customers.iter().map(|c| c.id()).collect();
         assert_eq!(ids.len(), 500, "ids are unique");
+        assert_eq!(a.deals, b.deals);
+    }
+
+    #[test]
+    fn deals_fit_their_customers_and_the_pipeline_and_store_as_they_are() {
+        let now = Timestamp(1_790_000_000_000);
+        let d = generate(3, 2_000, now, "demo");
+        assert!((1_000..2_000).contains(&d.deals.len()), "{}", d.deals.len());
+        let pipeline = d.pipelines[0].clone();
+        let open = d.deals.iter().filter(|x| pipeline.is_open(x)).count();
+        assert!(open * 2 > d.deals.len() && open < d.deals.len(), "mostly open, some closed: {open}");
+        let mut archive = crate::domain::Archive::from_records(Records { customers: d.customers.clone(), reps: d.reps, pipelines: d.pipelines, ..Records::default() });
+        let actor = crate::domain::Actor { name: "t".into(), now };
+        for deal in &d.deals {
+            let customer = d.customers.iter().find(|c| c.id() == deal.customer).expect("a real customer");
+            assert_eq!(deal.owner, customer.owner);
+            assert!(deal.history.windows(2).all(|w| w[0].at <= w[1].at) && deal.history[0].at == deal.meta.created_at);
+            assert!(deal.activities.iter().all(|x| x.date <= now.date()));
+            // Every demo deal is one the app itself would accept.
+            archive.apply(crate::domain::Command::SaveDeal(deal.clone()), &actor).unwrap();
+        }
+        assert_eq!(generate(3, 50_000, now, "demo").deals.len(), MAX_DEMO_DEALS);
     }
 
     #[test]

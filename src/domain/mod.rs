@@ -6,15 +6,16 @@ pub mod dates;
 pub mod dedupe;
 pub mod demo;
 pub mod money;
+pub mod pipeline;
 pub mod query;
 pub mod records;
 pub mod sorting;
 pub mod summary;
 pub mod validate;
 
-pub use archive::{Actor, Applied, Archive, ChangeSet, Command, DomainError};
+pub use archive::{Actor, Applied, Archive, ChangeSet, Command, DomainError, Records};
 pub use money::{Money, MoneyError};
 pub use records::{
-    CommKind, Communication, CompanySize, Contact, Customer, CustomerKind, Intent, Meta, RecordKind, Rep, Team, Tier,
+    ActivityKind, CommKind, Communication, CompanySize, Currency, FunnelClass, StageOutcome, Contact, Customer, CustomerKind, Intent, Meta, RecordKind, Rep, Team, Tier,
     Timestamp, Transaction,
 };

@@ -567,6 +567,7 @@ fn compare(key: SortKey, rows: &[Customer], index: &SearchIndex, a: usize, b: us
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Records;
     use crate::domain::archive::{Actor, Command};
     use crate::domain::money::Money;
     use crate::domain::records::{Contact, Timestamp};
@@ -583,7 +584,7 @@ mod tests {
     }
 
     fn archive(customers: Vec<Customer>) -> Archive {
-        Archive::from_records(customers, vec![], vec![])
+        Archive::from_records(Records { customers, ..Records::default() })
     }
 
     fn names(archive: &Archive, rows: &[u32]) -> Vec<String> {
@@ -627,7 +628,7 @@ mod tests {
     #[test]
     fn an_index_built_in_parts_answers_as_one_built_at_once() {
         let d = crate::domain::demo::generate(7, 2_345, Timestamp(1_790_000_000_000), "t");
-        let a = Archive::from_records(d.customers, d.reps, vec![]);
+        let a = Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() });
         let mut parts = CustomerQuery::default();
         let mut rounds = 0;
         while !parts.index_some(&a, 500) {

@@ -112,6 +112,27 @@ coded_enum!(
     CommKind { Call = "call", Visit = "visit", Meeting = "meeting", Email = "email", WeChat = "wechat", Other = "other" }
 );
 
+coded_enum!(
+    /// 销售漏斗 class: D potential, C initial trust, B needs understood and intent to buy, A about
+    /// to close. Ordered top of the funnel first.
+    FunnelClass { D = "d", C = "c", B = "b", A = "a" }
+);
+
+coded_enum!(
+    /// Whether a stage is still open or closes the deal.
+    StageOutcome { Open = "open", Won = "won", Lost = "lost" }
+);
+
+coded_enum!(
+    /// What happened in a deal's activity.
+    ActivityKind { Call = "call", Visit = "visit", Meeting = "meeting", Email = "email", Sample = "sample", Quotation = "quotation", Note = "note" }
+);
+
+coded_enum!(
+    /// A deal's currency.
+    Currency { Cny = "CNY", Usd = "USD", Eur = "EUR" }
+);
+
 /// 联系人: a person at a customer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
@@ -270,10 +291,12 @@ pub enum RecordKind {
     Customer,
     Rep,
     Team,
+    Deal,
+    Pipeline,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 3] = [RecordKind::Customer, RecordKind::Rep, RecordKind::Team];
+    pub const ALL: [RecordKind; 5] = [RecordKind::Customer, RecordKind::Rep, RecordKind::Team, RecordKind::Deal, RecordKind::Pipeline];
     /// Position in [`RecordKind::ALL`].
     pub fn index(self) -> usize {
         self as usize
@@ -283,6 +306,8 @@ impl RecordKind {
             RecordKind::Customer => "customer",
             RecordKind::Rep => "rep",
             RecordKind::Team => "team",
+            RecordKind::Deal => "deal",
+            RecordKind::Pipeline => "pipeline",
         }
     }
     pub fn from_code(code: &str) -> Option<Self> {

@@ -60,6 +60,7 @@ fn top_with_other(counts: HashMap<&str, i64>) -> Vec<(Bucket, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Records;
     use crate::domain::records::{Customer, CustomerKind};
     use uuid::Uuid;
 
@@ -82,7 +83,7 @@ mod tests {
         let mut deleted = customer(102, "R00", "家电", 1_000_000, Tier::Key);
         deleted.meta.deleted_at = Some(crate::domain::records::Timestamp(1));
         customers.push(deleted);
-        let s = summarise(&Archive::from_records(customers, vec![], vec![]));
+        let s = summarise(&Archive::from_records(Records { customers, ..Records::default() }));
         assert_eq!(s.live_customers, 14);
         assert_eq!(s.by_tier, vec![(Tier::Strategic, 1), (Tier::Key, 12), (Tier::Regular, 0), (Tier::Prospect, 1)]);
         assert_eq!(s.by_region[0], (Bucket::Named("R00".into()), 2));

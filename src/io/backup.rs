@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::validate::validate_customer;
-use crate::domain::{Customer, Rep, Team};
+use crate::domain::pipeline::{Deal, Pipeline};
+use crate::domain::{Customer, Records, Rep, Team};
 use crate::store::migrate::CustomerV1;
 use crate::store::SCHEMA_VERSION;
 
@@ -21,6 +22,11 @@ pub struct Counts {
     pub customers: usize,
     pub reps: usize,
     pub teams: usize,
+    /// (Backups from before deals have neither.)
+    #[serde(default)]
+    pub deals: usize,
+    #[serde(default)]
+    pub pipelines: usize,
 }
 
 /// Everything a backup holds.
@@ -32,6 +38,19 @@ pub struct Contents {
     pub customers: Vec<Customer>,
     pub reps: Vec<Rep>,
     pub teams: Vec<Team>,
+    pub deals: Vec<Deal>,
+    pub pipelines: Vec<Pipeline>,
+}
+
+impl Contents {
+    fn counts(&self) -> Counts {
+        Counts { customers: self.customers.len(), reps: self.reps.len(), teams: self.teams.len(), deals: self.deals.len(), pipelines: self.pipelines.len() }
+    }
+
+    /// The records, for a restore; the settings stay behind.
+    pub fn records(self) -> (Records, Vec<(String, String)>) {
+        (Records { customers: self.customers, reps: self.reps, teams: self.teams, deals: self.deals, pipelines: self.pipelines }, self.settings)
+    }
 }
 
 #[derive(Serialize)]
@@ -44,6 +63,8 @@ struct FileOut<'a> {
     customers: &'a [Customer],
     reps: &'a [Rep],
     teams: &'a [Team],
+    deals: &'a [Deal],
+    pipelines: &'a [Pipeline],
 }
 
 /// Why a file cannot be restored.
@@ -64,11 +85,13 @@ pub fn write(contents: &Contents) -> Vec<u8> {
         format: FORMAT,
         backup_version: BACKUP_VERSION,
         schema: SCHEMA_VERSION,
-        counts: Counts { customers: contents.customers.len(), reps: contents.reps.len(), teams: contents.teams.len() },
+        counts: contents.counts(),
         settings: contents.settings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
         customers: &contents.customers,
         reps: &contents.reps,
         teams: &contents.teams,
+        deals: &contents.deals,
+        pipelines: &contents.pipelines,
     };
     serde_json::to_vec(&file).unwrap_or_default()
 }
@@ -89,6 +112,10 @@ struct Body<C> {
     reps: Vec<Rep>,
     #[serde(default)]
     teams: Vec<Team>,
+    #[serde(default)]
+    deals: Vec<Deal>,
+    #[serde(default)]
+    pipelines: Vec<Pipeline>,
 }
 
 /// Reads and checks a whole backup. Schema-1 backups (flat customers) are migrated.
@@ -102,13 +129,19 @@ pub fn read(bytes: &[u8]) -> Result<Contents, BackupError> {
     }
     let contents = if head.schema == 1 {
         let body: Body<CustomerV1> = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
-        Contents { settings: body.settings.into_iter().collect(), customers: body.customers.into_iter().map(CustomerV1::into_customer).collect(), reps: body.reps, teams: body.teams }
+        Contents {
+            settings: body.settings.into_iter().collect(),
+            customers: body.customers.into_iter().map(CustomerV1::into_customer).collect(),
+            reps: body.reps,
+            teams: body.teams,
+            deals: body.deals,
+            pipelines: body.pipelines,
+        }
     } else {
         let body: Body<Customer> = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
-        Contents { settings: body.settings.into_iter().collect(), customers: body.customers, reps: body.reps, teams: body.teams }
+        Contents { settings: body.settings.into_iter().collect(), customers: body.customers, reps: body.reps, teams: body.teams, deals: body.deals, pipelines: body.pipelines }
     };
-    let counts = Counts { customers: contents.customers.len(), reps: contents.reps.len(), teams: contents.teams.len() };
-    if counts != head.counts {
+    if contents.counts() != head.counts {
         return Err(BackupError::CountsDiffer);
     }
     let mut seen = std::collections::HashSet::new();
@@ -122,6 +155,12 @@ pub fn read(bytes: &[u8]) -> Result<Contents, BackupError> {
             return Err(BackupError::BadRecord { kind: "rep/team".into(), index });
         }
     }
+    let customers: std::collections::HashSet<_> = contents.customers.iter().map(|c| c.meta.id).collect();
+    for (index, deal) in contents.deals.iter().enumerate() {
+        if deal.meta.id.is_nil() || !seen.insert(deal.meta.id) || !customers.contains(&deal.customer) {
+            return Err(BackupError::BadRecord { kind: "deal".into(), index });
+        }
+    }
     Ok(contents)
 }
 
@@ -133,7 +172,7 @@ mod tests {
     fn sample() -> Contents {
         let d = demo::generate(7, 300, Timestamp(1_700_000_000_000), "test");
         let settings = vec![("pocket.lang".to_owned(), "zh".to_owned()), ("pocket.user".to_owned(), "李 \"伟\"".to_owned())];
-        Contents { settings, customers: d.customers, reps: d.reps, teams: d.teams }
+        Contents { settings, customers: d.customers, reps: d.reps, teams: d.teams, deals: d.deals, pipelines: d.pipelines }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::segments::{decode, encode, parse_key, segment_key, SEGMENT_SIZE};
 use super::{Backend, StoreError, WriteBatch};
 use crate::domain::archive::{Record, Table};
 use crate::domain::sorting::sort_rows;
-use crate::domain::{Actor, Applied, Archive, ChangeSet, Command, DomainError, RecordKind};
+use crate::domain::{Actor, Applied, Archive, ChangeSet, Command, DomainError, RecordKind, Records};
 
 /// Knows how many segments of each kind are stored, so that shrinking writes delete the rest.
 #[derive(Debug, Default)]
@@ -36,10 +36,7 @@ impl Applying {
         if self.applied.is_empty() {
             self.changes = changes;
         } else {
-            self.changes.replaced_all |= changes.replaced_all;
-            self.changes.customers.extend(changes.customers);
-            self.changes.reps.extend(changes.reps);
-            self.changes.teams.extend(changes.teams);
+            self.changes.extend(changes);
         }
         self.applied.push(applied);
         Ok(())
@@ -89,6 +86,8 @@ impl Staged {
                 RecordKind::Customer => put_segment(&mut self.batch, &archive.customers, number),
                 RecordKind::Rep => put_segment(&mut self.batch, &archive.reps, number),
                 RecordKind::Team => put_segment(&mut self.batch, &archive.teams, number),
+                RecordKind::Deal => put_segment(&mut self.batch, &archive.deals, number),
+                RecordKind::Pipeline => put_segment(&mut self.batch, &archive.pipelines, number),
             }
         }
         self.todo.is_empty()
@@ -214,6 +213,8 @@ impl Repository {
         put_all(&mut batch, &archive.customers);
         put_all(&mut batch, &archive.reps);
         put_all(&mut batch, &archive.teams);
+        put_all(&mut batch, &archive.deals);
+        put_all(&mut batch, &archive.pipelines);
         let mut stored = PerKind::default();
         for kind in RecordKind::ALL {
             let count = segment_count(rows_of(archive, kind));
@@ -229,9 +230,7 @@ impl Repository {
 #[derive(Debug)]
 pub struct Decoding {
     segments: std::vec::IntoIter<(String, Vec<u8>)>,
-    customers: Vec<crate::domain::Customer>,
-    reps: Vec<crate::domain::Rep>,
-    teams: Vec<crate::domain::Team>,
+    records: Records,
     numbers: PerKind<Vec<(usize, usize)>>,
     stray: Vec<String>,
 }
@@ -240,9 +239,7 @@ impl Decoding {
     pub fn new(segments: Vec<(String, Vec<u8>)>) -> Self {
         Decoding {
             segments: segments.into_iter(),
-            customers: Vec::new(),
-            reps: Vec::new(),
-            teams: Vec::new(),
+            records: Records::default(),
             numbers: Default::default(),
             stray: Vec::new(),
         }
@@ -256,9 +253,11 @@ impl Decoding {
                 continue;
             };
             let len = match kind {
-                RecordKind::Customer => extend(&mut self.customers, decode(&key, &body)?),
-                RecordKind::Rep => extend(&mut self.reps, decode(&key, &body)?),
-                RecordKind::Team => extend(&mut self.teams, decode(&key, &body)?),
+                RecordKind::Customer => extend(&mut self.records.customers, decode(&key, &body)?),
+                RecordKind::Rep => extend(&mut self.records.reps, decode(&key, &body)?),
+                RecordKind::Team => extend(&mut self.records.teams, decode(&key, &body)?),
+                RecordKind::Deal => extend(&mut self.records.deals, decode(&key, &body)?),
+                RecordKind::Pipeline => extend(&mut self.records.pipelines, decode(&key, &body)?),
             };
             self.numbers[kind.index()].push((number, len));
         }
@@ -267,7 +266,7 @@ impl Decoding {
 
     /// The repository and archive read, and the keys to delete if the segments need rewriting.
     pub fn finish(self) -> (Repository, Archive, Option<WriteBatch>) {
-        let archive = Archive::from_records(self.customers, self.reps, self.teams);
+        let archive = Archive::from_records(self.records);
         let mut repo = Repository::default();
         let mut needs_rewrite = !self.stray.is_empty();
         for (kind, segs) in RecordKind::ALL.iter().zip(&self.numbers).filter(|(_, segs)| !segs.is_empty()) {
@@ -293,6 +292,8 @@ fn row_of(archive: &Archive, kind: RecordKind, id: uuid::Uuid) -> Option<usize> 
         RecordKind::Customer => archive.customers.row_of(id),
         RecordKind::Rep => archive.reps.row_of(id),
         RecordKind::Team => archive.teams.row_of(id),
+        RecordKind::Deal => archive.deals.row_of(id),
+        RecordKind::Pipeline => archive.pipelines.row_of(id),
     }
 }
 
@@ -301,6 +302,8 @@ fn rows_of(archive: &Archive, kind: RecordKind) -> usize {
         RecordKind::Customer => archive.customers.len(),
         RecordKind::Rep => archive.reps.len(),
         RecordKind::Team => archive.teams.len(),
+        RecordKind::Deal => archive.deals.len(),
+        RecordKind::Pipeline => archive.pipelines.len(),
     }
 }
 

@@ -62,7 +62,8 @@ mod tests {
         keys.sort();
         assert_eq!(keys, ["customer/000002", "customer/000010", "customer/001000"]);
         assert_eq!(parse_key("rep/000003"), Some((RecordKind::Rep, 3)));
-        assert_eq!(parse_key("deal/000003"), None);
+        assert_eq!(parse_key("deal/000003"), Some((RecordKind::Deal, 3)));
+        assert_eq!(parse_key("invoice/000003"), None);
         assert_eq!(parse_key("customer/x"), None);
     }
 

@@ -604,6 +604,8 @@ fn BackupCard() -> impl IntoView {
                 customers: d.archive.customers.rows().to_vec(),
                 reps: d.archive.reps.rows().to_vec(),
                 teams: d.archive.teams.rows().to_vec(),
+                deals: d.archive.deals.rows().to_vec(),
+                pipelines: d.archive.pipelines.rows().to_vec(),
             })
             .unwrap_or_default();
         leptos::task::spawn_local(async move {
@@ -659,9 +661,10 @@ fn BackupCard() -> impl IntoView {
         confirm_text.set(None);
         let count = contents.customers.len();
         leptos::task::spawn_local(async move {
-            let result = state.execute_staged(vec![Command::ReplaceAll { customers: contents.customers, reps: contents.reps, teams: contents.teams }]).await;
+            let (records, settings) = contents.records();
+            let result = state.execute_staged(vec![Command::ReplaceAll(Box::new(records))]).await;
             if result.is_ok() {
-                state.restore_settings(&contents.settings);
+                state.restore_settings(&settings);
                 announce(state, &notify, state.lang.get_untracked().fill(ToolMsg::Restored2, "n", &count.to_string()));
             }
         });

@@ -31,7 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
                     let data = generate(js_sys::Date::now() as u64, size, Timestamp(js_sys::Date::now() as i64), "demo");
                     perf::record("demo:generate", perf::now() - started);
                     let result = state
-                        .execute(Command::ReplaceAll { customers: data.customers, reps: data.reps, teams: data.teams })
+                        .execute(Command::ReplaceAll(Box::new(data)))
                         .await;
                     busy.set(false);
                     if result.is_ok() {

@@ -1,0 +1,531 @@
+//! Opportunities (销售机会) and the pipeline they move through: the user's own stages with their
+//! win probabilities and funnel classes, each deal's history of who moved or handed it on, and
+//! the time rules (expiry, reminders, rotting). Commands that change them live in `archive`.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::money::Money;
+use super::records::{ActivityKind, Currency, FunnelClass, Meta, StageOutcome, Timestamp};
+
+/// The one pipeline's record id (one pipeline per store; a fixed id lets devices merge it).
+pub const PIPELINE_ID: Uuid = Uuid::from_u128(0x5049_5045_4c49_4e45);
+
+/// 销售阶段: one step of the user's own sales process.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: Uuid,
+    pub name: String,
+    /// Default win probability of deals in this stage, 0-100.
+    pub probability: u8,
+    pub class: FunnelClass,
+    pub outcome: StageOutcome,
+    /// A deal here with no activity for this many days is "rotting" (0: never).
+    pub rotting_days: u16,
+}
+
+/// The stages in order, and the pipeline's time rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub meta: Meta,
+    pub stages: Vec<Stage>,
+    /// Days after the expected close date before an open deal closes itself as lost.
+    pub grace_days: u16,
+    /// Days before the expected close date when the owner is reminded.
+    pub remind_days: u16,
+    /// The lead sources users pick from (they may type others).
+    pub lead_sources: Vec<String>,
+}
+
+/// One thing done on a deal: a call, a visit, samples sent, a quotation...
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    #[serde(with = "super::dates")]
+    pub date: NaiveDate,
+    pub kind: ActivityKind,
+    /// Who did it.
+    pub by: String,
+    /// What came of it.
+    pub outcome: String,
+    /// Samples: the courier and tracking number.
+    pub courier: String,
+    pub tracking: String,
+    /// Quotations: the amount quoted.
+    pub amount: Money,
+}
+
+/// What changed on a deal, as its timeline shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DealChange {
+    Created { stage: Uuid },
+    Stage { from: Uuid, to: Uuid },
+    /// Handed over from one rep to another.
+    Owner { from: Option<Uuid>, to: Option<Uuid> },
+    /// Closed as lost by the time rule: the expected close date plus the grace passed.
+    Expired { from: Uuid, to: Uuid },
+    /// The expected close date moved.
+    CloseDate {
+        #[serde(with = "optional_date")]
+        from: Option<NaiveDate>,
+        #[serde(with = "optional_date")]
+        to: Option<NaiveDate>,
+    },
+    /// The win probability set by hand (None: follows the stage again).
+    Probability { to: Option<u8> },
+}
+
+/// One entry of a deal's history: when, who, what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealEvent {
+    pub at: Timestamp,
+    pub by: String,
+    pub change: DealChange,
+}
+
+/// 销售机会: a possible sale to one customer, owned by one rep.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    pub meta: Meta,
+    pub customer: Uuid,
+    pub title: String,
+    pub amount: Money,
+    pub currency: Currency,
+    pub owner: Option<Uuid>,
+    pub lead_source: String,
+    #[serde(with = "optional_date")]
+    pub expected_close: Option<NaiveDate>,
+    pub stage: Uuid,
+    /// Set by hand; otherwise the stage's probability applies.
+    pub probability: Option<u8>,
+    /// 难度系数 in hundredths (100 = 1.0), multiplies the owner's reward later.
+    pub difficulty: u16,
+    pub next_step: String,
+    pub activities: Vec<Activity>,
+    /// Written by the archive on every change; oldest first.
+    pub history: Vec<DealEvent>,
+}
+
+impl Deal {
+    /// A new deal for `customer` in `stage`, as the new-deal form starts.
+    pub fn blank(customer: Uuid, stage: Uuid) -> Self {
+        Deal {
+            meta: Meta::new(Uuid::nil(), Timestamp(0), ""),
+            customer,
+            title: String::new(),
+            amount: Money::ZERO,
+            currency: Currency::Cny,
+            owner: None,
+            lead_source: String::new(),
+            expected_close: None,
+            stage,
+            probability: None,
+            difficulty: 100,
+            next_step: String::new(),
+            activities: Vec::new(),
+            history: Vec::new(),
+        }
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.meta.id
+    }
+
+    /// The day of the last thing that happened on the deal (an activity, a move, its creation).
+    pub fn last_touched(&self) -> NaiveDate {
+        let moved = self.history.iter().filter(|e| matches!(e.change, DealChange::Created { .. } | DealChange::Stage { .. })).map(|e| e.at.date());
+        self.activities.iter().map(|a| a.date).chain(moved).max().unwrap_or_else(|| self.meta.created_at.date())
+    }
+}
+
+impl Pipeline {
+    /// The stages a new store starts with, named in Chinese or English.
+    pub fn defaults(chinese: bool, now: Timestamp, actor: &str) -> Pipeline {
+        use FunnelClass::*;
+        use StageOutcome::*;
+        let stages: [(&str, &str, u8, FunnelClass, StageOutcome, u16); 8] = [
+            ("获取线索", "Lead acquired", 10, D, Open, 14),
+            ("初步接触", "First contact", 20, D, Open, 14),
+            ("需求确认", "Requirements gathered", 40, C, Open, 21),
+            ("寄送样品", "Samples sent", 60, B, Open, 21),
+            ("报价", "Quotation", 75, B, Open, 14),
+            ("验厂谈判", "Factory audit & negotiation", 90, A, Open, 10),
+            ("赢单", "Won", 100, A, Won, 0),
+            ("输单", "Lost", 0, D, Lost, 0),
+        ];
+        Pipeline {
+            meta: Meta::new(PIPELINE_ID, now, actor),
+            stages: stages
+                .iter()
+                .enumerate()
+                .map(|(i, &(zh, en, probability, class, outcome, rotting_days))| Stage {
+                    id: Uuid::from_u128(0x5354_4147_4500_0000 + i as u128),
+                    name: if chinese { zh } else { en }.to_owned(),
+                    probability,
+                    class,
+                    outcome,
+                    rotting_days,
+                })
+                .collect(),
+            grace_days: 7,
+            remind_days: 7,
+            lead_sources: if chinese {
+                ["广交会", "官网", "客户介绍", "阿里巴巴", "陌生电话", "展会"].map(String::from).to_vec()
+            } else {
+                ["Canton Fair", "Website", "Referral", "Alibaba", "Cold call", "Trade show"].map(String::from).to_vec()
+            },
+        }
+    }
+
+    pub fn stage(&self, id: Uuid) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    /// Where an expired deal goes: the first lost stage.
+    pub fn lost_stage(&self) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.outcome == StageOutcome::Lost)
+    }
+
+    /// The deal's win probability: its own if set, else its stage's.
+    pub fn probability(&self, deal: &Deal) -> u8 {
+        deal.probability.or_else(|| self.stage(deal.stage).map(|s| s.probability)).unwrap_or(0)
+    }
+
+    /// The deal's funnel class (its stage's).
+    pub fn class(&self, deal: &Deal) -> FunnelClass {
+        self.stage(deal.stage).map_or(FunnelClass::D, |s| s.class)
+    }
+
+    pub fn is_open(&self, deal: &Deal) -> bool {
+        self.stage(deal.stage).is_some_and(|s| s.outcome == StageOutcome::Open)
+    }
+
+    /// Amount x probability, in cents.
+    pub fn weighted(&self, deal: &Deal) -> Money {
+        Money(deal.amount.0 * self.probability(deal) as i64 / 100)
+    }
+
+    /// What needs the owner's attention on an open deal today.
+    pub fn attention(&self, deal: &Deal, today: NaiveDate) -> Attention {
+        let Some(stage) = self.stage(deal.stage).filter(|s| s.outcome == StageOutcome::Open) else { return Attention::default() };
+        let overdue = deal.expected_close.is_some_and(|d| d < today);
+        let due_soon = !overdue && deal.expected_close.is_some_and(|d| d <= today + Duration::days(self.remind_days as i64));
+        let idle_days = (today - deal.last_touched()).num_days();
+        let rotting = stage.rotting_days > 0 && idle_days > stage.rotting_days as i64;
+        Attention { overdue, due_soon, rotting, idle_days }
+    }
+
+    /// Whether the time rule closes this deal today: open, and past its close date plus grace.
+    pub fn has_expired(&self, deal: &Deal, today: NaiveDate) -> bool {
+        self.is_open(deal) && deal.expected_close.is_some_and(|d| d + Duration::days(self.grace_days as i64) < today)
+    }
+
+    /// Checks the stages: named, probabilities up to 100, at least one open, one won and one
+    /// lost stage, no id twice.
+    pub fn problems(&self) -> Vec<PipelineProblem> {
+        let mut problems = Vec::new();
+        for (i, stage) in self.stages.iter().enumerate() {
+            if stage.name.trim().is_empty() {
+                problems.push(PipelineProblem::UnnamedStage(i));
+            }
+            if stage.probability > 100 {
+                problems.push(PipelineProblem::ProbabilityOver100(i));
+            }
+            if self.stages[..i].iter().any(|s| s.id == stage.id) {
+                problems.push(PipelineProblem::RepeatedStage(i));
+            }
+        }
+        for outcome in StageOutcome::ALL {
+            if !self.stages.iter().any(|s| s.outcome == *outcome) {
+                problems.push(PipelineProblem::Missing(*outcome));
+            }
+        }
+        problems
+    }
+}
+
+/// Why a pipeline cannot be saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PipelineProblem {
+    UnnamedStage(usize),
+    ProbabilityOver100(usize),
+    RepeatedStage(usize),
+    /// No stage with this outcome (every pipeline needs open, won and lost stages).
+    Missing(StageOutcome),
+}
+
+/// What an open deal asks of its owner.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Attention {
+    /// Past its expected close date (not yet expired: within the grace).
+    pub overdue: bool,
+    /// Closes within the reminder window.
+    pub due_soon: bool,
+    /// No activity for longer than its stage allows.
+    pub rotting: bool,
+    pub idle_days: i64,
+}
+
+/// Why a deal cannot be saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DealProblem {
+    TitleRequired,
+    TitleTooLong,
+    UnknownCustomer,
+    UnknownStage,
+    ProbabilityOver100,
+    /// Difficulty outside 0.1-10.
+    Difficulty,
+    AmountTooLarge,
+}
+
+/// Deals closed (won, lost or expired) without one activity, per owner: who let deals go
+/// without follow-up. Owners with most such deals first.
+pub fn closed_without_follow_up<'a>(pipeline: &Pipeline, deals: impl Iterator<Item = &'a Deal>) -> Vec<(Option<Uuid>, Vec<Uuid>)> {
+    let mut by_owner: Vec<(Option<Uuid>, Vec<Uuid>)> = Vec::new();
+    for deal in deals.filter(|d| !d.meta.is_deleted() && d.activities.is_empty() && !pipeline.is_open(d) && pipeline.stage(d.stage).is_some()) {
+        match by_owner.iter_mut().find(|(o, _)| *o == deal.owner) {
+            Some((_, ids)) => ids.push(deal.id()),
+            None => by_owner.push((deal.owner, vec![deal.id()])),
+        }
+    }
+    super::sorting::sort_by(&mut by_owner, |a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    by_owner
+}
+
+/// Optional dates: a day number in the binary store, `2026-03-15` or null in JSON.
+mod optional_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => serializer.serialize_some(&Wrapped(*d)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+        Ok(Option::<Wrapped>::deserialize(deserializer)?.map(|w| w.0))
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Wrapped(#[serde(with = "crate::domain::dates")] NaiveDate);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Actor, Archive, Command, Customer, CustomerKind, DomainError, Records, Rep};
+
+    const DAY: i64 = 86_400_000;
+    /// 2026-11-22, noon UTC.
+    const NOW: i64 = 1_795_780_800_000;
+
+    fn actor(name: &str, days: i64) -> Actor {
+        Actor { name: name.into(), now: Timestamp(NOW + days * DAY) }
+    }
+
+    fn today() -> NaiveDate {
+        Timestamp(NOW).date()
+    }
+
+    fn rep(n: u128) -> Rep {
+        Rep { meta: Meta::new(Uuid::from_u128(n), Timestamp(1), "t"), name: format!("rep{n}"), team: None, email: String::new(), phone: String::new(), active: true }
+    }
+
+    /// A store with the default pipeline, one customer (id 1), reps 7 and 8.
+    fn archive() -> Archive {
+        let mut customer = Customer::blank(CustomerKind::Organisation);
+        customer.meta.id = Uuid::from_u128(1);
+        customer.name = "恒达电器".into();
+        customer.owner = Some(Uuid::from_u128(7));
+        let pipeline = Pipeline::defaults(true, Timestamp(NOW), "t");
+        Archive::from_records(Records { customers: vec![customer], reps: vec![rep(7), rep(8)], pipelines: vec![pipeline], ..Records::default() })
+    }
+
+    fn stage(a: &Archive, i: usize) -> Uuid {
+        a.pipeline().unwrap().stages[i].id
+    }
+
+    fn new_deal(a: &mut Archive, n: u128, close_in_days: i64) -> Uuid {
+        let mut deal = Deal::blank(Uuid::from_u128(1), stage(a, 0));
+        deal.meta.id = Uuid::from_u128(n);
+        deal.title = format!("订单{n}");
+        deal.amount = Money::from_yuan(10_000);
+        deal.owner = Some(Uuid::from_u128(7));
+        deal.expected_close = Some(today() + Duration::days(close_in_days));
+        a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+        Uuid::from_u128(n)
+    }
+
+    #[test]
+    fn moves_are_recorded_with_who_and_when_and_probability_follows_the_stage() {
+        let mut a = archive();
+        let id = new_deal(&mut a, 100, 30);
+        let pipeline = a.pipeline().unwrap().clone();
+        assert_eq!(pipeline.probability(a.deals.get(id).unwrap()), 10);
+        a.apply(Command::MoveDeal { id, stage: stage(&a, 4) }, &actor("李娜", 2)).unwrap();
+        let deal = a.deals.get(id).unwrap();
+        assert_eq!((pipeline.probability(deal), pipeline.class(deal)), (75, FunnelClass::B));
+        assert_eq!(pipeline.weighted(deal), Money::from_yuan(7_500));
+        let last = deal.history.last().unwrap();
+        assert_eq!((last.by.as_str(), last.at, &last.change), ("李娜", Timestamp(NOW + 2 * DAY), &DealChange::Stage { from: stage(&a, 0), to: stage(&a, 4) }));
+        assert!(matches!(deal.history[0].change, DealChange::Created { .. }));
+
+        // An override sticks through moves until cleared.
+        let mut edited = deal.clone();
+        edited.probability = Some(30);
+        edited.history.clear(); // a form cannot rewrite the history
+        a.apply(Command::SaveDeal(edited), &actor("李娜", 3)).unwrap();
+        a.apply(Command::MoveDeal { id, stage: stage(&a, 5) }, &actor("李娜", 4)).unwrap();
+        let deal = a.deals.get(id).unwrap();
+        assert_eq!(pipeline.probability(deal), 30);
+        assert_eq!(deal.history.len(), 4, "created, moved, probability set, moved");
+        let mut cleared = deal.clone();
+        cleared.probability = None;
+        a.apply(Command::SaveDeal(cleared), &actor("李娜", 5)).unwrap();
+        assert_eq!(pipeline.probability(a.deals.get(id).unwrap()), 90);
+    }
+
+    #[test]
+    fn bad_deals_are_refused_with_reasons() {
+        let mut a = archive();
+        let mut deal = Deal::blank(Uuid::from_u128(99), Uuid::from_u128(12345));
+        deal.meta.id = Uuid::from_u128(5);
+        deal.probability = Some(120);
+        deal.difficulty = 0;
+        let err = a.apply(Command::SaveDeal(deal), &actor("t", 0)).unwrap_err();
+        assert_eq!(
+            err,
+            DomainError::Deal(vec![
+                DealProblem::TitleRequired,
+                DealProblem::UnknownCustomer,
+                DealProblem::UnknownStage,
+                DealProblem::ProbabilityOver100,
+                DealProblem::Difficulty
+            ])
+        );
+        assert!(a.deals.is_empty());
+    }
+
+    #[test]
+    fn a_stage_with_deals_is_removed_only_by_moving_them() {
+        let mut a = archive();
+        let id = new_deal(&mut a, 100, 30);
+        let first = stage(&a, 0);
+        let mut pipeline = a.pipeline().unwrap().clone();
+        pipeline.stages.remove(0);
+        assert_eq!(a.apply(Command::SavePipeline(pipeline), &actor("t", 1)).unwrap_err(), DomainError::StageInUse(first));
+
+        let applied = a.apply(Command::RemoveStage { stage: first, move_to: stage(&a, 2) }, &actor("经理", 1)).unwrap();
+        assert_eq!((applied.changes.deals.len(), applied.changes.pipelines.len()), (1, 1));
+        let deal = a.deals.get(id).unwrap();
+        assert_eq!(deal.stage, a.pipeline().unwrap().stages[1].id);
+        assert_eq!(deal.history.last().unwrap().change, DealChange::Stage { from: first, to: deal.stage });
+        assert_eq!(a.pipeline().unwrap().stages.len(), 7);
+        // Taken back whole: the stage and the deal's place.
+        a.revert(applied);
+        assert_eq!((a.pipeline().unwrap().stages.len(), a.deals.get(id).unwrap().stage), (8, first));
+
+        // Renaming, reordering, a new stage: fine. A pipeline without a lost stage: refused.
+        let mut pipeline = a.pipeline().unwrap().clone();
+        pipeline.stages.swap(1, 2);
+        pipeline.stages[1].name = "客户验货".into();
+        pipeline.stages.insert(3, Stage { id: Uuid::from_u128(77), name: "寄样".into(), probability: 50, class: FunnelClass::B, outcome: StageOutcome::Open, rotting_days: 0 });
+        a.apply(Command::SavePipeline(pipeline.clone()), &actor("t", 2)).unwrap();
+        assert_eq!(a.pipeline().unwrap().stages[3].name, "寄样");
+        pipeline.stages.retain(|s| s.outcome != StageOutcome::Lost);
+        assert_eq!(a.apply(Command::SavePipeline(pipeline), &actor("t", 2)).unwrap_err(), DomainError::Pipeline(vec![PipelineProblem::Missing(StageOutcome::Lost)]));
+    }
+
+    #[test]
+    fn deals_past_close_and_grace_expire_as_lost_unless_extended() {
+        let mut a = archive();
+        let late = new_deal(&mut a, 100, -8); // grace is 7 days
+        let within_grace = new_deal(&mut a, 101, -7);
+        let extended = new_deal(&mut a, 102, -30);
+        let mut deal = a.deals.get(extended).unwrap().clone();
+        deal.expected_close = Some(today() + Duration::days(14));
+        a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+        assert!(matches!(a.deals.get(extended).unwrap().history.last().unwrap().change, DealChange::CloseDate { .. }));
+
+        let applied = a.apply(Command::ExpireDeals { today: today() }, &actor("system", 0)).unwrap();
+        assert_eq!(applied.changes.deals, vec![late]);
+        let pipeline = a.pipeline().unwrap();
+        let deal = a.deals.get(late).unwrap();
+        assert_eq!(pipeline.stage(deal.stage).unwrap().outcome, StageOutcome::Lost);
+        assert_eq!(deal.history.last().unwrap().change, DealChange::Expired { from: stage(&a, 0), to: deal.stage });
+        assert!(pipeline.is_open(a.deals.get(within_grace).unwrap()));
+        // Running it again the same day changes nothing.
+        assert!(a.apply(Command::ExpireDeals { today: today() }, &actor("system", 0)).unwrap().changes.deals.is_empty());
+    }
+
+    #[test]
+    fn reminders_before_close_and_rotting_without_activity() {
+        let mut a = archive();
+        let soon = new_deal(&mut a, 100, 7);
+        let later = new_deal(&mut a, 101, 8);
+        let pipeline = a.pipeline().unwrap().clone();
+        let attention = |a: &Archive, id, day: i64| pipeline.attention(a.deals.get(id).unwrap(), today() + Duration::days(day));
+        assert!(attention(&a, soon, 0).due_soon && !attention(&a, later, 0).due_soon);
+        assert!(attention(&a, soon, 8).overdue && !attention(&a, soon, 8).due_soon);
+        // The first stage rots after 14 idle days; an activity resets the clock.
+        assert!(!attention(&a, later, 14).rotting && attention(&a, later, 15).rotting);
+        let mut deal = a.deals.get(later).unwrap().clone();
+        deal.activities.push(Activity { date: today() + Duration::days(10), kind: ActivityKind::Call, by: "王伟".into(), outcome: String::new(), courier: String::new(), tracking: String::new(), amount: Money::ZERO });
+        a.apply(Command::SaveDeal(deal), &actor("王伟", 10)).unwrap();
+        assert_eq!(attention(&a, later, 15), Attention { overdue: true, due_soon: false, rotting: false, idle_days: 5 });
+        // Closed deals ask for nothing.
+        a.apply(Command::MoveDeal { id: soon, stage: stage(&a, 6) }, &actor("王伟", 1)).unwrap();
+        assert_eq!(attention(&a, soon, 30), Attention::default());
+    }
+
+    #[test]
+    fn hand_over_moves_deals_and_customers_and_keeps_the_history() {
+        let mut a = archive();
+        let one = new_deal(&mut a, 100, 30);
+        let two = new_deal(&mut a, 101, 30);
+        let before = a.deals.rows().to_vec();
+        let to = Some(Uuid::from_u128(8));
+        let applied = a.apply(Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to }, &actor("经理", 3)).unwrap();
+        for id in [one, two] {
+            let deal = a.deals.get(id).unwrap();
+            assert_eq!(deal.owner, to);
+            assert_eq!(deal.history.len(), 2, "the old history is kept");
+            let handed = deal.history.last().unwrap();
+            assert_eq!((handed.by.as_str(), &handed.change), ("经理", &DealChange::Owner { from: Some(Uuid::from_u128(7)), to }));
+        }
+        assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner, to);
+        a.revert(applied);
+        assert_eq!(a.deals.rows(), &before[..]);
+        assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner, Some(Uuid::from_u128(7)));
+        // To a rep who does not exist: refused, nothing changes.
+        let err = a.apply(Command::HandOver { deals: vec![one], customers: vec![], to: Some(Uuid::from_u128(99)) }, &actor("经理", 3));
+        assert_eq!(err.unwrap_err(), DomainError::NotFound(Uuid::from_u128(99)));
+    }
+
+    #[test]
+    fn the_report_lists_deals_closed_without_follow_up_per_rep() {
+        let mut a = archive();
+        let ignored = new_deal(&mut a, 100, -30);
+        let followed = new_deal(&mut a, 101, -30);
+        let open = new_deal(&mut a, 102, 30);
+        let mut deal = a.deals.get(followed).unwrap().clone();
+        deal.activities.push(Activity { date: today(), kind: ActivityKind::Visit, by: String::new(), outcome: String::new(), courier: String::new(), tracking: String::new(), amount: Money::ZERO });
+        a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+        a.apply(Command::ExpireDeals { today: today() }, &actor("system", 0)).unwrap();
+        let report = closed_without_follow_up(a.pipeline().unwrap(), a.deals.rows().iter());
+        assert_eq!(report, vec![(Some(Uuid::from_u128(7)), vec![ignored])]);
+        assert!(a.pipeline().unwrap().is_open(a.deals.get(open).unwrap()));
+    }
+
+    #[test]
+    fn default_stages_in_both_languages_share_ids() {
+        let zh = Pipeline::defaults(true, Timestamp(NOW), "t");
+        let en = Pipeline::defaults(false, Timestamp(NOW), "t");
+        assert!(zh.problems().is_empty());
+        assert_eq!(zh.stages.iter().map(|s| s.id).collect::<Vec<_>>(), en.stages.iter().map(|s| s.id).collect::<Vec<_>>());
+        assert_eq!((zh.stages[0].name.as_str(), en.stages[0].name.as_str()), ("获取线索", "Lead acquired"));
+    }
+}
