@@ -207,6 +207,187 @@ messages! {
 
 
 messages! {
+    /// The pipeline: board, deals, stages.
+    PipeMsg {
+        StagesLink => "阶段设置", "Stages";
+        NewDeal => "新建机会", "New deal";
+        DealCount => "{n} 个", "{n} deals";
+        Weighted => "加权 {amount}", "weighted {amount}";
+        ShowMore => "显示更多（还有 {n} 个）", "Show more ({n} left)";
+        MoveLeft => "移到上一阶段", "Move to the previous stage";
+        MoveRight => "移到下一阶段", "Move to the next stage";
+        SearchDeals => "搜索机会或客户", "Search deals or customers";
+        NeedsAttention => "只看需要关注的", "Needs attention only";
+        Overdue => "已逾期", "Overdue";
+        DueSoon => "即将到期", "Closing soon";
+        Rotting => "{n} 天无跟进", "{n} days idle";
+        ExpiredBadge => "过期", "Expired";
+        ExpiredToast => "{n} 个机会超过预计成交日期和宽限期，已自动关闭为输单（过期）。", "{n} deals passed their close date and grace, and were closed as lost (expired).";
+        RemindSummary => "提醒：{due} 个即将到期，{overdue} 个已逾期，{rotting} 个长时间无跟进。", "Reminders: {due} closing soon, {overdue} overdue, {rotting} idle too long.";
+        Moved => "“{deal}”已移到“{stage}”", "“{deal}” moved to “{stage}”";
+        EmptyColumn => "拖动机会到这里", "Drag deals here";
+        NoStages => "还没有销售阶段。", "There are no stages yet.";
+        DealTitle => "机会名称", "Deal";
+        Customer => "客户", "Customer";
+        ChooseCustomer => "请选择客户", "Choose a customer";
+        Amount => "金额", "Amount";
+        Currency => "币种", "Currency";
+        ExpectedClose => "预计成交日期", "Expected close";
+        Stage => "销售阶段", "Stage";
+        Probability => "赢率", "Win probability";
+        ProbabilityAuto => "留空则跟随阶段（{n}%）", "Empty follows the stage ({n}%)";
+        Difficulty => "难度系数", "Difficulty";
+        NextStep => "下一步", "Next step";
+        Class => "漏斗分类", "Funnel class";
+        Timeline => "时间线", "Timeline";
+        Created => "创建于“{stage}”", "Created in “{stage}”";
+        StageMoved => "从“{from}”移到“{to}”", "Moved from “{from}” to “{to}”";
+        OwnerChanged => "负责人由 {from} 移交给 {to}", "Handed over from {from} to {to}";
+        ExpiredEvent => "超过预计成交日期，自动关闭为“{to}”", "Past its close date: closed as “{to}”";
+        CloseDateChanged => "预计成交日期由 {from} 改为 {to}", "Expected close moved from {from} to {to}";
+        ProbabilitySet => "赢率设为 {n}%", "Win probability set to {n}%";
+        ProbabilityCleared => "赢率改为跟随阶段", "Win probability follows the stage again";
+        Nobody => "无人", "nobody";
+        Activities => "跟进活动", "Activities";
+        NoActivities => "还没有跟进活动。", "No activities yet.";
+        AddActivity => "记录活动", "Log activity";
+        Outcome => "结果", "Outcome";
+        Courier => "快递公司", "Courier";
+        Tracking => "运单号", "Tracking number";
+        QuoteAmount => "报价金额", "Quoted amount";
+        HandOverTo => "移交给", "Hand over to";
+        HandOver => "移交", "Hand over";
+        HandedOver => "已移交给 {name}", "Handed over to {name}";
+        HandOverAll => "移交该销售的全部客户和机会", "Hand over all of a rep's customers and deals";
+        HandOverFrom => "离职或调岗的销售", "Rep leaving";
+        HandOverAllDone => "已将 {deals} 个机会和 {customers} 位客户移交给 {name}", "Handed {deals} deals and {customers} customers to {name}";
+        Extend => "延期 30 天", "Extend 30 days";
+        DealNotFound => "找不到这个机会，可能已被删除。", "This deal was not found; it may have been deleted.";
+        DealDeleted => "已删除机会“{name}”", "Deleted deal “{name}”";
+        DealSaved => "机会已保存", "Deal saved";
+        CustomerDeals => "销售机会", "Deals";
+        NoDeals => "还没有销售机会。", "No deals yet.";
+        StagesTitle => "销售阶段设置", "Pipeline stages";
+        StagesHint => "阶段按顺序排列。赢率是该阶段机会的默认成交可能性；漏斗分类用于 A/B/C/D 漏斗与预测。", "Stages in order. The probability is a deal's default chance in that stage; the class places it in the A/B/C/D funnel and forecast.";
+        StageName => "阶段名称", "Stage name";
+        StageProbability => "默认赢率 %", "Default probability %";
+        StageKind => "类型", "Type";
+        OutcomeOpen => "进行中", "Open";
+        OutcomeWon => "赢单", "Won";
+        OutcomeLost => "输单", "Lost";
+        RottingDays => "无跟进提醒（天，0 为不提醒）", "Idle alert (days, 0 for none)";
+        AddStage => "添加阶段", "Add stage";
+        NewStageName => "新阶段", "New stage";
+        MoveUp => "上移", "Move up";
+        MoveDown => "下移", "Move down";
+        RemoveStage => "删除阶段", "Remove stage";
+        RemoveAsk => "“{stage}”中有 {n} 个机会。删除前，把它们移到：", "“{stage}” holds {n} deals. Before removing it, move them to:";
+        RemoveGo => "移走并删除", "Move and remove";
+        GraceDays => "过期宽限（天）", "Grace after close date (days)";
+        RemindDays => "提前提醒（天）", "Remind before close (days)";
+        LeadSources => "线索来源（每行一个）", "Lead sources (one per line)";
+        StagesSaved => "阶段设置已保存", "Stages saved";
+        StageRemoved => "已删除阶段“{stage}”，其中的机会已移到“{to}”", "Removed “{stage}”; its deals moved to “{to}”";
+        ErrUnnamedStage => "第 {n} 个阶段没有名称", "Stage {n} has no name";
+        ErrProbability => "第 {n} 个阶段的赢率超过 100%", "Stage {n}: probability over 100%";
+        ErrRepeated => "第 {n} 个阶段重复", "Stage {n} is repeated";
+        ErrMissingOutcome => "至少需要一个“{outcome}”阶段", "At least one “{outcome}” stage is needed";
+        ErrStageInUse => "仍有机会处于被删除的阶段，请用“删除阶段”移走它们", "Deals are still in a removed stage; use “Remove stage” to move them";
+        ErrTitleRequired => "请填写机会名称", "Enter the deal's name";
+        ErrTitleTooLong => "机会名称过长", "The deal's name is too long";
+        ErrUnknownCustomer => "请选择客户", "Choose a customer";
+        ErrUnknownStage => "请选择阶段", "Choose a stage";
+        ErrProbabilityOver100 => "赢率应在 0 到 100 之间", "Probability must be 0 to 100";
+        ErrDifficulty => "难度系数应在 0.1 到 10 之间", "Difficulty must be between 0.1 and 10";
+        ErrAmount => "金额无效", "The amount is not valid";
+        ErrNumber => "请输入整数", "Enter a whole number";
+        ClassA => "A类 即将成交", "A about to close";
+        ClassB => "B类 有购买意向", "B intent to buy";
+        ClassC => "C类 初步信任", "C initial trust";
+        ClassD => "D类 潜在", "D potential";
+        ActCall => "电话", "Call";
+        ActVisit => "拜访", "Visit";
+        ActMeeting => "会议", "Meeting";
+        ActEmail => "邮件", "Email";
+        ActSample => "寄样", "Sample sent";
+        ActQuotation => "报价", "Quotation";
+        ActNote => "备注", "Note";
+        Report => "无跟进关闭的机会", "Deals closed without follow-up";
+        ReportHint => "已赢单、输单或过期关闭，却没有任何跟进活动的机会，按负责人统计。", "Deals won, lost or expired without a single activity, per owner.";
+        ReportNone => "没有无跟进就关闭的机会。", "No deal closed without follow-up.";
+    }
+}
+
+impl Lang {
+    pub fn funnel_class(self, class: crate::domain::FunnelClass) -> &'static str {
+        use crate::domain::FunnelClass::*;
+        self.t(match class {
+            A => PipeMsg::ClassA,
+            B => PipeMsg::ClassB,
+            C => PipeMsg::ClassC,
+            D => PipeMsg::ClassD,
+        })
+    }
+
+    pub fn stage_outcome(self, outcome: crate::domain::StageOutcome) -> &'static str {
+        use crate::domain::StageOutcome::*;
+        self.t(match outcome {
+            Open => PipeMsg::OutcomeOpen,
+            Won => PipeMsg::OutcomeWon,
+            Lost => PipeMsg::OutcomeLost,
+        })
+    }
+
+    pub fn activity(self, kind: crate::domain::ActivityKind) -> &'static str {
+        use crate::domain::ActivityKind::*;
+        self.t(match kind {
+            Call => PipeMsg::ActCall,
+            Visit => PipeMsg::ActVisit,
+            Meeting => PipeMsg::ActMeeting,
+            Email => PipeMsg::ActEmail,
+            Sample => PipeMsg::ActSample,
+            Quotation => PipeMsg::ActQuotation,
+            Note => PipeMsg::ActNote,
+        })
+    }
+
+    pub fn deal_problem(self, problem: crate::domain::pipeline::DealProblem) -> &'static str {
+        use crate::domain::pipeline::DealProblem::*;
+        self.t(match problem {
+            TitleRequired => PipeMsg::ErrTitleRequired,
+            TitleTooLong => PipeMsg::ErrTitleTooLong,
+            UnknownCustomer => PipeMsg::ErrUnknownCustomer,
+            UnknownStage => PipeMsg::ErrUnknownStage,
+            ProbabilityOver100 => PipeMsg::ErrProbabilityOver100,
+            Difficulty => PipeMsg::ErrDifficulty,
+            AmountTooLarge => PipeMsg::ErrAmount,
+        })
+    }
+
+    pub fn pipeline_problem(self, problem: crate::domain::pipeline::PipelineProblem) -> String {
+        use crate::domain::pipeline::PipelineProblem::*;
+        match problem {
+            UnnamedStage(i) => self.fill(PipeMsg::ErrUnnamedStage, "n", &(i + 1).to_string()),
+            ProbabilityOver100(i) => self.fill(PipeMsg::ErrProbability, "n", &(i + 1).to_string()),
+            RepeatedStage(i) => self.fill(PipeMsg::ErrRepeated, "n", &(i + 1).to_string()),
+            Missing(outcome) => self.fill(PipeMsg::ErrMissingOutcome, "outcome", self.stage_outcome(outcome)),
+        }
+    }
+
+    /// A domain refusal in words (field problems of customers are shown by their forms).
+    pub fn domain_error(self, error: &crate::domain::DomainError) -> String {
+        use crate::domain::DomainError::*;
+        match error {
+            Deal(problems) => problems.iter().map(|p| self.deal_problem(*p)).collect::<Vec<_>>().join("；"),
+            Pipeline(problems) => problems.iter().map(|p| self.pipeline_problem(*p)).collect::<Vec<_>>().join("；"),
+            StageInUse(_) => self.t(PipeMsg::ErrStageInUse).to_owned(),
+            Invalid(errors) => errors.iter().map(|e| self.problem(e)).collect::<Vec<_>>().join("；"),
+            NotFound(_) | AlreadyExists(_) | NilId => self.t(PipeMsg::DealNotFound).to_owned(),
+        }
+    }
+}
+
+messages! {
     /// What the import/export page (its own module) shows: kept apart so that its texts are
     /// not in the first load.
     ToolMsg {

@@ -235,7 +235,8 @@ pub enum Undo {
     Pipeline(Option<Pipeline>),
     /// Several of the above, reverted last first.
     Many(Vec<Undo>),
-    Replaced(Box<(Table<Customer>, Table<Rep>, Table<Team>, Table<Deal>, Table<Pipeline>)>),
+    /// The whole archive as it was.
+    Replaced(Box<Archive>),
 }
 
 /// An applied command: what changed, and how to take it back.
@@ -334,13 +335,8 @@ impl Archive {
                     return Err(DomainError::NilId);
                 }
                 changes.replaced_all = true;
-                let old = (
-                    std::mem::replace(&mut self.customers, Table::from_rows(customers)),
-                    std::mem::replace(&mut self.reps, Table::from_rows(reps)),
-                    std::mem::replace(&mut self.teams, Table::from_rows(teams)),
-                    std::mem::replace(&mut self.deals, Table::from_rows(deals)),
-                    std::mem::replace(&mut self.pipelines, Table::from_rows(pipelines)),
-                );
+                let new = Archive::from_records(Records { customers, reps, teams, deals, pipelines });
+                let old = std::mem::replace(self, Archive { version: self.version, ..new });
                 Undo::Replaced(Box::new(old))
             }
             Command::SaveDeal(deal) => {
@@ -364,6 +360,9 @@ impl Archive {
                 if let Some(d) = self.deals.live().find(|d| pipeline.stage(d.stage).is_none()) {
                     return Err(DomainError::StageInUse(d.stage));
                 }
+                if let Some(before) = self.pipelines.get(PIPELINE_ID) {
+                    pipeline.retire_missing(before);
+                }
                 pipeline.meta = stamp(self.pipelines.get(PIPELINE_ID).map(|p| &p.meta), PIPELINE_ID, actor);
                 changes.pipelines.push(PIPELINE_ID);
                 Undo::Pipeline(self.pipelines.put(pipeline))
@@ -375,6 +374,9 @@ impl Archive {
                 }
                 pipeline.stages.retain(|s| s.id != stage);
                 check_pipeline(&pipeline)?;
+                if let Some(before) = self.pipelines.get(PIPELINE_ID) {
+                    pipeline.retire_missing(before);
+                }
                 let moved: Vec<Deal> = self
                     .deals
                     .rows()
@@ -554,12 +556,8 @@ impl Archive {
                 }
             }
             Undo::Replaced(old) => {
-                let (customers, reps, teams, deals, pipelines) = *old;
-                self.customers = customers;
-                self.reps = reps;
-                self.teams = teams;
-                self.deals = deals;
-                self.pipelines = pipelines;
+                let version = self.version;
+                *self = Archive { version, ..*old };
             }
         }
     }

@@ -55,7 +55,7 @@ const SUMMARIES: &[&str] = &[
 ];
 
 /// At most this many deals, so large demos measure customers as before.
-const MAX_DEMO_DEALS: usize = 6_000;
+const MAX_DEMO_DEALS: usize = 7_500;
 const DEAL_PRODUCTS: &[&str] = &["空气炸锅 OEM", "电饭煲 年度采购", "LED灯具 订单", "控制板 试单", "Kettle private label", "Vacuum cleaner order", "微波炉 新品"];
 const OUTCOMES: &[&str] = &["客户认可样品", "需要降价 5%", "等待老板确认", "Asked for a better lead time", "约定下周验厂", "Sent revised quotation"];
 

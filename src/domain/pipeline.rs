@@ -36,6 +36,8 @@ pub struct Pipeline {
     pub remind_days: u16,
     /// The lead sources users pick from (they may type others).
     pub lead_sources: Vec<String>,
+    /// Stages removed, by id and last name, so deal histories still name them.
+    pub retired: Vec<(Uuid, String)>,
 }
 
 /// One thing done on a deal: a call, a visit, samples sent, a quotation...
@@ -174,11 +176,26 @@ impl Pipeline {
             } else {
                 ["Canton Fair", "Website", "Referral", "Alibaba", "Cold call", "Trade show"].map(String::from).to_vec()
             },
+            retired: Vec::new(),
         }
     }
 
     pub fn stage(&self, id: Uuid) -> Option<&Stage> {
         self.stages.iter().find(|s| s.id == id)
+    }
+
+    /// A stage's name, also of a removed one (for histories).
+    pub fn stage_name(&self, id: Uuid) -> Option<&str> {
+        self.stage(id).map(|s| s.name.as_str()).or_else(|| self.retired.iter().find(|(r, _)| *r == id).map(|(_, n)| n.as_str()))
+    }
+
+    /// Remembers the names of `before`'s stages this pipeline no longer has.
+    pub fn retire_missing(&mut self, before: &Pipeline) {
+        for stage in &before.stages {
+            if self.stage(stage.id).is_none() && !self.retired.iter().any(|(id, _)| *id == stage.id) {
+                self.retired.push((stage.id, stage.name.clone()));
+            }
+        }
     }
 
     /// Where an expired deal goes: the first lost stage.
@@ -291,6 +308,81 @@ pub fn closed_without_follow_up<'a>(pipeline: &Pipeline, deals: impl Iterator<It
     }
     super::sorting::sort_by(&mut by_owner, |a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
     by_owner
+}
+
+/// Which deals the board shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BoardFilter {
+    /// Some(None): deals without an owner.
+    pub owner: Option<Option<Uuid>>,
+    /// Lower-case text found in the title or the customer's name.
+    pub text: String,
+    /// Only open deals that are overdue, closing soon or idle too long.
+    pub attention_only: bool,
+}
+
+/// One stage's column: its deals in order (open: soonest close first; closed: latest change
+/// first) and what they add up to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Column {
+    pub deals: Vec<u32>,
+    /// Amounts per currency, and the same weighted by each deal's probability.
+    pub total: Vec<(super::records::Currency, Money)>,
+    pub weighted: Vec<(super::records::Currency, Money)>,
+}
+
+/// The board: a column per stage (in the pipeline's order), and the reminder counts of the
+/// open deals shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Board {
+    pub columns: Vec<Column>,
+    pub due_soon: usize,
+    pub overdue: usize,
+    pub rotting: usize,
+}
+
+/// Lays out the live deals passing `filter` by stage. `customer_name` finds a deal's customer.
+pub fn board<'a>(pipeline: &Pipeline, deals: &[Deal], customer_name: impl Fn(Uuid) -> &'a str, filter: &BoardFilter, today: NaiveDate) -> Board {
+    let mut out = Board { columns: vec![Column::default(); pipeline.stages.len()], ..Board::default() };
+    for (row, deal) in deals.iter().enumerate() {
+        if deal.meta.is_deleted() || filter.owner.is_some_and(|o| o != deal.owner) {
+            continue;
+        }
+        let Some(at) = pipeline.stages.iter().position(|s| s.id == deal.stage) else { continue };
+        if !filter.text.is_empty() && !deal.title.to_lowercase().contains(&filter.text) && !customer_name(deal.customer).to_lowercase().contains(&filter.text) {
+            continue;
+        }
+        let attention = pipeline.attention(deal, today);
+        if filter.attention_only && !(attention.overdue || attention.due_soon || attention.rotting) {
+            continue;
+        }
+        out.due_soon += attention.due_soon as usize;
+        out.overdue += attention.overdue as usize;
+        out.rotting += attention.rotting as usize;
+        let column = &mut out.columns[at];
+        column.deals.push(row as u32);
+        add(&mut column.total, deal.currency, deal.amount);
+        add(&mut column.weighted, deal.currency, pipeline.weighted(deal));
+    }
+    for (column, stage) in out.columns.iter_mut().zip(&pipeline.stages) {
+        let open = stage.outcome == StageOutcome::Open;
+        super::sorting::sort_rows(&mut column.deals, &|a, b| {
+            let (a, b) = (&deals[a as usize], &deals[b as usize]);
+            if open {
+                (a.expected_close.is_none(), a.expected_close).cmp(&(b.expected_close.is_none(), b.expected_close))
+            } else {
+                b.meta.updated_at.cmp(&a.meta.updated_at)
+            }
+        });
+    }
+    out
+}
+
+fn add(sums: &mut Vec<(super::records::Currency, Money)>, currency: super::records::Currency, amount: Money) {
+    match sums.iter_mut().find(|(c, _)| *c == currency) {
+        Some((_, sum)) => sum.0 += amount.0,
+        None => sums.push((currency, amount)),
+    }
 }
 
 /// Optional dates: a day number in the binary store, `2026-03-15` or null in JSON.
@@ -424,6 +516,7 @@ mod tests {
         assert_eq!(deal.stage, a.pipeline().unwrap().stages[1].id);
         assert_eq!(deal.history.last().unwrap().change, DealChange::Stage { from: first, to: deal.stage });
         assert_eq!(a.pipeline().unwrap().stages.len(), 7);
+        assert_eq!(a.pipeline().unwrap().stage_name(first), Some("获取线索"), "histories still name it");
         // Taken back whole: the stage and the deal's place.
         a.revert(applied);
         assert_eq!((a.pipeline().unwrap().stages.len(), a.deals.get(id).unwrap().stage), (8, first));
@@ -518,6 +611,42 @@ mod tests {
         let report = closed_without_follow_up(a.pipeline().unwrap(), a.deals.rows().iter());
         assert_eq!(report, vec![(Some(Uuid::from_u128(7)), vec![ignored])]);
         assert!(a.pipeline().unwrap().is_open(a.deals.get(open).unwrap()));
+    }
+
+    #[test]
+    fn the_board_adds_up_each_stage_and_a_move_changes_two_columns() {
+        let mut a = archive();
+        let one = new_deal(&mut a, 100, 20);
+        let two = new_deal(&mut a, 101, 5);
+        let mut usd = a.deals.get(one).unwrap().clone();
+        usd.meta.id = Uuid::from_u128(102);
+        usd.currency = crate::domain::Currency::Usd;
+        usd.owner = None;
+        a.apply(Command::SaveDeal(usd), &actor("t", 0)).unwrap();
+        let pipeline = a.pipeline().unwrap().clone();
+        let name = |_| "恒达电器";
+        let b = board(&pipeline, a.deals.rows(), name, &BoardFilter::default(), today());
+        let first = &b.columns[0];
+        assert_eq!(first.deals.iter().map(|&r| a.deals.rows()[r as usize].id()).collect::<Vec<_>>(), [two, one, Uuid::from_u128(102)], "soonest close first");
+        assert_eq!(first.total, vec![(crate::domain::Currency::Cny, Money::from_yuan(20_000)), (crate::domain::Currency::Usd, Money::from_yuan(10_000))]);
+        assert_eq!(first.weighted[0].1, Money::from_yuan(2_000));
+        assert_eq!((b.due_soon, b.overdue, b.rotting), (1, 0, 0));
+
+        a.apply(Command::MoveDeal { id: one, stage: stage(&a, 5) }, &actor("t", 0)).unwrap();
+        let b = board(&pipeline, a.deals.rows(), name, &BoardFilter::default(), today());
+        assert_eq!((b.columns[0].deals.len(), b.columns[5].deals.len()), (2, 1));
+        assert_eq!(b.columns[5].weighted, vec![(crate::domain::Currency::Cny, Money::from_yuan(9_000))]);
+
+        let mine = BoardFilter { owner: Some(Some(Uuid::from_u128(7))), ..BoardFilter::default() };
+        assert_eq!(board(&pipeline, a.deals.rows(), name, &mine, today()).columns[0].deals.len(), 1);
+        let unowned = BoardFilter { owner: Some(None), ..BoardFilter::default() };
+        assert_eq!(board(&pipeline, a.deals.rows(), name, &unowned, today()).columns[0].deals.len(), 1);
+        let text = BoardFilter { text: "订单101".into(), ..BoardFilter::default() };
+        assert_eq!(board(&pipeline, a.deals.rows(), name, &text, today()).columns.iter().map(|c| c.deals.len()).sum::<usize>(), 1);
+        let by_customer = BoardFilter { text: "恒达".into(), ..BoardFilter::default() };
+        assert_eq!(board(&pipeline, a.deals.rows(), name, &by_customer, today()).columns.iter().map(|c| c.deals.len()).sum::<usize>(), 3);
+        let attention = BoardFilter { attention_only: true, ..BoardFilter::default() };
+        assert_eq!(board(&pipeline, a.deals.rows(), name, &attention, today()).columns[0].deals, vec![a.deals.row_of(two).unwrap() as u32]);
     }
 
     #[test]

@@ -133,6 +133,16 @@ coded_enum!(
     Currency { Cny = "CNY", Usd = "USD", Eur = "EUR" }
 );
 
+impl Currency {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::Cny => "¥",
+            Currency::Usd => "$",
+            Currency::Eur => "€",
+        }
+    }
+}
+
 /// 联系人: a person at a customer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {

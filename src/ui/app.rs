@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::customers::{CustomerDetail, CustomerForm, CustomerList};
 use super::data_host::DataHost;
+use super::pipeline::{DealDetail, DealForm, FollowUpReport, PipelineBoard, StagesPage};
 use super::route::{Route, AREAS};
 use super::settings::SettingsPage;
 use super::state::{use_app, AppState, LoadState, UndoAction, tr};
@@ -20,6 +21,12 @@ enum Page {
     Customer(uuid::Uuid),
     EditCustomer(uuid::Uuid),
     Data,
+    Pipeline,
+    Stages,
+    Deal(uuid::Uuid),
+    NewDeal(Option<uuid::Uuid>),
+    EditDeal(uuid::Uuid),
+    Reports,
     Settings,
     Later(usize),
 }
@@ -31,6 +38,12 @@ fn page_of(route: &Route) -> Page {
         Route::Customer(id) => Page::Customer(*id),
         Route::EditCustomer(id) => Page::EditCustomer(*id),
         Route::Data { .. } => Page::Data,
+        Route::Pipeline { .. } => Page::Pipeline,
+        Route::Stages => Page::Stages,
+        Route::Deal(id) => Page::Deal(*id),
+        Route::NewDeal { customer } => Page::NewDeal(*customer),
+        Route::EditDeal(id) => Page::EditDeal(*id),
+        Route::Reports => Page::Reports,
         Route::Settings => Page::Settings,
         other => Page::Later(other.area()),
     }
@@ -122,6 +135,12 @@ pub fn App() -> impl IntoView {
                             Page::Customer(id) => view! { <CustomerDetail id /> }.into_any(),
                             Page::EditCustomer(id) => view! { <CustomerForm id=Some(id) /> }.into_any(),
                             Page::Data => view! { <DataHost /> }.into_any(),
+                            Page::Pipeline => view! { <PipelineBoard /> }.into_any(),
+                            Page::Stages => view! { <StagesPage /> }.into_any(),
+                            Page::Deal(id) => view! { <DealDetail id /> }.into_any(),
+                            Page::NewDeal(customer) => view! { <DealForm id=None customer /> }.into_any(),
+                            Page::EditDeal(id) => view! { <DealForm id=Some(id) customer=None /> }.into_any(),
+                            Page::Reports => view! { <FollowUpReport /> }.into_any(),
                             Page::Settings => view! { <SettingsPage /> }.into_any(),
                             Page::Later(area) => {
                                 view! {

@@ -8,6 +8,8 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
+mod pipeline;
+#[cfg(target_arch = "wasm32")]
 pub mod data;
 #[cfg(target_arch = "wasm32")]
 mod data_host;

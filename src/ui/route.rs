@@ -15,7 +15,14 @@ pub enum Route {
     /// Import, export, backup and restore (part of the customer area); the query holds the
     /// customer list's filters, for exporting what the list showed.
     Data { query: Vec<(String, String)> },
-    Pipeline,
+    /// The board; the query holds its filters (`owner`, `q`).
+    Pipeline { query: Vec<(String, String)> },
+    /// The pipeline's stages and time rules.
+    Stages,
+    Deal(Uuid),
+    /// A new deal, for a customer if given.
+    NewDeal { customer: Option<Uuid> },
+    EditDeal(Uuid),
     Forecast,
     Quotas,
     Assignment,
@@ -33,7 +40,7 @@ impl Default for Route {
 /// The areas in the navigation, in order.
 pub const AREAS: [Route; 8] = [
     Route::Customers { query: Vec::new() },
-    Route::Pipeline,
+    Route::Pipeline { query: Vec::new() },
     Route::Forecast,
     Route::Quotas,
     Route::Assignment,
@@ -53,7 +60,11 @@ impl Route {
             ["customers", id] => id.parse().map(Route::Customer).unwrap_or_default(),
             ["customers", id, "edit"] => id.parse().map(Route::EditCustomer).unwrap_or_default(),
             ["data"] => Route::Data { query: parse_query(query) },
-            ["pipeline"] => Route::Pipeline,
+            ["pipeline"] => Route::Pipeline { query: parse_query(query) },
+            ["pipeline", "stages"] => Route::Stages,
+            ["deals", "new"] => Route::NewDeal { customer: parse_query(query).iter().find(|(k, _)| k == "customer").and_then(|(_, v)| v.parse().ok()) },
+            ["deals", id] => id.parse().map(Route::Deal).unwrap_or_default(),
+            ["deals", id, "edit"] => id.parse().map(Route::EditDeal).unwrap_or_default(),
             ["forecast"] => Route::Forecast,
             ["quotas"] => Route::Quotas,
             ["assignment"] => Route::Assignment,
@@ -72,7 +83,12 @@ impl Route {
             Route::Customer(id) => format!("#/customers/{id}"),
             Route::EditCustomer(id) => format!("#/customers/{id}/edit"),
             Route::Data { query } => with_query("#/data", query),
-            Route::Pipeline => "#/pipeline".to_owned(),
+            Route::Pipeline { query } => with_query("#/pipeline", query),
+            Route::Stages => "#/pipeline/stages".to_owned(),
+            Route::Deal(id) => format!("#/deals/{id}"),
+            Route::NewDeal { customer: None } => "#/deals/new".to_owned(),
+            Route::NewDeal { customer: Some(id) } => format!("#/deals/new?customer={id}"),
+            Route::EditDeal(id) => format!("#/deals/{id}/edit"),
             Route::Forecast => "#/forecast".to_owned(),
             Route::Quotas => "#/quotas".to_owned(),
             Route::Assignment => "#/assignment".to_owned(),
@@ -97,7 +113,7 @@ impl Route {
     pub fn area(&self) -> usize {
         match self {
             Route::Customers { .. } | Route::NewCustomer | Route::Customer(_) | Route::EditCustomer(_) | Route::Data { .. } => 0,
-            Route::Pipeline => 1,
+            Route::Pipeline { .. } | Route::Stages | Route::Deal(_) | Route::NewDeal { .. } | Route::EditDeal(_) => 1,
             Route::Forecast => 2,
             Route::Quotas => 3,
             Route::Assignment => 4,
@@ -139,6 +155,12 @@ mod tests {
             Route::Reports,
             Route::Data { query: vec![] },
             Route::Data { query: vec![("tier".into(), "key".into())] },
+            Route::Pipeline { query: vec![("owner".into(), id.to_string())] },
+            Route::Stages,
+            Route::Deal(id),
+            Route::NewDeal { customer: None },
+            Route::NewDeal { customer: Some(id) },
+            Route::EditDeal(id),
         ];
         for route in routes.into_iter().chain(AREAS) {
             assert_eq!(Route::parse(&route.to_hash()), route, "{}", route.to_hash());

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::domain::demo::{generate, DEMO_SIZES};
+use crate::domain::pipeline::Pipeline;
 use crate::domain::{Command, Timestamp};
 use crate::i18n::{Lang, Msg};
 use crate::ui::perf;
@@ -28,7 +29,10 @@ pub fn SettingsPage() -> impl IntoView {
             move || {
                 leptos::task::spawn_local(async move {
                     let started = perf::now();
-                    let data = generate(js_sys::Date::now() as u64, size, Timestamp(js_sys::Date::now() as i64), "demo");
+                    let now = Timestamp(js_sys::Date::now() as i64);
+                    let mut data = generate(js_sys::Date::now() as u64, size, now, "demo");
+                    // Stage names in the user's language (the stage ids are the same).
+                    data.pipelines = vec![Pipeline::defaults(state.lang.get_untracked().is_zh(), now, "demo")];
                     perf::record("demo:generate", perf::now() - started);
                     let result = state
                         .execute(Command::ReplaceAll(Box::new(data)))

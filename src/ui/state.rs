@@ -264,12 +264,35 @@ impl AppState {
                     // (Set only on the first load: setting it again rebuilds every page.)
                     if !reloading {
                         self.load.set(LoadState::Ready);
+                        self.apply_time_rules();
                     }
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
                 }
                 Err(e) if reloading => self.show_store_error(&e),
                 Err(e) => self.load.set(LoadState::Failed(e)),
+            }
+        });
+    }
+
+    /// On opening: writes the default pipeline on first run (in the user's language), then
+    /// closes deals past their close date and grace, and says so.
+    fn apply_time_rules(self) {
+        leptos::task::spawn_local(async move {
+            let lang = self.lang.get_untracked();
+            let now = Timestamp(js_sys::Date::now() as i64);
+            if self.with_data(|d| d.archive.pipeline().is_none()) == Some(true) {
+                let pipeline = crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), now, &self.user.get_untracked());
+                if self.execute(Command::SavePipeline(pipeline)).await.is_err() {
+                    return;
+                }
+            }
+            let today = now.date();
+            let expiring = self.with_data(|d| d.archive.pipeline().is_some_and(|p| d.archive.deals.live().any(|x| p.has_expired(x, today)))).unwrap_or(false);
+            if expiring {
+                if let Ok(changes) = self.execute(Command::ExpireDeals { today }).await {
+                    self.show_toast(lang.fill(crate::i18n::PipeMsg::ExpiredToast, "n", &changes.deals.len().to_string()), false, None);
+                }
             }
         });
     }

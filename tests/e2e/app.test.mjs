@@ -324,3 +324,97 @@ test('backup, wipe by restoring another backup, restore: same bytes; a damaged f
   await other.context.close();
   await context.close();
 });
+
+test('define a stage, drag a deal through it and on by keyboard, reload: totals, history, removal', async () => {
+  // Wide enough for every column, so the drag needs no scrolling.
+  const { context, page, errors } = await open('zh-CN', { width: 2400, height: 900 });
+  await page.click('[data-testid=nav-7]');
+  await page.fill('[data-testid=settings-user]', '王经理');
+  await page.press('[data-testid=settings-user]', 'Tab');
+  await page.selectOption('[data-testid=demo-size]', '100');
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+
+  // A deal for a customer, through the form.
+  await page.click('[data-testid=nav-0]');
+  await page.click(ROW + ' .c-name a >> nth=0');
+  await page.click('[data-testid=customer-new-deal]');
+  await page.fill('[data-testid=deal-title]', '样品订单测试');
+  await page.fill('[data-testid=deal-amount]', '很多');
+  await page.click('[data-testid=deal-save]');
+  assert.equal(await page.textContent('[data-testid=deal-error]'), '金额无效');
+  await page.fill('[data-testid=deal-amount]', '12万');
+  await page.fill('[data-testid=deal-probability]', '120');
+  await page.click('[data-testid=deal-save]');
+  assert.equal(await page.textContent('[data-testid=deal-error]'), '赢率应在 0 到 100 之间');
+  await page.fill('[data-testid=deal-probability]', '');
+  await page.click('[data-testid=deal-save]');
+  await page.waitForSelector('[data-testid=deal-name]');
+  const dealUrl = page.url();
+  assert.match(await page.textContent('[data-testid=timeline]'), /创建于“获取线索”/);
+
+  // A stage of our own, before the closing stages.
+  await page.goto(server.url + '#/pipeline/stages');
+  await page.click('[data-testid=stage-add]');
+  const names = page.locator('[data-testid=stage-name]');
+  await names.nth(6).fill('客户验货');
+  await names.nth(6).press('Tab');
+  await page.locator('[data-testid=stage-probability]').nth(6).fill('65');
+  await page.locator('[data-testid=stage-probability]').nth(6).press('Tab');
+  await page.click('[data-testid=stages-save]');
+  await page.waitForSelector('[data-testid=toast] >> text=阶段设置已保存');
+
+  // The board, narrowed to our deal; drag it into the new stage.
+  await page.goto(server.url + '#/pipeline?q=' + encodeURIComponent('样品订单测试'));
+  const column = (name) => page.locator('[data-testid=board-column]', { has: page.locator('[data-testid=column-name]', { hasText: new RegExp(`^${name}$`) }) });
+  await page.waitForSelector('[data-testid=deal-card]');
+  assert.equal(await column('客户验货').locator('[data-testid=column-count]').textContent(), '0 个');
+  await page.dragAndDrop('[data-testid=deal-card]', '[data-testid=board-column]:has([data-testid=column-name]:text-is("客户验货"))');
+  await page.waitForSelector('[data-testid=board-column]:has([data-testid=column-name]:text-is("客户验货")) [data-testid=deal-card]');
+  assert.equal(await column('客户验货').locator('[data-testid=column-count]').textContent(), '1 个');
+  assert.equal(await column('客户验货').locator('[data-testid=column-total]').textContent(), '¥12.0万');
+  assert.equal(await column('客户验货').locator('[data-testid=column-weighted]').textContent(), '加权 ¥7.8万');
+  assert.equal(await column('获取线索').locator('[data-testid=column-count]').textContent(), '0 个');
+
+  // On by keyboard: Alt+→ on the focused card.
+  await page.focus('[data-testid=deal-card]');
+  await page.keyboard.press('Alt+ArrowRight');
+  await page.waitForSelector('[data-testid=board-column]:has([data-testid=column-name]:text-is("赢单")) [data-testid=deal-card]');
+  assert.equal(await column('赢单').locator('[data-testid=column-count]').textContent(), '1 个');
+
+  // After a reload, the history says who moved it where.
+  await page.goto(dealUrl);
+  await page.reload();
+  await page.waitForSelector('[data-testid=timeline]');
+  const timeline = await page.textContent('[data-testid=timeline]');
+  for (const line of ['从“获取线索”移到“客户验货”', '从“客户验货”移到“赢单”', '王经理']) assert.ok(timeline.includes(line), line);
+  assert.equal(await page.textContent('[data-testid=deal-stage]'), '赢单');
+
+  // Removing a stage that holds the deal asks where it goes.
+  await page.selectOption('[data-testid=deal-stage-select]', { label: '客户验货' });
+  await page.waitForSelector('[data-testid=deal-stage] >> text=客户验货');
+  await page.goto(server.url + '#/pipeline/stages');
+  await page.locator('[data-testid=stage-remove]').nth(6).click();
+  assert.match(await page.textContent('[data-testid=remove-ask]'), /“客户验货”中有 1 个机会/);
+  await page.selectOption('[data-testid=remove-move-to]', { label: '报价' });
+  await page.click('[data-testid=remove-go]');
+  await page.waitForSelector('[data-testid=toast] >> text=已删除阶段“客户验货”');
+  assert.equal(await page.locator('[data-testid=stage-row]').count(), 8);
+  await page.goto(dealUrl);
+  await page.reload();
+  await page.waitForSelector('[data-testid=timeline]');
+  assert.equal(await page.textContent('[data-testid=deal-stage]'), '报价');
+  assert.match(await page.textContent('[data-testid=timeline]'), /从“客户验货”移到“报价”/);
+
+  // The same in English (stage names are the user's own; the app's words change).
+  await page.click('[data-testid=lang-switch]');
+  await page.reload();
+  await page.waitForSelector('[data-testid=timeline]');
+  assert.match(await page.textContent('[data-testid=timeline]'), /Moved from “客户验货” to “报价”/);
+  await page.goto(server.url + '#/pipeline');
+  await page.waitForSelector('[data-testid=deal-card]');
+  assert.equal(await page.textContent('[data-testid=stages-link]'), 'Stages');
+  assert.match(await column('报价').locator('[data-testid=column-count]').textContent(), /^\d+ deals$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

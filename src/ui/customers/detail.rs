@@ -13,7 +13,7 @@ use crate::ui::route::Route;
 use crate::ui::state::{use_app, AppState, UndoAction, tr};
 
 /// `2026-03-15 14:05` in the browser's time zone.
-fn format_time(ms: i64) -> String {
+pub(crate) fn format_time(ms: i64) -> String {
     use chrono::Timelike;
     let offset_minutes = js_sys::Date::new(&(ms as f64).into()).get_timezone_offset() as i64;
     chrono::DateTime::from_timestamp_millis(ms - offset_minutes * 60_000)
@@ -117,6 +117,9 @@ pub fn CustomerDetail(id: Uuid) -> impl IntoView {
                         <div class="cards">
                             <TransactionsCard customer=c.clone() />
                             <CommunicationsCard customer=c.clone() />
+                        </div>
+                        <div class="cards">
+                            <crate::ui::pipeline::CustomerDeals customer=id />
                         </div>
                     }.into_any()
                 }

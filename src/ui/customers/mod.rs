@@ -6,6 +6,7 @@ mod form;
 mod summary;
 
 pub use detail::CustomerDetail;
+pub(crate) use detail::format_time;
 pub use form::CustomerForm;
 
 use std::sync::Arc;
