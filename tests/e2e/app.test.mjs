@@ -406,6 +406,22 @@ test('define a stage, drag a deal through it and on by keyboard, reload: totals,
   assert.equal(await page.textContent('[data-testid=deal-stage]'), '报价');
   assert.match(await page.textContent('[data-testid=timeline]'), /从“客户验货”移到“报价”/);
 
+  // An activity (samples with a tracking number) and a hand-over, kept after a reload.
+  await page.selectOption('[data-testid=activity-kind]', 'sample');
+  await page.fill('[data-testid=activity-outcome]', '客户确认收到样品');
+  await page.fill('[data-testid=activity-tracking]', 'SF1234567890');
+  await page.click('[data-testid=activity-add]');
+  await page.waitForSelector('[data-testid=activities] >> text=SF1234567890');
+  const owner = await page.$eval('[data-testid=hand-over-to]', (s) => s.value);
+  const other = await page.$$eval('[data-testid=hand-over-to] option', (os, owner) => os.map((o) => [o.value, o.textContent]).find(([v]) => v && v !== owner), owner);
+  await page.selectOption('[data-testid=hand-over-to]', other[0]);
+  await page.click('[data-testid=hand-over]');
+  await page.waitForSelector(`[data-testid=toast] >> text=已移交给 ${other[1]}`);
+  await page.reload();
+  await page.waitForSelector('[data-testid=timeline]');
+  assert.match(await page.textContent('[data-testid=activities]'), /寄样 · 王经理客户确认收到样品.*SF1234567890/);
+  assert.match(await page.textContent('[data-testid=timeline]'), new RegExp(`移交给 ${other[1]}`));
+
   // The same in English (stage names are the user's own; the app's words change).
   await page.click('[data-testid=lang-switch]');
   await page.reload();

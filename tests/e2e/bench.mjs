@@ -9,6 +9,8 @@ import { serve, launch, DIST } from './server.mjs';
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const IMPORT_SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const EDITS = Number(process.env.BENCH_EDITS ?? 20);
+/** Demo customers for the board benchmark (10,000 give 7,500 deals, about 5,000 open). */
+const BOARD_SIZE = Number(process.env.BENCH_BOARD ?? 10000);
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => `${n.toFixed(1)} ms`;
@@ -257,11 +259,103 @@ async function benchImport(browser, url, rows) {
   await context.close();
 }
 
+/** The pipeline board with the demo's deals: opening, scrolling, moving a deal. */
+async function benchBoard(browser, url, size) {
+  console.log(`\n== Pipeline board (${size.toLocaleString('en')} demo customers) ==`);
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept());
+  page.on('pageerror', (e) => console.log('  page error:', e.message));
+  await loadDemo(page, url, size);
+  // Open the board from the customer list, as a user does, several times.
+  const opens = [];
+  for (let i = 0; i < 5; i++) {
+    await page.goto(url + '#/customers');
+    await page.waitForSelector('[data-testid=customer-row]:not([hidden])');
+    opens.push(await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector('[data-testid=nav-1]').click();
+      while (!document.querySelector('[data-testid=deal-card]')) await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
+    }));
+  }
+  const counts = await page.$$eval('[data-testid=board-column]', (cols) => cols.map((c) => [
+    c.querySelector('header').className.includes('outcome-open'),
+    Number(c.querySelector('[data-testid=column-count]').textContent.match(/\d+/)[0]),
+  ]));
+  const open = counts.filter(([o]) => o).reduce((a, [, n]) => a + n, 0);
+  const all = counts.reduce((a, [, n]) => a + n, 0);
+  line('  deals / open deals on the board', `${all} / ${open}`);
+  line('  cards in the page', String(await page.$$eval('[data-testid=deal-card]', (c) => c.length)));
+  line('  customer list -> board painted (5 opens)', opens.map(ms).join(', '));
+  const builds = await perfEntries(page, 'board:build');
+  line('    of which laying out the board (all deals)', `p50 ${ms(pct(builds, 50))}`);
+
+  // Scrolling: the board sideways, then each column down, a step per frame.
+  const frames = await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const times = [];
+    const board = document.querySelector('[data-testid=board]');
+    let last = performance.now();
+    for (let i = 0; i < 30; i++) {
+      board.scrollLeft += 60;
+      await frame();
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    for (const list of document.querySelectorAll('.cards-list')) {
+      for (let i = 0; i < 10; i++) {
+        list.scrollTop += 120;
+        await frame();
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+    }
+    return times;
+  });
+  line('  scrolling: frame to frame', `p50 ${ms(pct(frames, 50))}  p95 ${ms(pct(frames, 95))}  max ${ms(Math.max(...frames))}  (n=${frames.length})`);
+
+  // Moving a deal: click a card's move button, until the new totals are painted.
+  const moves = await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    document.querySelector('[data-testid=board]').scrollLeft = 0;
+    const times = [];
+    for (let i = 0; i < 20; i++) {
+      const at = i % 2 ? 1 : 0;
+      const count = () => document.querySelectorAll('[data-testid=board-column]')[at + 1].querySelector('[data-testid=column-count]').textContent;
+      const button = document.querySelectorAll('[data-testid=board-column]')[at].querySelector('[data-testid=deal-card] [data-testid=move-right]');
+      const before = count();
+      const t0 = performance.now();
+      button.click();
+      while (count() === before) await frame();
+      await frame();
+      times.push(performance.now() - t0);
+    }
+    return times;
+  });
+  line('  move a deal -> both totals painted', `p50 ${ms(pct(moves, 50))}  p95 ${ms(pct(moves, 95))}  (n=${moves.length})`);
+  const commits = (await perfEntries(page, 'save:commit')).slice(-moves.length);
+  line('    of which the IndexedDB write (after the paint)', `p50 ${ms(pct(commits, 50))}`);
+  const more = await page.evaluate(async () => {
+    const t0 = performance.now();
+    document.querySelector('[data-testid=column-more]').click();
+    await new Promise((r) => requestAnimationFrame(r));
+    await new Promise((r) => requestAnimationFrame(r));
+    return performance.now() - t0;
+  });
+  line('  "show more" (40 more cards) painted', ms(more));
+  await context.close();
+}
+
 let page;
 firstLoadSizes();
 const server = await serve();
 const browser = await launch();
 try {
+  if (BOARD_SIZE) await benchBoard(browser, server.url, BOARD_SIZE);
   for (const rows of IMPORT_SIZES) await benchImport(browser, server.url, rows);
   for (const size of SIZES) await benchSize(browser, server.url, size);
 } finally {
