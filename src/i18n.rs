@@ -315,6 +315,18 @@ messages! {
         Report => "无跟进关闭的机会", "Deals closed without follow-up";
         ReportHint => "已赢单、输单或过期关闭，却没有任何跟进活动的机会，按负责人统计。", "Deals won, lost or expired without a single activity, per owner.";
         ReportNone => "没有无跟进就关闭的机会。", "No deal closed without follow-up.";
+        ViewBoard => "看板", "Board";
+        ViewList => "列表", "List";
+        StatusOpen => "进行中的", "Open";
+        StatusWon => "已赢单", "Won";
+        StatusLost => "已输单", "Lost";
+        StatusAll => "全部状态", "Any status";
+        AllStages => "全部阶段", "All stages";
+        ColWeighted => "加权金额", "Weighted";
+        ColIdle => "未跟进", "Idle";
+        IdleDays => "{n} 天", "{n} d";
+        ListSummary => "{n} 个机会 · 合计 {total} · 加权 {weighted}", "{n} deals · total {total} · weighted {weighted}";
+        NoDealsMatch => "没有符合条件的机会。", "No deal matches.";
     }
 }
 

@@ -341,21 +341,188 @@ pub struct Board {
     pub rotting: usize,
 }
 
+impl BoardFilter {
+    /// The deal's attention if it is live and passes the filter.
+    fn passes<'a>(&self, pipeline: &Pipeline, deal: &Deal, customer_name: &impl Fn(Uuid) -> &'a str, today: NaiveDate) -> Option<Attention> {
+        if deal.meta.is_deleted() || self.owner.is_some_and(|o| o != deal.owner) {
+            return None;
+        }
+        if !self.text.is_empty() && !deal.title.to_lowercase().contains(&self.text) && !customer_name(deal.customer).to_lowercase().contains(&self.text) {
+            return None;
+        }
+        let attention = pipeline.attention(deal, today);
+        let needs = attention.overdue || attention.due_soon || attention.rotting;
+        (!self.attention_only || needs).then_some(attention)
+    }
+}
+
+/// Which deals the list shows, beyond the board's filter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DealStatus {
+    #[default]
+    Open,
+    Won,
+    Lost,
+    All,
+}
+
+/// What the list sorts by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DealSort {
+    /// Expected close date, deals without one last.
+    #[default]
+    Close,
+    Title,
+    Customer,
+    /// The pipeline's order of stages.
+    Stage,
+    /// Amounts per currency (CNY first, then USD, then EUR).
+    Amount,
+    Probability,
+    /// Amount x probability, per currency as `Amount`.
+    Weighted,
+    Owner,
+    /// Days since the last activity (or since the deal was made).
+    Idle,
+    Updated,
+}
+
+impl DealStatus {
+    pub const ALL: [DealStatus; 4] = [DealStatus::Open, DealStatus::Won, DealStatus::Lost, DealStatus::All];
+
+    /// The word in the URL.
+    pub fn code(self) -> &'static str {
+        match self {
+            DealStatus::Open => "open",
+            DealStatus::Won => "won",
+            DealStatus::Lost => "lost",
+            DealStatus::All => "all",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DealStatus> {
+        DealStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+impl DealSort {
+    pub const ALL: [DealSort; 10] = [
+        DealSort::Title,
+        DealSort::Customer,
+        DealSort::Stage,
+        DealSort::Amount,
+        DealSort::Probability,
+        DealSort::Weighted,
+        DealSort::Close,
+        DealSort::Owner,
+        DealSort::Idle,
+        DealSort::Updated,
+    ];
+
+    /// The word in the URL.
+    pub fn code(self) -> &'static str {
+        match self {
+            DealSort::Close => "close",
+            DealSort::Title => "title",
+            DealSort::Customer => "customer",
+            DealSort::Stage => "stage",
+            DealSort::Amount => "amount",
+            DealSort::Probability => "probability",
+            DealSort::Weighted => "weighted",
+            DealSort::Owner => "owner",
+            DealSort::Idle => "idle",
+            DealSort::Updated => "updated",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DealSort> {
+        DealSort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Whether a first click sorts this column largest first.
+    pub fn starts_descending(self) -> bool {
+        matches!(self, DealSort::Amount | DealSort::Probability | DealSort::Weighted | DealSort::Idle | DealSort::Updated)
+    }
+}
+
+/// The list: row numbers of the deals shown, in order, with their sums.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DealList {
+    pub rows: Vec<u32>,
+    pub total: Vec<(super::records::Currency, Money)>,
+    pub weighted: Vec<(super::records::Currency, Money)>,
+}
+
+/// The deals passing `filter`, `status` and (if given) `stage`, sorted by `sort` (`descending`
+/// reverses it; ties keep row order). Names sort by `customer_name`/`owner_name` as shown.
+#[allow(clippy::too_many_arguments)]
+pub fn deal_list<'a>(
+    pipeline: &Pipeline,
+    deals: &[Deal],
+    customer_name: impl Fn(Uuid) -> &'a str,
+    owner_name: impl Fn(Option<Uuid>) -> &'a str,
+    filter: &BoardFilter,
+    status: DealStatus,
+    stage: Option<Uuid>,
+    (sort, descending): (DealSort, bool),
+    today: NaiveDate,
+) -> DealList {
+    let mut out = DealList::default();
+    // The stage's place and each row's idle days, looked up once.
+    let place = |id: Uuid| pipeline.stages.iter().position(|s| s.id == id).unwrap_or(usize::MAX);
+    let mut idle = vec![0_i64; if sort == DealSort::Idle { deals.len() } else { 0 }];
+    for (row, deal) in deals.iter().enumerate() {
+        let Some(found) = pipeline.stage(deal.stage) else { continue };
+        let wanted = match status {
+            DealStatus::Open => found.outcome == StageOutcome::Open,
+            DealStatus::Won => found.outcome == StageOutcome::Won,
+            DealStatus::Lost => found.outcome == StageOutcome::Lost,
+            DealStatus::All => true,
+        };
+        if !wanted || stage.is_some_and(|s| s != deal.stage) {
+            continue;
+        }
+        if filter.passes(pipeline, deal, &customer_name, today).is_none() {
+            continue;
+        }
+        if let Some(days) = idle.get_mut(row) {
+            *days = (today - deal.last_touched()).num_days();
+        }
+        out.rows.push(row as u32);
+        add(&mut out.total, deal.currency, deal.amount);
+        add(&mut out.weighted, deal.currency, pipeline.weighted(deal));
+    }
+    let by_text = |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase());
+    super::sorting::sort_rows(&mut out.rows, &|a, b| {
+        let (x, y) = (&deals[a as usize], &deals[b as usize]);
+        // Amounts in different currencies do not compare: each currency is its own group, in
+        // the same order both ways.
+        if matches!(sort, DealSort::Amount | DealSort::Weighted) && x.currency != y.currency {
+            return (x.currency as u8).cmp(&(y.currency as u8));
+        }
+        let order = match sort {
+            DealSort::Close => (x.expected_close.is_none(), x.expected_close).cmp(&(y.expected_close.is_none(), y.expected_close)),
+            DealSort::Title => by_text(&x.title, &y.title),
+            DealSort::Customer => by_text(customer_name(x.customer), customer_name(y.customer)),
+            DealSort::Stage => place(x.stage).cmp(&place(y.stage)),
+            DealSort::Amount => x.amount.cmp(&y.amount),
+            DealSort::Probability => pipeline.probability(x).cmp(&pipeline.probability(y)),
+            DealSort::Weighted => pipeline.weighted(x).0.cmp(&pipeline.weighted(y).0),
+            DealSort::Owner => (x.owner.is_none(), owner_name(x.owner)).cmp(&(y.owner.is_none(), owner_name(y.owner))),
+            DealSort::Idle => idle[a as usize].cmp(&idle[b as usize]),
+            DealSort::Updated => x.meta.updated_at.cmp(&y.meta.updated_at),
+        };
+        if descending { order.reverse() } else { order }
+    });
+    out
+}
+
 /// Lays out the live deals passing `filter` by stage. `customer_name` finds a deal's customer.
 pub fn board<'a>(pipeline: &Pipeline, deals: &[Deal], customer_name: impl Fn(Uuid) -> &'a str, filter: &BoardFilter, today: NaiveDate) -> Board {
     let mut out = Board { columns: vec![Column::default(); pipeline.stages.len()], ..Board::default() };
     for (row, deal) in deals.iter().enumerate() {
-        if deal.meta.is_deleted() || filter.owner.is_some_and(|o| o != deal.owner) {
-            continue;
-        }
         let Some(at) = pipeline.stages.iter().position(|s| s.id == deal.stage) else { continue };
-        if !filter.text.is_empty() && !deal.title.to_lowercase().contains(&filter.text) && !customer_name(deal.customer).to_lowercase().contains(&filter.text) {
-            continue;
-        }
-        let attention = pipeline.attention(deal, today);
-        if filter.attention_only && !(attention.overdue || attention.due_soon || attention.rotting) {
-            continue;
-        }
+        let Some(attention) = filter.passes(pipeline, deal, &customer_name, today) else { continue };
         out.due_soon += attention.due_soon as usize;
         out.overdue += attention.overdue as usize;
         out.rotting += attention.rotting as usize;
@@ -656,5 +823,49 @@ mod tests {
         assert!(zh.problems().is_empty());
         assert_eq!(zh.stages.iter().map(|s| s.id).collect::<Vec<_>>(), en.stages.iter().map(|s| s.id).collect::<Vec<_>>());
         assert_eq!((zh.stages[0].name.as_str(), en.stages[0].name.as_str()), ("获取线索", "Lead acquired"));
+    }
+
+    #[test]
+    fn the_list_filters_by_status_stage_and_text_and_sorts_either_way() {
+        let mut a = archive();
+        for (n, days, yuan) in [(100, 30, 5_000), (101, 10, 20_000), (102, 20, 1_000)] {
+            let id = new_deal(&mut a, n, days);
+            let mut deal = a.deals.get(id).unwrap().clone();
+            deal.amount = Money::from_yuan(yuan);
+            a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+        }
+        let won = a.pipeline().unwrap().stages.iter().find(|s| s.outcome == StageOutcome::Won).unwrap().id;
+        a.apply(Command::MoveDeal { id: Uuid::from_u128(102), stage: won }, &actor("王伟", 0)).unwrap();
+        a.apply(Command::MoveDeal { id: Uuid::from_u128(101), stage: stage(&a, 1) }, &actor("王伟", 0)).unwrap();
+        fn ids(a: &Archive, list: &DealList) -> Vec<u128> {
+            list.rows.iter().map(|&r| a.deals.rows()[r as usize].meta.id.as_u128()).collect()
+        }
+        fn list(a: &Archive, status: DealStatus, stage_id: Option<Uuid>, sort: (DealSort, bool), text: &str) -> DealList {
+            let filter = BoardFilter { text: text.into(), ..BoardFilter::default() };
+            deal_list(a.pipeline().unwrap(), a.deals.rows(), |_| "恒达电器", |_| "rep7", &filter, status, stage_id, sort, today())
+        }
+        // Open deals by close date; both ways.
+        assert_eq!(ids(&a, &list(&a, DealStatus::Open, None, (DealSort::Close, false), "")), vec![101, 100]);
+        assert_eq!(ids(&a, &list(&a, DealStatus::Open, None, (DealSort::Close, true), "")), vec![100, 101]);
+        // All deals by amount, and the sums.
+        let all = list(&a, DealStatus::All, None, (DealSort::Amount, true), "");
+        assert_eq!(ids(&a, &all), vec![101, 100, 102]);
+        assert_eq!(all.total, vec![(crate::domain::Currency::Cny, Money::from_yuan(26_000))]);
+        let weighted: i64 = [100, 101, 102].iter().map(|&n| a.pipeline().unwrap().weighted(a.deals.get(Uuid::from_u128(n)).unwrap()).0).sum();
+        assert_eq!(all.weighted[0].1 .0, weighted);
+        // Won only; one stage; text in the title; by stage order.
+        assert_eq!(ids(&a, &list(&a, DealStatus::Won, None, (DealSort::Close, false), "")), vec![102]);
+        assert_eq!(ids(&a, &list(&a, DealStatus::All, Some(stage(&a, 1)), (DealSort::Close, false), "")), vec![101]);
+        assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Close, false), "订单100")), vec![100]);
+        assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Stage, false), "")), vec![100, 101, 102]);
+        // Amounts in another currency form their own group, after CNY, both ways.
+        let mut usd = a.deals.get(Uuid::from_u128(101)).unwrap().clone();
+        usd.currency = crate::domain::Currency::Usd;
+        a.apply(Command::SaveDeal(usd), &actor("王伟", 0)).unwrap();
+        assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Amount, true), "")), vec![100, 102, 101]);
+        assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Amount, false), "")), vec![102, 100, 101]);
+        // A deleted deal is never listed.
+        a.apply(Command::DeleteDeal(Uuid::from_u128(100)), &actor("王伟", 0)).unwrap();
+        assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Title, false), "")), vec![101, 102]);
     }
 }

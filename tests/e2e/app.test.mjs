@@ -434,3 +434,58 @@ test('define a stage, drag a deal through it and on by keyboard, reload: totals,
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the deal list: filters and sort in the URL, consistent with the board, kept after a reload', async () => {
+  const { context, page, errors } = await open('zh-CN', { width: 1400, height: 900 });
+  await page.click('[data-testid=nav-7]');
+  await page.selectOption('[data-testid=demo-size]', '100');
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+  await page.goto(server.url + '#/pipeline');
+  await page.waitForSelector('[data-testid=deal-card]');
+  const column = (name) => page.locator('[data-testid=board-column]', { has: page.locator('[data-testid=column-name]', { hasText: new RegExp(`^${name}$`) }) });
+  const quoted = Number((await column('报价').locator('[data-testid=column-count]').textContent()).replace(' 个', ''));
+  const won = Number((await column('赢单').locator('[data-testid=column-count]').textContent()).replace(' 个', ''));
+  assert.ok(quoted > 0 && won > 0, `demo has quoted (${quoted}) and won (${won}) deals`);
+
+  await page.click('[data-testid=view-list]');
+  await page.waitForSelector('[data-testid=deal-row]:not([hidden])');
+  assert.match(page.url(), /view=list/);
+  const cells = (cls) => page.$$eval(`[data-testid=deal-row]:not([hidden]) .${cls}`, (els) => els.map((e) => e.textContent));
+  // Sorted by close date by default, either way by a click on the header.
+  const closes = await cells('d-close');
+  assert.deepEqual(closes, [...closes].sort());
+  await page.click('[data-testid=deal-sort-close]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=deal-sort-close]').textContent.endsWith('↓'));
+  const down = await cells('d-close');
+  assert.deepEqual(down, [...down].sort().reverse());
+  assert.notDeepEqual(down, closes);
+  // One stage: as many as the board's column, all in that stage.
+  await page.selectOption('[data-testid=deal-stage]', { label: '报价' });
+  await page.waitForFunction((n) => document.querySelector('[data-testid=deal-list-summary]').textContent.startsWith(`${n} 个机会`), quoted);
+  assert.deepEqual([...new Set(await cells('d-stage'))], ['报价']);
+  // Won deals only (not shown while the list shows open ones).
+  await page.selectOption('[data-testid=deal-stage]', '');
+  await page.selectOption('[data-testid=deal-status]', 'won');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=deal-list-summary]').textContent.startsWith(`${n} 个机会`), won);
+  assert.deepEqual([...new Set(await cells('d-stage'))], ['赢单']);
+  // By amount, largest first; then by title.
+  await page.click('[data-testid=deal-sort-title]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=deal-sort-title]').textContent.endsWith('↑'));
+  const titles = await cells('d-title');
+  assert.deepEqual(titles, [...titles].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)));
+
+  // The URL keeps it all: a reload (in English) shows the same list.
+  await page.click('[data-testid=lang-switch]');
+  await page.reload();
+  await page.waitForSelector('[data-testid=deal-row]:not([hidden])');
+  assert.match(await page.textContent('[data-testid=deal-list-summary]'), new RegExp(`^${won} deals · total`));
+  assert.deepEqual(await cells('d-title'), titles);
+  assert.equal(await page.$eval('[data-testid=deal-status]', (s) => s.value), 'won');
+  // A row opens its deal.
+  await page.click('[data-testid=deal-row] .d-title a >> nth=0');
+  await page.waitForSelector('[data-testid=deal-name]');
+  assert.equal(await page.textContent('[data-testid=deal-name]'), titles[0]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -36,6 +36,12 @@ try {
       await page.goto(server.url + '#/pipeline');
       await page.waitForSelector('[data-testid=deal-card]');
       await page.screenshot({ path: `${out}/${lang}-${size}-board.png` });
+      await page.click('[data-testid=view-list]');
+      await page.waitForSelector('[data-testid=deal-row]:not([hidden])');
+      await page.click('[data-testid=deal-sort-amount]');
+      await page.screenshot({ path: `${out}/${lang}-${size}-deal-list.png` });
+      await page.click('[data-testid=view-board]');
+      await page.waitForSelector('[data-testid=deal-card]');
       await page.click('[data-testid=deal-card] .deal-title >> nth=0');
       await page.waitForSelector('[data-testid=deal-name]');
       await page.screenshot({ path: `${out}/${lang}-${size}-deal.png`, fullPage: true });

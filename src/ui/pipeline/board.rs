@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
+use super::list::DealTable;
 use super::{amount, sums, today};
 use crate::domain::pipeline::{board, Attention, BoardFilter, Stage};
 use crate::domain::{Command, StageOutcome};
@@ -52,7 +53,7 @@ struct BoardView {
     rotting: usize,
 }
 
-fn query_value(route: &Route, key: &str) -> Option<String> {
+pub(super) fn query_value(route: &Route, key: &str) -> Option<String> {
     match route {
         Route::Pipeline { query } => query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
         _ => None,
@@ -66,6 +67,19 @@ fn filter_of(route: &Route) -> BoardFilter {
         text: query_value(route, "q").unwrap_or_default().trim().to_lowercase(),
         attention_only: query_value(route, "attention").is_some(),
     }
+}
+
+/// Sets (or with `None` or empty, removes) one parameter of the pipeline page's URL.
+pub(super) fn set_param(state: AppState, key: &str, value: Option<String>) {
+    let mut query = state.route.with_untracked(|r| match r {
+        Route::Pipeline { query } => query.clone(),
+        _ => Vec::new(),
+    });
+    query.retain(|(k, _)| k != key);
+    if let Some(v) = value.filter(|v| !v.is_empty()) {
+        query.push((key.to_owned(), v));
+    }
+    state.replace_route(Route::Pipeline { query });
 }
 
 /// Moves a deal and says so; the board redraws from the archive at once, before the write.
@@ -163,17 +177,8 @@ pub fn PipelineBoard() -> impl IntoView {
 
     let stage_ids = Memo::new(move |_| view_model.with(|v| v.columns.iter().map(|c| c.stage.id).collect::<Vec<_>>()));
 
-    let set_param = move |key: &'static str, value: Option<String>| {
-        let mut query = state.route.with_untracked(|r| match r {
-            Route::Pipeline { query } => query.clone(),
-            _ => Vec::new(),
-        });
-        query.retain(|(k, _)| k != key);
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            query.push((key.to_owned(), v));
-        }
-        state.replace_route(Route::Pipeline { query });
-    };
+    let set_param = move |key: &'static str, value: Option<String>| set_param(state, key, value);
+    let list_view = Memo::new(move |_| state.route.with(|r| query_value(r, "view")).is_some_and(|v| v == "list"));
 
     view! {
         <section class="page pipeline">
@@ -185,6 +190,12 @@ pub fn PipelineBoard() -> impl IntoView {
                 </div>
             </div>
             <div class="toolbar board-filters">
+                <div class="segmented" role="group">
+                    <button class="secondary" data-testid="view-board" aria-pressed=move || (!list_view.get()).to_string()
+                        on:click=move |_| set_param("view", None)>{tr(PipeMsg::ViewBoard)}</button>
+                    <button class="secondary" data-testid="view-list" aria-pressed=move || list_view.get().to_string()
+                        on:click=move |_| set_param("view", Some("list".to_owned()))>{tr(PipeMsg::ViewList)}</button>
+                </div>
                 <input
                     type="search"
                     data-testid="deal-search"
@@ -205,14 +216,16 @@ pub fn PipelineBoard() -> impl IntoView {
                     {tr(PipeMsg::NeedsAttention)}
                 </label>
             </div>
-            {move || {
+            {move || list_view.get().then(|| view! { <DealTable filter /> })}
+            {move || (!list_view.get()).then(|| {
                 let v = view_model.get();
                 (v.due_soon + v.overdue + v.rotting > 0).then(|| view! {
                     <p class="reminders" role="status" data-testid="deal-reminders">
                         {state.lang.get().fill_all(PipeMsg::RemindSummary, &[("due", v.due_soon.to_string()), ("overdue", v.overdue.to_string()), ("rotting", v.rotting.to_string())])}
                     </p>
                 })
-            }}
+            }).flatten()}
+            {move || (!list_view.get()).then(|| view! {
             <div class="board" data-testid="board">
                 {move || {
                     // Only a change of stages rebuilds the columns; moves update them in place.
@@ -232,6 +245,7 @@ pub fn PipelineBoard() -> impl IntoView {
                         .into_any()
                 }}
             </div>
+            })}
         </section>
     }
 }

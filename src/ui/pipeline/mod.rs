@@ -4,6 +4,7 @@
 
 mod board;
 mod deal;
+mod list;
 mod stages;
 
 pub use board::PipelineBoard;
