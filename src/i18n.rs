@@ -327,6 +327,16 @@ messages! {
         IdleDays => "{n} 天", "{n} d";
         ListSummary => "{n} 个机会 · 合计 {total} · 加权 {weighted}", "{n} deals · total {total} · weighted {weighted}";
         NoDealsMatch => "没有符合条件的机会。", "No deal matches.";
+        AssignOpen => "批量分配", "Assign…";
+        AssignDealsAsk => "把当前显示的 {n} 个机会分配给", "Give the {n} deals shown to";
+        AssignCustomersAsk => "把当前显示的 {n} 位客户分配给", "Give the {n} customers shown to";
+        AssignSpread => "全部在职销售，平均分配（{n} 人）", "All active reps, evenly ({n})";
+        AssignReason => "每人分得相同数量，余下的先给目前负责最少的销售。", "Each rep gets the same number; any left over go first to those holding least now.";
+        AssignPlan => "分配方案：{plan}", "Plan: {plan}";
+        AssignGo => "分配", "Assign";
+        AssignDone => "已分配 {n} 条：{plan}", "Assigned {n}: {plan}";
+        AssignUndone => "已撤销这次分配", "The assignment was undone";
+        AssignNothing => "没有可分配的记录。", "Nothing to assign.";
     }
 }
 

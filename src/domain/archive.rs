@@ -162,10 +162,20 @@ pub enum Command {
     RemoveStage { stage: Uuid, move_to: Uuid },
     /// Gives deals and customers to another rep (or none), recorded in each deal's history.
     HandOver { deals: Vec<Uuid>, customers: Vec<Uuid>, to: Option<Uuid> },
+    /// Several hand-overs at once (batch assignment of new leads to reps), one undo.
+    Assign(Vec<Assignment>),
     /// Closes as lost every open deal whose expected close date plus the grace is before `today`.
     ExpireDeals { today: chrono::NaiveDate },
     /// An import: new customers (new ids) and updated ones (stored ids), all or nothing.
     ImportCustomers { create: Vec<Customer>, update: Vec<Customer> },
+}
+
+/// Deals and customers given to one rep (`None`: to nobody).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Assignment {
+    pub to: Option<Uuid>,
+    pub deals: Vec<Uuid>,
+    pub customers: Vec<Uuid>,
 }
 
 /// Every record of every kind (a restore, demo data).
@@ -396,38 +406,8 @@ impl Archive {
                 let pipeline = Undo::Pipeline(self.pipelines.put(pipeline));
                 Undo::Many(vec![deals, pipeline])
             }
-            Command::HandOver { deals, customers, to } => {
-                if let Some(rep) = to.filter(|id| self.reps.get(*id).is_none()) {
-                    return Err(DomainError::NotFound(rep));
-                }
-                let mut moved = Vec::with_capacity(deals.len());
-                for id in deals {
-                    let mut deal = self.deals.get(id).ok_or(DomainError::NotFound(id))?.clone();
-                    if deal.owner != to {
-                        deal.owner = to;
-                        record_changes(self.deals.get(id), &mut deal, actor);
-                        deal.meta.touch(actor.now, &actor.name);
-                        moved.push(deal);
-                    }
-                }
-                let mut given = Vec::with_capacity(customers.len());
-                for id in customers {
-                    let mut customer = self.customers.get(id).ok_or(DomainError::NotFound(id))?.clone();
-                    if customer.owner != to {
-                        customer.owner = to;
-                        customer.meta.touch(actor.now, &actor.name);
-                        given.push(customer);
-                    }
-                }
-                let deals = self.put_deals(moved, &mut changes);
-                let mut undo = Vec::with_capacity(given.len());
-                for customer in given {
-                    let id = customer.id();
-                    changes.customers.push(id);
-                    undo.push((id, self.customers.put(customer)));
-                }
-                Undo::Many(vec![deals, Undo::Customers(undo)])
-            }
+            Command::HandOver { deals, customers, to } => self.assign(vec![Assignment { to, deals, customers }], actor, &mut changes)?,
+            Command::Assign(assignments) => self.assign(assignments, actor, &mut changes)?,
             Command::ExpireDeals { today } => {
                 let pipeline = self.pipeline().ok_or(DomainError::NotFound(PIPELINE_ID))?;
                 let Some(lost) = pipeline.lost_stage().map(|s| s.id) else { return Err(DomainError::Pipeline(vec![PipelineProblem::Missing(StageOutcome::Lost)])) };
@@ -516,6 +496,43 @@ impl Archive {
             deal.meta.deleted_at = stored.meta.deleted_at;
         }
         Ok(deal)
+    }
+
+    /// Gives deals and customers to reps (or none), all or nothing; each deal's history says
+    /// who gave it from whom to whom, and when.
+    fn assign(&mut self, assignments: Vec<Assignment>, actor: &Actor, changes: &mut ChangeSet) -> Result<Undo, DomainError> {
+        let mut moved = Vec::new();
+        let mut given = Vec::new();
+        for Assignment { to, deals, customers } in assignments {
+            if let Some(rep) = to.filter(|id| self.reps.get(*id).is_none()) {
+                return Err(DomainError::NotFound(rep));
+            }
+            for id in deals {
+                let mut deal = self.deals.get(id).ok_or(DomainError::NotFound(id))?.clone();
+                if deal.owner != to {
+                    deal.owner = to;
+                    record_changes(self.deals.get(id), &mut deal, actor);
+                    deal.meta.touch(actor.now, &actor.name);
+                    moved.push(deal);
+                }
+            }
+            for id in customers {
+                let mut customer = self.customers.get(id).ok_or(DomainError::NotFound(id))?.clone();
+                if customer.owner != to {
+                    customer.owner = to;
+                    customer.meta.touch(actor.now, &actor.name);
+                    given.push(customer);
+                }
+            }
+        }
+        let deals = self.put_deals(moved, changes);
+        let mut undo = Vec::with_capacity(given.len());
+        for customer in given {
+            let id = customer.id();
+            changes.customers.push(id);
+            undo.push((id, self.customers.put(customer)));
+        }
+        Ok(Undo::Many(vec![deals, Undo::Customers(undo)]))
     }
 
     fn put_deals(&mut self, deals: Vec<Deal>, changes: &mut ChangeSet) -> Undo {

@@ -2,6 +2,7 @@
 //! so everything is tested with a native `cargo test`.
 
 pub mod archive;
+pub mod assignment;
 pub mod dates;
 pub mod dedupe;
 pub mod demo;
@@ -13,7 +14,7 @@ pub mod sorting;
 pub mod summary;
 pub mod validate;
 
-pub use archive::{Actor, Applied, Archive, ChangeSet, Command, DomainError, Records};
+pub use archive::{Actor, Applied, Archive, Assignment, ChangeSet, Command, DomainError, Records};
 pub use money::{Money, MoneyError};
 pub use records::{
     ActivityKind, CommKind, Communication, CompanySize, Currency, FunnelClass, StageOutcome, Contact, Customer, CustomerKind, Intent, Meta, RecordKind, Rep, Team, Tier,

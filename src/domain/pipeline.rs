@@ -766,6 +766,32 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_assignment_spreads_leads_records_each_and_is_all_or_nothing() {
+        use crate::domain::assignment::{plan, Target};
+        let mut a = archive();
+        let leads: Vec<Uuid> = (100..105).map(|n| new_deal(&mut a, n, 30)).collect();
+        let before = a.deals.rows().to_vec();
+        let items: Vec<(Uuid, bool)> = leads.iter().map(|&id| (id, true)).chain([(Uuid::from_u128(1), false)]).collect();
+        let assignments = plan(&items, &Target::Spread(vec![(Uuid::from_u128(7), 5), (Uuid::from_u128(8), 0)]));
+        let applied = a.apply(Command::Assign(assignments), &actor("经理", 1)).unwrap();
+        let owners: Vec<Option<Uuid>> = leads.iter().map(|&id| a.deals.get(id).unwrap().owner).collect();
+        let (seven, eight) = (Some(Uuid::from_u128(7)), Some(Uuid::from_u128(8)));
+        // Rep 8 holds least, so deals first: 8, 7, 8, 7, 8; the customer (sixth) to 7.
+        assert_eq!(owners, vec![eight, seven, eight, seven, eight]);
+        assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner, seven);
+        // Deals that changed hands say so; the ones that stayed with 7 have no new event.
+        assert_eq!(a.deals.get(leads[0]).unwrap().history.last().unwrap().change, DealChange::Owner { from: seven, to: eight });
+        assert_eq!(a.deals.get(leads[1]).unwrap().history.len(), 1);
+        a.revert(applied);
+        assert_eq!(a.deals.rows(), &before[..]);
+        // One unknown rep refuses the whole batch.
+        let mut bad = plan(&items, &Target::One(eight));
+        bad.push(crate::domain::Assignment { to: Some(Uuid::from_u128(99)), deals: vec![leads[0]], customers: vec![] });
+        assert_eq!(a.apply(Command::Assign(bad), &actor("经理", 1)).unwrap_err(), DomainError::NotFound(Uuid::from_u128(99)));
+        assert_eq!(a.deals.rows(), &before[..]);
+    }
+
+    #[test]
     fn the_report_lists_deals_closed_without_follow_up_per_rep() {
         let mut a = archive();
         let ignored = new_deal(&mut a, 100, -30);

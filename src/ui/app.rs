@@ -167,6 +167,13 @@ pub fn Toasts() -> impl IntoView {
     let undo = move |action: UndoAction| {
         state.toast.set(None);
         match action {
+            UndoAction::Assign(previous) => {
+                leptos::task::spawn_local(async move {
+                    if state.execute(Command::Assign(previous)).await.is_ok() {
+                        state.show_toast(state.t(crate::i18n::PipeMsg::AssignUndone).to_owned(), false, None);
+                    }
+                });
+            }
             UndoAction::RestoreCustomer(id, name) => {
                 leptos::task::spawn_local(async move {
                     if state.execute(Command::RestoreCustomer(id)).await.is_ok() {

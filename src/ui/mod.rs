@@ -6,6 +6,8 @@ pub mod route;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+mod assign;
+#[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
 mod pipeline;

@@ -49,6 +49,8 @@ pub struct Toast {
 #[derive(Clone, Debug, PartialEq)]
 pub enum UndoAction {
     RestoreCustomer(uuid::Uuid, String),
+    /// Gives back what a batch assignment gave (each record to its owner before).
+    Assign(Vec<crate::domain::Assignment>),
 }
 
 #[derive(Clone, Copy)]

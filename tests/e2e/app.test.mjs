@@ -489,3 +489,53 @@ test('the deal list: filters and sort in the URL, consistent with the board, kep
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('batch assignment: the customers shown spread evenly over the reps, undone, then given to one rep and kept', async () => {
+  const { context, page, errors } = await open('zh-CN', { width: 1400, height: 900 });
+  await page.click('[data-testid=nav-7]');
+  await page.selectOption('[data-testid=demo-size]', '100');
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+  await page.click('[data-testid=nav-0]');
+  await page.fill('[data-testid=search]', '有限公司');
+  await page.waitForTimeout(200);
+  const count = Number((await page.textContent('[data-testid=result-count]')).match(/\d+/)[0]);
+  assert.ok(count >= 3, `enough customers (${count})`);
+  const owners = () => page.$$eval(`${ROW} .c-owner`, (els) => els.map((e) => e.textContent));
+  const before = await owners();
+
+  await page.click('[data-testid=assign-open]');
+  assert.match(await page.textContent('[data-testid=assign-panel]'), new RegExp(`把当前显示的 ${count} 位客户分配给`));
+  await page.selectOption('[data-testid=assign-to]', 'spread');
+  const plan = (await page.textContent('[data-testid=assign-plan]')).replace('分配方案：', '');
+  const parts = plan.split(' · ').map((p) => Number(p.split(' ').pop()));
+  const reps = (await page.$$eval('[data-testid=assign-to] option', (os) => os.length)) - 2;
+  assert.equal(parts.reduce((a, b) => a + b, 0), count, plan);
+  assert.equal(parts.length, Math.min(count, reps), plan);
+  assert.ok(Math.max(...parts) - Math.min(...parts) <= 1, `even: ${plan}`);
+  await page.click('[data-testid=assign-go]');
+  await page.waitForSelector(`[data-testid=toast] >> text=已分配 ${count} 条：${plan}`);
+  const spread = await owners();
+  assert.ok(new Set(spread).size > 1, 'more than one rep');
+  assert.notDeepEqual(spread, before);
+  await page.click('[data-testid=undo]');
+  await page.waitForSelector('[data-testid=toast] >> text=已撤销这次分配');
+  assert.deepEqual(await owners(), before);
+
+  // All to one rep; kept after a reload.
+  await page.click('[data-testid=assign-open]');
+  const [repId, repName] = await page.$$eval('[data-testid=assign-to] option', (os) => [os[2].value, os[2].textContent]);
+  await page.selectOption('[data-testid=assign-to]', repId);
+  assert.equal(await page.textContent('[data-testid=assign-plan]'), `分配方案：${repName} ${count}`);
+  await page.click('[data-testid=assign-go]');
+  await page.waitForSelector(`[data-testid=toast] >> text=已分配 ${count} 条`);
+  await page.reload();
+  await page.waitForSelector(ROW + ':not([hidden])');
+  assert.equal(await page.inputValue('[data-testid=search]'), '有限公司');
+  assert.deepEqual([...new Set(await owners())], [repName]);
+  await page.selectOption('[data-testid=filter-owner]', repId);
+  await page.waitForTimeout(200);
+  assert.ok(Number((await page.textContent('[data-testid=result-count]')).match(/\d+/)[0]) >= count);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

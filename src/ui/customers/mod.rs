@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::perf;
 use super::route::Route;
+use super::assign::{AssignBar, AssignKind};
 use super::state::{tr, use_app};
 use crate::domain::query::{CustomerFilter, OwnerFilter, Sort, SortKey};
 use crate::domain::{CustomerKind, Intent, Money, Tier};
@@ -348,9 +349,18 @@ pub fn CustomerList() -> impl IntoView {
                     </button>
                 </Show>
             </div>
-            <p class="count" data-testid="result-count">
-                {move || state.lang.get().fill(Msg::CustomersCount, "n", &results.with(|r| r.len()).to_string())}
-            </p>
+            <div class="count-bar">
+                <p class="count" data-testid="result-count">
+                    {move || state.lang.get().fill(Msg::CustomersCount, "n", &results.with(|r| r.len()).to_string())}
+                </p>
+                <AssignBar
+                    kind=AssignKind::Customers
+                    count=Signal::derive(move || results.with(|r| r.len()))
+                    ids=Callback::new(move |()| {
+                        results.with_untracked(|r| state.read(|d| r.iter().map(|&row| d.archive.customers.rows()[row as usize].id()).collect()).unwrap_or_default())
+                    })
+                />
+            </div>
             <div class="table" role="table" aria-rowcount=move || results.with(|r| r.len() + 1)>
                 <div class="row head" role="row">
                     <SortHeader key=SortKey::Name class="c-name" on_sort=header_sort mark=sort_mark aria=aria_sort />

@@ -10,6 +10,7 @@ use super::board::{query_value, set_param};
 use super::{amount, sums, today};
 use crate::domain::pipeline::{deal_list, BoardFilter, DealSort, DealStatus};
 use crate::i18n::{Lang, Msg, PipeMsg};
+use crate::ui::assign::{AssignBar, AssignKind};
 use crate::ui::perf;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app};
@@ -192,6 +193,13 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                     <option value=id.to_string() selected=move || stage.get() == Some(id)>{name}</option>
                 }).collect_view()}
             </select>
+            <AssignBar
+                kind=AssignKind::Deals
+                count=Signal::derive(move || list.with(|l| l.rows.len()))
+                ids=Callback::new(move |()| {
+                    list.with_untracked(|l| state.read(|d| l.rows.iter().map(|&r| d.archive.deals.rows()[r as usize].id()).collect()).unwrap_or_default())
+                })
+            />
             <p class="count" data-testid="deal-list-summary">
                 {move || {
                     let lang = state.lang.get();
