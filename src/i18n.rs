@@ -327,6 +327,9 @@ messages! {
         IdleDays => "{n} 天", "{n} d";
         ListSummary => "{n} 个机会 · 合计 {total} · 加权 {weighted}", "{n} deals · total {total} · weighted {weighted}";
         NoDealsMatch => "没有符合条件的机会。", "No deal matches.";
+        NotifyEnable => "在浏览器中提醒我", "Remind me in the browser";
+        NotifyBlocked => "浏览器已阻止通知；可在浏览器设置中允许。", "The browser blocks notifications; allow them in its settings.";
+        NotifyTitle => "口袋CRM 销售提醒", "Pocket CRM reminders";
         AssignOpen => "批量分配", "Assign…";
         AssignDealsAsk => "把当前显示的 {n} 个机会分配给", "Give the {n} deals shown to";
         AssignCustomersAsk => "把当前显示的 {n} 位客户分配给", "Give the {n} customers shown to";

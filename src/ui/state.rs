@@ -20,6 +20,7 @@ const KEY_USER: &str = "pocket.user";
 const KEY_LAST_VIEW: &str = "pocket.lastView";
 const KEY_LAST_BACKUP: &str = "pocket.lastBackup";
 const KEY_IMPORT_MAPPING: &str = "pocket.importMapping";
+const KEY_NOTIFIED: &str = "pocket.notifiedOn";
 /// The settings a backup carries (the last view and backup time belong to this browser).
 const BACKED_UP_SETTINGS: [&str; 2] = [KEY_LANG, KEY_USER];
 
@@ -156,6 +157,15 @@ impl AppState {
 
     pub fn mark_backup(&self, at_ms: f64) {
         set_setting(KEY_LAST_BACKUP, (at_ms as i64).to_string());
+    }
+
+    /// The day (`2026-11-22`) the browser last showed the reminders, so they come once a day.
+    pub fn notified_on(&self) -> Option<String> {
+        setting(KEY_NOTIFIED).ok()
+    }
+
+    pub fn mark_notified(&self, day: &str) {
+        set_setting(KEY_NOTIFIED, day);
     }
 
     /// The last import's column choices, as (header, field code) pairs.
@@ -296,6 +306,7 @@ impl AppState {
                     self.show_toast(lang.fill(crate::i18n::PipeMsg::ExpiredToast, "n", &changes.deals.len().to_string()), false, None);
                 }
             }
+            super::notify::remind(self, false);
         });
     }
 

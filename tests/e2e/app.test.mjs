@@ -539,3 +539,62 @@ test('batch assignment: the customers shown spread evenly over the reps, undone,
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('reminders as a browser notification once the user allows, once a day; a click opens what needs attention', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
+  // A stand-in for the browser's notifications that records what the app shows (kept across
+  // reloads in localStorage) and lets the test click one.
+  await context.addInitScript(() => {
+    const shown = () => JSON.parse(localStorage.getItem('test.notifications') || '[]');
+    class FakeNotification {
+      static permission = localStorage.getItem('test.permission') || 'default';
+      static requestPermission() {
+        FakeNotification.permission = 'granted';
+        localStorage.setItem('test.permission', 'granted');
+        return Promise.resolve('granted');
+      }
+      constructor(title, options) {
+        localStorage.setItem('test.notifications', JSON.stringify([...shown(), { title, body: options.body }]));
+        window.lastNotification = this;
+      }
+    }
+    window.Notification = FakeNotification;
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url + '#/settings');
+  await page.selectOption('[data-testid=demo-size]', '100');
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+  const shown = () => page.evaluate(() => JSON.parse(localStorage.getItem('test.notifications') || '[]'));
+
+  await page.goto(server.url + '#/pipeline');
+  await page.waitForSelector('[data-testid=deal-reminders]');
+  assert.deepEqual(await shown(), [], 'nothing before the user allows it');
+  await page.click('[data-testid=notify-enable]');
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('test.notifications') || '[]').length === 1);
+  const [first] = await shown();
+  assert.equal(first.title, '口袋CRM 销售提醒');
+  const bar = (await page.textContent('[data-testid=deal-reminders]')).trim();
+  assert.ok(bar.startsWith(first.body), `${bar} / ${first.body}`);
+  assert.match(first.body, /^提醒：\d+ 个即将到期，\d+ 个已逾期，\d+ 个长时间无跟进。$/);
+  assert.equal(await page.$('[data-testid=notify-enable]'), null, 'no button once allowed');
+
+  // Opening the app again the same day shows nothing new; a click on the notification opens
+  // the deals that need attention.
+  await page.goto(server.url + '#/customers');
+  await page.reload();
+  await page.waitForSelector('[data-testid=result-count]');
+  await page.waitForTimeout(300);
+  assert.equal((await shown()).length, 1);
+  await page.evaluate(() => localStorage.setItem('pocket.notifiedOn', '2000-01-01'));
+  await page.reload();
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('test.notifications') || '[]').length === 2);
+  await page.evaluate(() => window.lastNotification.onclick());
+  await page.waitForSelector('[data-testid=deal-card]');
+  assert.match(page.url(), /#\/pipeline\?attention=1$/);
+  assert.equal(await page.isChecked('[data-testid=deal-attention]'), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

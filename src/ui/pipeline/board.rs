@@ -10,7 +10,8 @@ use super::{amount, sums, today};
 use crate::domain::pipeline::{board, Attention, BoardFilter, Stage};
 use crate::domain::{Command, StageOutcome};
 use crate::i18n::{Msg, PipeMsg};
-use crate::ui::perf;
+use crate::ui::{notify, perf};
+use web_sys::NotificationPermission;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
 
@@ -178,6 +179,7 @@ pub fn PipelineBoard() -> impl IntoView {
     let stage_ids = Memo::new(move |_| view_model.with(|v| v.columns.iter().map(|c| c.stage.id).collect::<Vec<_>>()));
 
     let set_param = move |key: &'static str, value: Option<String>| set_param(state, key, value);
+    let notifications = RwSignal::new(notify::permission());
     let list_view = Memo::new(move |_| state.route.with(|r| query_value(r, "view")).is_some_and(|v| v == "list"));
 
     view! {
@@ -222,6 +224,13 @@ pub fn PipelineBoard() -> impl IntoView {
                 (v.due_soon + v.overdue + v.rotting > 0).then(|| view! {
                     <p class="reminders" role="status" data-testid="deal-reminders">
                         {state.lang.get().fill_all(PipeMsg::RemindSummary, &[("due", v.due_soon.to_string()), ("overdue", v.overdue.to_string()), ("rotting", v.rotting.to_string())])}
+                        {move || match notifications.get() {
+                            Some(NotificationPermission::Default) => Some(view! {
+                                " " <button class="link" data-testid="notify-enable" on:click=move |_| notify::ask(state, notifications)>{tr(PipeMsg::NotifyEnable)}</button>
+                            }.into_any()),
+                            Some(NotificationPermission::Denied) => Some(view! { " " <span class="muted">{tr(PipeMsg::NotifyBlocked)}</span> }.into_any()),
+                            _ => None,
+                        }}
                     </p>
                 })
             }).flatten()}
