@@ -330,6 +330,11 @@ messages! {
         NotifyEnable => "在浏览器中提醒我", "Remind me in the browser";
         NotifyBlocked => "浏览器已阻止通知；可在浏览器设置中允许。", "The browser blocks notifications; allow them in its settings.";
         NotifyTitle => "口袋CRM 销售提醒", "Pocket CRM reminders";
+        Attach => "附件（单个不超过 5 MB）", "Attach files (up to 5 MB each)";
+        FileTooLarge => "“{name}”超过 5 MB，没有保存。请压缩或拆分后再添加。", "“{name}” is over 5 MB and was not saved. Compress or split it first.";
+        FileEmpty => "“{name}”是空文件，没有保存。", "“{name}” is empty and was not saved.";
+        FileUnreadable => "无法读取“{name}”，没有保存。", "“{name}” could not be read and was not saved.";
+        FilesUnreadable => "附件无法读取：{reason}", "Attachments could not be read: {reason}";
         AssignOpen => "批量分配", "Assign…";
         AssignDealsAsk => "把当前显示的 {n} 个机会分配给", "Give the {n} deals shown to";
         AssignCustomersAsk => "把当前显示的 {n} 位客户分配给", "Give the {n} customers shown to";

@@ -226,3 +226,32 @@ fn decoding_in_parts_reads_what_decoding_at_once_reads() {
     let mut parts = Decoding::new(broken);
     assert!(!parts.decode_some(1).unwrap() && parts.decode_some(1).is_err());
 }
+
+#[test]
+fn attached_files_are_kept_beside_the_segments_never_loaded_and_survive_heals_and_restores() {
+    use pocket_crm::store::files::{self, FileInfo};
+    let backend = MemoryBackend::new();
+    let (mut repo, mut archive) = demo_archive(&backend, 1_200);
+    let (one, two) = (archive.deals.rows()[0].meta.id, archive.deals.rows()[1].meta.id);
+    let info = |n: u128| FileInfo { id: Uuid::from_u128(n), name: format!("照片{n}.jpg"), mime: "image/jpeg".into(), added_at: actor().now, by: "王伟".into(), size: 0 };
+    let puts = vec![
+        (files::key(one, 0, Uuid::from_u128(1)), files::encode(&info(1), &[1, 2, 3])),
+        (files::key(one, 2, Uuid::from_u128(2)), files::encode(&info(2), &[4])),
+        (files::key(two, 0, Uuid::from_u128(3)), files::encode(&info(3), &[5])),
+    ];
+    block_on(backend.write(WriteBatch { puts, deletes: vec![] })).unwrap();
+    // Opening reads segments only, and finds nothing to heal.
+    assert!(block_on(backend.load()).unwrap().iter().all(|(k, _)| !k.starts_with('~')));
+    let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
+    assert_eq!(reopened.deals.rows(), archive.deals.rows());
+    let mine = block_on(backend.load_prefix(&files::deal_prefix(one))).unwrap();
+    let decoded: Vec<(usize, String, Vec<u8>)> = mine.iter().map(|(k, v)| files::decode(k, v).map(|(a, i, b)| (a, i.name, b)).unwrap()).collect();
+    assert_eq!(decoded, vec![(0, "照片1.jpg".into(), vec![1, 2, 3]), (2, "照片2.jpg".into(), vec![4])]);
+    // A heal of odd segments and a restore (replace all) leave the files alone.
+    backend.put_raw("stray-key", b"whatever");
+    block_on(Repository::open(&backend)).unwrap();
+    let d = demo::generate(5, 100, actor().now, "demo");
+    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor())).unwrap();
+    assert_eq!(backend.snapshot().keys().filter(|k| k.starts_with(files::FILE_PREFIX)).count(), 3);
+    assert!(!backend.snapshot().contains_key("stray-key"));
+}

@@ -7,7 +7,7 @@
 
 use std::cell::Cell;
 
-use idb::{Database, Factory, ObjectStoreParams, TransactionMode, TransactionResult};
+use idb::{Database, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::migrate::CustomerV1;
@@ -152,13 +152,26 @@ impl Backend for IdbBackend {
         let fail = |e: idb::Error| classify(&e, false);
         let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadOnly).map_err(fail)?;
         let store = tx.object_store(SEGMENTS).map_err(fail)?;
-        let keys = store.get_all_keys(None, None).map_err(fail)?.await.map_err(fail)?;
-        let values = store.get_all(None, None).map_err(fail)?.await.map_err(fail)?;
+        // Segments only: attached files sort after `~`.
+        let range = || KeyRange::upper_bound(&JsValue::from_str("~"), Some(true)).map(Query::KeyRange).map_err(fail);
+        let keys = store.get_all_keys(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
+        let values = store.get_all(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
         Ok(keys
             .into_iter()
             .zip(values)
             .map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v)))
             .collect())
+    }
+
+    async fn load_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let fail = |e: idb::Error| classify(&e, false);
+        let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadOnly).map_err(fail)?;
+        let store = tx.object_store(SEGMENTS).map_err(fail)?;
+        let end = format!("{prefix}\u{ffff}");
+        let range = || KeyRange::bound(&JsValue::from_str(prefix), &JsValue::from_str(&end), None, None).map(Query::KeyRange).map_err(fail);
+        let keys = store.get_all_keys(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
+        let values = store.get_all(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
+        Ok(keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect())
     }
 
     async fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {

@@ -39,7 +39,11 @@ impl MemoryBackend {
 
 impl Backend for MemoryBackend {
     async fn load(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        Ok(self.segments.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        Ok(self.segments.borrow().range::<str, _>((std::ops::Bound::Unbounded, std::ops::Bound::Excluded("~"))).map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+
+    async fn load_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        Ok(self.segments.borrow().range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded)).take_while(|(k, _)| k.starts_with(prefix)).map(|(k, v)| (k.clone(), v.clone())).collect())
     }
 
     async fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {

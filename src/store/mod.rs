@@ -6,6 +6,7 @@
 //! value per segment (`customer/000003` holds rows 3000..3999). Loading 100k customers reads
 //! 100 values instead of 100,000, and an edit rewrites one segment.
 
+pub mod files;
 mod memory;
 pub mod migrate;
 mod repository;
@@ -67,8 +68,11 @@ impl std::fmt::Display for StoreError {
 /// Raw persistence of segments. Implementations must make `write` atomic.
 #[allow(async_fn_in_trait)]
 pub trait Backend {
-    /// Every stored segment as (key, body), in key order.
+    /// Every stored segment as (key, body), in key order; attached files (keys from `~`) are
+    /// not segments and are left out.
     async fn load(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// Every value whose key starts with `prefix` (a deal's files), in key order.
+    async fn load_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
     /// Applies the whole batch in one transaction, or nothing of it.
     async fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;
 }

@@ -323,7 +323,7 @@ fn ImportCard() -> impl IntoView {
 
     let notify = use_context::<Notify>();
     let commit = move |_| {
-        let notify = notify.clone();
+        let notify = notify;
         if import_plan.get_untracked().is_none_or(|p| p.create + p.update == 0) {
             error.set(Some(state.t(ToolMsg::NothingToImport).to_owned()));
             return;
@@ -656,7 +656,7 @@ fn BackupCard() -> impl IntoView {
 
     let notify = use_context::<Notify>();
     let restore = move |_| {
-        let notify = notify.clone();
+        let notify = notify;
         let Some(contents) = pending.try_update_value(Option::take).flatten() else { return };
         confirm_text.set(None);
         let count = contents.customers.len();

@@ -63,6 +63,8 @@ pub struct AppState {
     /// Bumped after every change to the archive; views that read the archive track it.
     pub version: RwSignal<u64>,
     pub toast: RwSignal<Option<Toast>>,
+    /// Bumped after attached files were written; pages showing files read them again.
+    pub files_written: RwSignal<u64>,
     pub data: StoredValue<Option<Data>>,
     backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
 }
@@ -87,6 +89,7 @@ impl AppState {
             load: RwSignal::new(LoadState::Loading),
             version: RwSignal::new(0),
             toast: RwSignal::new(None),
+            files_written: RwSignal::new(0),
             data: StoredValue::new(None),
             backend: StoredValue::new_local(None),
         }
@@ -314,6 +317,11 @@ impl AppState {
     /// transaction, and takes it back with a message if the write fails. Domain errors (invalid
     /// fields) return before anything changes.
     pub async fn execute(&self, command: Command) -> Result<ChangeSet, ActionError> {
+        self.execute_with_files(command, Vec::new()).await
+    }
+
+    /// `execute`, with attached files (key, stored value) written in the same transaction.
+    pub async fn execute_with_files(&self, command: Command, files: Vec<(String, Vec<u8>)>) -> Result<ChangeSet, ActionError> {
         let (actor, backend) = self.begin_action()?;
         let started = perf::now();
         let prepared = self
@@ -324,9 +332,21 @@ impl AppState {
                 Ok::<_, DomainError>((batch, pending, changes))
             })
             .ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
-        let (batch, pending, changes) = prepared.map_err(ActionError::Domain)?;
+        let (mut batch, pending, changes) = prepared.map_err(ActionError::Domain)?;
+        let with_files = !files.is_empty();
+        batch.puts.extend(files);
         self.version.update(|v| *v += 1);
-        self.write_and_settle(&backend, batch, pending, changes, started).await
+        let result = self.write_and_settle(&backend, batch, pending, changes, started).await;
+        if with_files && result.is_ok() {
+            self.files_written.update(|n| *n += 1);
+        }
+        result
+    }
+
+    /// The stored values whose keys start with `prefix` (a deal's attached files).
+    pub async fn load_files(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let backend = self.backend.get_value().ok_or(StoreError::Unavailable("not loaded".into()))?;
+        crate::store::Backend::load_prefix(&*backend, prefix).await
     }
 
     /// Like `execute`, for large changes (imports, restores), given as one or more commands

@@ -598,3 +598,48 @@ test('reminders as a browser notification once the user allows, once a day; a cl
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('files attached to an activity are saved with it, shown after a reload, and a file over 5 MB is refused with nothing saved', async () => {
+  const { context, page, errors } = await open('zh-CN', { width: 1280, height: 900 });
+  await page.click('[data-testid=nav-7]');
+  await page.selectOption('[data-testid=demo-size]', '100');
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+  await page.goto(server.url + '#/pipeline');
+  await page.click('[data-testid=deal-card] .deal-title >> nth=0');
+  await page.waitForSelector('[data-testid=deal-name]');
+  const logged = () => page.$$eval('[data-testid=activities] > li', (li) => li.length).catch(() => 0);
+  const before = await logged();
+
+  // Too large: refused before anything is read or saved.
+  await page.setInputFiles('[data-testid=activity-files]', [{ name: 'huge.zip', mimeType: 'application/zip', buffer: Buffer.alloc(5 * 1024 * 1024 + 1, 1) }]);
+  await page.fill('[data-testid=activity-outcome]', '大文件');
+  await page.click('[data-testid=activity-add]');
+  await page.waitForSelector('[role=alert] >> text=“huge.zip”超过 5 MB，没有保存。请压缩或拆分后再添加。');
+  assert.equal(await logged(), before);
+
+  // A photo and a quotation, with a visit.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  const quote = Buffer.from('报价单 第 1 版\n单价 ¥128\n', 'utf8');
+  await page.setInputFiles('[data-testid=activity-files]', [
+    { name: '样品照片.png', mimeType: 'image/png', buffer: png },
+    { name: '报价单.txt', mimeType: 'text/plain', buffer: quote },
+  ]);
+  await page.selectOption('[data-testid=activity-kind]', 'visit');
+  await page.fill('[data-testid=activity-outcome]', '现场看样，带回报价单');
+  await page.click('[data-testid=activity-add]');
+  await page.waitForSelector('[data-testid=attachment] >> text=报价单.txt');
+  assert.equal(await logged(), before + 1);
+
+  await page.reload();
+  await page.waitForSelector('[data-testid=attachment] >> text=样品照片.png');
+  const names = await page.$$eval('[data-testid=attachment] span', (s) => s.map((e) => e.textContent));
+  assert.deepEqual(names.sort(), ['报价单.txt (1 KB)', '样品照片.png (1 KB)']);
+  // The photo shows as a picture; the file's bytes are the ones picked.
+  await page.waitForFunction(() => document.querySelector('[data-testid=attachment] img')?.naturalWidth === 1);
+  const bytes = await page.$eval('[data-testid=attachment][download="报价单.txt"]', async (a) => [...new Uint8Array(await (await fetch(a.href)).arrayBuffer())]);
+  assert.deepEqual(Buffer.from(bytes), quote);
+  assert.match(await page.textContent('[data-testid=activities]'), /拜访 · .*现场看样，带回报价单/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

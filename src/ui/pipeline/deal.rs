@@ -11,7 +11,7 @@ use crate::domain::query::CustomerFilter;
 use crate::domain::sorting::sort_by;
 use crate::domain::{ActivityKind, Command, Currency, Money};
 use crate::i18n::{Lang, Msg, PipeMsg};
-use crate::store::ActionError;
+use crate::store::{files, ActionError};
 use crate::ui::customers::format_time;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
@@ -184,6 +184,63 @@ pub fn DealDetail(id: Uuid) -> impl IntoView {
     }
 }
 
+/// A stored file shown on the page, through an object URL released when the page closes.
+#[derive(Clone, Debug, PartialEq)]
+struct Attached {
+    activity: usize,
+    info: files::FileInfo,
+    url: String,
+}
+
+impl Attached {
+    fn new(activity: usize, info: files::FileInfo, bytes: &[u8]) -> Attached {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(&info.mime);
+        let url = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+            .ok()
+            .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob).ok())
+            .unwrap_or_default();
+        Attached { activity, info, url }
+    }
+
+    fn release(&self) {
+        let _ = web_sys::Url::revoke_object_url(&self.url);
+    }
+
+    /// A thumbnail for a photo, a download link for anything else; both with name and size.
+    fn view(&self) -> impl IntoView {
+        let label = format!("{} ({})", self.info.name, size_text(self.info.size));
+        let image = self.info.is_image().then(|| view! { <img src=self.url.clone() alt=self.info.name.clone() loading="lazy" /> });
+        view! {
+            <a class="attachment" href=self.url.clone() download=self.info.name.clone() title=self.info.name.clone() data-testid="attachment">
+                {image}
+                <span>{label}</span>
+            </a>
+        }
+    }
+}
+
+fn list_release(list: Vec<Attached>) {
+    list.iter().for_each(Attached::release);
+}
+
+/// `340 KB`, `2.4 MB`.
+fn size_text(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        let tenths = bytes * 10 / (1024 * 1024);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+/// A picked file's bytes; `None` if the browser could not read it.
+async fn read_file(file: &web_sys::File) -> Option<Vec<u8>> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 /// The deal's activities, newest first, and a form to log one.
 #[component]
 fn ActivitiesCard(deal: Deal) -> impl IntoView {
@@ -195,11 +252,62 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
     let tracking = RwSignal::new(String::new());
     let quoted = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let mut rows = deal.activities.clone();
-    sort_by(&mut rows, |a, b| b.date.cmp(&a.date));
+    // Each activity with its number (the key of its files), newest first.
+    let mut rows: Vec<(usize, Activity)> = deal.activities.iter().cloned().enumerate().collect();
+    sort_by(&mut rows, |a, b| b.1.date.cmp(&a.1.date));
+    let picker: NodeRef<leptos::html::Input> = NodeRef::new();
+    let attached = RwSignal::new(Vec::<Attached>::new());
+    let deal_id = deal.id();
+    Effect::new(move |_| {
+        state.files_written.track();
+        leptos::task::spawn_local(async move {
+            let loaded = state.load_files(&files::deal_prefix(deal_id)).await;
+            let lang = state.lang.get_untracked();
+            let (list, problem) = match loaded {
+                Ok(values) => {
+                    let mut problem = None;
+                    let list = values
+                        .iter()
+                        .filter_map(|(key, body)| match files::decode(key, body) {
+                            Ok((activity, info, bytes)) => Some(Attached::new(activity, info, &bytes)),
+                            Err(e) => {
+                                problem = Some(lang.store_error(&e));
+                                None
+                            }
+                        })
+                        .collect();
+                    (list, problem)
+                }
+                Err(e) => (Vec::new(), Some(lang.store_error(&e))),
+            };
+            if let Some(reason) = problem {
+                let _ = error.try_set(Some(lang.fill(PipeMsg::FilesUnreadable, "reason", &reason)));
+            }
+            // The page may have closed meanwhile: then the new links are let go at once.
+            let mut fresh = Some(list);
+            match attached.try_update(|a| std::mem::replace(a, fresh.take().unwrap_or_default())) {
+                Some(old) => list_release(old),
+                None => list_release(fresh.unwrap_or_default()),
+            }
+        });
+    });
+    on_cleanup(move || attached.try_update_untracked(|a| a.drain(..).for_each(|f| f.release())).unwrap_or_default());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = state.lang.get_untracked();
+        let picked: Vec<web_sys::File> = picker
+            .get_untracked()
+            .and_then(|input| input.files())
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        for file in &picked {
+            let problem = match files::check(file.size() as usize) {
+                Ok(()) => continue,
+                Err(files::FileProblem::TooLarge) => PipeMsg::FileTooLarge,
+                Err(files::FileProblem::Empty) => PipeMsg::FileEmpty,
+            };
+            return error.set(Some(lang.fill(problem, "name", &file.name())));
+        }
         let Some(d) = parse_date(&date.get_untracked()) else {
             return error.set(Some(lang.t(Msg::ProblemDate).to_owned()));
         };
@@ -223,11 +331,37 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
             amount,
         };
         let mut updated = deal.clone();
+        let number = updated.activities.len();
         updated.activities.push(activity);
-        save_deal(state, updated, error, move || {
-            outcome.set(String::new());
-            tracking.set(String::new());
-            quoted.set(String::new());
+        let by = state.user.get_untracked();
+        leptos::task::spawn_local(async move {
+            // The files go in the same transaction as the activity: both are saved, or neither.
+            let mut puts = Vec::with_capacity(picked.len());
+            for file in picked {
+                let Some(bytes) = read_file(&file).await else {
+                    let _ = error.try_set(Some(lang.fill(PipeMsg::FileUnreadable, "name", &file.name())));
+                    return;
+                };
+                let info = files::FileInfo { id: Uuid::new_v4(), name: file.name(), mime: file.type_(), added_at: crate::domain::Timestamp(js_sys::Date::now() as i64), by: by.clone(), size: 0 };
+                puts.push((files::key(deal_id, number, info.id), files::encode(&info, &bytes)));
+            }
+            match state.execute_with_files(Command::SaveDeal(updated), puts).await {
+                Ok(_) => {
+                    let _ = error.try_set(None);
+                    let _ = outcome.try_set(String::new());
+                    let _ = tracking.try_set(String::new());
+                    let _ = quoted.try_set(String::new());
+                    // The card is usually rebuilt by now (the deal changed); if not, clear it.
+                    if let Some(input) = picker.try_get_untracked().flatten() {
+                        input.set_value("");
+                    }
+                }
+                Err(ActionError::Domain(e)) => {
+                    let _ = error.try_set(Some(lang.domain_error(&e)));
+                }
+                // Store errors were shown by `execute`.
+                Err(_) => {}
+            }
         });
     };
     view! {
@@ -238,7 +372,7 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
             } else {
                 view! {
                     <ul class="log" data-testid="activities">
-                        {rows.into_iter().map(|a| {
+                        {rows.into_iter().map(|(number, a)| {
                             let extra = [
                                 (!a.courier.is_empty() || !a.tracking.is_empty()).then(|| format!("{} {}", a.courier, a.tracking)),
                                 (a.amount.0 > 0).then(|| a.amount.to_string()),
@@ -248,6 +382,9 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
                                     <span class="log-head">{format!("{} · ", a.date)}{move || state.lang.get().activity(a.kind)}{(!a.by.is_empty()).then(|| format!(" · {}", a.by))}</span>
                                     <span>{a.outcome.clone()}</span>
                                     {(!extra.is_empty()).then(|| view! { <span class="muted">{extra}</span> })}
+                                    <span class="attachments" data-testid="attachments">
+                                        {move || attached.with(|list| list.iter().filter(|f| f.activity == number).map(Attached::view).collect_view())}
+                                    </span>
                                 </li>
                             }
                         }).collect_view()}
@@ -267,6 +404,10 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
                 <Show when=move || kind.get() == ActivityKind::Quotation>
                     <input type="text" inputmode="decimal" placeholder=tr(PipeMsg::QuoteAmount) aria-label=tr(PipeMsg::QuoteAmount) prop:value=move || quoted.get() on:input=move |ev| quoted.set(event_target_value(&ev)) />
                 </Show>
+                <label class="file-pick">
+                    <span>{tr(PipeMsg::Attach)}</span>
+                    <input type="file" multiple data-testid="activity-files" node_ref=picker />
+                </label>
                 <button type="submit" data-testid="activity-add">{tr(PipeMsg::AddActivity)}</button>
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             </form>

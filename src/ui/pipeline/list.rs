@@ -74,6 +74,9 @@ const COLUMNS: [(DealSort, &str); 9] = [
     (DealSort::Idle, "d-idle"),
 ];
 
+/// What decides the list's rows (a change scrolls it back to the top).
+type ListKey = (BoardFilter, DealStatus, Option<Uuid>, (DealSort, bool));
+
 /// The list view of the pipeline page, under the board's filter bar.
 #[component]
 pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
@@ -117,7 +120,7 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize.remove());
-    Effect::new(move |previous: Option<(BoardFilter, DealStatus, Option<Uuid>, (DealSort, bool))>| {
+    Effect::new(move |previous: Option<ListKey>| {
         let current = (filter.get(), status.get(), stage.get(), sort.get());
         if previous.is_some_and(|p| p != current) && scroll_top.get_untracked() > 0.0 {
             if let Some(el) = viewport.get_untracked() {

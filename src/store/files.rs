@@ -1,0 +1,139 @@
+//! Files attached to a deal's activities (photos of goods, quotations as PDF, business cards).
+//! They are not records: each is written once, with its id, name, type, when and by whom, and
+//! kept beside the segments under keys that `Backend::load` skips (`~` sorts after every
+//! segment key), so opening the app never reads them. A deal's page reads its own by prefix.
+//!
+//! Key: `~file/<deal id>/<activity number, 4 digits>/<file id>`. Activities are only ever
+//! appended to a deal, so an activity's number stays its own.
+//! Value: `PCRF`, then the description in postcard, then the file's bytes as they are.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::domain::Timestamp;
+
+/// Every file key starts with this; segment keys never do.
+pub const FILE_PREFIX: &str = "~file/";
+/// The largest file accepted (a phone photo is 2-4 MB; larger files belong elsewhere).
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+/// Longest file name kept, in characters.
+const MAX_NAME_CHARS: usize = 200;
+const MAGIC: &[u8; 4] = b"PCRF";
+
+/// What a stored file is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInfo {
+    pub id: Uuid,
+    pub name: String,
+    /// The browser's media type (`image/jpeg`), empty if unknown.
+    pub mime: String,
+    pub added_at: Timestamp,
+    pub by: String,
+    pub size: u64,
+}
+
+impl FileInfo {
+    pub fn is_image(&self) -> bool {
+        matches!(self.mime.as_str(), "image/jpeg" | "image/png" | "image/gif" | "image/webp")
+    }
+}
+
+/// Why a file is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    Empty,
+    /// Over [`MAX_FILE_BYTES`].
+    TooLarge,
+}
+
+/// Whether a file of `size` bytes may be attached.
+pub fn check(size: usize) -> Result<(), FileProblem> {
+    match size {
+        0 => Err(FileProblem::Empty),
+        s if s > MAX_FILE_BYTES => Err(FileProblem::TooLarge),
+        _ => Ok(()),
+    }
+}
+
+/// The keys of one deal's files share this prefix.
+pub fn deal_prefix(deal: Uuid) -> String {
+    format!("{FILE_PREFIX}{deal}/")
+}
+
+pub fn key(deal: Uuid, activity: usize, id: Uuid) -> String {
+    format!("{}{activity:04}/{id}", deal_prefix(deal))
+}
+
+/// The stored value of a file: its description (name cut to a sane length) and its bytes.
+pub fn encode(info: &FileInfo, bytes: &[u8]) -> Vec<u8> {
+    let mut info = info.clone();
+    if let Some((cut, _)) = info.name.char_indices().nth(MAX_NAME_CHARS) {
+        info.name.truncate(cut);
+    }
+    info.size = bytes.len() as u64;
+    let mut body = MAGIC.to_vec();
+    let mut body = postcard::to_extend(&info, std::mem::take(&mut body)).expect("plain data serialises");
+    body.extend_from_slice(bytes);
+    body
+}
+
+/// Reads a stored file back: its activity number (from the key), description and bytes.
+pub fn decode(key: &str, body: &[u8]) -> Result<(usize, FileInfo, Vec<u8>), StoreError> {
+    let corrupt = |reason: &str| StoreError::Corrupt { key: key.to_owned(), reason: reason.to_owned() };
+    let activity = key
+        .strip_prefix(FILE_PREFIX)
+        .and_then(|rest| rest.split('/').nth(1))
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| corrupt("not a file key"))?;
+    let rest = body.strip_prefix(MAGIC.as_slice()).ok_or_else(|| corrupt("not a Pocket CRM file"))?;
+    let (info, bytes): (FileInfo, &[u8]) = postcard::take_from_bytes(rest).map_err(|_| corrupt("damaged description"))?;
+    if info.size != bytes.len() as u64 {
+        return Err(corrupt("cut short"));
+    }
+    Ok((activity, info, bytes.to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(name: &str) -> FileInfo {
+        FileInfo { id: Uuid::from_u128(9), name: name.into(), mime: "image/png".into(), added_at: Timestamp(5), by: "王伟".into(), size: 0 }
+    }
+
+    #[test]
+    fn files_round_trip_and_their_keys_sort_after_every_segment() {
+        let deal = Uuid::from_u128(3);
+        let k = key(deal, 12, Uuid::from_u128(9));
+        assert!(k.starts_with(&deal_prefix(deal)));
+        for segment in ["customer/000001", "deal/000000", "pipeline/000000", "rep/000000", "team/000009"] {
+            assert!(segment < FILE_PREFIX && segment < k.as_str(), "{segment}");
+        }
+        let bytes = vec![0_u8, 255, 7, 7];
+        let (activity, back, got) = decode(&k, &encode(&info("样品照片.png"), &bytes)).unwrap();
+        assert_eq!((activity, back.name.as_str(), back.size, got), (12, "样品照片.png", 4, bytes));
+        assert!(back.is_image());
+    }
+
+    #[test]
+    fn long_names_are_cut_and_damaged_values_are_reported() {
+        let k = key(Uuid::from_u128(3), 0, Uuid::from_u128(9));
+        let body = encode(&info(&"名".repeat(500)), b"abc");
+        assert_eq!(decode(&k, &body).unwrap().1.name.chars().count(), 200);
+        let mut cut = body.clone();
+        cut.truncate(body.len() - 1);
+        for bad in [&b"PCRF"[..], b"", b"JUNKxxxx", &cut[..]] {
+            assert!(matches!(decode(&k, bad), Err(StoreError::Corrupt { .. })));
+        }
+        assert!(matches!(decode("deal/000000", &body), Err(StoreError::Corrupt { .. })));
+    }
+
+    #[test]
+    fn size_limits() {
+        assert_eq!(check(0), Err(FileProblem::Empty));
+        assert_eq!(check(1), Ok(()));
+        assert_eq!(check(MAX_FILE_BYTES), Ok(()));
+        assert_eq!(check(MAX_FILE_BYTES + 1), Err(FileProblem::TooLarge));
+    }
+}
