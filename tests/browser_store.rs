@@ -139,3 +139,36 @@ async fn a_schema_1_database_is_migrated_once() {
     assert_eq!(Repository::open(&again).await.unwrap().1.customers.len(), 1_234);
     again.close();
 }
+
+#[wasm_bindgen_test]
+async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_indexeddb() {
+    use pocket_crm::store::files::{self, FileInfo};
+    use pocket_crm::store::WriteBatch;
+    let backend = fresh("t-deals").await;
+    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
+    let d = demo::generate(14, 1_200, actor().now, "demo");
+    repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor()).await.unwrap();
+    // A move (history), a hand-over (history) and a file for the deal's first activity.
+    let deal = archive.deals.rows()[42].meta.id;
+    let stage = archive.pipeline().unwrap().stages[2].id;
+    repo.execute(&backend, &mut archive, Command::MoveDeal { id: deal, stage }, &actor()).await.unwrap();
+    let rep = archive.reps.rows()[3].meta.id;
+    repo.execute(&backend, &mut archive, Command::HandOver { deals: vec![deal], customers: vec![], to: Some(rep) }, &actor()).await.unwrap();
+    let info = FileInfo { id: Uuid::from_u128(5), name: "名片.jpg".into(), mime: "image/jpeg".into(), added_at: actor().now, by: "王伟".into(), size: 0 };
+    let put = (files::key(deal, 0, info.id), files::encode(&info, &[9, 8, 7]));
+    backend.write(WriteBatch { puts: vec![put], deletes: vec![] }).await.unwrap();
+    backend.close();
+
+    let reopened = IdbBackend::open("t-deals").await.unwrap();
+    let (_, loaded) = Repository::open(&reopened).await.unwrap();
+    assert_eq!(loaded.deals.rows(), archive.deals.rows());
+    assert_eq!(loaded.pipeline(), archive.pipeline());
+    let history = &loaded.deals.get(deal).unwrap().history;
+    assert!(history.len() >= 3, "created, moved, handed over: {history:?}");
+    // Opening read segments only; the deal's file is read by its prefix.
+    assert!(reopened.load().await.unwrap().iter().all(|(k, _)| !k.starts_with('~')));
+    let stored = reopened.load_prefix(&files::deal_prefix(deal)).await.unwrap();
+    let (activity, back, bytes) = files::decode(&stored[0].0, &stored[0].1).unwrap();
+    assert_eq!((stored.len(), activity, back.name.as_str(), bytes), (1, 0, "名片.jpg", vec![9, 8, 7]));
+    reopened.close();
+}
