@@ -167,7 +167,7 @@ async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_ind
     assert!(history.len() >= 3, "created, moved, handed over: {history:?}");
     // Opening read segments only; the deal's file is read by its prefix.
     assert!(reopened.load().await.unwrap().iter().all(|(k, _)| !k.starts_with('~')));
-    let stored = reopened.load_prefix(&files::deal_prefix(deal)).await.unwrap();
+    let stored = reopened.load_prefix(&files::owner_prefix(deal)).await.unwrap();
     let (activity, back, bytes) = files::decode(&stored[0].0, &stored[0].1).unwrap();
     assert_eq!((stored.len(), activity, back.name.as_str(), bytes), (1, 0, "名片.jpg", vec![9, 8, 7]));
     reopened.close();

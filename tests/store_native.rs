@@ -244,7 +244,7 @@ fn attached_files_are_kept_beside_the_segments_never_loaded_and_survive_heals_an
     assert!(block_on(backend.load()).unwrap().iter().all(|(k, _)| !k.starts_with('~')));
     let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
     assert_eq!(reopened.deals.rows(), archive.deals.rows());
-    let mine = block_on(backend.load_prefix(&files::deal_prefix(one))).unwrap();
+    let mine = block_on(backend.load_prefix(&files::owner_prefix(one))).unwrap();
     let decoded: Vec<(usize, String, Vec<u8>)> = mine.iter().map(|(k, v)| files::decode(k, v).map(|(a, i, b)| (a, i.name, b)).unwrap()).collect();
     assert_eq!(decoded, vec![(0, "照片1.jpg".into(), vec![1, 2, 3]), (2, "照片2.jpg".into(), vec![4])]);
     // A heal of odd segments and a restore (replace all) leave the files alone.

@@ -1,10 +1,11 @@
-//! Files attached to a deal's activities (photos of goods, quotations as PDF, business cards).
+//! Files attached to a deal's activities or a customer's communications (photos of goods,
+//! quotations as PDF, business cards).
 //! They are not records: each is written once, with its id, name, type, when and by whom, and
 //! kept beside the segments under keys that `Backend::load` skips (`~` sorts after every
 //! segment key), so opening the app never reads them. A deal's page reads its own by prefix.
 //!
-//! Key: `~file/<deal id>/<activity number, 4 digits>/<file id>`. Activities are only ever
-//! appended to a deal, so an activity's number stays its own.
+//! Key: `~file/<deal or customer id>/<entry number, 4 digits>/<file id>`. Activities and
+//! communications are only ever appended, so an entry's number stays its own.
 //! Value: `PCRF`, then the description in postcard, then the file's bytes as they are.
 
 use serde::{Deserialize, Serialize};
@@ -56,13 +57,14 @@ pub fn check(size: usize) -> Result<(), FileProblem> {
     }
 }
 
-/// The keys of one deal's files share this prefix.
-pub fn deal_prefix(deal: Uuid) -> String {
-    format!("{FILE_PREFIX}{deal}/")
+/// The keys of one record's files (a deal's or a customer's) share this prefix.
+pub fn owner_prefix(owner: Uuid) -> String {
+    format!("{FILE_PREFIX}{owner}/")
 }
 
-pub fn key(deal: Uuid, activity: usize, id: Uuid) -> String {
-    format!("{}{activity:04}/{id}", deal_prefix(deal))
+/// The key of file `id` of entry `entry` (an activity, or a communication) of `owner`.
+pub fn key(owner: Uuid, entry: usize, id: Uuid) -> String {
+    format!("{}{entry:04}/{id}", owner_prefix(owner))
 }
 
 /// The stored value of a file: its description (name cut to a sane length) and its bytes.
@@ -106,7 +108,7 @@ mod tests {
     fn files_round_trip_and_their_keys_sort_after_every_segment() {
         let deal = Uuid::from_u128(3);
         let k = key(deal, 12, Uuid::from_u128(9));
-        assert!(k.starts_with(&deal_prefix(deal)));
+        assert!(k.starts_with(&owner_prefix(deal)));
         for segment in ["customer/000001", "deal/000000", "pipeline/000000", "rep/000000", "team/000009"] {
             assert!(segment < FILE_PREFIX && segment < k.as_str(), "{segment}");
         }

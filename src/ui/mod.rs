@@ -8,6 +8,8 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 mod assign;
 #[cfg(target_arch = "wasm32")]
+mod attachments;
+#[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
 mod pipeline;

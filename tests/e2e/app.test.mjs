@@ -599,7 +599,7 @@ test('reminders as a browser notification once the user allows, once a day; a cl
   await context.close();
 });
 
-test('files attached to an activity are saved with it, shown after a reload, and a file over 5 MB is refused with nothing saved', async () => {
+test('files attached to an activity or a communication are saved with it, shown after a reload, and a file over 5 MB is refused with nothing saved', async () => {
   const { context, page, errors } = await open('zh-CN', { width: 1280, height: 900 });
   await page.click('[data-testid=nav-7]');
   await page.selectOption('[data-testid=demo-size]', '100');
@@ -640,6 +640,18 @@ test('files attached to an activity are saved with it, shown after a reload, and
   const bytes = await page.$eval('[data-testid=attachment][download="报价单.txt"]', async (a) => [...new Uint8Array(await (await fetch(a.href)).arrayBuffer())]);
   assert.deepEqual(Buffer.from(bytes), quote);
   assert.match(await page.textContent('[data-testid=activities]'), /拜访 · .*现场看样，带回报价单/);
+
+  // A business card photo on the customer's communication log, the same way.
+  await page.goto(server.url + '#/customers');
+  await page.click(ROW + ' .c-name a >> nth=0');
+  await page.waitForSelector('[data-testid=detail-name]');
+  await page.fill('[data-testid=communication-summary]', '展会上交换名片');
+  await page.setInputFiles('[data-testid=communication-files]', [{ name: '名片.png', mimeType: 'image/png', buffer: png }]);
+  await page.click('[data-testid=communication-add]');
+  await page.waitForSelector('[data-testid=communications] [data-testid=attachment] >> text=名片.png');
+  await page.reload();
+  await page.waitForSelector('[data-testid=communications] [data-testid=attachment] >> text=名片.png (1 KB)');
+  assert.match(await page.textContent('[data-testid=communications]'), /展会上交换名片/);
   assert.deepEqual(errors, []);
   await context.close();
 });

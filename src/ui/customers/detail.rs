@@ -9,6 +9,7 @@ use crate::domain::dates::parse_date;
 use crate::domain::sorting::sort_by;
 use crate::domain::{CommKind, Command, Communication, Customer, Money, Transaction};
 use crate::i18n::Msg;
+use crate::ui::attachments;
 use crate::ui::route::Route;
 use crate::ui::state::{use_app, AppState, UndoAction, tr};
 
@@ -202,11 +203,17 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
     let kind = RwSignal::new(CommKind::Call);
     let summary = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
-    let mut rows = customer.communications.clone();
-    sort_by(&mut rows, |a, b| b.date.cmp(&a.date));
+    let file_error = RwSignal::new(None::<String>);
+    // Each entry with its number (the key of its files), newest first.
+    let mut rows: Vec<(usize, Communication)> = customer.communications.iter().cloned().enumerate().collect();
+    sort_by(&mut rows, |a, b| b.1.date.cmp(&a.1.date));
+    let owner = customer.id();
+    let picker: NodeRef<leptos::html::Input> = NodeRef::new();
+    let attached = attachments::use_attached(owner, file_error);
     let base = customer.clone();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let lang = state.lang.get_untracked();
         let Some(d) = parse_date(&date.get_untracked()) else {
             return error.set(Some(Msg::ProblemDate));
         };
@@ -215,9 +222,33 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
             return error.set(Some(Msg::ProblemRequired));
         }
         error.set(None);
+        let picked = match attachments::picked(picker, lang) {
+            Ok(picked) => picked,
+            Err(problem) => return file_error.set(Some(problem)),
+        };
+        file_error.set(None);
         let by = state.user.get_untracked();
         let k = kind.get_untracked();
-        save_with(state, base.clone(), |c| c.communications.push(Communication { date: d, kind: k, summary: s, by }), move || summary.set(String::new()));
+        let mut updated = base.clone();
+        let entry = updated.communications.len();
+        updated.communications.push(Communication { date: d, kind: k, summary: s, by: by.clone() });
+        leptos::task::spawn_local(async move {
+            // The files go in the same transaction as the entry: both are saved, or neither.
+            let puts = match attachments::stored(picked, owner, entry, &by, lang).await {
+                Ok(puts) => puts,
+                Err(problem) => {
+                    let _ = file_error.try_set(Some(problem));
+                    return;
+                }
+            };
+            if state.execute_with_files(Command::UpdateCustomer(updated), puts).await.is_ok() {
+                state.show_toast(lang.t(Msg::Saved).to_owned(), false, None);
+                let _ = summary.try_set(String::new());
+                if let Some(input) = picker.try_get_untracked().flatten() {
+                    input.set_value("");
+                }
+            }
+        });
     };
     view! {
         <section class="card">
@@ -227,10 +258,11 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
             } else {
                 view! {
                     <ul class="log" data-testid="communications">
-                        {rows.into_iter().map(|c| view! {
+                        {rows.into_iter().map(|(entry, c)| view! {
                             <li>
                                 <span class="log-head">{format!("{} · ", c.date)}{move || state.lang.get().comm(c.kind)}{(!c.by.is_empty()).then(|| format!(" · {}", c.by))}</span>
                                 <span>{c.summary}</span>
+                                {attachments::shown(attached, entry)}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -241,9 +273,14 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
                 <select aria-label=tr(Msg::CommType) on:change=move |ev| if let Ok(k) = event_target_value(&ev).parse() { kind.set(k) }>
                     {CommKind::ALL.iter().map(|k| { let k = *k; view! { <option value=k.code() selected=move || kind.get() == k>{move || state.lang.get().comm(k)}</option> } }).collect_view()}
                 </select>
-                <input type="text" class="grow" placeholder=tr(Msg::CommSummary) aria-label=tr(Msg::CommSummary) prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev)) />
-                <button type="submit">{tr(Msg::AddCommunication)}</button>
+                <input type="text" class="grow" data-testid="communication-summary" placeholder=tr(Msg::CommSummary) aria-label=tr(Msg::CommSummary) prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev)) />
+                <label class="file-pick">
+                    <span>{tr(crate::i18n::PipeMsg::Attach)}</span>
+                    <input type="file" multiple data-testid="communication-files" node_ref=picker />
+                </label>
+                <button type="submit" data-testid="communication-add">{tr(Msg::AddCommunication)}</button>
                 {move || error.get().map(|m| view! { <p class="field-error" role="alert">{state.t(m)}</p> })}
+                {move || file_error.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             </form>
         </section>
     }

@@ -11,7 +11,8 @@ use crate::domain::query::CustomerFilter;
 use crate::domain::sorting::sort_by;
 use crate::domain::{ActivityKind, Command, Currency, Money};
 use crate::i18n::{Lang, Msg, PipeMsg};
-use crate::store::{files, ActionError};
+use crate::store::ActionError;
+use crate::ui::attachments;
 use crate::ui::customers::format_time;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
@@ -184,63 +185,6 @@ pub fn DealDetail(id: Uuid) -> impl IntoView {
     }
 }
 
-/// A stored file shown on the page, through an object URL released when the page closes.
-#[derive(Clone, Debug, PartialEq)]
-struct Attached {
-    activity: usize,
-    info: files::FileInfo,
-    url: String,
-}
-
-impl Attached {
-    fn new(activity: usize, info: files::FileInfo, bytes: &[u8]) -> Attached {
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type(&info.mime);
-        let url = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-            .ok()
-            .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob).ok())
-            .unwrap_or_default();
-        Attached { activity, info, url }
-    }
-
-    fn release(&self) {
-        let _ = web_sys::Url::revoke_object_url(&self.url);
-    }
-
-    /// A thumbnail for a photo, a download link for anything else; both with name and size.
-    fn view(&self) -> impl IntoView {
-        let label = format!("{} ({})", self.info.name, size_text(self.info.size));
-        let image = self.info.is_image().then(|| view! { <img src=self.url.clone() alt=self.info.name.clone() loading="lazy" /> });
-        view! {
-            <a class="attachment" href=self.url.clone() download=self.info.name.clone() title=self.info.name.clone() data-testid="attachment">
-                {image}
-                <span>{label}</span>
-            </a>
-        }
-    }
-}
-
-fn list_release(list: Vec<Attached>) {
-    list.iter().for_each(Attached::release);
-}
-
-/// `340 KB`, `2.4 MB`.
-fn size_text(bytes: u64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{} KB", bytes.div_ceil(1024))
-    } else {
-        let tenths = bytes * 10 / (1024 * 1024);
-        format!("{}.{} MB", tenths / 10, tenths % 10)
-    }
-}
-
-/// A picked file's bytes; `None` if the browser could not read it.
-async fn read_file(file: &web_sys::File) -> Option<Vec<u8>> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
-    Some(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
 /// The deal's activities, newest first, and a form to log one.
 #[component]
 fn ActivitiesCard(deal: Deal) -> impl IntoView {
@@ -256,58 +200,15 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
     let mut rows: Vec<(usize, Activity)> = deal.activities.iter().cloned().enumerate().collect();
     sort_by(&mut rows, |a, b| b.1.date.cmp(&a.1.date));
     let picker: NodeRef<leptos::html::Input> = NodeRef::new();
-    let attached = RwSignal::new(Vec::<Attached>::new());
     let deal_id = deal.id();
-    Effect::new(move |_| {
-        state.files_written.track();
-        leptos::task::spawn_local(async move {
-            let loaded = state.load_files(&files::deal_prefix(deal_id)).await;
-            let lang = state.lang.get_untracked();
-            let (list, problem) = match loaded {
-                Ok(values) => {
-                    let mut problem = None;
-                    let list = values
-                        .iter()
-                        .filter_map(|(key, body)| match files::decode(key, body) {
-                            Ok((activity, info, bytes)) => Some(Attached::new(activity, info, &bytes)),
-                            Err(e) => {
-                                problem = Some(lang.store_error(&e));
-                                None
-                            }
-                        })
-                        .collect();
-                    (list, problem)
-                }
-                Err(e) => (Vec::new(), Some(lang.store_error(&e))),
-            };
-            if let Some(reason) = problem {
-                let _ = error.try_set(Some(lang.fill(PipeMsg::FilesUnreadable, "reason", &reason)));
-            }
-            // The page may have closed meanwhile: then the new links are let go at once.
-            let mut fresh = Some(list);
-            match attached.try_update(|a| std::mem::replace(a, fresh.take().unwrap_or_default())) {
-                Some(old) => list_release(old),
-                None => list_release(fresh.unwrap_or_default()),
-            }
-        });
-    });
-    on_cleanup(move || attached.try_update_untracked(|a| a.drain(..).for_each(|f| f.release())).unwrap_or_default());
+    let attached = attachments::use_attached(deal_id, error);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = state.lang.get_untracked();
-        let picked: Vec<web_sys::File> = picker
-            .get_untracked()
-            .and_then(|input| input.files())
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
-        for file in &picked {
-            let problem = match files::check(file.size() as usize) {
-                Ok(()) => continue,
-                Err(files::FileProblem::TooLarge) => PipeMsg::FileTooLarge,
-                Err(files::FileProblem::Empty) => PipeMsg::FileEmpty,
-            };
-            return error.set(Some(lang.fill(problem, "name", &file.name())));
-        }
+        let picked = match attachments::picked(picker, lang) {
+            Ok(picked) => picked,
+            Err(problem) => return error.set(Some(problem)),
+        };
         let Some(d) = parse_date(&date.get_untracked()) else {
             return error.set(Some(lang.t(Msg::ProblemDate).to_owned()));
         };
@@ -336,15 +237,13 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
         let by = state.user.get_untracked();
         leptos::task::spawn_local(async move {
             // The files go in the same transaction as the activity: both are saved, or neither.
-            let mut puts = Vec::with_capacity(picked.len());
-            for file in picked {
-                let Some(bytes) = read_file(&file).await else {
-                    let _ = error.try_set(Some(lang.fill(PipeMsg::FileUnreadable, "name", &file.name())));
+            let puts = match attachments::stored(picked, deal_id, number, &by, lang).await {
+                Ok(puts) => puts,
+                Err(problem) => {
+                    let _ = error.try_set(Some(problem));
                     return;
-                };
-                let info = files::FileInfo { id: Uuid::new_v4(), name: file.name(), mime: file.type_(), added_at: crate::domain::Timestamp(js_sys::Date::now() as i64), by: by.clone(), size: 0 };
-                puts.push((files::key(deal_id, number, info.id), files::encode(&info, &bytes)));
-            }
+                }
+            };
             match state.execute_with_files(Command::SaveDeal(updated), puts).await {
                 Ok(_) => {
                     let _ = error.try_set(None);
@@ -383,7 +282,7 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
                                     <span>{a.outcome.clone()}</span>
                                     {(!extra.is_empty()).then(|| view! { <span class="muted">{extra}</span> })}
                                     <span class="attachments" data-testid="attachments">
-                                        {move || attached.with(|list| list.iter().filter(|f| f.activity == number).map(Attached::view).collect_view())}
+                                        {attachments::shown(attached, number)}
                                     </span>
                                 </li>
                             }
