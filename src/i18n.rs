@@ -101,6 +101,7 @@ messages! {
     Descending => "降序", "Descending";
     ClearFilters => "清除筛选", "Clear filters";
     CustomersCount => "共 {n} 位客户", "{n} customers";
+    OwnerHistory => "负责人变更", "Owner changes";
     NewCustomer => "新建客户", "New customer";
     EditCustomer => "编辑客户", "Edit customer";
     ShowSummary => "统计图表", "Summary";

@@ -172,3 +172,49 @@ async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_ind
     assert_eq!((stored.len(), activity, back.name.as_str(), bytes), (1, 0, "名片.jpg", vec![9, 8, 7]));
     reopened.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_schema_2_database_opens_under_schema_3_and_customers_gain_an_owner_history() {
+    use pocket_crm::store::migrate::CustomerV2;
+    let name = "t-schema-2";
+    IdbBackend::delete(name).await.unwrap();
+    // A database as the schema-2 build left it: version 2, one segment of schema-2 customers.
+    let customers = demo::generate(15, 300, actor().now, "demo").customers;
+    let old: Vec<CustomerV2> = customers
+        .iter()
+        .cloned()
+        .map(|c| CustomerV2 {
+            meta: c.meta, kind: c.kind, name: c.name, industry: c.industry, region: c.region, city: c.city, address: c.address,
+            size: c.size, potential_value: c.potential_value, intent: c.intent, tier: c.tier, tags: c.tags, lead_source: c.lead_source,
+            owner: c.owner, notes: c.notes, contacts: c.contacts, transactions: c.transactions, communications: c.communications,
+        })
+        .collect();
+    let mut body = b"PCRM".to_vec();
+    body.extend_from_slice(&2_u32.to_le_bytes());
+    let body = postcard::to_extend(&old, body).unwrap();
+    let mut request = Factory::new().unwrap().open(name, Some(2)).unwrap();
+    request.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        event.database().unwrap().create_object_store("segments", ObjectStoreParams::new()).unwrap();
+    });
+    let db = request.await.unwrap();
+    let tx = db.transaction(&["segments"], TransactionMode::ReadWrite).unwrap();
+    tx.object_store("segments").unwrap().put(&js_sys::Uint8Array::from(&body[..]).into(), Some(&JsValue::from_str("customer/000000"))).unwrap();
+    tx.commit().unwrap().await.unwrap();
+    db.close();
+
+    let backend = IdbBackend::open(name).await.unwrap();
+    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
+    assert_eq!(archive.customers.rows(), &customers[..]);
+    // A hand-over now writes the owner history, and it is read back.
+    let owned = customers.iter().find(|c| c.owner.is_some()).unwrap();
+    let id = owned.meta.id;
+    repo.execute(&backend, &mut archive, Command::HandOver { deals: vec![], customers: vec![id], to: None }, &actor()).await.unwrap();
+    backend.close();
+    let again = IdbBackend::open(name).await.unwrap();
+    let (_, loaded) = Repository::open(&again).await.unwrap();
+    let history = &loaded.customers.get(id).unwrap().owner_history;
+    assert_eq!(history.iter().map(|h| (h.from, h.to)).collect::<Vec<_>>(), vec![(owned.owner, None)]);
+    assert_eq!(loaded.customers.rows(), archive.customers.rows());
+    again.close();
+}

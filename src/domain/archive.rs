@@ -442,6 +442,7 @@ impl Archive {
         normalise_customer(&mut customer);
         check(validate_customer(&customer))?;
         customer.meta = Meta::new(id, actor.now, &actor.name);
+        customer.owner_history = Vec::new();
         Ok(customer)
     }
 
@@ -453,6 +454,7 @@ impl Archive {
         check(validate_customer(&customer))?;
         customer.meta = stored.meta.clone();
         customer.meta.touch(actor.now, &actor.name);
+        customer.owner_history = owner_history(stored, customer.owner, actor);
         Ok(customer)
     }
 
@@ -517,8 +519,10 @@ impl Archive {
                 }
             }
             for id in customers {
-                let mut customer = self.customers.get(id).ok_or(DomainError::NotFound(id))?.clone();
-                if customer.owner != to {
+                let stored = self.customers.get(id).ok_or(DomainError::NotFound(id))?;
+                if stored.owner != to {
+                    let mut customer = stored.clone();
+                    customer.owner_history = owner_history(stored, to, actor);
                     customer.owner = to;
                     customer.meta.touch(actor.now, &actor.name);
                     given.push(customer);
@@ -624,6 +628,15 @@ fn record_changes(stored: Option<&Deal>, deal: &mut Deal, actor: &Actor) {
         history.push(event(DealChange::Probability { to: deal.probability }));
     }
     deal.history = history;
+}
+
+/// The stored customer's owner history, with a line for the change to `owner` if it is one.
+fn owner_history(stored: &Customer, owner: Option<Uuid>, actor: &Actor) -> Vec<super::records::OwnerChange> {
+    let mut history = stored.owner_history.clone();
+    if stored.owner != owner {
+        history.push(super::records::OwnerChange { at: actor.now, by: actor.name.clone(), from: stored.owner, to: owner });
+    }
+    history
 }
 
 fn stamp(stored: Option<&Meta>, id: Uuid, actor: &Actor) -> Meta {

@@ -167,6 +167,7 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records
                 contacts,
                 transactions,
                 communications,
+                owner_history: Vec::new(),
             }
         })
         .collect();

@@ -17,6 +17,6 @@ pub mod validate;
 pub use archive::{Actor, Applied, Archive, Assignment, ChangeSet, Command, DomainError, Records};
 pub use money::{Money, MoneyError};
 pub use records::{
-    ActivityKind, CommKind, Communication, CompanySize, Currency, FunnelClass, StageOutcome, Contact, Customer, CustomerKind, Intent, Meta, RecordKind, Rep, Team, Tier,
+    ActivityKind, CommKind, Communication, CompanySize, Currency, FunnelClass, StageOutcome, Contact, Customer, CustomerKind, Intent, Meta, OwnerChange, RecordKind, Rep, Team, Tier,
     Timestamp, Transaction,
 };

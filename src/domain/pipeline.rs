@@ -756,7 +756,26 @@ mod tests {
             let handed = deal.history.last().unwrap();
             assert_eq!((handed.by.as_str(), &handed.change), ("经理", &DealChange::Owner { from: Some(Uuid::from_u128(7)), to }));
         }
-        assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner, to);
+        let customer = a.customers.get(Uuid::from_u128(1)).unwrap();
+        assert_eq!(customer.owner, to);
+        assert_eq!(customer.owner_history, vec![crate::domain::OwnerChange { at: actor("经理", 3).now, by: "经理".into(), from: Some(Uuid::from_u128(7)), to }]);
+        // An edit that changes the owner is recorded too; a form cannot write the history.
+        let mut edited = customer.clone();
+        edited.owner = None;
+        edited.owner_history.clear();
+        a.apply(Command::UpdateCustomer(edited.clone()), &actor("王伟", 4)).unwrap();
+        let history = &a.customers.get(Uuid::from_u128(1)).unwrap().owner_history;
+        assert_eq!(history.iter().map(|h| (h.from, h.to, h.by.as_str())).collect::<Vec<_>>(), vec![(Some(Uuid::from_u128(7)), to, "经理"), (to, None, "王伟")]);
+        edited.owner_history = Vec::new();
+        edited.name = "改名".into();
+        let before_edit = a.customers.get(Uuid::from_u128(1)).unwrap().owner_history.clone();
+        a.apply(Command::UpdateCustomer(edited), &actor("王伟", 5)).unwrap();
+        assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner_history, before_edit, "no owner change, no line");
+        let mut a = archive();
+        let one = new_deal(&mut a, 100, 30);
+        let two = new_deal(&mut a, 101, 30);
+        let before = a.deals.rows().to_vec();
+        let applied = a.apply(Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to }, &actor("经理", 3)).unwrap();
         a.revert(applied);
         assert_eq!(a.deals.rows(), &before[..]);
         assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner, Some(Uuid::from_u128(7)));

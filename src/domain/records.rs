@@ -218,6 +218,19 @@ pub struct Customer {
     pub transactions: Vec<Transaction>,
     #[serde(default)]
     pub communications: Vec<Communication>,
+    /// Every change of owner (hand-overs, assignments, edits), oldest first; written by the
+    /// archive, never by forms. Added in schema 3.
+    #[serde(default)]
+    pub owner_history: Vec<OwnerChange>,
+}
+
+/// Who gave a customer from whom to whom, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerChange {
+    pub at: Timestamp,
+    pub by: String,
+    pub from: Option<Uuid>,
+    pub to: Option<Uuid>,
 }
 
 impl Customer {
@@ -242,6 +255,7 @@ impl Customer {
             contacts: Vec::new(),
             transactions: Vec::new(),
             communications: Vec::new(),
+            owner_history: Vec::new(),
         }
     }
 

@@ -17,10 +17,11 @@ pub mod idb;
 
 pub use memory::MemoryBackend;
 pub use repository::{ActionError, Applying, Decoding, Pending, Repository, Staged};
-pub use segments::{decode as decode_segment, encode as encode_segment, segment_key, SEGMENT_SIZE};
+pub use segments::{decode as decode_segment, encode as encode_segment, schema_of, segment_key, SEGMENT_SIZE};
 
-/// The schema this build writes. 1 was one flat value per customer; 2 is segments of records.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The schema this build writes. 1 was one flat value per customer; 2 is segments of records;
+/// 3 adds customers' owner history.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What one user action writes: segment bodies to put and segment keys to delete, all or none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

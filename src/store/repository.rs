@@ -253,6 +253,10 @@ impl Decoding {
                 continue;
             };
             let len = match kind {
+                RecordKind::Customer if super::segments::schema_of(&body) < 3 => {
+                    let old: Vec<super::migrate::CustomerV2> = decode(&key, &body)?;
+                    extend(&mut self.records.customers, old.into_iter().map(Into::into).collect())
+                }
                 RecordKind::Customer => extend(&mut self.records.customers, decode(&key, &body)?),
                 RecordKind::Rep => extend(&mut self.records.reps, decode(&key, &body)?),
                 RecordKind::Team => extend(&mut self.records.teams, decode(&key, &body)?),

@@ -35,6 +35,14 @@ pub fn encode<R: Serialize>(records: &[R]) -> Vec<u8> {
     postcard::to_extend(records, body).expect("records serialise: plain data")
 }
 
+/// The schema a segment was written by (0 if it is not a segment).
+pub fn schema_of(body: &[u8]) -> u32 {
+    match body {
+        [b'P', b'C', b'R', b'M', a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]),
+        _ => 0,
+    }
+}
+
 pub fn decode<R: DeserializeOwned>(key: &str, body: &[u8]) -> Result<Vec<R>, StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt { key: key.to_owned(), reason };
     if body.len() < HEADER || &body[..4] != MAGIC {

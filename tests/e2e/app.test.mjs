@@ -536,6 +536,13 @@ test('batch assignment: the customers shown spread evenly over the reps, undone,
   await page.selectOption('[data-testid=filter-owner]', repId);
   await page.waitForTimeout(200);
   assert.ok(Number((await page.textContent('[data-testid=result-count]')).match(/\d+/)[0]) >= count);
+  // The customer's page says who gave it to whom, newest first (spread, undo, then this).
+  await page.click(ROW + ' .c-name a >> nth=0');
+  await page.waitForSelector('[data-testid=owner-history]');
+  const lines = await page.$$eval('[data-testid=owner-history] li', (li) => li.map((l) => l.textContent));
+  assert.ok(lines.length >= 1 && lines.length <= 3, lines.join(' | '));
+  assert.match(lines[0], new RegExp(`负责人由 .+ 移交给 ${repName}$`));
+  assert.ok(lines[0].includes(' · 我'), `who did it: ${lines[0]}`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -121,6 +121,7 @@ pub fn CustomerDetail(id: Uuid) -> impl IntoView {
                         </div>
                         <div class="cards">
                             <crate::ui::pipeline::CustomerDeals customer=id />
+                            {(!c.owner_history.is_empty()).then(|| view! { <OwnerHistoryCard customer=c.clone() /> })}
                         </div>
                     }.into_any()
                 }
@@ -192,6 +193,32 @@ fn TransactionsCard(customer: Customer) -> impl IntoView {
                 <button type="submit">{tr(Msg::AddTransaction)}</button>
                 {move || error.get().map(|m| view! { <p class="field-error" role="alert">{state.t(m)}</p> })}
             </form>
+        </section>
+    }
+}
+
+/// Who gave this customer from whom to whom, and when; newest first.
+#[component]
+fn OwnerHistoryCard(customer: Customer) -> impl IntoView {
+    let state = use_app();
+    let name = move |id: Option<Uuid>| {
+        let name = state.with_data(|d| d.archive.rep_name(id).to_owned()).unwrap_or_default();
+        if name.is_empty() { state.t(crate::i18n::PipeMsg::Nobody).to_owned() } else { name }
+    };
+    view! {
+        <section class="card">
+            <h2>{tr(Msg::OwnerHistory)}</h2>
+            <ul class="log" data-testid="owner-history">
+                {customer.owner_history.iter().rev().map(|h| {
+                    let (at, by, from, to) = (h.at.0, h.by.clone(), h.from, h.to);
+                    view! {
+                        <li>
+                            <span class="log-head">{format_time(at)}{(!by.is_empty()).then(|| format!(" · {by}"))}</span>
+                            <span>{move || state.lang.get().fill_all(crate::i18n::PipeMsg::OwnerChanged, &[("from", name(from)), ("to", name(to))])}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }
