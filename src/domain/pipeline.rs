@@ -2,7 +2,7 @@
 //! win probabilities and funnel classes, each deal's history of who moved or handed it on, and
 //! the time rules (expiry, reminders, rotting). Commands that change them live in `archive`.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -468,9 +468,8 @@ pub fn deal_list<'a>(
     today: NaiveDate,
 ) -> DealList {
     let mut out = DealList::default();
-    // The stage's place and each row's idle days, looked up once.
+    // The stage's place in the pipeline.
     let place = |id: Uuid| pipeline.stages.iter().position(|s| s.id == id).unwrap_or(usize::MAX);
-    let mut idle = vec![0_i64; if sort == DealSort::Idle { deals.len() } else { 0 }];
     for (row, deal) in deals.iter().enumerate() {
         let Some(found) = pipeline.stage(deal.stage) else { continue };
         let wanted = match status {
@@ -485,35 +484,34 @@ pub fn deal_list<'a>(
         if filter.passes(pipeline, deal, &customer_name, today).is_none() {
             continue;
         }
-        if let Some(days) = idle.get_mut(row) {
-            *days = (today - deal.last_touched()).num_days();
-        }
         out.rows.push(row as u32);
         add(&mut out.total, deal.currency, deal.amount);
         add(&mut out.weighted, deal.currency, pipeline.weighted(deal));
     }
-    let by_text = |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase());
-    super::sorting::sort_rows(&mut out.rows, &|a, b| {
-        let (x, y) = (&deals[a as usize], &deals[b as usize]);
-        // Amounts in different currencies do not compare: each currency is its own group, in
-        // the same order both ways.
-        if matches!(sort, DealSort::Amount | DealSort::Weighted) && x.currency != y.currency {
-            return (x.currency as u8).cmp(&(y.currency as u8));
+    // Each row's key computed once (not per comparison): a group that sorts the same way both
+    // ways (amounts in different currencies never compare), then a number or a text.
+    let key = |deal: &Deal| -> (u8, i64, String) {
+        match sort {
+            DealSort::Close => (0, deal.expected_close.map_or(i64::MAX, |d| i64::from(d.num_days_from_ce())), String::new()),
+            DealSort::Title => (0, 0, deal.title.to_lowercase()),
+            DealSort::Customer => (0, 0, customer_name(deal.customer).to_lowercase()),
+            DealSort::Stage => (0, place(deal.stage) as i64, String::new()),
+            DealSort::Amount => (deal.currency as u8, deal.amount.0, String::new()),
+            DealSort::Probability => (0, i64::from(pipeline.probability(deal)), String::new()),
+            DealSort::Weighted => (deal.currency as u8, pipeline.weighted(deal).0, String::new()),
+            DealSort::Owner => (0, i64::from(deal.owner.is_none()), owner_name(deal.owner).to_lowercase()),
+            DealSort::Idle => (0, (today - deal.last_touched()).num_days(), String::new()),
+            DealSort::Updated => (0, deal.meta.updated_at.0, String::new()),
         }
-        let order = match sort {
-            DealSort::Close => (x.expected_close.is_none(), x.expected_close).cmp(&(y.expected_close.is_none(), y.expected_close)),
-            DealSort::Title => by_text(&x.title, &y.title),
-            DealSort::Customer => by_text(customer_name(x.customer), customer_name(y.customer)),
-            DealSort::Stage => place(x.stage).cmp(&place(y.stage)),
-            DealSort::Amount => x.amount.cmp(&y.amount),
-            DealSort::Probability => pipeline.probability(x).cmp(&pipeline.probability(y)),
-            DealSort::Weighted => pipeline.weighted(x).0.cmp(&pipeline.weighted(y).0),
-            DealSort::Owner => (x.owner.is_none(), owner_name(x.owner)).cmp(&(y.owner.is_none(), owner_name(y.owner))),
-            DealSort::Idle => idle[a as usize].cmp(&idle[b as usize]),
-            DealSort::Updated => x.meta.updated_at.cmp(&y.meta.updated_at),
-        };
-        if descending { order.reverse() } else { order }
+    };
+    let keys: Vec<(u8, i64, String)> = out.rows.iter().map(|&row| key(&deals[row as usize])).collect();
+    let mut order: Vec<u32> = (0..out.rows.len() as u32).collect();
+    super::sorting::sort_rows(&mut order, &|a, b| {
+        let (x, y) = (&keys[a as usize], &keys[b as usize]);
+        let within = (x.1, &x.2).cmp(&(y.1, &y.2));
+        x.0.cmp(&y.0).then(if descending { within.reverse() } else { within })
     });
+    out.rows = order.into_iter().map(|at| out.rows[at as usize]).collect();
     out
 }
 
@@ -746,9 +744,8 @@ mod tests {
         let mut a = archive();
         let one = new_deal(&mut a, 100, 30);
         let two = new_deal(&mut a, 101, 30);
-        let before = a.deals.rows().to_vec();
         let to = Some(Uuid::from_u128(8));
-        let applied = a.apply(Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to }, &actor("经理", 3)).unwrap();
+        a.apply(Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to }, &actor("经理", 3)).unwrap();
         for id in [one, two] {
             let deal = a.deals.get(id).unwrap();
             assert_eq!(deal.owner, to);
@@ -771,6 +768,7 @@ mod tests {
         let before_edit = a.customers.get(Uuid::from_u128(1)).unwrap().owner_history.clone();
         a.apply(Command::UpdateCustomer(edited), &actor("王伟", 5)).unwrap();
         assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner_history, before_edit, "no owner change, no line");
+        // Taken back (the store failed): deals and customer exactly as before.
         let mut a = archive();
         let one = new_deal(&mut a, 100, 30);
         let two = new_deal(&mut a, 101, 30);

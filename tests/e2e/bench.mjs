@@ -347,6 +347,55 @@ async function benchBoard(browser, url, size) {
     return performance.now() - t0;
   });
   line('  "show more" (40 more cards) painted', ms(more));
+
+  // The list of every deal: open it, sort it by each column, scroll it.
+  const list = await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const painted = async (ready) => {
+      const t0 = performance.now();
+      while (!ready()) await frame();
+      await frame();
+      return performance.now() - t0;
+    };
+    const open = await painted((() => {
+      document.querySelector('[data-testid=view-list]').click();
+      return () => document.querySelector('[data-testid=deal-row]:not([hidden])');
+    })());
+    const select = document.querySelector('[data-testid=deal-status]');
+    select.value = 'all';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await painted(() => document.querySelector('[data-testid=deal-list-summary]').textContent.match(/\d+/)[0] !== '0');
+    const shown = document.querySelector('[data-testid=deal-list-summary]').textContent.match(/\d+/)[0];
+    const sorts = [];
+    for (const key of ['title', 'customer', 'stage', 'amount', 'probability', 'weighted', 'close', 'owner', 'idle']) {
+      const first = () => document.querySelector('[data-testid=deal-row] .d-title').textContent;
+      const before = first();
+      const button = document.querySelector(`[data-testid=deal-sort-${key}]`);
+      const t0 = performance.now();
+      button.click();
+      await frame();
+      await frame();
+      sorts.push(performance.now() - t0);
+      void before;
+    }
+    const viewport = document.querySelector('[data-testid=deal-list]');
+    const times = [];
+    let last = performance.now();
+    for (let i = 0; i < 60; i++) {
+      viewport.scrollTop += 400;
+      await frame();
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    const rows = document.querySelectorAll('[data-testid=deal-row]').length;
+    return { open, shown, sorts, times, rows };
+  });
+  line('  board -> deal list painted (open deals)', ms(list.open));
+  line('  deal list: every deal, sort by a column -> painted', `p50 ${ms(pct(list.sorts, 50))}  max ${ms(Math.max(...list.sorts))}  (${list.shown} deals, 9 columns)`);
+  const listBuilds = (await perfEntries(page, 'deals:list')).slice(-9);
+  line('    of which filtering and sorting (deal_list)', `p50 ${ms(pct(listBuilds, 50))}`);
+  line('  deal list: scrolling frame to frame', `p50 ${ms(pct(list.times, 50))}  p95 ${ms(pct(list.times, 95))}  (rows in the page: ${list.rows})`);
   await context.close();
 }
 

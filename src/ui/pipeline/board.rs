@@ -72,13 +72,20 @@ fn filter_of(route: &Route) -> BoardFilter {
 
 /// Sets (or with `None` or empty, removes) one parameter of the pipeline page's URL.
 pub(super) fn set_param(state: AppState, key: &str, value: Option<String>) {
+    set_params(state, vec![(key, value)]);
+}
+
+/// Sets several parameters in one change of the URL (one recomputation of the view).
+pub(super) fn set_params(state: AppState, pairs: Vec<(&str, Option<String>)>) {
     let mut query = state.route.with_untracked(|r| match r {
         Route::Pipeline { query } => query.clone(),
         _ => Vec::new(),
     });
-    query.retain(|(k, _)| k != key);
-    if let Some(v) = value.filter(|v| !v.is_empty()) {
-        query.push((key.to_owned(), v));
+    for (key, value) in pairs {
+        query.retain(|(k, _)| k != key);
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            query.push((key.to_owned(), v));
+        }
     }
     state.replace_route(Route::Pipeline { query });
 }

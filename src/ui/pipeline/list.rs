@@ -6,7 +6,7 @@ use leptos::html;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::board::{query_value, set_param};
+use super::board::{query_value, set_param, set_params};
 use super::{amount, sums, today};
 use crate::domain::pipeline::{deal_list, BoardFilter, DealSort, DealStatus};
 use crate::i18n::{Lang, Msg, PipeMsg};
@@ -137,14 +137,15 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
         (first, (first + count).min(total))
     });
     let visible = Memo::new(move |_| {
+        let started = perf::now();
         let (first, last) = window_range.get();
         let lang = state.lang.get();
-        let rows: Vec<u32> = list.with(|l| l.rows[first..last].to_vec());
+        let shown: Vec<u32> = list.with(|l| l.rows[first..last].to_vec());
         let today = today();
-        state
+        let rows = state
             .read(|d| {
                 let Some(pipeline) = d.archive.pipeline() else { return Vec::new() };
-                rows.iter()
+                shown.iter()
                     .map(|&row| {
                         let deal = &d.archive.deals.rows()[row as usize];
                         let found = pipeline.stage(deal.stage);
@@ -168,15 +169,16 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                     })
                     .collect::<Vec<_>>()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        perf::record("deals:rows", perf::now() - started);
+        rows
     });
     let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN);
 
     let header_sort = move |key: DealSort| {
         let (current, descending) = sort.get_untracked();
         let descending = if current == key { !descending } else { key.starts_descending() };
-        set_param(state, "desc", descending.then(|| "1".to_owned()));
-        set_param(state, "sort", (key != DealSort::default()).then(|| key.code().to_owned()));
+        set_params(state, vec![("desc", descending.then(|| "1".to_owned())), ("sort", (key != DealSort::default()).then(|| key.code().to_owned()))]);
     };
 
     view! {
