@@ -98,7 +98,8 @@ async function benchSize(browser, url, size) {
   await loadDemo(page, url, size);
   line('  generate demo data (not a store figure)', ms((await perfEntries(page, 'demo:generate'))[0]));
   line('  save all customers (one transaction)', ms((await perfEntries(page, 'save:replace-all'))[0]));
-  line('  bytes written', kb((await perfEntries(page, 'save:bytes'))[0]));
+  // The largest write is the demo's (the first can be the default pipeline, saved on first run).
+  line('  bytes written', kb(Math.max(...(await perfEntries(page, 'save:bytes')))));
 
   // Cold start: navigation to an interactive list.
   const loads = [];
