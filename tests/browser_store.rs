@@ -180,18 +180,7 @@ async fn a_schema_2_database_opens_under_schema_3_and_customers_gain_an_owner_hi
     IdbBackend::delete(name).await.unwrap();
     // A database as the schema-2 build left it: version 2, one segment of schema-2 customers.
     let customers = demo::generate(15, 300, actor().now, "demo").customers;
-    let old: Vec<CustomerV2> = customers
-        .iter()
-        .cloned()
-        .map(|c| CustomerV2 {
-            meta: c.meta, kind: c.kind, name: c.name, industry: c.industry, region: c.region, city: c.city, address: c.address,
-            size: c.size, potential_value: c.potential_value, intent: c.intent, tier: c.tier, tags: c.tags, lead_source: c.lead_source,
-            owner: c.owner, notes: c.notes, contacts: c.contacts, transactions: c.transactions, communications: c.communications,
-        })
-        .collect();
-    let mut body = b"PCRM".to_vec();
-    body.extend_from_slice(&2_u32.to_le_bytes());
-    let body = postcard::to_extend(&old, body).unwrap();
+    let body = CustomerV2::segment(&customers);
     let mut request = Factory::new().unwrap().open(name, Some(2)).unwrap();
     request.on_upgrade_needed(|event| {
         use idb::DatabaseEvent;

@@ -30,6 +30,40 @@ pub struct CustomerV2 {
     pub communications: Vec<Communication>,
 }
 
+impl CustomerV2 {
+    /// A customer as schema 2 would have stored it (tests build old stores with it).
+    pub fn of(c: Customer) -> CustomerV2 {
+        CustomerV2 {
+            meta: c.meta,
+            kind: c.kind,
+            name: c.name,
+            industry: c.industry,
+            region: c.region,
+            city: c.city,
+            address: c.address,
+            size: c.size,
+            potential_value: c.potential_value,
+            intent: c.intent,
+            tier: c.tier,
+            tags: c.tags,
+            lead_source: c.lead_source,
+            owner: c.owner,
+            notes: c.notes,
+            contacts: c.contacts,
+            transactions: c.transactions,
+            communications: c.communications,
+        }
+    }
+
+    /// A schema-2 segment of these customers, as that build wrote it.
+    pub fn segment(customers: &[Customer]) -> Vec<u8> {
+        let old: Vec<CustomerV2> = customers.iter().cloned().map(CustomerV2::of).collect();
+        let mut body = b"PCRM".to_vec();
+        body.extend_from_slice(&2_u32.to_le_bytes());
+        postcard::to_extend(&old, body).expect("plain data serialises")
+    }
+}
+
 impl From<CustomerV2> for Customer {
     fn from(c: CustomerV2) -> Customer {
         Customer {
@@ -128,42 +162,11 @@ mod tests {
         CustomerV1 { id: Uuid::from_u128(1), name: name.into(), created: 1000, updated: 2000, ..CustomerV1::default() }
     }
 
-    /// A schema-2 segment, as that build wrote it.
-    fn schema_2_segment(customers: &[Customer]) -> Vec<u8> {
-        let old: Vec<CustomerV2> = customers
-            .iter()
-            .cloned()
-            .map(|c| CustomerV2 {
-                meta: c.meta,
-                kind: c.kind,
-                name: c.name,
-                industry: c.industry,
-                region: c.region,
-                city: c.city,
-                address: c.address,
-                size: c.size,
-                potential_value: c.potential_value,
-                intent: c.intent,
-                tier: c.tier,
-                tags: c.tags,
-                lead_source: c.lead_source,
-                owner: c.owner,
-                notes: c.notes,
-                contacts: c.contacts,
-                transactions: c.transactions,
-                communications: c.communications,
-            })
-            .collect();
-        let mut body = b"PCRM".to_vec();
-        body.extend_from_slice(&2_u32.to_le_bytes());
-        postcard::to_extend(&old, body).unwrap()
-    }
-
     #[test]
     fn schema_2_customers_read_back_whole_with_an_empty_owner_history() {
         let customers = crate::domain::demo::generate(4, 40, Timestamp(1_790_000_000_000), "demo").customers;
         assert!(customers.iter().any(|c| !c.contacts.is_empty() && !c.communications.is_empty() && c.owner.is_some()));
-        let body = schema_2_segment(&customers);
+        let body = CustomerV2::segment(&customers);
         // Read as today's records, the old bytes do not fit: the migration is needed.
         assert!(crate::store::decode_segment::<Customer>("customer/000000", &body).is_err());
         let (_, archive, heal) = crate::store::Repository::decode(vec![("customer/000000".into(), body)]).unwrap();

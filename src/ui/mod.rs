@@ -27,6 +27,8 @@ mod perf;
 mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod state;
+#[cfg(target_arch = "wasm32")]
+mod virtual_rows;
 
 #[cfg(target_arch = "wasm32")]
 pub use app::App;

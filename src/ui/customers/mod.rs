@@ -11,23 +11,19 @@ pub use form::CustomerForm;
 
 use std::sync::Arc;
 
-use leptos::html;
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::perf;
 use super::route::Route;
 use super::assign::{AssignBar, AssignKind};
+use super::virtual_rows::VirtualRows;
 use super::state::{tr, use_app};
 use crate::domain::query::{CustomerFilter, OwnerFilter, Sort, SortKey};
 use crate::domain::{CustomerKind, Intent, Money, Tier};
 use crate::i18n::{Lang, Msg};
 use summary::CustomerSummaryCharts;
 
-/// Row height in pixels; CSS uses the same value (`--row-height`).
-const ROW_HEIGHT: f64 = 44.0;
-/// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 8;
 
 /// What one list row shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,40 +96,8 @@ pub fn CustomerList() -> impl IntoView {
         state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default()
     });
 
-    // Virtual scrolling.
-    let viewport: NodeRef<html::Div> = NodeRef::new();
-    let scroll_top = RwSignal::new(0.0_f64);
-    let viewport_height = RwSignal::new(600.0_f64);
-    let measure = move || {
-        if let Some(el) = viewport.get_untracked() {
-            viewport_height.set(el.client_height().max(200) as f64);
-        }
-    };
-    Effect::new(move |_| {
-        if viewport.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
-    // A new result set starts at the top.
-    Effect::new(move |previous: Option<(CustomerFilter, Sort)>| {
-        let current = (filter.get(), sort.get());
-        // Setting scrollTop forces a layout: only do it when the list is scrolled.
-        if previous.is_some_and(|p| p != current) && scroll_top.get_untracked() > 0.0 {
-            if let Some(el) = viewport.get_untracked() {
-                el.set_scroll_top(0);
-            }
-            scroll_top.set(0.0);
-        }
-        current
-    });
-    let window_range = Memo::new(move |_| {
-        let total = results.with(|r| r.len());
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
-        let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
-        (first, (first + count).min(total))
-    });
+    let scroller = VirtualRows::new(Signal::derive(move || results.with(|r| r.len())), move || (filter.get(), sort.get()));
+    let window_range = scroller.range;
     let visible = Memo::new(move |_| {
         let (first, last) = window_range.get();
         let rows: Vec<u32> = results.with(|r| r[first..last].to_vec());
@@ -160,9 +124,6 @@ pub fn CustomerList() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    // Rows are slots that keep their elements and update their text as the window moves, which
-    // costs far less than creating rows for every keystroke or scroll step.
-    let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN);
 
     let set_filter = move |f: &dyn Fn(&mut CustomerFilter)| filter.update(|cur| f(cur));
     let filters_active = move || filter.with(|f| *f != CustomerFilter::default());
@@ -372,27 +333,15 @@ pub fn CustomerList() -> impl IntoView {
                     <SortHeader key=SortKey::PotentialValue class="c-value" on_sort=header_sort mark=sort_mark aria=aria_sort />
                     <span class="c-phone" role="columnheader">{tr(Msg::ColPhone)}</span>
                 </div>
-                <div
-                    class="list-viewport"
-                    data-testid="list-viewport"
-                    node_ref=viewport
-                    on:scroll=move |_| {
-                        if let Some(el) = viewport.get_untracked() {
-                            scroll_top.set(el.scroll_top() as f64);
-                        }
-                    }
-                >
+                <div class="list-viewport" data-testid="list-viewport" node_ref=scroller.viewport on:scroll=move |_| scroller.on_scroll()>
                     <Show when=move || results.with(|r| r.is_empty())>
                         <p class="empty" data-testid="empty">
                             {move || state.t(if total_live.get() == 0 { Msg::EmptyArchive } else { Msg::NoMatches })}
                         </p>
                     </Show>
-                    <div class="list-spacer" style:height=move || format!("{}px", results.with(|r| r.len()) * ROW_HEIGHT as usize)>
-                        <div
-                            class="list-window"
-                            style:transform=move || format!("translateY({}px)", window_range.get().0 * ROW_HEIGHT as usize)
-                        >
-                            <For each=move || 0..slots.get() key=|position| *position let:position>
+                    <div class="list-spacer" style:height=move || scroller.spacer_height(results.with(|r| r.len()))>
+                        <div class="list-window" style:transform=move || scroller.window_offset()>
+                            <For each=move || 0..scroller.slots.get() key=|position| *position let:position>
                                 <CustomerRow position visible />
                             </For>
                         </div>

@@ -2,7 +2,6 @@
 //! stage, sorted by any column either way. Filters and sort live in the URL; only the rows in
 //! view exist in the page (slots that change their text as the list scrolls).
 
-use leptos::html;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -12,13 +11,10 @@ use crate::domain::pipeline::{deal_list, BoardFilter, DealSort, DealStatus};
 use crate::i18n::{Lang, Msg, PipeMsg};
 use crate::ui::assign::{AssignBar, AssignKind};
 use crate::ui::perf;
+use crate::ui::virtual_rows::VirtualRows;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app};
 
-/// Row height in pixels, as in the customer list (`--row-height`).
-const ROW_HEIGHT: f64 = 44.0;
-/// Rows rendered above and below the visible ones.
-const OVERSCAN: usize = 8;
 
 #[derive(Clone, Debug, PartialEq)]
 struct DealRow {
@@ -74,9 +70,6 @@ const COLUMNS: [(DealSort, &str); 9] = [
     (DealSort::Idle, "d-idle"),
 ];
 
-/// What decides the list's rows (a change scrolls it back to the top).
-type ListKey = (BoardFilter, DealStatus, Option<Uuid>, (DealSort, bool));
-
 /// The list view of the pipeline page, under the board's filter bar.
 #[component]
 pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
@@ -104,38 +97,8 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
         built.flatten().unwrap_or_default()
     });
 
-    // Virtual scrolling, as in the customer list.
-    let viewport: NodeRef<html::Div> = NodeRef::new();
-    let scroll_top = RwSignal::new(0.0_f64);
-    let viewport_height = RwSignal::new(600.0_f64);
-    let measure = move || {
-        if let Some(el) = viewport.get_untracked() {
-            viewport_height.set(el.client_height().max(200) as f64);
-        }
-    };
-    Effect::new(move |_| {
-        if viewport.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
-    Effect::new(move |previous: Option<ListKey>| {
-        let current = (filter.get(), status.get(), stage.get(), sort.get());
-        if previous.is_some_and(|p| p != current) && scroll_top.get_untracked() > 0.0 {
-            if let Some(el) = viewport.get_untracked() {
-                el.set_scroll_top(0);
-            }
-            scroll_top.set(0.0);
-        }
-        current
-    });
-    let window_range = Memo::new(move |_| {
-        let total = list.with(|l| l.rows.len());
-        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
-        let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
-        (first, (first + count).min(total))
-    });
+    let scroller = VirtualRows::new(Signal::derive(move || list.with(|l| l.rows.len())), move || (filter.get(), status.get(), stage.get(), sort.get()));
+    let window_range = scroller.range;
     let visible = Memo::new(move |_| {
         let started = perf::now();
         let (first, last) = window_range.get();
@@ -173,7 +136,6 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
         perf::record("deals:rows", perf::now() - started);
         rows
     });
-    let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN);
 
     let header_sort = move |key: DealSort| {
         let (current, descending) = sort.get_untracked();
@@ -235,22 +197,13 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                     </span>
                 }).collect_view()}
             </div>
-            <div
-                class="list-viewport"
-                data-testid="deal-list"
-                node_ref=viewport
-                on:scroll=move |_| {
-                    if let Some(el) = viewport.get_untracked() {
-                        scroll_top.set(el.scroll_top() as f64);
-                    }
-                }
-            >
+            <div class="list-viewport" data-testid="deal-list" node_ref=scroller.viewport on:scroll=move |_| scroller.on_scroll()>
                 <Show when=move || list.with(|l| l.rows.is_empty())>
                     <p class="empty" data-testid="deal-list-empty">{tr(PipeMsg::NoDealsMatch)}</p>
                 </Show>
-                <div class="list-spacer" style:height=move || format!("{}px", list.with(|l| l.rows.len()) * ROW_HEIGHT as usize)>
-                    <div class="list-window" style:transform=move || format!("translateY({}px)", window_range.get().0 * ROW_HEIGHT as usize)>
-                        <For each=move || 0..slots.get() key=|position| *position let:position>
+                <div class="list-spacer" style:height=move || scroller.spacer_height(list.with(|l| l.rows.len()))>
+                    <div class="list-window" style:transform=move || scroller.window_offset()>
+                        <For each=move || 0..scroller.slots.get() key=|position| *position let:position>
                             <DealListRow position visible />
                         </For>
                     </div>

@@ -1,0 +1,79 @@
+//! Virtual scrolling for long tables (customers, deals): only the rows in view, plus a few above
+//! and below, exist in the page; they are slots that change their text as the table scrolls.
+
+use leptos::html;
+use leptos::prelude::*;
+
+/// Row height in pixels; CSS uses the same value (`--row-height`).
+pub const ROW_HEIGHT: f64 = 44.0;
+/// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 8;
+
+/// The state of one scrolled table.
+#[derive(Clone, Copy)]
+pub struct VirtualRows {
+    /// The scrolled element.
+    pub viewport: NodeRef<html::Div>,
+    scroll_top: RwSignal<f64>,
+    /// The rows in the page: (first, end) positions in the results.
+    pub range: Memo<(usize, usize)>,
+    /// How many row slots the page keeps.
+    pub slots: Memo<usize>,
+}
+
+impl VirtualRows {
+    /// For `total` results; the table goes back to the top when `key` changes (a new filter or
+    /// sort).
+    pub fn new<K: PartialEq + Clone + Send + Sync + 'static>(total: Signal<usize>, key: impl Fn() -> K + Send + Sync + 'static) -> VirtualRows {
+        let viewport: NodeRef<html::Div> = NodeRef::new();
+        let scroll_top = RwSignal::new(0.0_f64);
+        let viewport_height = RwSignal::new(600.0_f64);
+        let measure = move || {
+            if let Some(el) = viewport.get_untracked() {
+                viewport_height.set(el.client_height().max(200) as f64);
+            }
+        };
+        Effect::new(move |_| {
+            if viewport.get().is_some() {
+                measure();
+            }
+        });
+        let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+        on_cleanup(move || resize.remove());
+        Effect::new(move |previous: Option<K>| {
+            let current = key();
+            // Setting scrollTop forces a layout: only do it when the table is scrolled.
+            if previous.is_some_and(|p| p != current) && scroll_top.get_untracked() > 0.0 {
+                if let Some(el) = viewport.get_untracked() {
+                    el.set_scroll_top(0);
+                }
+                scroll_top.set(0.0);
+            }
+            current
+        });
+        let range = Memo::new(move |_| {
+            let total = total.get();
+            let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
+            let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+            (first, (first + count).min(total))
+        });
+        let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN);
+        VirtualRows { viewport, scroll_top, range, slots }
+    }
+
+    /// The viewport's scroll handler.
+    pub fn on_scroll(&self) {
+        if let Some(el) = self.viewport.get_untracked() {
+            self.scroll_top.set(el.scroll_top() as f64);
+        }
+    }
+
+    /// The spacer's height and the window's offset, as CSS values.
+    pub fn spacer_height(&self, total: usize) -> String {
+        format!("{}px", total * ROW_HEIGHT as usize)
+    }
+
+    pub fn window_offset(&self) -> String {
+        format!("translateY({}px)", self.range.get().0 * ROW_HEIGHT as usize)
+    }
+}
