@@ -219,7 +219,7 @@ fn demo_deals(rng: &mut fastrand::Rng, customers: &[Customer], pipeline: &Pipeli
             deals.push(Deal {
                 meta: { let mut m = Meta::new(seeded_id(rng), created, actor); m.updated_at = Timestamp(at.max(created.0)); m },
                 customer: customer.meta.id,
-                title: format!("{} · {}", pick(rng, DEAL_PRODUCTS), &customer.name.chars().take(8).collect::<String>()),
+                title: format!("{} · {}", pick(rng, DEAL_PRODUCTS), short_name(&customer.name)),
                 amount: Money::from_yuan(rng.i64(1..400) * 5_000),
                 currency: if rng.u8(..10) < 8 { Currency::Cny } else { Currency::Usd },
                 owner: customer.owner,
@@ -235,6 +235,16 @@ fn demo_deals(rng: &mut fastrand::Rng, customers: &[Customer], pipeline: &Pipeli
         }
     }
     deals
+}
+
+/// A customer's name as a deal title carries it: two words of a Latin name ("Harbor
+/// Building"), eight characters of a Chinese one ("青岛佳禾纺织服装").
+fn short_name(name: &str) -> String {
+    if name.contains(' ') {
+        name.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+    } else {
+        name.chars().take(8).collect()
+    }
 }
 
 #[cfg(test)]
@@ -275,6 +285,10 @@ mod tests {
         for deal in &d.deals {
             let customer = d.customers.iter().find(|c| c.id() == deal.customer).expect("a real customer");
             assert_eq!(deal.owner, customer.owner);
+            // The title names the customer without cutting a word in two.
+            let named = deal.title.rsplit(" · ").next().unwrap();
+            assert!(customer.name.starts_with(named), "{} / {}", deal.title, customer.name);
+            assert!(!customer.name.contains(' ') || customer.name[named.len()..].is_empty() || customer.name[named.len()..].starts_with(' '), "{}", deal.title);
             assert!(deal.history.windows(2).all(|w| w[0].at <= w[1].at) && deal.history[0].at == deal.meta.created_at);
             assert!(deal.activities.iter().all(|x| x.date <= now.date()));
             // Every demo deal is one the app itself would accept.
