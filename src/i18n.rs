@@ -324,6 +324,7 @@ messages! {
         StatusAll => "全部状态", "Any status";
         AllStages => "全部阶段", "All stages";
         ColWeighted => "加权金额", "Weighted";
+        ColProbability => "赢率", "Win %";
         ColIdle => "未跟进", "Idle";
         IdleDays => "{n} 天", "{n} d";
         ListSummary => "{n} 个机会 · 合计 {total} · 加权 {weighted}", "{n} deals · total {total} · weighted {weighted}";

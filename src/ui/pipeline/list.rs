@@ -39,7 +39,7 @@ fn label(lang: Lang, key: DealSort) -> &'static str {
         DealSort::Customer => lang.t(PipeMsg::Customer),
         DealSort::Stage => lang.t(PipeMsg::Stage),
         DealSort::Amount => lang.t(PipeMsg::Amount),
-        DealSort::Probability => lang.t(PipeMsg::Probability),
+        DealSort::Probability => lang.t(PipeMsg::ColProbability),
         DealSort::Weighted => lang.t(PipeMsg::ColWeighted),
         DealSort::Close => lang.t(PipeMsg::ExpectedClose),
         DealSort::Owner => lang.t(Msg::ColOwner),
