@@ -471,11 +471,16 @@ messages! {
         Exported => "已导出 {n} 位客户", "Exported {n} customers";
         ExportFiltered => "导出客户列表当前筛选出的 {n} 位客户。", "Exports the {n} customers the customer list's filters showed.";
         BackupTitle => "完整备份与恢复", "Full backup and restore";
-        BackupHint => "备份文件包含全部客户、销售人员、团队和设置，可在任何浏览器中恢复。", "A backup holds every customer, rep, team and setting, and restores in any browser.";
+        BackupHint => "备份文件包含全部客户、商机、销售人员、团队、附件和设置，可在任何浏览器中恢复。", "A backup holds every customer, deal, rep, team, attached file and setting, and restores in any browser.";
         BackupButton => "下载备份", "Download a backup";
         RestoreButton => "从备份恢复…", "Restore from a backup…";
         RestoreConfirm => "恢复将用备份中的 {customers} 位客户、{reps} 位销售人员和 {teams} 个团队替换当前的 {current} 位客户。", "Restoring replaces the current {current} customers with the backup's {customers} customers, {reps} reps and {teams} teams.";
+        RestoreFiles => "备份中的 {n} 个附件（{size}）将替换当前保存的附件。", "Attached files in the backup: {n} ({size}). They replace the files attached now.";
+        RestoreKeepsFiles => "这份备份来自旧版本，不含附件：当前保存的附件保持不变。", "This backup comes from an older version and holds no attached files: the files attached now are kept.";
         RestoreGo => "确认恢复", "Restore";
+        BackupBusy => "正在生成备份（包括附件）…", "Making the backup (attached files included)…";
+        RestoreChecking => "正在检查备份文件…", "Checking the backup…";
+        Restoring => "正在恢复…", "Restoring…";
         Restored2 => "已从备份恢复 {n} 位客户", "Restored {n} customers from the backup";
         BackupSaved => "备份已下载", "Backup downloaded";
         LastBackupNever => "尚未备份过数据。", "No backup has been made yet.";
@@ -484,6 +489,7 @@ messages! {
         ErrBackupTooNew => "该备份来自更新版本的口袋CRM，请先更新应用。当前数据未改动。", "This backup comes from a newer Pocket CRM; update the app first. Nothing was changed.";
         ErrBackupCounts => "备份文件不完整（记录数与文件头不符）。当前数据未改动。", "The backup is incomplete (its counts do not match its records). Nothing was changed.";
         ErrBackupRecord => "备份中第 {n} 条记录无效。当前数据未改动。", "Record {n} in the backup is invalid. Nothing was changed.";
+        ErrBackupFile => "备份中第 {n} 个附件无效或与记录对不上。当前数据未改动。", "Attached file {n} in the backup is invalid or belongs to no record. Nothing was changed.";
     }
 }
 
@@ -602,6 +608,7 @@ impl Lang {
             BackupError::NotABackup => self.t(ToolMsg::ErrNotABackup).to_owned(),
             BackupError::TooNew { .. } => self.t(ToolMsg::ErrBackupTooNew).to_owned(),
             BackupError::CountsDiffer => self.t(ToolMsg::ErrBackupCounts).to_owned(),
+            BackupError::BadRecord { kind, index } if kind == "file" => self.fill(ToolMsg::ErrBackupFile, "n", &(index + 1).to_string()),
             BackupError::BadRecord { index, .. } => self.fill(ToolMsg::ErrBackupRecord, "n", &(index + 1).to_string()),
         }
     }

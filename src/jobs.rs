@@ -23,7 +23,7 @@ use crate::io::table::{read_table, Table, TableError};
 use crate::io::text::TextEncoding;
 
 /// Files cross as one byte string, not a sequence of numbers (a byte at a time in serde).
-mod as_bytes {
+pub(crate) mod as_bytes {
     use serde::{de, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {

@@ -156,7 +156,7 @@ async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_ind
     repo.execute(&backend, &mut archive, Command::HandOver { deals: vec![deal], customers: vec![], to: Some(rep) }, &actor()).await.unwrap();
     let info = FileInfo { id: Uuid::from_u128(5), name: "名片.jpg".into(), mime: "image/jpeg".into(), added_at: actor().now, by: "王伟".into(), size: 0 };
     let put = (files::key(deal, 0, info.id), files::encode(&info, &[9, 8, 7]));
-    backend.write(WriteBatch { puts: vec![put], deletes: vec![] }).await.unwrap();
+    backend.write(WriteBatch { puts: vec![put], ..WriteBatch::default() }).await.unwrap();
     backend.close();
 
     let reopened = IdbBackend::open("t-deals").await.unwrap();
@@ -170,6 +170,14 @@ async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_ind
     let stored = reopened.load_prefix(&files::owner_prefix(deal)).await.unwrap();
     let (activity, back, bytes) = files::decode(&stored[0].0, &stored[0].1).unwrap();
     assert_eq!((stored.len(), activity, back.name.as_str(), bytes), (1, 0, "名片.jpg", vec![9, 8, 7]));
+
+    // A restore's write: every file cleared by its key range, then the backup's put, one
+    // transaction; the segments stay.
+    let theirs = (files::key(deal, 1, Uuid::from_u128(6)), files::encode(&info, &[1]));
+    reopened.write(WriteBatch { puts: vec![theirs.clone()], clear: vec![files::FILE_PREFIX.into()], ..WriteBatch::default() }).await.unwrap();
+    assert_eq!(reopened.load_prefix(files::FILE_PREFIX).await.unwrap(), vec![theirs]);
+    let (_, again) = Repository::open(&reopened).await.unwrap();
+    assert_eq!(again.deals.rows(), archive.deals.rows());
     reopened.close();
 }
 

@@ -128,9 +128,9 @@ fn segments_in_an_odd_shape_are_rewritten_on_open() {
 #[test]
 fn backend_write_is_all_or_nothing() {
     let backend = MemoryBackend::new();
-    block_on(backend.write(WriteBatch { puts: vec![("a".into(), b"1".to_vec())], deletes: vec![] })).unwrap();
+    block_on(backend.write(WriteBatch { puts: vec![("a".into(), b"1".to_vec())], ..WriteBatch::default() })).unwrap();
     backend.fail_next_write(StoreError::QuotaExceeded);
-    assert!(block_on(backend.write(WriteBatch { puts: vec![("b".into(), b"2".to_vec())], deletes: vec!["a".into()] })).is_err());
+    assert!(block_on(backend.write(WriteBatch { puts: vec![("b".into(), b"2".to_vec())], deletes: vec!["a".into()], ..WriteBatch::default() })).is_err());
     assert_eq!(backend.snapshot().into_iter().collect::<Vec<_>>(), [("a".to_string(), b"1".to_vec())]);
 }
 
@@ -239,7 +239,7 @@ fn attached_files_are_kept_beside_the_segments_never_loaded_and_survive_heals_an
         (files::key(one, 2, Uuid::from_u128(2)), files::encode(&info(2), &[4])),
         (files::key(two, 0, Uuid::from_u128(3)), files::encode(&info(3), &[5])),
     ];
-    block_on(backend.write(WriteBatch { puts, deletes: vec![] })).unwrap();
+    block_on(backend.write(WriteBatch { puts, ..WriteBatch::default() })).unwrap();
     // Opening reads segments only, and finds nothing to heal.
     assert!(block_on(backend.load()).unwrap().iter().all(|(k, _)| !k.starts_with('~')));
     let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
@@ -254,4 +254,17 @@ fn attached_files_are_kept_beside_the_segments_never_loaded_and_survive_heals_an
     block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor())).unwrap();
     assert_eq!(backend.snapshot().keys().filter(|k| k.starts_with(files::FILE_PREFIX)).count(), 3);
     assert!(!backend.snapshot().contains_key("stray-key"));
+
+    // A restore from a backup that holds files clears them all first, in the same write; a
+    // failing write clears nothing.
+    let theirs = (files::key(two, 1, Uuid::from_u128(9)), files::encode(&info(9), &[9]));
+    let restore = WriteBatch { puts: vec![theirs.clone()], clear: vec![files::FILE_PREFIX.into()], ..WriteBatch::default() };
+    backend.fail_next_write(StoreError::QuotaExceeded);
+    assert!(block_on(backend.write(restore.clone())).is_err());
+    assert_eq!(backend.snapshot().keys().filter(|k| k.starts_with(files::FILE_PREFIX)).count(), 3);
+    let segments_before: Vec<String> = backend.snapshot().into_keys().filter(|k| !k.starts_with('~')).collect();
+    block_on(backend.write(restore)).unwrap();
+    let files_after: Vec<(String, Vec<u8>)> = backend.snapshot().into_iter().filter(|(k, _)| k.starts_with('~')).collect();
+    assert_eq!(files_after, vec![theirs]);
+    assert_eq!(backend.snapshot().into_keys().filter(|k| !k.starts_with('~')).collect::<Vec<_>>(), segments_before, "segments untouched");
 }

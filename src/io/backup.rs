@@ -1,21 +1,25 @@
-//! A full backup: one JSON file with every record of every kind and the settings, versioned,
-//! with counts. Restoring checks the whole file before anything is touched. The output is a pure
+//! A full backup: one JSON file with every record of every kind, the files attached to deals'
+//! activities and customers' communications (base64), and the settings, versioned, with counts. Restoring checks the whole file before anything is touched. The output is a pure
 //! function of the records and settings (no export time inside; the date goes in the file name),
 //! so backup → wipe → restore → backup gives the same bytes.
 
 use std::collections::BTreeMap;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::domain::validate::validate_customer;
 use crate::domain::pipeline::{Deal, Pipeline};
-use crate::domain::{Customer, Records, Rep, Team};
+use crate::domain::{Customer, Records, Rep, Team, Timestamp};
+use crate::store::files::{self, FileInfo};
 use crate::store::migrate::CustomerV1;
 use crate::store::SCHEMA_VERSION;
 
 pub const FORMAT: &str = "pocket-crm-backup";
-/// The backup file's own layout version.
-pub const BACKUP_VERSION: u32 = 1;
+/// The backup file's own layout version: 2 holds the attached files.
+pub const BACKUP_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -27,6 +31,17 @@ pub struct Counts {
     pub deals: usize,
     #[serde(default)]
     pub pipelines: usize,
+    /// (Backups from before files were backed up have none.)
+    #[serde(default)]
+    pub files: usize,
+}
+
+/// An attached file as the store keeps it: its key and value (see `store::files`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredFile {
+    pub key: String,
+    #[serde(with = "crate::jobs::as_bytes")]
+    pub value: Vec<u8>,
 }
 
 /// Everything a backup holds.
@@ -40,16 +55,78 @@ pub struct Contents {
     pub teams: Vec<Team>,
     pub deals: Vec<Deal>,
     pub pipelines: Vec<Pipeline>,
+    /// Every attached file, in key order. None when read from a backup made before files were
+    /// backed up: restoring it keeps the files already stored.
+    pub files: Option<Vec<StoredFile>>,
+}
+
+/// What a restore puts in place: the records, the settings, and (if the backup holds them) the
+/// attached files that replace the stored ones.
+pub struct Restore {
+    pub records: Records,
+    pub settings: Vec<(String, String)>,
+    pub files: Option<Vec<StoredFile>>,
 }
 
 impl Contents {
     fn counts(&self) -> Counts {
-        Counts { customers: self.customers.len(), reps: self.reps.len(), teams: self.teams.len(), deals: self.deals.len(), pipelines: self.pipelines.len() }
+        Counts {
+            customers: self.customers.len(),
+            reps: self.reps.len(),
+            teams: self.teams.len(),
+            deals: self.deals.len(),
+            pipelines: self.pipelines.len(),
+            files: self.files.as_ref().map_or(0, Vec::len),
+        }
     }
 
-    /// The records, for a restore; the settings stay behind.
-    pub fn records(self) -> (Records, Vec<(String, String)>) {
-        (Records { customers: self.customers, reps: self.reps, teams: self.teams, deals: self.deals, pipelines: self.pipelines }, self.settings)
+    /// The attached files' number and total size in bytes.
+    pub fn file_totals(&self) -> (usize, u64) {
+        let files = self.files.as_deref().unwrap_or_default();
+        (files.len(), files.iter().map(|f| f.value.len() as u64).sum())
+    }
+
+    /// What a restore writes.
+    pub fn into_restore(self) -> Restore {
+        let records = Records { customers: self.customers, reps: self.reps, teams: self.teams, deals: self.deals, pipelines: self.pipelines };
+        Restore { records, settings: self.settings, files: self.files }
+    }
+}
+
+/// An attached file in the backup file: where it belongs, its description, and its bytes.
+#[derive(Serialize, Deserialize)]
+struct FileEntry {
+    /// The deal or customer.
+    owner: Uuid,
+    /// The activity's or communication's number in that record.
+    entry: usize,
+    id: Uuid,
+    name: String,
+    mime: String,
+    added_at: Timestamp,
+    by: String,
+    size: u64,
+    /// The bytes, base64 (standard alphabet, padded).
+    data: String,
+}
+
+impl FileEntry {
+    /// None for a stored value that cannot be read (it is left out of the backup).
+    fn of(file: &StoredFile) -> Option<FileEntry> {
+        let (owner, entry) = files::parse_key(&file.key)?;
+        let (_, info, bytes) = files::decode(&file.key, &file.value).ok()?;
+        let FileInfo { id, name, mime, added_at, by, size } = info;
+        Some(FileEntry { owner, entry, id, name, mime, added_at, by, size, data: BASE64.encode(bytes) })
+    }
+
+    /// The stored form, if the entry is sound: its bytes decode to its size, within the limit.
+    fn into_stored(self) -> Option<StoredFile> {
+        let bytes = BASE64.decode(self.data.as_bytes()).ok()?;
+        if self.id.is_nil() || bytes.len() as u64 != self.size || files::check(bytes.len()).is_err() {
+            return None;
+        }
+        let info = FileInfo { id: self.id, name: self.name, mime: self.mime, added_at: self.added_at, by: self.by, size: self.size };
+        Some(StoredFile { key: files::key(self.owner, self.entry, self.id), value: files::encode(&info, &bytes) })
     }
 }
 
@@ -65,6 +142,7 @@ struct FileOut<'a> {
     teams: &'a [Team],
     deals: &'a [Deal],
     pipelines: &'a [Pipeline],
+    files: Vec<FileEntry>,
 }
 
 /// Why a file cannot be restored.
@@ -81,17 +159,19 @@ pub enum BackupError {
 }
 
 pub fn write(contents: &Contents) -> Vec<u8> {
+    let files: Vec<FileEntry> = contents.files.iter().flatten().filter_map(FileEntry::of).collect();
     let file = FileOut {
         format: FORMAT,
         backup_version: BACKUP_VERSION,
         schema: SCHEMA_VERSION,
-        counts: contents.counts(),
+        counts: Counts { files: files.len(), ..contents.counts() },
         settings: contents.settings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
         customers: &contents.customers,
         reps: &contents.reps,
         teams: &contents.teams,
         deals: &contents.deals,
         pipelines: &contents.pipelines,
+        files,
     };
     serde_json::to_vec(&file).unwrap_or_default()
 }
@@ -116,6 +196,8 @@ struct Body<C> {
     deals: Vec<Deal>,
     #[serde(default)]
     pipelines: Vec<Pipeline>,
+    #[serde(default)]
+    files: Option<Vec<FileEntry>>,
 }
 
 /// Reads and checks a whole backup. Schema-1 backups (flat customers) are migrated.
@@ -136,10 +218,31 @@ pub fn read(bytes: &[u8]) -> Result<Contents, BackupError> {
             teams: body.teams,
             deals: body.deals,
             pipelines: body.pipelines,
+            files: None,
         }
     } else {
         let body: Body<Customer> = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
-        Contents { settings: body.settings.into_iter().collect(), customers: body.customers, reps: body.reps, teams: body.teams, deals: body.deals, pipelines: body.pipelines }
+        let mut files = None;
+        if let Some(entries) = body.files {
+            // A file belongs to an entry that exists: a customer's communication or a deal's activity.
+            let logs: std::collections::HashMap<Uuid, usize> = body
+                .customers
+                .iter()
+                .map(|c| (c.meta.id, c.communications.len()))
+                .chain(body.deals.iter().map(|d| (d.meta.id, d.activities.len())))
+                .collect();
+            let mut ids = std::collections::HashSet::new();
+            let mut stored = Vec::with_capacity(entries.len());
+            for (index, entry) in entries.into_iter().enumerate() {
+                let bad = || BackupError::BadRecord { kind: "file".into(), index };
+                if logs.get(&entry.owner).is_none_or(|&n| entry.entry >= n) || !ids.insert(entry.id) {
+                    return Err(bad());
+                }
+                stored.push(entry.into_stored().ok_or_else(bad)?);
+            }
+            files = Some(stored);
+        }
+        Contents { settings: body.settings.into_iter().collect(), customers: body.customers, reps: body.reps, teams: body.teams, deals: body.deals, pipelines: body.pipelines, files }
     };
     if contents.counts() != head.counts {
         return Err(BackupError::CountsDiffer);
@@ -169,10 +272,24 @@ mod tests {
     use super::*;
     use crate::domain::{demo, Timestamp};
 
+    fn stored_file(owner: Uuid, entry: usize, id: u128, name: &str, bytes: &[u8]) -> StoredFile {
+        let info = FileInfo { id: Uuid::from_u128(id), name: name.into(), mime: "image/png".into(), added_at: Timestamp(9), by: "王伟".into(), size: 0 };
+        StoredFile { key: files::key(owner, entry, info.id), value: files::encode(&info, bytes) }
+    }
+
     fn sample() -> Contents {
         let d = demo::generate(7, 300, Timestamp(1_700_000_000_000), "test");
         let settings = vec![("pocket.lang".to_owned(), "zh".to_owned()), ("pocket.user".to_owned(), "李 \"伟\"".to_owned())];
-        Contents { settings, customers: d.customers, reps: d.reps, teams: d.teams, deals: d.deals, pipelines: d.pipelines }
+        // A business card on a customer's communication, a photo and a quotation on a deal's activity.
+        let customer = d.customers.iter().find(|c| !c.communications.is_empty()).expect("demo customers talk");
+        let deal = d.deals.iter().find(|x| x.activities.len() > 1).expect("demo deals have activities");
+        let mut files = vec![
+            stored_file(customer.meta.id, customer.communications.len() - 1, 1, "名片.png", &[0x89, b'P', b'N', b'G', 0, 255]),
+            stored_file(deal.meta.id, 0, 2, "样品照片.png", &(0..=255).collect::<Vec<u8>>()),
+            stored_file(deal.meta.id, 1, 3, "报价单.txt", "单价 ¥128\n".as_bytes()),
+        ];
+        files.sort_by(|a, b| a.key.cmp(&b.key));
+        Contents { settings, customers: d.customers, reps: d.reps, teams: d.teams, deals: d.deals, pipelines: d.pipelines, files: Some(files) }
     }
 
     #[test]
@@ -181,6 +298,51 @@ mod tests {
         let restored = read(&first).unwrap();
         assert_eq!(restored, sample());
         assert_eq!(write(&restored), first);
+        assert_eq!(restored.file_totals(), (3, sample().files.unwrap().iter().map(|f| f.value.len() as u64).sum()));
+        let text = String::from_utf8(first).unwrap();
+        assert!(text.contains("\"files\":3") && text.contains("\"name\":\"名片.png\""), "counted and described");
+        assert!(text.contains(&format!("\"data\":\"{}\"", BASE64.encode("单价 ¥128\n"))), "bytes in base64");
+    }
+
+    #[test]
+    fn files_that_do_not_belong_or_do_not_decode_are_refused() {
+        let good = String::from_utf8(write(&sample())).unwrap();
+        let contents = sample();
+        let deal = files::parse_key(&contents.files.as_ref().unwrap()[1].key).unwrap().0;
+        let photo = format!("\"data\":\"{}\"", BASE64.encode((0..=255).collect::<Vec<u8>>()));
+        let cases = [
+            // Owner not in the backup.
+            good.replacen(&format!("\"owner\":\"{deal}\""), &format!("\"owner\":\"{}\"", Uuid::from_u128(77)), 1),
+            // An activity the deal does not have.
+            good.replacen(&format!("\"owner\":\"{deal}\",\"entry\":0"), &format!("\"owner\":\"{deal}\",\"entry\":999"), 1),
+            // Not base64, or not the size said.
+            good.replacen(&photo, "\"data\":\"@@@\"", 1),
+            good.replacen(&photo, &format!("\"data\":\"{}\"", BASE64.encode([1, 2, 3])), 1),
+            // The same file twice.
+            good.replacen(&format!("\"id\":\"{}\"", Uuid::from_u128(3)), &format!("\"id\":\"{}\"", Uuid::from_u128(2)), 1),
+        ];
+        for (i, bad) in cases.iter().enumerate() {
+            assert_ne!(bad, &good, "case {i} changed the file");
+            assert!(matches!(read(bad.as_bytes()), Err(BackupError::BadRecord { ref kind, .. }) if kind == "file"), "case {i}: {:?}", read(bad.as_bytes()).err());
+        }
+        // Counted files that are missing: cut short.
+        let cut = good.replacen("\"files\":3", "\"files\":4", 1);
+        assert_eq!(read(cut.as_bytes()), Err(BackupError::CountsDiffer));
+    }
+
+    #[test]
+    fn a_backup_from_before_files_keeps_the_stored_ones_and_unreadable_files_are_left_out() {
+        let mut contents = sample();
+        contents.files = None;
+        let text = String::from_utf8(write(&contents)).unwrap();
+        let old = text.replacen("\"backup_version\":2", "\"backup_version\":1", 1).replacen(",\"files\":0}", "}", 1).replacen(",\"files\":[]", "", 1);
+        assert!(!old.contains("files"));
+        assert_eq!(read(old.as_bytes()).unwrap().files, None, "no files section: nothing to replace");
+
+        let mut damaged = sample();
+        damaged.files.as_mut().unwrap()[0].value.truncate(5);
+        let back = read(&write(&damaged)).unwrap();
+        assert_eq!(back.file_totals().0, 2, "the unreadable one is left out, and the counts agree");
     }
 
     #[test]

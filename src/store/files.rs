@@ -80,14 +80,18 @@ pub fn encode(info: &FileInfo, bytes: &[u8]) -> Vec<u8> {
     body
 }
 
+/// The owner (deal or customer) and entry number a file key names.
+pub fn parse_key(key: &str) -> Option<(Uuid, usize)> {
+    let mut parts = key.strip_prefix(FILE_PREFIX)?.split('/');
+    let owner = parts.next()?.parse().ok()?;
+    let entry = parts.next()?.parse().ok()?;
+    Some((owner, entry))
+}
+
 /// Reads a stored file back: its activity number (from the key), description and bytes.
 pub fn decode(key: &str, body: &[u8]) -> Result<(usize, FileInfo, Vec<u8>), StoreError> {
     let corrupt = |reason: &str| StoreError::Corrupt { key: key.to_owned(), reason: reason.to_owned() };
-    let activity = key
-        .strip_prefix(FILE_PREFIX)
-        .and_then(|rest| rest.split('/').nth(1))
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| corrupt("not a file key"))?;
+    let (_, activity) = parse_key(key).ok_or_else(|| corrupt("not a file key"))?;
     let rest = body.strip_prefix(MAGIC.as_slice()).ok_or_else(|| corrupt("not a Pocket CRM file"))?;
     let (info, bytes): (FileInfo, &[u8]) = postcard::take_from_bytes(rest).map_err(|_| corrupt("damaged description"))?;
     if info.size != bytes.len() as u64 {
@@ -109,6 +113,8 @@ mod tests {
         let deal = Uuid::from_u128(3);
         let k = key(deal, 12, Uuid::from_u128(9));
         assert!(k.starts_with(&owner_prefix(deal)));
+        assert_eq!(parse_key(&k), Some((deal, 12)));
+        assert_eq!(parse_key("~file/not-a-uuid/0001/x"), None);
         for segment in ["customer/000001", "deal/000000", "pipeline/000000", "rep/000000", "team/000009"] {
             assert!(segment < FILE_PREFIX && segment < k.as_str(), "{segment}");
         }

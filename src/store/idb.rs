@@ -183,7 +183,17 @@ impl Backend for IdbBackend {
         let store = tx.object_store(SEGMENTS).map_err(fail)?;
         let fail_at = self.fail_at_put.take();
         let mut queued = Ok(());
-        for (i, (key, body)) in batch.puts.iter().enumerate() {
+        // Requests run in order: the cleared ranges go before the puts.
+        for prefix in &batch.clear {
+            let end = format!("{prefix}\u{ffff}");
+            let range = KeyRange::bound(&JsValue::from_str(prefix), &JsValue::from_str(&end), None, None).map_err(fail);
+            if let Err(e) = range.and_then(|r| store.delete(Query::KeyRange(r)).map_err(fail)) {
+                queued = Err(e);
+                break;
+            }
+        }
+        let puts = if queued.is_ok() { batch.puts.as_slice() } else { &[] };
+        for (i, (key, body)) in puts.iter().enumerate() {
             let key = if fail_at == Some(i) { JsValue::from_f64(f64::NAN) } else { JsValue::from_str(key) };
             if let Err(e) = store.put(&js_bytes(body), Some(&key)) {
                 queued = Err(fail(e));

@@ -51,6 +51,9 @@ impl Backend for MemoryBackend {
             return Err(error);
         }
         let mut segments = self.segments.borrow_mut();
+        for prefix in &batch.clear {
+            segments.retain(|key, _| !key.starts_with(prefix.as_str()));
+        }
         for (key, body) in batch.puts {
             segments.insert(key, body);
         }

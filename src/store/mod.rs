@@ -24,15 +24,18 @@ pub use segments::{decode as decode_segment, encode as encode_segment, schema_of
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// What one user action writes: segment bodies to put and segment keys to delete, all or none.
+/// `clear` names key prefixes whose values are all deleted before the puts (a restore replaces
+/// every attached file).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WriteBatch {
     pub puts: Vec<(String, Vec<u8>)>,
     pub deletes: Vec<String>,
+    pub clear: Vec<String>,
 }
 
 impl WriteBatch {
     pub fn is_empty(&self) -> bool {
-        self.puts.is_empty() && self.deletes.is_empty()
+        self.puts.is_empty() && self.deletes.is_empty() && self.clear.is_empty()
     }
     pub fn bytes(&self) -> usize {
         self.puts.iter().map(|(k, v)| k.len() + v.len()).sum()

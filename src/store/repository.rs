@@ -174,7 +174,7 @@ impl Repository {
         } else {
             self.stored_after(archive)
         };
-        Staged { batch: WriteBatch { puts: Vec::with_capacity(todo.len()), deletes }, todo, pending: Pending { applying, stored_after } }
+        Staged { batch: WriteBatch { puts: Vec::with_capacity(todo.len()), deletes, clear: vec![] }, todo, pending: Pending { applying, stored_after } }
     }
 
     /// Settles a prepared command: keeps it if the write succeeded, takes it back if not.
@@ -280,7 +280,7 @@ impl Decoding {
             let stored_rows: usize = segs.iter().map(|(_, len)| len).sum();
             needs_rewrite |= !tidy || stored_rows != rows;
         }
-        let heal = needs_rewrite.then(|| WriteBatch { puts: vec![], deletes: self.stray });
+        let heal = needs_rewrite.then(|| WriteBatch { deletes: self.stray, ..WriteBatch::default() });
         (repo, archive, heal)
     }
 }

@@ -53,7 +53,7 @@ fn list_release(list: Vec<Attached>) {
 }
 
 /// `340 KB`, `2.4 MB`.
-fn size_text(bytes: u64) -> String {
+pub(crate) fn size_text(bytes: u64) -> String {
     if bytes < 1024 * 1024 {
         format!("{} KB", bytes.div_ceil(1024))
     } else {

@@ -18,7 +18,8 @@ use super::state::{pause, tr, use_app, AppState, LoadState};
 use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
 use crate::domain::{Command, Customer};
 use crate::i18n::{Lang, Msg, ToolMsg};
-use crate::io::backup::Contents;
+use super::attachments::size_text;
+use crate::io::backup::{Contents, StoredFile};
 use crate::io::export::header;
 use crate::io::mapping::{with_remembered, Target};
 use crate::jobs::{CheckedRows, FileJob as Job, FileOutcome as Outcome, Opened};
@@ -359,7 +360,7 @@ fn ImportCard() -> impl IntoView {
                         commands.push(Command::ImportCustomers { create, update });
                     }
                 }
-                state.execute_staged(commands).await
+                state.execute_staged(commands, None).await
             } else {
                 state.execute(Command::ImportCustomers { create: p.create, update: p.update }).await
             };
@@ -589,6 +590,15 @@ fn ExportCard() -> impl IntoView {
     }
 }
 
+/// Clears a busy signal when the work holding it ends, however it ends.
+struct Done(RwSignal<Option<ToolMsg>>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.try_set(None);
+    }
+}
+
 #[component]
 fn BackupCard() -> impl IntoView {
     let state = use_app();
@@ -596,20 +606,30 @@ fn BackupCard() -> impl IntoView {
     let confirm_text = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let last_backup = RwSignal::new(state.last_backup());
+    // What is under way (files make a backup take seconds); the buttons wait meanwhile.
+    let busy = RwSignal::new(None::<ToolMsg>);
 
     let backup = move |_| {
-        let contents = state
-            .with_data(|d| Contents {
+        busy.set(Some(ToolMsg::BackupBusy));
+        leptos::task::spawn_local(async move {
+            let _done = Done(busy);
+            let started = perf::now();
+            // The attached files are read first; the records are taken as they are after that.
+            let files = match state.load_files(crate::store::files::FILE_PREFIX).await {
+                Ok(files) => files.into_iter().map(|(key, value)| StoredFile { key, value }).collect(),
+                Err(e) => return state.show_store_error(&e),
+            };
+            let Some(contents) = state.with_data(|d| Contents {
                 settings: state.settings_for_backup(),
                 customers: d.archive.customers.rows().to_vec(),
                 reps: d.archive.reps.rows().to_vec(),
                 teams: d.archive.teams.rows().to_vec(),
                 deals: d.archive.deals.rows().to_vec(),
                 pipelines: d.archive.pipelines.rows().to_vec(),
-            })
-            .unwrap_or_default();
-        leptos::task::spawn_local(async move {
-            let started = perf::now();
+                files: Some(files),
+            }) else {
+                return;
+            };
             match jobs::run::<_, Outcome>(jobs::Kind::Files, Job::WriteBackup(contents)).await {
                 Ok(Outcome::Bytes(bytes)) => {
                     perf::record("backup:write", perf::now() - started);
@@ -631,7 +651,9 @@ fn BackupCard() -> impl IntoView {
         input.set_value("");
         error.set(None);
         confirm_text.set(None);
+        busy.set(Some(ToolMsg::RestoreChecking));
         leptos::task::spawn_local(async move {
+            let _done = Done(busy);
             let lang = state.lang.get_untracked();
             let Ok(bytes) = read_file(&file).await else {
                 error.set(Some(lang.t(ToolMsg::ErrNotABackup).to_owned()));
@@ -640,12 +662,21 @@ fn BackupCard() -> impl IntoView {
             match jobs::run::<_, Outcome>(jobs::Kind::Files, Job::ReadBackup { bytes }).await {
                 Ok(Outcome::BackupRead(Ok(contents))) => {
                     let current = state.with_data(|d| d.query.live_count()).unwrap_or(0);
-                    confirm_text.set(Some(lang.fill_all(ToolMsg::RestoreConfirm, &[
+                    let mut text = lang.fill_all(ToolMsg::RestoreConfirm, &[
                         ("customers", contents.customers.len().to_string()),
                         ("reps", contents.reps.len().to_string()),
                         ("teams", contents.teams.len().to_string()),
                         ("current", current.to_string()),
-                    ])));
+                    ]);
+                    text.push(' ');
+                    match contents.files {
+                        Some(_) => {
+                            let (n, bytes) = contents.file_totals();
+                            text += &lang.fill_all(ToolMsg::RestoreFiles, &[("n", n.to_string()), ("size", size_text(bytes))]);
+                        }
+                        None => text += lang.t(ToolMsg::RestoreKeepsFiles),
+                    }
+                    confirm_text.set(Some(text));
                     pending.set_value(Some(contents));
                 }
                 Ok(Outcome::BackupRead(Err(e))) => error.set(Some(lang.backup_error(&e))),
@@ -660,11 +691,14 @@ fn BackupCard() -> impl IntoView {
         let Some(contents) = pending.try_update_value(Option::take).flatten() else { return };
         confirm_text.set(None);
         let count = contents.customers.len();
+        busy.set(Some(ToolMsg::Restoring));
         leptos::task::spawn_local(async move {
-            let (records, settings) = contents.records();
-            let result = state.execute_staged(vec![Command::ReplaceAll(Box::new(records))]).await;
+            let _done = Done(busy);
+            let restore = contents.into_restore();
+            let files = restore.files.map(|files| files.into_iter().map(|f| (f.key, f.value)).collect());
+            let result = state.execute_staged(vec![Command::ReplaceAll(Box::new(restore.records))], files).await;
             if result.is_ok() {
-                state.restore_settings(&settings);
+                state.restore_settings(&restore.settings);
                 announce(state, &notify, state.lang.get_untracked().fill(ToolMsg::Restored2, "n", &count.to_string()));
             }
         });
@@ -684,12 +718,13 @@ fn BackupCard() -> impl IntoView {
                 }}
             </p>
             <div class="actions">
-                <button class="primary" data-testid="backup" on:click=backup>{tr(ToolMsg::BackupButton)}</button>
+                <button class="primary" data-testid="backup" on:click=backup disabled=move || busy.with(Option::is_some)>{tr(ToolMsg::BackupButton)}</button>
                 <label class="button secondary file-button">
                     {tr(ToolMsg::RestoreButton)}
-                    <input type="file" accept=".json,application/json" data-testid="restore-file" on:change=on_restore_pick />
+                    <input type="file" accept=".json,application/json" data-testid="restore-file" on:change=on_restore_pick disabled=move || busy.with(Option::is_some) />
                 </label>
             </div>
+            {move || busy.get().map(|msg| view! { <p class="busy" role="status" data-testid="backup-busy">{state.t(msg)}</p> })}
             <Show when=move || error.with(Option::is_some)>
                 <p class="form-error" role="alert" data-testid="restore-error">{move || error.get().unwrap_or_default()}</p>
             </Show>

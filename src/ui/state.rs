@@ -352,8 +352,9 @@ impl AppState {
     /// Like `execute`, for large changes (imports, restores), given as one or more commands
     /// that succeed or fail together: the same single transaction, but the work on the page's
     /// thread is split (each command applied; segments encoded a few at a time; the indexes
-    /// built in parts) with pauses in between, so the page can paint and respond.
-    pub async fn execute_staged(&self, commands: Vec<Command>) -> Result<ChangeSet, ActionError> {
+    /// built in parts) with pauses in between, so the page can paint and respond. `files`, if
+    /// given, replace every attached file in the same transaction (a restore).
+    pub async fn execute_staged(&self, commands: Vec<Command>, files: Option<Vec<(String, Vec<u8>)>>) -> Result<ChangeSet, ActionError> {
         let unavailable = || ActionError::Store(StoreError::Unavailable("not loaded".into()));
         let (actor, backend) = self.begin_action()?;
         let started = perf::now();
@@ -374,7 +375,11 @@ impl AppState {
                 break;
             }
         }
-        let (batch, pending) = self.with_data(|d| staged.into_write(&d.archive)).ok_or_else(unavailable)?;
+        let (mut batch, pending) = self.with_data(|d| staged.into_write(&d.archive)).ok_or_else(unavailable)?;
+        if let Some(files) = files {
+            batch.clear.push(crate::store::files::FILE_PREFIX.to_owned());
+            batch.puts.extend(files);
+        }
         let changes = pending.changes().clone();
         let indexing = perf::now();
         if changes.replaced_all || changes.customers.len() > 2_000 {

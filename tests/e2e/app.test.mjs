@@ -606,7 +606,7 @@ test('reminders as a browser notification once the user allows, once a day; a cl
   await context.close();
 });
 
-test('files attached to an activity or a communication are saved with it, shown after a reload, and a file over 5 MB is refused with nothing saved', async () => {
+test('files attached to an activity or a communication are saved with it, shown after a reload, go with a backup into another browser, and a file over 5 MB is refused with nothing saved', async () => {
   const { context, page, errors } = await open('zh-CN', { width: 1280, height: 900 });
   await page.click('[data-testid=nav-7]');
   await page.selectOption('[data-testid=demo-size]', '100');
@@ -615,6 +615,7 @@ test('files attached to an activity or a communication are saved with it, shown 
   await page.goto(server.url + '#/pipeline');
   await page.click('[data-testid=deal-card] .deal-title >> nth=0');
   await page.waitForSelector('[data-testid=deal-name]');
+  const dealUrl = page.url();
   const logged = () => page.$$eval('[data-testid=activities] > li', (li) => li.length).catch(() => 0);
   const before = await logged();
 
@@ -659,6 +660,33 @@ test('files attached to an activity or a communication are saved with it, shown 
   await page.reload();
   await page.waitForSelector('[data-testid=communications] [data-testid=attachment] >> text=名片.png (1 KB)');
   assert.match(await page.textContent('[data-testid=communications]'), /展会上交换名片/);
+  const customerUrl = page.url();
+
+  // The files go with a backup into another browser, and come back with the same bytes.
+  await openData(page);
+  const [backup] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=backup]')]);
+  const backupBytes = await readFile(await backup.path());
+  assert.equal(JSON.parse(backupBytes).counts.files, 3);
+  const other = await open();
+  await openData(other.page);
+  await other.page.setInputFiles('[data-testid=restore-file]', await backup.path());
+  await other.page.waitForSelector('[data-testid=restore-confirm]');
+  assert.match(await other.page.textContent('[data-testid=restore-confirm]'), /备份中的 3 个附件（\d+ KB）将替换当前保存的附件。/);
+  await other.page.click('[data-testid=restore-go]');
+  await other.page.waitForFunction(() => document.querySelector('[data-testid=toast] span')?.textContent.includes('已从备份恢复 100 位客户'));
+  await other.page.goto(customerUrl);
+  await other.page.waitForSelector('[data-testid=communications] [data-testid=attachment] >> text=名片.png (1 KB)');
+  await other.page.goto(dealUrl);
+  await other.page.waitForSelector('[data-testid=attachment] >> text=报价单.txt');
+  const restored = await other.page.$eval('[data-testid=attachment][download="报价单.txt"]', async (a) => [...new Uint8Array(await (await fetch(a.href)).arrayBuffer())]);
+  assert.deepEqual(Buffer.from(restored), quote);
+  await other.page.reload();
+  await other.page.waitForSelector('[data-testid=attachment] >> text=样品照片.png');
+  await openData(other.page);
+  const [again] = await Promise.all([other.page.waitForEvent('download'), other.page.click('[data-testid=backup]')]);
+  assert.ok(Buffer.compare(backupBytes, await readFile(await again.path())) === 0, 'backup after restore in another browser is byte-identical');
+  assert.deepEqual(other.errors, []);
+  await other.context.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -9,6 +9,8 @@ import { serve, launch, DIST } from './server.mjs';
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const IMPORT_SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const EDITS = Number(process.env.BENCH_EDITS ?? 20);
+/** Photos (3 MB each) attached before the backup-with-files benchmark; 0 skips it. */
+const BACKUP_PHOTOS = Number(process.env.BENCH_BACKUP_PHOTOS ?? 20);
 /** Demo customers for the board benchmark (10,000 give 7,500 deals, about 5,000 open). */
 const BOARD_SIZE = Number(process.env.BENCH_BOARD ?? 10000);
 
@@ -260,6 +262,64 @@ async function benchImport(browser, url, rows) {
   await context.close();
 }
 
+/** A backup holding `photos` attached photos of 3 MB: writing it, and restoring it elsewhere. */
+async function benchBackupFiles(browser, url, photos) {
+  console.log(`\n== Backup and restore with ${photos} attached photos of 3 MB (1,000 demo customers) ==`);
+  const open = async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.log('  page error:', e.message));
+    page.on('dialog', (d) => d.accept());
+    return { context, page };
+  };
+  const toData = async (page) => {
+    await page.evaluate(() => { location.hash = '#/data'; });
+    await page.waitForSelector('[data-testid=import-file]', { timeout: 60_000 });
+  };
+  const mine = await open();
+  await loadDemo(mine.page, url, 1000);
+  await mine.page.goto(url + '#/pipeline');
+  await mine.page.click('[data-testid=deal-card] .deal-title >> nth=0');
+  await mine.page.waitForSelector('[data-testid=activity-files]');
+  // Photos do not compress: random bytes, like a JPEG's.
+  const photo = (i) => ({ name: `照片${i}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(Array.from({ length: 3 << 20 }, (_, j) => (j * 2654435761 + i * 97) >>> 13 & 255)) });
+  for (let i = 0; i < photos; i += 5) {
+    await mine.page.setInputFiles('[data-testid=activity-files]', Array.from({ length: Math.min(5, photos - i) }, (_, k) => photo(i + k)));
+    await mine.page.fill('[data-testid=activity-outcome]', `看样 ${i}`);
+    await mine.page.click('[data-testid=activity-add]');
+    await mine.page.waitForFunction((n) => document.querySelectorAll('[data-testid=attachment]').length >= n, Math.min(i + 5, photos), { timeout: 60_000 });
+  }
+  await toData(mine.page);
+  let t0 = Date.now();
+  const [download] = await Promise.all([mine.page.waitForEvent('download', { timeout: 300_000 }), mine.page.click('[data-testid=backup]')]);
+  const path = await download.path();
+  const written = Date.now() - t0;
+  line('  backup: read files + write JSON (worker) + download', `${ms(written)}  (${(statSync(path).size / 1048576).toFixed(1)} MB)`);
+  const other = await open();
+  await other.page.goto(url);
+  await other.page.waitForSelector('[data-testid=result-count]');
+  await toData(other.page);
+  t0 = Date.now();
+  await other.page.setInputFiles('[data-testid=restore-file]', path);
+  await other.page.waitForSelector('[data-testid=restore-confirm], [data-testid=restore-error]', { timeout: 300_000 });
+  line('  restore elsewhere: read + check the whole file', ms(Date.now() - t0));
+  t0 = Date.now();
+  await other.page.click('[data-testid=restore-go]');
+  await other.page.waitForSelector('[data-testid=toast]', { timeout: 300_000 });
+  line('  restore: one transaction (records and files)', ms(Date.now() - t0));
+  const stored = await other.page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('pocket-crm');
+    req.onsuccess = () => {
+      const range = IDBKeyRange.bound('~file/', '~file/\uffff');
+      const count = req.result.transaction('segments').objectStore('segments').count(range);
+      count.onsuccess = () => { resolve(count.result); req.result.close(); };
+    };
+  }));
+  line('  files stored after the restore', `${stored} of ${photos}`);
+  await other.context.close();
+  await mine.context.close();
+}
+
 /** The pipeline board with the demo's deals: opening, scrolling, moving a deal. */
 async function benchBoard(browser, url, size) {
   console.log(`\n== Pipeline board (${size.toLocaleString('en')} demo customers) ==`);
@@ -406,6 +466,7 @@ const server = await serve();
 const browser = await launch();
 try {
   if (BOARD_SIZE) await benchBoard(browser, server.url, BOARD_SIZE);
+  if (BACKUP_PHOTOS) await benchBackupFiles(browser, server.url, BACKUP_PHOTOS);
   for (const rows of IMPORT_SIZES) await benchImport(browser, server.url, rows);
   for (const size of SIZES) await benchSize(browser, server.url, size);
 } finally {
