@@ -76,9 +76,14 @@ pub fn App() -> impl IntoView {
         }
     });
     let hide = window_event_listener_untyped("pagehide", move |_| state.save_last_view());
+    // A tab left open past midnight: the day's expiry and reminders run then, not at the next open.
+    let day_watch = set_interval_with_handle(move || state.check_new_day(), std::time::Duration::from_secs(60)).ok();
     on_cleanup(move || {
         listener.remove();
         hide.remove();
+        if let Some(watch) = day_watch {
+            watch.clear();
+        }
     });
     state.start_loading();
 

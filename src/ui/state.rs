@@ -67,6 +67,9 @@ pub struct AppState {
     pub files_written: RwSignal<u64>,
     pub data: StoredValue<Option<Data>>,
     backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
+    /// The day the time rules (expiry, reminders) last ran: a tab left open runs them again
+    /// when the date changes.
+    rules_day: StoredValue<Option<chrono::NaiveDate>>,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
             files_written: RwSignal::new(0),
             data: StoredValue::new(None),
             backend: StoredValue::new_local(None),
+            rules_day: StoredValue::new(None),
         }
     }
 
@@ -290,12 +294,25 @@ impl AppState {
         });
     }
 
-    /// On opening: writes the default pipeline on first run (in the user's language), then
-    /// closes deals past their close date and grace, and says so.
+    /// Runs the time rules again if the date changed since they last ran (the app calls this
+    /// every minute while it is open).
+    pub fn check_new_day(self) {
+        let today = Timestamp(js_sys::Date::now() as i64).date();
+        if self.load.get_untracked() == LoadState::Ready && self.rules_day.try_get_value().flatten().is_some_and(|day| day != today) {
+            // What depends on today (closing soon, overdue, idle days) is looked at again.
+            self.version.update(|v| *v += 1);
+            self.apply_time_rules();
+        }
+    }
+
+    /// On opening, and on each new day while open: writes the default pipeline on first run (in
+    /// the user's language), then closes deals past their close date and grace, and says so,
+    /// and shows the day's reminders as a notification if the user allowed them.
     fn apply_time_rules(self) {
+        let now = Timestamp(js_sys::Date::now() as i64);
+        self.rules_day.set_value(Some(now.date()));
         leptos::task::spawn_local(async move {
             let lang = self.lang.get_untracked();
-            let now = Timestamp(js_sys::Date::now() as i64);
             if self.with_data(|d| d.archive.pipeline().is_none()) == Some(true) {
                 let pipeline = crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), now, &self.user.get_untracked());
                 if self.execute(Command::SavePipeline(pipeline)).await.is_err() {

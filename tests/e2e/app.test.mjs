@@ -547,7 +547,7 @@ test('batch assignment: the customers shown spread evenly over the reps, undone,
   await context.close();
 });
 
-test('reminders as a browser notification once the user allows, once a day; a click opens what needs attention', async () => {
+test('reminders as a browser notification once the user allows, once a day, also in a tab left open; a click opens what needs attention', async () => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1400, height: 900 } });
   // A stand-in for the browser's notifications that records what the app shows (kept across
   // reloads in localStorage) and lets the test click one.
@@ -602,6 +602,23 @@ test('reminders as a browser notification once the user allows, once a day; a cl
   await page.waitForSelector('[data-testid=deal-card]');
   assert.match(page.url(), /#\/pipeline\?attention=1$/);
   assert.equal(await page.isChecked('[data-testid=deal-attention]'), true);
+
+  // A tab left open for days: when the date changes, deals past their date and grace are
+  // closed as expired and the day's reminder comes, without a reload.
+  await page.clock.install();
+  await page.goto(server.url + '#/pipeline?view=list');
+  await page.reload();
+  await page.waitForSelector('[data-testid=deal-list-summary]');
+  await page.waitForTimeout(300);
+  assert.equal((await shown()).length, 2, 'same day: nothing new');
+  const openDeals = async () => Number((await page.textContent('[data-testid=deal-list-summary]')).match(/\d+/)[0]);
+  const before = await openDeals();
+  await page.clock.setSystemTime(Date.now() + 30 * 24 * 3600 * 1000);
+  await page.clock.runFor(61_000);
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('test.notifications') || '[]').length === 3);
+  await page.waitForSelector('[data-testid=toast] >> text=/自动关闭为输单/');
+  const after = await openDeals();
+  assert.ok(after < before, `open deals ${before} -> ${after}`);
   assert.deepEqual(errors, []);
   await context.close();
 });
