@@ -158,8 +158,22 @@ pub enum BackupError {
     BadRecord { kind: String, index: usize },
 }
 
+/// How many entries (communications of a customer, activities of a deal) each record has: a
+/// file belongs to one of them.
+fn entry_counts<'a>(customers: impl Iterator<Item = &'a Customer>, deals: impl Iterator<Item = &'a Deal>) -> std::collections::HashMap<Uuid, usize> {
+    customers.map(|c| (c.meta.id, c.communications.len())).chain(deals.map(|d| (d.meta.id, d.activities.len()))).collect()
+}
+
+fn belongs(logs: &std::collections::HashMap<Uuid, usize>, owner: Uuid, entry: usize) -> bool {
+    logs.get(&owner).is_some_and(|&n| entry < n)
+}
+
+/// The backup file. Stored files that cannot be read, or that belong to no entry of these
+/// records (left by a restore of a backup from before files were backed up), are left out, so
+/// that what is written can always be read back.
 pub fn write(contents: &Contents) -> Vec<u8> {
-    let files: Vec<FileEntry> = contents.files.iter().flatten().filter_map(FileEntry::of).collect();
+    let logs = entry_counts(contents.customers.iter(), contents.deals.iter());
+    let files: Vec<FileEntry> = contents.files.iter().flatten().filter_map(FileEntry::of).filter(|f| belongs(&logs, f.owner, f.entry)).collect();
     let file = FileOut {
         format: FORMAT,
         backup_version: BACKUP_VERSION,
@@ -225,17 +239,12 @@ pub fn read(bytes: &[u8]) -> Result<Contents, BackupError> {
         let mut files = None;
         if let Some(entries) = body.files {
             // A file belongs to an entry that exists: a customer's communication or a deal's activity.
-            let logs: std::collections::HashMap<Uuid, usize> = body
-                .customers
-                .iter()
-                .map(|c| (c.meta.id, c.communications.len()))
-                .chain(body.deals.iter().map(|d| (d.meta.id, d.activities.len())))
-                .collect();
+            let logs = entry_counts(body.customers.iter(), body.deals.iter());
             let mut ids = std::collections::HashSet::new();
             let mut stored = Vec::with_capacity(entries.len());
             for (index, entry) in entries.into_iter().enumerate() {
                 let bad = || BackupError::BadRecord { kind: "file".into(), index };
-                if logs.get(&entry.owner).is_none_or(|&n| entry.entry >= n) || !ids.insert(entry.id) {
+                if !belongs(&logs, entry.owner, entry.entry) || !ids.insert(entry.id) {
                     return Err(bad());
                 }
                 stored.push(entry.into_stored().ok_or_else(bad)?);
@@ -343,6 +352,15 @@ mod tests {
         damaged.files.as_mut().unwrap()[0].value.truncate(5);
         let back = read(&write(&damaged)).unwrap();
         assert_eq!(back.file_totals().0, 2, "the unreadable one is left out, and the counts agree");
+
+        // Files kept from before a restore of an older backup may point past the restored
+        // records' entries, or at records that are gone: left out, so the backup still reads.
+        let mut stray = sample();
+        let deal = stray.deals.iter().find(|x| x.activities.len() > 1).unwrap().meta.id;
+        stray.files.as_mut().unwrap().push(stored_file(deal, 500, 4, "旧照片.png", b"old"));
+        stray.files.as_mut().unwrap().push(stored_file(Uuid::from_u128(404), 0, 5, "别处的.png", b"gone"));
+        let back = read(&write(&stray)).unwrap();
+        assert_eq!(back.files, sample().files);
     }
 
     #[test]
