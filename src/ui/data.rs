@@ -651,10 +651,14 @@ fn BackupCard() -> impl IntoView {
         input.set_value("");
         error.set(None);
         confirm_text.set(None);
+        let lang = state.lang.get_untracked();
+        if file.size() > crate::io::backup::MAX_BACKUP_BYTES as f64 {
+            error.set(Some(lang.t(ToolMsg::ErrBackupTooLarge).to_owned()));
+            return;
+        }
         busy.set(Some(ToolMsg::RestoreChecking));
         leptos::task::spawn_local(async move {
             let _done = Done(busy);
-            let lang = state.lang.get_untracked();
             let Ok(bytes) = read_file(&file).await else {
                 error.set(Some(lang.t(ToolMsg::ErrNotABackup).to_owned()));
                 return;

@@ -2,7 +2,7 @@
 // browser context, so its IndexedDB and localStorage start empty.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile, truncate, rm } from 'node:fs/promises';
 import { serve, launch } from './server.mjs';
 
 /** List rows that show a customer (the list keeps a few empty slots hidden). */
@@ -297,6 +297,12 @@ test('backup, wipe by restoring another backup, restore: same bytes; a damaged f
   await page.setInputFiles('[data-testid=restore-file]', damagedPath);
   await page.waitForSelector('[data-testid=restore-error]');
   assert.equal(await page.textContent('[data-testid=restore-error]'), '这不是口袋CRM的备份文件，或文件已损坏。当前数据未改动。');
+  // One over 1 GB is refused before it is read (a sparse file: nothing is written to disk).
+  const hugePath = (await first.path()) + '-huge.json';
+  await truncate(hugePath, 2 ** 30 + 1).catch(async () => { await writeFile(hugePath, ''); await truncate(hugePath, 2 ** 30 + 1); });
+  await page.setInputFiles('[data-testid=restore-file]', hugePath);
+  await page.waitForSelector('[data-testid=restore-error] >> text=备份文件超过 1 GB，浏览器无法一次读入。当前数据未改动。');
+  await rm(hugePath);
 
   // Wipe: restore an empty backup made from a fresh browser.
   const other = await open();
