@@ -85,7 +85,7 @@ pub fn App() -> impl IntoView {
             watch.clear();
         }
     });
-    state.start_loading();
+    state.start_loading(true);
 
     // Memos, so that typing a filter (which rewrites the route) does not touch the shell.
     let page = Memo::new(move |_| state.route.with(page_of));

@@ -159,7 +159,7 @@ pub fn ToolsApp(notify: Notify) -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     provide_context(notify);
-    state.start_loading();
+    state.start_loading(false);
     view! {
         {move || match state.load.get() {
             LoadState::Loading => view! { <p class="loading">{state.t(Msg::Loading)}</p> }.into_any(),

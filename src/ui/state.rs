@@ -70,6 +70,8 @@ pub struct AppState {
     /// The day the time rules (expiry, reminders) last ran: a tab left open runs them again
     /// when the date changes.
     rules_day: StoredValue<Option<chrono::NaiveDate>>,
+    /// Whether this state applies the time rules (the import/export page's copy does not).
+    time_rules: StoredValue<bool>,
 }
 
 impl AppState {
@@ -96,6 +98,7 @@ impl AppState {
             data: StoredValue::new(None),
             backend: StoredValue::new_local(None),
             rules_day: StoredValue::new(None),
+            time_rules: StoredValue::new(false),
         }
     }
 
@@ -225,8 +228,10 @@ impl AppState {
         self.show_toast(self.lang.get_untracked().store_error(error), true, None);
     }
 
-    /// Opens the database and loads everything, recording how long each step took.
-    pub fn start_loading(self) {
+    /// Opens the database and loads everything, recording how long each step took; then applies
+    /// the time rules (the app's own state does; the import/export page's copy leaves them to it).
+    pub fn start_loading(self, time_rules: bool) {
+        self.time_rules.set_value(time_rules);
         self.load_all(false);
     }
 
@@ -281,9 +286,14 @@ impl AppState {
                     self.data.set_value(Some(Data { archive, query, repo }));
                     self.version.update(|v| *v += 1);
                     // (Set only on the first load: setting it again rebuilds every page.)
+                    // (Not after an import or a restore: what was restored stays as the backup
+                    // had it until the next opening, so backup, restore, backup gives the same
+                    // bytes.)
                     if !reloading {
                         self.load.set(LoadState::Ready);
-                        self.apply_time_rules();
+                        if self.time_rules.get_value() {
+                            self.apply_time_rules();
+                        }
                     }
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
