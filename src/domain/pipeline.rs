@@ -543,10 +543,13 @@ pub fn board<'a>(pipeline: &Pipeline, deals: &[Deal], customer_name: impl Fn(Uui
     out
 }
 
+/// Adds to the sum in `currency`; sums stay in currency order (CNY, USD, EUR), so a total reads
+/// the same however the deals are sorted.
 fn add(sums: &mut Vec<(super::records::Currency, Money)>, currency: super::records::Currency, amount: Money) {
-    match sums.iter_mut().find(|(c, _)| *c == currency) {
-        Some((_, sum)) => sum.0 += amount.0,
-        None => sums.push((currency, amount)),
+    let at = sums.partition_point(|(c, _)| *c < currency);
+    match sums.get_mut(at) {
+        Some((c, sum)) if *c == currency => sum.0 += amount.0,
+        _ => sums.insert(at, (currency, amount)),
     }
 }
 
@@ -907,6 +910,17 @@ mod tests {
         a.apply(Command::SaveDeal(usd), &actor("王伟", 0)).unwrap();
         assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Amount, true), "")), vec![100, 102, 101]);
         assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Amount, false), "")), vec![102, 100, 101]);
+        // Sums read CNY, USD, EUR, whatever the order of the rows (here the first stored deal is
+        // in euros, the second in dollars).
+        let mut eur = a.deals.get(Uuid::from_u128(100)).unwrap().clone();
+        eur.currency = crate::domain::Currency::Eur;
+        a.apply(Command::SaveDeal(eur), &actor("王伟", 0)).unwrap();
+        for sort in [(DealSort::Amount, false), (DealSort::Title, true), (DealSort::Close, false)] {
+            let shown = list(&a, DealStatus::All, None, sort, "");
+            let currencies: Vec<_> = shown.total.iter().chain(&shown.weighted).map(|(c, _)| *c).collect();
+            use crate::domain::Currency::{Cny, Eur, Usd};
+            assert_eq!(currencies, [Cny, Usd, Eur].repeat(2), "{sort:?}");
+        }
         // A deleted deal is never listed.
         a.apply(Command::DeleteDeal(Uuid::from_u128(100)), &actor("王伟", 0)).unwrap();
         assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Title, false), "")), vec![101, 102]);
