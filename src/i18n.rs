@@ -476,6 +476,7 @@ messages! {
         RestoreButton => "从备份恢复…", "Restore from a backup…";
         RestoreConfirm => "恢复将用备份中的 {customers} 位客户、{reps} 位销售人员和 {teams} 个团队替换当前的 {current} 位客户。", "Restoring replaces the current {current} customers with the backup's {customers} customers, {reps} reps and {teams} teams.";
         RestoreFiles => "备份中的 {n} 个附件（{size}）将替换当前保存的附件。", "Attached files in the backup: {n} ({size}). They replace the files attached now.";
+        RestoreNoFiles => "备份中没有附件：当前保存的附件将被删除。", "The backup holds no attached files: the files attached now will be removed.";
         RestoreKeepsFiles => "这份备份来自旧版本，不含附件：当前保存的附件保持不变。", "This backup comes from an older version and holds no attached files: the files attached now are kept.";
         RestoreGo => "确认恢复", "Restore";
         BackupBusy => "正在生成备份（包括附件）…", "Making the backup (attached files included)…";
@@ -484,6 +485,7 @@ messages! {
         Restored2 => "已从备份恢复 {n} 位客户", "Restored {n} customers from the backup";
         BackupSaved => "备份已下载", "Backup downloaded";
         LastBackupNever => "尚未备份过数据。", "No backup has been made yet.";
+        LastBackupToday => "今天已备份。", "Backed up today.";
         LastBackupDays => "上次备份在 {n} 天前。", "The last backup was {n} days ago.";
         ErrNotABackup => "这不是口袋CRM的备份文件，或文件已损坏。当前数据未改动。", "This is not a Pocket CRM backup, or it is damaged. Nothing was changed.";
         ErrBackupTooNew => "该备份来自更新版本的口袋CRM，请先更新应用。当前数据未改动。", "This backup comes from a newer Pocket CRM; update the app first. Nothing was changed.";

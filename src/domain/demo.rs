@@ -216,16 +216,31 @@ fn demo_deals(rng: &mut fastrand::Rng, customers: &[Customer], pipeline: &Pipeli
                     }
                 })
                 .collect();
+            let expected_close = today + Duration::days(rng.i64(-10..120));
+            let mut stage = pipeline.stages[stage_at].id;
+            let mut last_change = history.last().map_or(created.0, |e| e.at.0);
+            // An open deal past its date and grace is closed as expired, as the app would have
+            // done on the day after the grace ran out: the demo is as the app leaves it today.
+            if pipeline.stages[stage_at].outcome == StageOutcome::Open {
+                if let Some(lost) = pipeline.lost_stage().map(|s| s.id) {
+                    let due = expected_close + Duration::days(pipeline.grace_days as i64 + 1);
+                    if due <= today {
+                        last_change = (now.0 - (today - due).num_days() * 86_400_000).max(last_change + 1);
+                        history.push(DealEvent { at: Timestamp(last_change), by: actor.to_owned(), change: DealChange::Expired { from: stage, to: lost } });
+                        stage = lost;
+                    }
+                }
+            }
             deals.push(Deal {
-                meta: { let mut m = Meta::new(seeded_id(rng), created, actor); m.updated_at = Timestamp(at.max(created.0)); m },
+                meta: { let mut m = Meta::new(seeded_id(rng), created, actor); m.updated_at = Timestamp(last_change); m },
                 customer: customer.meta.id,
                 title: format!("{} · {}", pick(rng, DEAL_PRODUCTS), short_name(&customer.name)),
                 amount: Money::from_yuan(rng.i64(1..400) * 5_000),
                 currency: if rng.u8(..10) < 8 { Currency::Cny } else { Currency::Usd },
                 owner: customer.owner,
                 lead_source: customer.lead_source.clone(),
-                expected_close: Some(today + Duration::days(rng.i64(-10..120))),
-                stage: pipeline.stages[stage_at].id,
+                expected_close: Some(expected_close),
+                stage,
                 probability: None,
                 difficulty: *pick(rng, &[100, 100, 100, 150, 200, 250]),
                 next_step: String::new(),
@@ -291,9 +306,14 @@ mod tests {
             assert!(!customer.name.contains(' ') || customer.name[named.len()..].is_empty() || customer.name[named.len()..].starts_with(' '), "{}", deal.title);
             assert!(deal.history.windows(2).all(|w| w[0].at <= w[1].at) && deal.history[0].at == deal.meta.created_at);
             assert!(deal.activities.iter().all(|x| x.date <= now.date()));
+            // Nothing the app would expire on opening: those are already closed as expired.
+            assert!(!pipeline.has_expired(deal, now.date()), "{deal:?}");
+            assert!(deal.meta.updated_at >= deal.history.last().unwrap().at);
             // Every demo deal is one the app itself would accept.
             archive.apply(crate::domain::Command::SaveDeal(deal.clone()), &actor).unwrap();
         }
+        let expired = d.deals.iter().filter(|x| x.history.iter().any(|e| matches!(e.change, DealChange::Expired { .. }))).count();
+        assert!(expired > 0 && d.deals.iter().all(|x| !x.history.iter().any(|e| matches!(e.change, DealChange::Expired { .. })) || !pipeline.is_open(x)), "{expired}");
         assert_eq!(generate(3, 50_000, now, "demo").deals.len(), MAX_DEMO_DEALS);
     }
 

@@ -223,8 +223,13 @@ pub fn Toasts() -> impl IntoView {
 #[component]
 fn BackupReminder() -> impl IntoView {
     let state = use_app();
+    // Looked at again on each navigation, and when the import/export page made a backup.
+    let backed_up = RwSignal::new(0_u32);
+    let listener = window_event_listener_untyped(AppState::BACKED_UP_EVENT, move |_| backed_up.update(|n| *n += 1));
+    on_cleanup(move || listener.remove());
     let due = Memo::new(move |_| {
-        let _ = state.route.get(); // looked at again on each navigation (a backup may have been made)
+        let _ = state.route.get();
+        let _ = backed_up.get();
         let has_customers = state.read(|d| d.query.live_count() > 0).unwrap_or(false);
         let age_days = state.last_backup().map(|at| (js_sys::Date::now() - at) / 86_400_000.0);
         match age_days {

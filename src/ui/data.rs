@@ -637,6 +637,9 @@ fn BackupCard() -> impl IntoView {
                         let now = js_sys::Date::now();
                         state.mark_backup(now);
                         last_backup.set(Some(now));
+                        if let Ok(event) = web_sys::Event::new(AppState::BACKED_UP_EVENT) {
+                            let _ = window().dispatch_event(&event);
+                        }
                         state.show_toast(state.t(ToolMsg::BackupSaved).to_owned(), false, None);
                     }
                 }
@@ -674,6 +677,7 @@ fn BackupCard() -> impl IntoView {
                     ]);
                     text.push(' ');
                     match contents.files {
+                        Some(ref files) if files.is_empty() => text += lang.t(ToolMsg::RestoreNoFiles),
                         Some(_) => {
                             let (n, bytes) = contents.file_totals();
                             text += &lang.fill_all(ToolMsg::RestoreFiles, &[("n", n.to_string()), ("size", size_text(bytes))]);
@@ -717,6 +721,7 @@ fn BackupCard() -> impl IntoView {
                     let lang = state.lang.get();
                     match last_backup.get() {
                         None => lang.t(ToolMsg::LastBackupNever).to_owned(),
+                        Some(at) if (js_sys::Date::now() - at) < 86_400_000.0 => lang.t(ToolMsg::LastBackupToday).to_owned(),
                         Some(at) => lang.fill(ToolMsg::LastBackupDays, "n", &(((js_sys::Date::now() - at) / 86_400_000.0).floor() as i64).to_string()),
                     }
                 }}

@@ -165,6 +165,10 @@ impl AppState {
         setting(KEY_LAST_BACKUP).ok().and_then(|v| v.parse::<i64>().ok()).map(|ms| ms as f64)
     }
 
+    /// The event the import/export page sends the app's window when it marked a backup (the app's
+    /// reminder looks again).
+    pub const BACKED_UP_EVENT: &'static str = "pocket:backed-up";
+
     pub fn mark_backup(&self, at_ms: f64) {
         set_setting(KEY_LAST_BACKUP, (at_ms as i64).to_string());
     }

@@ -287,9 +287,12 @@ test('backup, wipe by restoring another backup, restore: same bytes; a damaged f
   await page.waitForSelector('[data-testid=toast]');
   await openData(page);
   assert.equal(await page.textContent('[data-testid=last-backup]'), '尚未备份过数据。');
+  await page.waitForSelector('[data-testid=backup-reminder]');
   const [first] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=backup]')]);
   const firstBytes = await readFile(await first.path());
-  assert.equal(await page.textContent('[data-testid=last-backup]'), '上次备份在 0 天前。');
+  assert.equal(await page.textContent('[data-testid=last-backup]'), '今天已备份。');
+  // The app's reminder above the page goes at once, without a navigation.
+  await page.waitForSelector('[data-testid=backup-reminder]', { state: 'detached' });
 
   // A damaged backup is refused and nothing changes.
   const damagedPath = (await first.path()) + '-damaged.json';

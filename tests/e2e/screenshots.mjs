@@ -61,6 +61,13 @@ try {
       await page.fill('[data-testid=name]', '');
       await page.click('[data-testid=save]');
       await page.screenshot({ path: `${out}/${lang}-${size}-form-errors.png`, fullPage: true });
+      // The import/export page, with a backup about to be restored.
+      await page.evaluate(() => { location.hash = '#/data'; });
+      await page.waitForSelector('[data-testid=import-file]', { timeout: 30_000 });
+      const [backup] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=backup]')]);
+      await page.setInputFiles('[data-testid=restore-file]', await backup.path());
+      await page.waitForSelector('[data-testid=restore-confirm]');
+      await page.screenshot({ path: `${out}/${lang}-${size}-data.png`, fullPage: true });
       await context.close();
     }
   }
