@@ -167,8 +167,7 @@ impl Backend for IdbBackend {
         let fail = |e: idb::Error| classify(&e, false);
         let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadOnly).map_err(fail)?;
         let store = tx.object_store(SEGMENTS).map_err(fail)?;
-        let end = format!("{prefix}\u{ffff}");
-        let range = || KeyRange::bound(&JsValue::from_str(prefix), &JsValue::from_str(&end), None, None).map(Query::KeyRange).map_err(fail);
+        let range = || prefix_range(prefix).map_err(fail);
         let keys = store.get_all_keys(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
         let values = store.get_all(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
         Ok(keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect())
@@ -185,9 +184,7 @@ impl Backend for IdbBackend {
         let mut queued = Ok(());
         // Requests run in order: the cleared ranges go before the puts.
         for prefix in &batch.clear {
-            let end = format!("{prefix}\u{ffff}");
-            let range = KeyRange::bound(&JsValue::from_str(prefix), &JsValue::from_str(&end), None, None).map_err(fail);
-            if let Err(e) = range.and_then(|r| store.delete(Query::KeyRange(r)).map_err(fail)) {
+            if let Err(e) = prefix_range(prefix).and_then(|range| store.delete(range)).map_err(fail) {
                 queued = Err(e);
                 break;
             }
@@ -218,6 +215,12 @@ impl Backend for IdbBackend {
             TransactionResult::Aborted => Err(StoreError::WriteFailed("transaction aborted".into())),
         }
     }
+}
+
+/// Every key that starts with `prefix`.
+fn prefix_range(prefix: &str) -> Result<Query, idb::Error> {
+    let end = format!("{prefix}\u{ffff}");
+    KeyRange::bound(&JsValue::from_str(prefix), &JsValue::from_str(&end), None, None).map(Query::KeyRange)
 }
 
 /// Reads one schema-1 value (JSON text) with the browser's JSON parser. `id`, `name`, `created`

@@ -58,9 +58,7 @@ impl CustomerV2 {
     /// A schema-2 segment of these customers, as that build wrote it.
     pub fn segment(customers: &[Customer]) -> Vec<u8> {
         let old: Vec<CustomerV2> = customers.iter().cloned().map(CustomerV2::of).collect();
-        let mut body = b"PCRM".to_vec();
-        body.extend_from_slice(&2_u32.to_le_bytes());
-        postcard::to_extend(&old, body).expect("plain data serialises")
+        super::segments::encode_as(&old, 2)
     }
 }
 

@@ -29,16 +29,21 @@ const HEADER: usize = 8;
 /// load in well under a second. Field order is the format: schema changes bump SCHEMA_VERSION
 /// and add a migration.
 pub fn encode<R: Serialize>(records: &[R]) -> Vec<u8> {
+    encode_as(records, SCHEMA_VERSION)
+}
+
+/// A segment body as the build writing `schema` made it (tests build old stores with it).
+pub fn encode_as<R: Serialize>(records: &[R], schema: u32) -> Vec<u8> {
     let mut body = Vec::with_capacity(HEADER + records.len() * 320);
     body.extend_from_slice(MAGIC);
-    body.extend_from_slice(&SCHEMA_VERSION.to_le_bytes());
+    body.extend_from_slice(&schema.to_le_bytes());
     postcard::to_extend(records, body).expect("records serialise: plain data")
 }
 
 /// The schema a segment was written by (0 if it is not a segment).
 pub fn schema_of(body: &[u8]) -> u32 {
-    match body {
-        [b'P', b'C', b'R', b'M', a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]),
+    match body.strip_prefix(MAGIC.as_slice()) {
+        Some([a, b, c, d, ..]) => u32::from_le_bytes([*a, *b, *c, *d]),
         _ => 0,
     }
 }
