@@ -86,24 +86,26 @@ pub fn AssignBar(kind: AssignKind, #[prop(into)] count: Signal<usize>, ids: Call
     let target = move || -> Target {
         let choice = choice.get();
         if choice == SPREAD {
-            let loads = state
+            // What each rep holds now, counted in one pass over the records.
+            let held: std::collections::HashMap<Uuid, usize> = state
                 .read(|d| {
-                    reps.get()
-                        .iter()
-                        .map(|&(id, _)| {
-                            let held = match kind {
-                                AssignKind::Deals => {
-                                    let pipeline = d.archive.pipeline();
-                                    d.archive.deals.live().filter(|x| x.owner == Some(id) && pipeline.is_some_and(|p| p.is_open(x))).count()
-                                }
-                                AssignKind::Customers => d.archive.customers.live().filter(|c| c.owner == Some(id)).count(),
-                            };
-                            (id, held)
-                        })
-                        .collect()
+                    let mut held = std::collections::HashMap::new();
+                    let mut count = |owner: Option<Uuid>| {
+                        if let Some(owner) = owner {
+                            *held.entry(owner).or_insert(0) += 1;
+                        }
+                    };
+                    match kind {
+                        AssignKind::Deals => {
+                            let pipeline = d.archive.pipeline();
+                            d.archive.deals.live().filter(|x| pipeline.is_some_and(|p| p.is_open(x))).for_each(|x| count(x.owner));
+                        }
+                        AssignKind::Customers => d.archive.customers.live().for_each(|c| count(c.owner)),
+                    }
+                    held
                 })
                 .unwrap_or_default();
-            Target::Spread(loads)
+            Target::Spread(reps.get().iter().map(|&(id, _)| (id, held.get(&id).copied().unwrap_or(0))).collect())
         } else {
             Target::One(choice.parse().ok())
         }

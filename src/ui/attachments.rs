@@ -62,13 +62,6 @@ pub(crate) fn size_text(bytes: u64) -> String {
     }
 }
 
-/// A picked file's bytes; `None` if the browser could not read it.
-async fn read_file(file: &web_sys::File) -> Option<Vec<u8>> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
-    Some(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-
 /// The files stored for `owner` (a deal or a customer), read again after each write of files;
 /// a problem reading them is put in `error`.
 pub fn use_attached(owner: Uuid, error: RwSignal<Option<String>>) -> RwSignal<Vec<Attached>> {
@@ -134,13 +127,21 @@ pub fn picked(picker: NodeRef<leptos::html::Input>, lang: Lang) -> Result<Vec<we
 pub async fn stored(picked: Vec<web_sys::File>, owner: Uuid, entry: usize, by: &str, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut puts = Vec::with_capacity(picked.len());
     for file in picked {
-        let Some(bytes) = read_file(&file).await else {
+        let Ok(bytes) = crate::ui::jobs::read_file(&file).await else {
             return Err(lang.fill(PipeMsg::FileUnreadable, "name", &file.name()));
         };
         let info = files::FileInfo { id: Uuid::new_v4(), name: file.name(), mime: file.type_(), added_at: crate::domain::Timestamp(js_sys::Date::now() as i64), by: by.to_owned(), size: 0 };
         puts.push((files::key(owner, entry, info.id), files::encode(&info, &bytes)));
     }
     Ok(puts)
+}
+
+/// Empties the picker after a save (if the form is still there: a saved entry usually
+/// rebuilds it).
+pub fn clear(picker: NodeRef<leptos::html::Input>) {
+    if let Some(input) = picker.try_get_untracked().flatten() {
+        input.set_value("");
+    }
 }
 
 /// The files of entry `entry`.

@@ -70,8 +70,6 @@ pub struct AppState {
     /// The day the time rules (expiry, reminders) last ran: a tab left open runs them again
     /// when the date changes.
     rules_day: StoredValue<Option<chrono::NaiveDate>>,
-    /// Whether this state applies the time rules (the import/export page's copy does not).
-    time_rules: StoredValue<bool>,
 }
 
 impl AppState {
@@ -98,7 +96,6 @@ impl AppState {
             data: StoredValue::new(None),
             backend: StoredValue::new_local(None),
             rules_day: StoredValue::new(None),
-            time_rules: StoredValue::new(false),
         }
     }
 
@@ -235,17 +232,18 @@ impl AppState {
     /// Opens the database and loads everything, recording how long each step took; then applies
     /// the time rules (the app's own state does; the import/export page's copy leaves them to it).
     pub fn start_loading(self, time_rules: bool) {
-        self.time_rules.set_value(time_rules);
-        self.load_all(false);
+        self.load_all(false, time_rules);
     }
 
     /// Loads everything again (another module of the page changed the store, e.g. an import),
-    /// keeping the page as it is until the new data is there.
+    /// keeping the page as it is until the new data is there. The time rules do not run: what
+    /// was restored stays as the backup had it until the next opening, so backup, restore,
+    /// backup gives the same bytes.
     pub fn reload(self) {
-        self.load_all(true);
+        self.load_all(true, false);
     }
 
-    fn load_all(self, reloading: bool) {
+    fn load_all(self, reloading: bool, time_rules: bool) {
         leptos::task::spawn_local(async move {
             let started = perf::now();
             let opened = async {
@@ -290,12 +288,9 @@ impl AppState {
                     self.data.set_value(Some(Data { archive, query, repo }));
                     self.version.update(|v| *v += 1);
                     // (Set only on the first load: setting it again rebuilds every page.)
-                    // (Not after an import or a restore: what was restored stays as the backup
-                    // had it until the next opening, so backup, restore, backup gives the same
-                    // bytes.)
                     if !reloading {
                         self.load.set(LoadState::Ready);
-                        if self.time_rules.get_value() {
+                        if time_rules {
                             self.apply_time_rules();
                         }
                     }

@@ -131,11 +131,11 @@ pub fn CustomerDetail(id: Uuid) -> impl IntoView {
 }
 
 /// Saves `customer` with one change applied; shows field problems as a message.
-fn save_with(state: AppState, customer: Customer, change: impl FnOnce(&mut Customer), done: impl FnOnce() + 'static) {
+fn save_with(state: AppState, customer: Customer, change: impl FnOnce(&mut Customer), files: Vec<(String, Vec<u8>)>, done: impl FnOnce() + 'static) {
     let mut updated = customer;
     change(&mut updated);
     leptos::task::spawn_local(async move {
-        if state.execute(Command::UpdateCustomer(updated)).await.is_ok() {
+        if state.execute_with_files(Command::UpdateCustomer(updated), files).await.is_ok() {
             state.show_toast(state.t(Msg::Saved).to_owned(), false, None);
             done();
         }
@@ -166,7 +166,7 @@ fn TransactionsCard(customer: Customer) -> impl IntoView {
             return error.set(Some(Msg::ProblemRequired));
         }
         error.set(None);
-        save_with(state, base.clone(), |c| c.transactions.push(Transaction { date: d, product: p, amount: a }), move || {
+        save_with(state, base.clone(), |c| c.transactions.push(Transaction { date: d, product: p, amount: a }), Vec::new(), move || {
             product.set(String::new());
             amount.set(String::new());
         });
@@ -256,24 +256,16 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
         file_error.set(None);
         let by = state.user.get_untracked();
         let k = kind.get_untracked();
-        let mut updated = base.clone();
-        let entry = updated.communications.len();
-        updated.communications.push(Communication { date: d, kind: k, summary: s, by: by.clone() });
+        let base = base.clone();
+        let entry = base.communications.len();
         leptos::task::spawn_local(async move {
             // The files go in the same transaction as the entry: both are saved, or neither.
-            let puts = match attachments::stored(picked, owner, entry, &by, lang).await {
-                Ok(puts) => puts,
-                Err(problem) => {
-                    let _ = file_error.try_set(Some(problem));
-                    return;
-                }
-            };
-            if state.execute_with_files(Command::UpdateCustomer(updated), puts).await.is_ok() {
-                state.show_toast(lang.t(Msg::Saved).to_owned(), false, None);
-                let _ = summary.try_set(String::new());
-                if let Some(input) = picker.try_get_untracked().flatten() {
-                    input.set_value("");
-                }
+            match attachments::stored(picked, owner, entry, &by, lang).await {
+                Ok(files) => save_with(state, base, |c| c.communications.push(Communication { date: d, kind: k, summary: s, by }), files, move || {
+                    summary.set(String::new());
+                    attachments::clear(picker);
+                }),
+                Err(problem) => file_error.set(Some(problem)),
             }
         });
     };

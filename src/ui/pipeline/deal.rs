@@ -18,9 +18,9 @@ use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
 
 /// Saves a deal; shows why not if the domain refuses it. `done` runs after a successful save.
-fn save_deal(state: AppState, deal: Deal, error: RwSignal<Option<String>>, done: impl FnOnce() + 'static) {
+fn save_deal(state: AppState, deal: Deal, files: Vec<(String, Vec<u8>)>, error: RwSignal<Option<String>>, done: impl FnOnce() + 'static) {
     leptos::task::spawn_local(async move {
-        match state.execute(Command::SaveDeal(deal)).await {
+        match state.execute_with_files(Command::SaveDeal(deal), files).await {
             Ok(_) => {
                 error.set(None);
                 done();
@@ -151,7 +151,7 @@ pub fn DealDetail(id: Uuid) -> impl IntoView {
                                     <button class="secondary" data-testid="extend" on:click=move |_| {
                                         let mut deal = extend_base.clone();
                                         deal.expected_close = deal.expected_close.map(|c| c.max(today()) + chrono::Duration::days(30));
-                                        save_deal(state, deal, error, || {});
+                                        save_deal(state, deal, Vec::new(), error, || {});
                                     }>{lang.t(PipeMsg::Extend)}</button>
                                 })}
                                 <div class="inline-form">
@@ -237,29 +237,14 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
         let by = state.user.get_untracked();
         leptos::task::spawn_local(async move {
             // The files go in the same transaction as the activity: both are saved, or neither.
-            let puts = match attachments::stored(picked, deal_id, number, &by, lang).await {
-                Ok(puts) => puts,
-                Err(problem) => {
-                    let _ = error.try_set(Some(problem));
-                    return;
-                }
-            };
-            match state.execute_with_files(Command::SaveDeal(updated), puts).await {
-                Ok(_) => {
-                    let _ = error.try_set(None);
-                    let _ = outcome.try_set(String::new());
-                    let _ = tracking.try_set(String::new());
-                    let _ = quoted.try_set(String::new());
-                    // The card is usually rebuilt by now (the deal changed); if not, clear it.
-                    if let Some(input) = picker.try_get_untracked().flatten() {
-                        input.set_value("");
-                    }
-                }
-                Err(ActionError::Domain(e)) => {
-                    let _ = error.try_set(Some(lang.domain_error(&e)));
-                }
-                // Store errors were shown by `execute`.
-                Err(_) => {}
+            match attachments::stored(picked, deal_id, number, &by, lang).await {
+                Ok(files) => save_deal(state, updated, files, error, move || {
+                    outcome.set(String::new());
+                    tracking.set(String::new());
+                    quoted.set(String::new());
+                    attachments::clear(picker);
+                }),
+                Err(problem) => error.set(Some(problem)),
             }
         });
     };
@@ -281,9 +266,7 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
                                     <span class="log-head">{format!("{} · ", a.date)}{move || state.lang.get().activity(a.kind)}{(!a.by.is_empty()).then(|| format!(" · {}", a.by))}</span>
                                     <span>{a.outcome.clone()}</span>
                                     {(!extra.is_empty()).then(|| view! { <span class="muted">{extra}</span> })}
-                                    <span class="attachments" data-testid="attachments">
-                                        {attachments::shown(attached, number)}
-                                    </span>
+                                    {attachments::shown(attached, number)}
                                 </li>
                             }
                         }).collect_view()}
@@ -416,7 +399,7 @@ pub fn DealForm(id: Option<Uuid>, customer: Option<Uuid>) -> impl IntoView {
         deal.difficulty = difficulty;
         deal.next_step = next_step.get_untracked().trim().to_owned();
         let saved = deal.meta.id;
-        save_deal(state, deal, error, move || {
+        save_deal(state, deal, Vec::new(), error, move || {
             state.show_toast(state.t(PipeMsg::DealSaved).to_owned(), false, None);
             state.navigate(Route::Deal(saved));
         });
