@@ -32,6 +32,14 @@ async function open(locale = 'zh-CN', viewport = { width: 1280, height: 800 }) {
   return { context, page, errors };
 }
 
+/** Loads `size` demo customers from the settings page and waits for its message. */
+async function loadDemo(page, size = 100) {
+  await page.click('[data-testid=nav-7]');
+  await page.selectOption('[data-testid=demo-size]', String(size));
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+}
+
 const rowNames = (page) => page.$$eval(ROW + ' .c-name a', (as) => as.map((a) => a.textContent));
 const search = (page, text) => page.fill('[data-testid=search]', text);
 const reload = async (page) => {
@@ -148,10 +156,7 @@ test('a failed write tells the user, keeps the form, and loses nothing stored', 
 
 test('demo data, filters in the URL, summary charts with Chinese labels, English after reload', async () => {
   const { context, page, errors } = await open();
-  await page.click('[data-testid=nav-7]');
-  await page.selectOption('[data-testid=demo-size]', '1000');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page, 1000);
   assert.equal(await page.textContent('[data-testid=toast] span'), '已加载 1000 位演示客户');
   await page.click('[data-testid=nav-0]');
   await page.waitForSelector(ROW);
@@ -281,10 +286,7 @@ test('import a GBK CSV from Chinese Excel, see the names, export, and re-import 
 
 test('backup, wipe by restoring another backup, restore: same bytes; a damaged file changes nothing', async () => {
   const { context, page, errors } = await open();
-  await page.goto(server.url + '#/settings');
-  await page.selectOption('[data-testid=demo-size]', '100');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page);
   await openData(page);
   assert.equal(await page.textContent('[data-testid=last-backup]'), '尚未备份过数据。');
   await page.waitForSelector('[data-testid=backup-reminder]');
@@ -340,9 +342,7 @@ test('define a stage, drag a deal through it and on by keyboard, reload: totals,
   await page.click('[data-testid=nav-7]');
   await page.fill('[data-testid=settings-user]', '王经理');
   await page.press('[data-testid=settings-user]', 'Tab');
-  await page.selectOption('[data-testid=demo-size]', '100');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page);
 
   // A deal for a customer, through the form.
   await page.click('[data-testid=nav-0]');
@@ -446,10 +446,7 @@ test('define a stage, drag a deal through it and on by keyboard, reload: totals,
 
 test('the deal list: filters and sort in the URL, consistent with the board, kept after a reload', async () => {
   const { context, page, errors } = await open('zh-CN', { width: 1400, height: 900 });
-  await page.click('[data-testid=nav-7]');
-  await page.selectOption('[data-testid=demo-size]', '100');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page);
   await page.goto(server.url + '#/pipeline');
   await page.waitForSelector('[data-testid=deal-card]');
   const column = (name) => page.locator('[data-testid=board-column]', { has: page.locator('[data-testid=column-name]', { hasText: new RegExp(`^${name}$`) }) });
@@ -501,10 +498,7 @@ test('the deal list: filters and sort in the URL, consistent with the board, kep
 
 test('batch assignment: the customers shown spread evenly over the reps, undone, then given to one rep and kept', async () => {
   const { context, page, errors } = await open('zh-CN', { width: 1400, height: 900 });
-  await page.click('[data-testid=nav-7]');
-  await page.selectOption('[data-testid=demo-size]', '100');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page);
   await page.click('[data-testid=nav-0]');
   await page.fill('[data-testid=search]', '有限公司');
   await page.waitForTimeout(200);
@@ -580,9 +574,7 @@ test('reminders as a browser notification once the user allows, once a day, also
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url + '#/settings');
-  await page.selectOption('[data-testid=demo-size]', '100');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page);
   const shown = () => page.evaluate(() => JSON.parse(localStorage.getItem('test.notifications') || '[]'));
 
   await page.goto(server.url + '#/pipeline');
@@ -634,10 +626,7 @@ test('reminders as a browser notification once the user allows, once a day, also
 
 test('files attached to an activity or a communication are saved with it, shown after a reload, go with a backup into another browser, and a file over 5 MB is refused with nothing saved', async () => {
   const { context, page, errors } = await open('zh-CN', { width: 1280, height: 900 });
-  await page.click('[data-testid=nav-7]');
-  await page.selectOption('[data-testid=demo-size]', '100');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page);
   await page.goto(server.url + '#/pipeline');
   await page.click('[data-testid=deal-card] .deal-title >> nth=0');
   await page.waitForSelector('[data-testid=deal-name]');

@@ -264,6 +264,28 @@ async function benchImport(browser, url, rows) {
   await context.close();
 }
 
+/**
+ * Scrolls, one step a frame, each element matching a plan's selector `steps` times by `by`
+ * pixels (`prop`: scrollLeft or scrollTop), plan after plan; returns the times frame to frame.
+ */
+const scrollFrames = (page, plans) =>
+  page.evaluate(async (plans) => {
+    const times = [];
+    let last = performance.now();
+    for (const [selector, prop, by, steps] of plans) {
+      for (const el of document.querySelectorAll(selector)) {
+        for (let i = 0; i < steps; i++) {
+          el[prop] += by;
+          await new Promise((r) => requestAnimationFrame(r));
+          const now = performance.now();
+          times.push(now - last);
+          last = now;
+        }
+      }
+    }
+    return times;
+  }, plans);
+
 /** A backup holding `photos` attached photos of 3 MB: writing it, and restoring it elsewhere. */
 async function benchBackupFiles(browser, url, photos) {
   console.log(`\n== Backup and restore with ${photos} attached photos of 3 MB (1,000 demo customers) ==`);
@@ -356,29 +378,7 @@ async function benchBoard(browser, url, size) {
   line('    of which laying out the board (all deals)', `p50 ${ms(pct(builds, 50))}`);
 
   // Scrolling: the board sideways, then each column down, a step per frame.
-  const frames = await page.evaluate(async () => {
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
-    const times = [];
-    const board = document.querySelector('[data-testid=board]');
-    let last = performance.now();
-    for (let i = 0; i < 30; i++) {
-      board.scrollLeft += 60;
-      await frame();
-      const now = performance.now();
-      times.push(now - last);
-      last = now;
-    }
-    for (const list of document.querySelectorAll('.cards-list')) {
-      for (let i = 0; i < 10; i++) {
-        list.scrollTop += 120;
-        await frame();
-        const now = performance.now();
-        times.push(now - last);
-        last = now;
-      }
-    }
-    return times;
-  });
+  const frames = await scrollFrames(page, [['[data-testid=board]', 'scrollLeft', 60, 30], ['.cards-list', 'scrollTop', 120, 10]]);
   line('  scrolling: frame to frame', `p50 ${ms(pct(frames, 50))}  p95 ${ms(pct(frames, 95))}  max ${ms(Math.max(...frames))}  (n=${frames.length})`);
 
   // Moving a deal: click a card's move button, until the new totals are painted.
@@ -431,29 +431,17 @@ async function benchBoard(browser, url, size) {
     const shown = document.querySelector('[data-testid=deal-list-summary]').textContent.match(/\d+/)[0];
     const sorts = [];
     for (const key of ['title', 'customer', 'stage', 'amount', 'probability', 'weighted', 'close', 'owner', 'idle']) {
-      const first = () => document.querySelector('[data-testid=deal-row] .d-title').textContent;
-      const before = first();
       const button = document.querySelector(`[data-testid=deal-sort-${key}]`);
       const t0 = performance.now();
       button.click();
       await frame();
       await frame();
       sorts.push(performance.now() - t0);
-      void before;
     }
-    const viewport = document.querySelector('[data-testid=deal-list]');
-    const times = [];
-    let last = performance.now();
-    for (let i = 0; i < 60; i++) {
-      viewport.scrollTop += 400;
-      await frame();
-      const now = performance.now();
-      times.push(now - last);
-      last = now;
-    }
-    const rows = document.querySelectorAll('[data-testid=deal-row]').length;
-    return { open, shown, sorts, times, rows };
+    return { open, shown, sorts };
   });
+  list.times = await scrollFrames(page, [['[data-testid=deal-list]', 'scrollTop', 400, 60]]);
+  list.rows = await page.$$eval('[data-testid=deal-row]', (rows) => rows.length);
   line('  board -> deal list painted (open deals)', ms(list.open));
   line('  deal list: every deal, sort by a column -> painted', `p50 ${ms(pct(list.sorts, 50))}  max ${ms(Math.max(...list.sorts))}  (${list.shown} deals, 9 columns)`);
   const listBuilds = (await perfEntries(page, 'deals:list')).slice(-9);
