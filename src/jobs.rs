@@ -68,14 +68,28 @@ pub enum FileJob {
     },
     /// Checks every row of the open table under `mapping` (progress is reported). The rows
     /// that can be imported stay in the worker for `TakeChecked`.
-    CheckRows { mapping: Vec<Target>, owners: Vec<(Uuid, String)> },
+    CheckRows {
+        mapping: Vec<Target>,
+        owners: Vec<(Uuid, String)>,
+    },
     /// Hands over the next `count` rows checked good, in row order (a part at a time, so the
     /// page reads each part in a short task).
-    TakeChecked { count: u32 },
+    TakeChecked {
+        count: u32,
+    },
     /// The open table's given rows as CSV, with one more column holding each row's reasons.
-    BadRows { rows: Vec<u32>, reasons: Vec<String>, reason_header: String },
+    BadRows {
+        rows: Vec<u32>,
+        reasons: Vec<String>,
+        reason_header: String,
+    },
     /// Customers as a spreadsheet in `lang`.
-    ExportSheet { customers: Vec<Customer>, owners: Vec<(Uuid, String)>, lang: Lang, xlsx: bool },
+    ExportSheet {
+        customers: Vec<Customer>,
+        owners: Vec<(Uuid, String)>,
+        lang: Lang,
+        xlsx: bool,
+    },
     WriteBackup(Contents),
     ReadBackup {
         #[serde(with = "as_bytes")]
@@ -156,14 +170,18 @@ pub fn run_file(job: FileJob, progress: &mut dyn FnMut(u32, u32)) -> FileOutcome
                 let seed = Uuid::new_v4().as_u128();
                 let mut rng = fastrand::Rng::with_seed(seed as u64 ^ (seed >> 64) as u64);
                 let new_id = || uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes()).into_uuid();
-                let Checked { customers, problems, bad_rows } = check_rows(table, &mapping, &owners, new_id, |done| progress(done as u32, total));
+                let Checked { customers, problems, bad_rows } =
+                    check_rows(table, &mapping, &owners, new_id, |done| progress(done as u32, total));
                 let good = customers.len() as u32;
-                CHECKED.with(|c| *c.borrow_mut() = customers.into_iter().map(|(_, c)| c).collect::<Vec<_>>().into_iter());
+                CHECKED
+                    .with(|c| *c.borrow_mut() = customers.into_iter().map(|(_, c)| c).collect::<Vec<_>>().into_iter());
                 FileOutcome::RowsChecked(CheckedRows { good, problems, bad_rows })
             }
             None => FileOutcome::Failed("no open table".into()),
         }),
-        FileJob::TakeChecked { count } => FileOutcome::Customers(CHECKED.with(|c| c.borrow_mut().by_ref().take(count as usize).collect())),
+        FileJob::TakeChecked { count } => {
+            FileOutcome::Customers(CHECKED.with(|c| c.borrow_mut().by_ref().take(count as usize).collect()))
+        }
         FileJob::BadRows { rows, reasons, reason_header } => OPEN_TABLE.with(|t| match t.borrow().as_ref() {
             Some(table) => {
                 let mut out = vec![table.headers.iter().cloned().chain([reason_header]).collect::<Vec<_>>()];
@@ -175,7 +193,8 @@ pub fn run_file(job: FileJob, progress: &mut dyn FnMut(u32, u32)) -> FileOutcome
             None => FileOutcome::Failed("no open table".into()),
         }),
         FileJob::ExportSheet { customers, owners, lang, xlsx } => {
-            let owner_name = |id: Uuid| owners.iter().find(|(o, _)| *o == id).map(|(_, n)| n.clone()).unwrap_or_default();
+            let owner_name =
+                |id: Uuid| owners.iter().find(|(o, _)| *o == id).map(|(_, n)| n.clone()).unwrap_or_default();
             let mut rows = vec![COLUMNS.iter().map(|t| header(lang, *t).to_owned()).collect::<Vec<_>>()];
             rows.extend(customers.iter().map(|c| cells(lang, c, &owner_name)));
             if xlsx {
@@ -254,7 +273,10 @@ mod tests {
 
     #[test]
     fn a_message_round_trips_through_the_worker_side() {
-        let job = ChartJob { charts: vec![chart("按等级", &[("A", 3.0)]), chart("Region", &[("华东", 1.0), ("x", 2.0)])], width: 420 };
+        let job = ChartJob {
+            charts: vec![chart("按等级", &[("A", 3.0)]), chart("Region", &[("华东", 1.0), ("x", 2.0)])],
+            width: 420,
+        };
         let reply = handle(&seal(7, &job), &|_, _, _| {}, run_charts);
         let (id, outcome) = open::<Result<Result<Vec<String>, String>, String>>(&reply).unwrap();
         assert_eq!(id, 7);
@@ -276,19 +298,39 @@ mod tests {
     #[test]
     fn a_file_opens_checks_and_gives_back_its_bad_rows() {
         let csv = "客户名称,电话\n恒达,13812345678\n,12\n远航,13912345678\n".as_bytes().to_vec();
-        let FileOutcome::TableOpened(opened) = run_file(FileJob::OpenTable { bytes: csv }, &mut |_, _| {}) else { panic!() };
+        let FileOutcome::TableOpened(opened) = run_file(FileJob::OpenTable { bytes: csv }, &mut |_, _| {}) else {
+            panic!()
+        };
         assert_eq!((opened.rows, opened.guessed.clone()), (3, vec![Target::Name, Target::ContactPhone]));
-        let FileOutcome::RowsChecked(checked) = run_file(FileJob::CheckRows { mapping: opened.guessed, owners: vec![] }, &mut |_, _| {}) else { panic!() };
+        let FileOutcome::RowsChecked(checked) =
+            run_file(FileJob::CheckRows { mapping: opened.guessed, owners: vec![] }, &mut |_, _| {})
+        else {
+            panic!()
+        };
         assert_eq!((checked.good, checked.bad_rows.clone()), (2, vec![1]));
         let take = |count| match run_file(FileJob::TakeChecked { count }, &mut |_, _| {}) {
             FileOutcome::Customers(c) => c.into_iter().map(|c| c.name).collect::<Vec<_>>(),
             other => panic!("{other:?}"),
         };
-        assert_eq!((take(1), take(5)), (vec!["恒达".to_owned()], vec!["远航".to_owned()]), "in row order, a part at a time");
-        assert_eq!(run_file(FileJob::TakeChecked { count: 5 }, &mut |_, _| {}), FileOutcome::Customers(vec![]), "taken once");
-        let job = FileJob::BadRows { rows: checked.bad_rows, reasons: vec!["名称必填".into()], reason_header: "问题".into() };
+        assert_eq!(
+            (take(1), take(5)),
+            (vec!["恒达".to_owned()], vec!["远航".to_owned()]),
+            "in row order, a part at a time"
+        );
+        assert_eq!(
+            run_file(FileJob::TakeChecked { count: 5 }, &mut |_, _| {}),
+            FileOutcome::Customers(vec![]),
+            "taken once"
+        );
+        let job =
+            FileJob::BadRows {
+                rows: checked.bad_rows, reasons: vec!["名称必填".into()], reason_header: "问题".into()
+            };
         let FileOutcome::Bytes(bytes) = run_file(job, &mut |_, _| {}) else { panic!() };
         assert_eq!(String::from_utf8(bytes[3..].to_vec()).unwrap(), "客户名称,电话,问题\r\n,12,名称必填\r\n");
-        assert!(matches!(run_file(FileJob::OpenTable { bytes: vec![] }, &mut |_, _| {}), FileOutcome::TableRefused(TableError::Empty)));
+        assert!(matches!(
+            run_file(FileJob::OpenTable { bytes: vec![] }, &mut |_, _| {}),
+            FileOutcome::TableRefused(TableError::Empty)
+        ));
     }
 }

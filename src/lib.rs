@@ -6,8 +6,8 @@
 pub mod charts;
 pub mod domain;
 pub mod i18n;
-pub mod jobs;
 pub mod io;
+pub mod jobs;
 pub mod store;
 
 pub mod ui;

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use idb::{Factory, ObjectStoreParams, TransactionMode};
-use pocket_crm::domain::{Records, demo, Actor, Command, Customer, CustomerKind, Intent, Timestamp};
+use pocket_crm::domain::{demo, Actor, Command, Customer, CustomerKind, Intent, Records, Timestamp};
 use pocket_crm::store::idb::{IdbBackend, LEGACY_CUSTOMERS};
 use pocket_crm::store::{ActionError, Backend, Repository, StoreError};
 use uuid::Uuid;
@@ -53,7 +53,12 @@ async fn a_write_failing_inside_its_transaction_rolls_back_everything() {
     backend.fail_next_write_at_put(1);
     let other = demo::generate(13, 2_500, actor().now, "demo");
     let err = repo
-        .execute(&backend, &mut archive, Command::ReplaceAll(Box::new(Records { customers: other.customers, ..Records::default() })), &actor())
+        .execute(
+            &backend,
+            &mut archive,
+            Command::ReplaceAll(Box::new(Records { customers: other.customers, ..Records::default() })),
+            &actor(),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, ActionError::Store(StoreError::WriteFailed(_))), "{err:?}");
@@ -153,8 +158,22 @@ async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_ind
     let stage = archive.pipeline().unwrap().stages[2].id;
     repo.execute(&backend, &mut archive, Command::MoveDeal { id: deal, stage }, &actor()).await.unwrap();
     let rep = archive.reps.rows()[3].meta.id;
-    repo.execute(&backend, &mut archive, Command::HandOver { deals: vec![deal], customers: vec![], to: Some(rep) }, &actor()).await.unwrap();
-    let info = FileInfo { id: Uuid::from_u128(5), name: "名片.jpg".into(), mime: "image/jpeg".into(), added_at: actor().now, by: "王伟".into(), size: 0 };
+    repo.execute(
+        &backend,
+        &mut archive,
+        Command::HandOver { deals: vec![deal], customers: vec![], to: Some(rep) },
+        &actor(),
+    )
+    .await
+    .unwrap();
+    let info = FileInfo {
+        id: Uuid::from_u128(5),
+        name: "名片.jpg".into(),
+        mime: "image/jpeg".into(),
+        added_at: actor().now,
+        by: "王伟".into(),
+        size: 0,
+    };
     let put = (files::key(deal, 0, info.id), files::encode(&info, &[9, 8, 7]));
     backend.write(WriteBatch { puts: vec![put], ..WriteBatch::default() }).await.unwrap();
     backend.close();
@@ -174,7 +193,14 @@ async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_ind
     // A restore's write: every file cleared by its key range, then the backup's put, one
     // transaction; the segments stay.
     let theirs = (files::key(deal, 1, Uuid::from_u128(6)), files::encode(&info, &[1]));
-    reopened.write(WriteBatch { puts: vec![theirs.clone()], clear: vec![files::FILE_PREFIX.into()], ..WriteBatch::default() }).await.unwrap();
+    reopened
+        .write(WriteBatch {
+            puts: vec![theirs.clone()],
+            clear: vec![files::FILE_PREFIX.into()],
+            ..WriteBatch::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(reopened.load_prefix(files::FILE_PREFIX).await.unwrap(), vec![theirs]);
     let (_, again) = Repository::open(&reopened).await.unwrap();
     assert_eq!(again.deals.rows(), archive.deals.rows());
@@ -196,7 +222,10 @@ async fn a_schema_2_database_opens_under_schema_3_and_customers_gain_an_owner_hi
     });
     let db = request.await.unwrap();
     let tx = db.transaction(&["segments"], TransactionMode::ReadWrite).unwrap();
-    tx.object_store("segments").unwrap().put(&js_sys::Uint8Array::from(&body[..]).into(), Some(&JsValue::from_str("customer/000000"))).unwrap();
+    tx.object_store("segments")
+        .unwrap()
+        .put(&js_sys::Uint8Array::from(&body[..]).into(), Some(&JsValue::from_str("customer/000000")))
+        .unwrap();
     tx.commit().unwrap().await.unwrap();
     db.close();
 
@@ -206,7 +235,9 @@ async fn a_schema_2_database_opens_under_schema_3_and_customers_gain_an_owner_hi
     // A hand-over now writes the owner history, and it is read back.
     let owned = customers.iter().find(|c| c.owner.is_some()).unwrap();
     let id = owned.meta.id;
-    repo.execute(&backend, &mut archive, Command::HandOver { deals: vec![], customers: vec![id], to: None }, &actor()).await.unwrap();
+    repo.execute(&backend, &mut archive, Command::HandOver { deals: vec![], customers: vec![id], to: None }, &actor())
+        .await
+        .unwrap();
     backend.close();
     let again = IdbBackend::open(name).await.unwrap();
     let (_, loaded) = Repository::open(&again).await.unwrap();

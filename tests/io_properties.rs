@@ -3,7 +3,7 @@
 //! customers back.
 #![cfg(not(target_arch = "wasm32"))]
 
-use pocket_crm::domain::{demo, Timestamp};
+use pocket_crm::domain::{demo, Timestamp, UtcOffset};
 use pocket_crm::i18n::Lang;
 use pocket_crm::io::export::{cells, csv_bytes, header, COLUMNS};
 use pocket_crm::io::import::check_rows;
@@ -16,7 +16,20 @@ use uuid::Uuid;
 /// CSV-ish text: separators, quotes, line breaks, Chinese, digits, formula starts.
 fn csvish() -> impl Strategy<Value = String> {
     proptest::collection::vec(
-        prop_oneof![Just(","), Just("\""), Just("\r\n"), Just("\n"), Just("\t"), Just("恒达"), Just("138"), Just("="), Just("高"), Just("3.5万"), Just("x@y.cn"), Just(" ")],
+        prop_oneof![
+            Just(","),
+            Just("\""),
+            Just("\r\n"),
+            Just("\n"),
+            Just("\t"),
+            Just("恒达"),
+            Just("138"),
+            Just("="),
+            Just("高"),
+            Just("3.5万"),
+            Just("x@y.cn"),
+            Just(" ")
+        ],
         0..60,
     )
     .prop_map(|parts| format!("客户名称,电话,合作意向,潜在价值,邮箱\n{}", parts.concat()))
@@ -27,7 +40,16 @@ fn partition_holds(bytes: &[u8]) {
         Ok(table) => {
             let mapping = guess(&table.headers);
             let mut n = 0u128;
-            let checked = check_rows(&table, &mapping, &[], || { n += 1; Uuid::from_u128(n) }, |_| {});
+            let checked = check_rows(
+                &table,
+                &mapping,
+                &[],
+                || {
+                    n += 1;
+                    Uuid::from_u128(n)
+                },
+                |_| {},
+            );
             assert_eq!(checked.customers.len() + checked.bad_rows.len(), table.rows.len());
             for bad in &checked.bad_rows {
                 let line = table.lines[*bad as usize];
@@ -60,8 +82,8 @@ proptest! {
 
     #[test]
     fn damaged_zip_and_backup_files_are_refused_not_fatal(cut in 0usize..2000, flip in 0usize..2000) {
-        let data = demo::generate(3, 20, Timestamp(1_700_000_000_000), "t");
-        let contents = backup::Contents { customers: data.customers, reps: data.reps, teams: data.teams, deals: data.deals, pipelines: data.pipelines, ..Default::default() };
+        let data = demo::generate(3, 20, Timestamp(1_700_000_000_000), UtcOffset::CHINA, "t");
+        let contents = backup::Contents { records: data, ..Default::default() };
         let mut bytes = backup::write(&contents);
         let at = flip % bytes.len();
         bytes[at] ^= 0x5A;
@@ -78,7 +100,7 @@ proptest! {
 
 #[test]
 fn export_then_import_gives_the_same_customers() {
-    let data = demo::generate(11, 500, Timestamp(1_700_000_000_000), "t");
+    let data = demo::generate(11, 500, Timestamp(1_700_000_000_000), UtcOffset::CHINA, "t");
     let owners: Vec<(Uuid, String)> = data.reps.iter().map(|r| (r.meta.id, r.name.clone())).collect();
     let owner_name = |id: Uuid| owners.iter().find(|(o, _)| *o == id).map(|(_, n)| n.clone()).unwrap_or_default();
     for lang in [Lang::Zh, Lang::En] {
@@ -117,6 +139,9 @@ fn gbk_and_utf16_fixtures_read_right() {
         let names: Vec<&str> = checked.customers.iter().map(|(_, c)| c.name.as_str()).collect();
         assert_eq!(names, ["杭州恒达电器有限公司", "深圳鹏程电子", "个体户张三"], "{file}");
         assert_eq!(checked.bad_rows, [3], "{file}");
-        assert_eq!(checked.problems.iter().map(|p| p.column.as_str()).collect::<Vec<_>>(), ["潜在价值", "合作意向", "手机"]);
+        assert_eq!(
+            checked.problems.iter().map(|p| p.column.as_str()).collect::<Vec<_>>(),
+            ["潜在价值", "合作意向", "手机"]
+        );
     }
 }

@@ -3,14 +3,29 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use pocket_crm::domain::query::{CustomerFilter, CustomerQuery, Sort};
-use pocket_crm::domain::{Records, Actor, Archive, Command, Contact, Customer, CustomerKind, Money, Timestamp};
+use pocket_crm::domain::{
+    Actor, Archive, Command, Contact, Customer, CustomerKind, DealsOfDeleted, Money, Records, Timestamp, UndoToken,
+};
 use proptest::prelude::*;
 use uuid::Uuid;
 
 /// Short texts from a small alphabet, so random queries actually hit.
 fn text() -> impl Strategy<Value = String> {
-    proptest::collection::vec(prop_oneof![Just("a"), Just("B"), Just("c"), Just("恒"), Just("达"), Just("1"), Just("3"), Just("-"), Just(" ")], 0..6)
-        .prop_map(|parts| parts.concat())
+    proptest::collection::vec(
+        prop_oneof![
+            Just("a"),
+            Just("B"),
+            Just("c"),
+            Just("恒"),
+            Just("达"),
+            Just("1"),
+            Just("3"),
+            Just("-"),
+            Just(" ")
+        ],
+        0..6,
+    )
+    .prop_map(|parts| parts.concat())
 }
 
 fn customer(n: u128, name: String, contact: String, phone: String) -> Customer {
@@ -46,7 +61,8 @@ fn oracle(archive: &Archive, query: &str) -> Vec<Uuid> {
 enum Edit {
     Rename(usize, String),
     Delete(usize),
-    Restore(usize),
+    /// Takes back the last command that was applied.
+    Undo,
     Create(String),
 }
 
@@ -54,7 +70,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (0..20usize, text()).prop_map(|(i, t)| Edit::Rename(i, t)),
         (0..20usize).prop_map(Edit::Delete),
-        (0..20usize).prop_map(Edit::Restore),
+        Just(Edit::Undo),
         text().prop_map(Edit::Create),
     ]
 }
@@ -73,19 +89,29 @@ proptest! {
             .collect();
         let mut archive = Archive::from_records(Records { customers, ..Records::default() });
         let mut query = CustomerQuery::new(&archive);
-        let actor = Actor { name: "p".into(), now: Timestamp(1) };
         let mut next = 1000u128;
+        let mut last: Option<UndoToken> = None;
         for (step, e) in edits.into_iter().enumerate() {
+            let actor = Actor::at("p", Timestamp(1_000 + step as i64));
             let n = archive.customers.len();
             let id_at = |i: usize| archive.customers.rows()[i % n].id();
             let command = match e {
-                Edit::Rename(i, t) => { let mut c = archive.customers.rows()[i % n].clone(); c.name = format!("n{t}"); Command::UpdateCustomer(c) }
-                Edit::Delete(i) => Command::DeleteCustomer(id_at(i)),
-                Edit::Restore(i) => Command::RestoreCustomer(id_at(i)),
+                Edit::Rename(i, t) => {
+                    let before = archive.customers.rows()[i % n].clone();
+                    let mut after = before.clone();
+                    after.name = format!("n{t}");
+                    Command::EditCustomer { before: Box::new(before), after: Box::new(after) }
+                }
+                Edit::Delete(i) => Command::DeleteCustomer { id: id_at(i), deals: DealsOfDeleted::Delete },
+                Edit::Undo => match last.take() {
+                    Some(token) => Command::Undo(Box::new(token)),
+                    None => continue,
+                },
                 Edit::Create(t) => { next += 1; Command::CreateCustomer(customer(next, t.clone(), t, String::new())) }
             };
             if let Ok(applied) = archive.apply(command, &actor) {
                 query.note_changes(&archive, &applied.changes);
+                last = applied.undo_token(&archive);
             }
             // Queries between edits exercise the incremental narrowing too.
             let q = &queries[step % queries.len()];

@@ -1,17 +1,70 @@
-//! The repository over the in-memory backend: what is written reads back, failed writes change
-//! nothing, and odd stored shapes are healed or refused without losing data.
+//! The store over the in-memory backend, with one writer and with several (as tabs share one
+//! IndexedDB database): what is written reads back, failed writes change nothing, no writer
+//! loses another's records, the later save of a field wins and the other value is kept, older
+//! stores migrate with their files.
 #![cfg(not(target_arch = "wasm32"))]
 
-use pocket_crm::domain::demo;
-use pocket_crm::domain::{Records, Actor, Archive, Command, Customer, CustomerKind, Timestamp};
-use pocket_crm::store::{encode_segment, segment_key, Backend, MemoryBackend, Repository, StoreError, WriteBatch, SEGMENT_SIZE};
-use pocket_crm::domain::RecordKind;
-use pocket_crm::store::{ActionError, Applying, Decoding};
+use pocket_crm::domain::pipeline::{Activity, Deal};
+use pocket_crm::domain::{
+    demo, ActivityKind, CommKind, Command, Communication, Customer, CustomerKind, DealsOfDeleted, DeviceId, EntryId,
+    Money, RecordKind, Records, Timestamp, UtcOffset,
+};
+use pocket_crm::store::files;
+use pocket_crm::store::segments::{bucket_key, encode_as};
+use pocket_crm::store::writer::{self, Flushed};
+use pocket_crm::store::{MemoryBackend, Notice, Outcome, Replica, StoreError, Ticket};
 use pollster::block_on;
 use uuid::Uuid;
 
-fn actor() -> Actor {
-    Actor { name: "tester".into(), now: Timestamp(1_790_000_000_000) }
+const NOW: i64 = 1_790_000_000_000;
+
+fn now(step: i64) -> Timestamp {
+    Timestamp(NOW + step * 1_000)
+}
+
+/// One writer (a tab) over a shared store.
+struct Tab<'a> {
+    backend: &'a MemoryBackend,
+    replica: Replica,
+    user: String,
+    clock: i64,
+}
+
+impl<'a> Tab<'a> {
+    fn open(backend: &'a MemoryBackend, user: &str, device: u64) -> Tab<'a> {
+        let replica = block_on(writer::open(backend, DeviceId(device), || async {})).unwrap();
+        Tab { backend, replica, user: user.into(), clock: 0 }
+    }
+
+    /// Applies a command in memory (not yet saved).
+    fn apply(&mut self, command: Command) -> Ticket {
+        self.clock += 1;
+        let (ticket, _) = self
+            .replica
+            .apply(command, &self.user, now(self.clock), UtcOffset::CHINA, Vec::new(), false)
+            .expect("the command is valid");
+        ticket
+    }
+
+    fn flush(&mut self) -> Flushed {
+        block_on(writer::flush(self.backend, &mut self.replica, || async {}))
+    }
+
+    /// Applies and saves a command.
+    fn run(&mut self, command: Command) -> Outcome {
+        let ticket = self.apply(command);
+        let flushed = self.flush();
+        assert!(flushed.error.is_none(), "{:?}", flushed.error);
+        self.replica.take_outcome(ticket).expect("settled")
+    }
+
+    fn catch_up(&mut self) -> Flushed {
+        block_on(writer::catch_up(self.backend, &mut self.replica, || async {}))
+    }
+
+    fn customer(&self, id: Uuid) -> &Customer {
+        self.replica.archive().customers.get(id).expect("the customer is there")
+    }
 }
 
 fn customer(n: u128, name: &str) -> Customer {
@@ -21,250 +74,336 @@ fn customer(n: u128, name: &str) -> Customer {
     c
 }
 
-fn demo_archive(backend: &MemoryBackend, n: usize) -> (Repository, Archive) {
-    let (mut repo, mut archive) = block_on(Repository::open(backend)).unwrap();
-    let d = demo::generate(3, n, actor().now, "demo");
-    block_on(repo.execute(backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor())).unwrap();
-    (repo, archive)
+fn edit(before: &Customer, change: impl FnOnce(&mut Customer)) -> Command {
+    let mut after = before.clone();
+    change(&mut after);
+    Command::EditCustomer { before: Box::new(before.clone()), after: Box::new(after) }
+}
+
+fn follow_up(summary: &str) -> Communication {
+    Communication {
+        id: EntryId::default(),
+        date: now(0).date(UtcOffset::CHINA),
+        kind: CommKind::Call,
+        summary: summary.into(),
+        by: String::new(),
+    }
+}
+
+fn demo_records(n: usize) -> Records {
+    demo::generate(3, n, now(0), UtcOffset::CHINA, "demo")
+}
+
+/// Records of a kind as a sorted list, to compare two copies whatever order they were read in.
+fn sorted<R: Clone>(rows: &[R], id: impl Fn(&R) -> Uuid) -> Vec<R> {
+    let mut rows = rows.to_vec();
+    rows.sort_by_key(|r| id(r));
+    rows
+}
+
+fn same_archive(a: &Replica, b: &Replica) {
+    let (x, y) = (a.archive(), b.archive());
+    assert_eq!(sorted(x.customers.rows(), |c| c.meta.id), sorted(y.customers.rows(), |c| c.meta.id));
+    assert_eq!(sorted(x.deals.rows(), |d| d.meta.id), sorted(y.deals.rows(), |d| d.meta.id));
+    assert_eq!(sorted(x.reps.rows(), |r| r.meta.id), sorted(y.reps.rows(), |r| r.meta.id));
+    assert_eq!(x.pipeline(), y.pipeline());
+    assert_eq!(sorted(x.superseded.rows(), |s| s.meta.id), sorted(y.superseded.rows(), |s| s.meta.id));
 }
 
 #[test]
 fn what_is_written_reads_back_after_reopen() {
     let backend = MemoryBackend::new();
-    let (mut repo, mut archive) = demo_archive(&backend, 2_500);
-    block_on(repo.execute(&backend, &mut archive, Command::CreateCustomer(customer(1, "新客户")), &actor())).unwrap();
-    let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
-    assert_eq!(reopened.customers.rows(), archive.customers.rows());
-    assert_eq!(reopened.reps.rows(), archive.reps.rows());
-    assert_eq!(reopened.teams.rows(), archive.teams.rows());
-    // Deals (with their histories and activities) and the pipeline too.
-    assert!(archive.deals.len() > 1_000 && archive.deals.rows().iter().any(|d| !d.activities.is_empty() && d.history.len() > 1));
-    assert_eq!(reopened.deals.rows(), archive.deals.rows());
-    assert_eq!(reopened.pipeline(), archive.pipeline());
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(2_500))));
+    tab.run(Command::CreateCustomer(customer(1, "新客户")));
+    let archive = tab.replica.archive();
+    assert!(archive.deals.len() > 1_000 && archive.deals.rows().iter().any(|d| !d.activities.is_empty()));
     let moved = archive.deals.rows()[1_234].meta.id;
     let stage = archive.pipeline().unwrap().stages[3].id;
-    block_on(repo.execute(&backend, &mut archive, Command::MoveDeal { id: moved, stage }, &actor())).unwrap();
-    let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
-    assert_eq!(reopened.deals.get(moved), archive.deals.get(moved));
-    let keys: Vec<String> = backend.snapshot().keys().cloned().collect();
-    assert_eq!(keys.iter().filter(|k| k.starts_with("customer/")).count(), 2_501usize.div_ceil(SEGMENT_SIZE));
+    tab.run(Command::MoveDeal { id: moved, stage, from: None });
+    let reopened = Tab::open(&backend, "other", 2);
+    same_archive(&tab.replica, &reopened.replica);
+    assert_eq!(reopened.replica.archive().deals.get(moved).unwrap().stage, stage);
+    // 2,501 customers in 8 buckets of about 310.
+    let keys: Vec<String> = backend.snapshot().keys().filter(|k| k.starts_with("customer/")).cloned().collect();
+    assert_eq!(keys.len(), 8, "{keys:?}");
+    assert!(keys.iter().all(|k| k.starts_with("customer/03-")));
+    // Every record carries a revision: who, which device, when.
+    let saved = reopened.replica.archive().customers.get(Uuid::from_u128(1)).unwrap();
+    assert_eq!((saved.meta.rev.device, saved.meta.updated_by.as_str()), (DeviceId(1), "tester"));
 }
 
 #[test]
-fn an_edit_rewrites_only_its_segment() {
+fn an_edit_rewrites_only_its_bucket_and_logs_one_entry() {
     let backend = MemoryBackend::new();
-    let (mut repo, mut archive) = demo_archive(&backend, 3_000);
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(3_000))));
     let before = backend.snapshot();
-    let mut edited = archive.customers.rows()[1_500].clone();
-    edited.name = "改过的名字".into();
-    block_on(repo.execute(&backend, &mut archive, Command::UpdateCustomer(edited), &actor())).unwrap();
+    let log_before = backend.log_snapshot().len();
+    let target = tab.replica.archive().customers.rows()[1_500].clone();
+    tab.run(edit(&target, |c| c.name = "改过的名字".into()));
     let after = backend.snapshot();
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
-    assert_eq!(changed, [&segment_key(RecordKind::Customer, 1_500 / SEGMENT_SIZE)]);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].starts_with("customer/"));
+    assert_eq!(backend.log_snapshot().len(), log_before + 1);
+    let entry =
+        pocket_crm::store::LogEntry::decode(tab.replica.seen(), &backend.log_snapshot()[&tab.replica.seen()]).unwrap();
+    assert_eq!(entry.changes.len(), 1);
+    assert_eq!((entry.changes[0].0, entry.changes[0].1), (RecordKind::Customer, target.meta.id));
+    assert_eq!(entry.user, "tester");
 }
 
 #[test]
 fn a_failed_write_changes_neither_memory_nor_disk() {
     let backend = MemoryBackend::new();
-    let (mut repo, mut archive) = demo_archive(&backend, 1_200);
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(1_200))));
     let stored_before = backend.snapshot();
-    let rows_before = archive.customers.rows().to_vec();
+    let log_before = backend.log_snapshot();
+    let rows_before = tab.replica.archive().customers.rows().to_vec();
 
     backend.fail_next_write(StoreError::QuotaExceeded);
-    let err = block_on(repo.execute(&backend, &mut archive, Command::CreateCustomer(customer(9, "X")), &actor())).unwrap_err();
-    assert_eq!(err, ActionError::Store(StoreError::QuotaExceeded));
-    assert_eq!(archive.customers.rows(), &rows_before[..]);
+    let ticket = tab.apply(Command::CreateCustomer(customer(9, "X")));
+    let flushed = tab.flush();
+    assert_eq!(flushed.error, Some(StoreError::QuotaExceeded));
+    assert!(matches!(tab.replica.take_outcome(ticket), Some(Outcome::Failed(StoreError::QuotaExceeded))));
+    assert_eq!(tab.replica.archive().customers.rows(), &rows_before[..]);
     assert_eq!(backend.snapshot(), stored_before);
+    assert_eq!(backend.log_snapshot(), log_before);
 
     backend.fail_next_write(StoreError::WriteFailed("disk".into()));
-    let d = demo::generate(4, 10, actor().now, "demo");
-    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(Records { customers: d.customers, ..Records::default() })), &actor())).unwrap_err();
-    assert_eq!(archive.customers.rows(), &rows_before[..]);
+    tab.apply(Command::ReplaceAll(Box::new(Records { customers: demo_records(10).customers, ..Records::default() })));
+    assert!(tab.flush().error.is_some());
+    assert_eq!(tab.replica.archive().customers.rows(), &rows_before[..]);
     assert_eq!(backend.snapshot(), stored_before);
 
     // The store still works afterwards.
-    block_on(repo.execute(&backend, &mut archive, Command::CreateCustomer(customer(9, "X")), &actor())).unwrap();
-    assert_eq!(block_on(Repository::open(&backend)).unwrap().1.customers.len(), 1_201);
+    tab.run(Command::CreateCustomer(customer(9, "X")));
+    assert_eq!(Tab::open(&backend, "t", 2).replica.archive().customers.len(), 1_201);
 }
 
 #[test]
-fn replacing_with_less_deletes_the_segments_past_the_end() {
+fn replacing_with_less_leaves_no_stale_buckets() {
     let backend = MemoryBackend::new();
-    let (mut repo, mut archive) = demo_archive(&backend, 3_500);
-    let d = demo::generate(5, 100, actor().now, "demo");
-    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor())).unwrap();
-    let customer_keys = backend.snapshot().keys().filter(|k| k.starts_with("customer/")).count();
-    assert_eq!(customer_keys, 1);
-    assert_eq!(block_on(Repository::open(&backend)).unwrap().1.customers.len(), 100);
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(3_500))));
+    tab.run(Command::ReplaceAll(Box::new(demo_records(100))));
+    let customer_keys: Vec<String> =
+        backend.snapshot().keys().filter(|k| k.starts_with("customer/")).cloned().collect();
+    assert_eq!(customer_keys, [bucket_key(RecordKind::Customer, 0, 0)]);
+    assert_eq!(Tab::open(&backend, "t", 2).replica.archive().customers.len(), 100);
 }
 
 #[test]
 fn an_unreadable_segment_is_refused_and_left_untouched() {
     let backend = MemoryBackend::new();
-    demo_archive(&backend, 1_500);
-    backend.put_raw("customer/000001", b"{not a segment");
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(1_500))));
+    let key = bucket_key(RecordKind::Customer, 2, 1);
+    backend.put_raw(&key, b"{not a segment");
     let stored = backend.snapshot();
-    let err = block_on(Repository::open(&backend)).unwrap_err();
-    assert!(matches!(err, StoreError::Corrupt { ref key, .. } if key == "customer/000001"), "{err:?}");
-    assert_eq!(backend.snapshot(), stored);
+    let err = block_on(writer::open(&backend, DeviceId(2), || async {})).err().unwrap();
+    assert!(matches!(err, StoreError::Corrupt { key: ref k, .. } if *k == key), "{err:?}");
+    assert_eq!(backend.snapshot(), stored, "nothing was rewritten");
+    // One written by a newer version: this build refuses to read or write.
+    backend.put_raw(&key, &encode_as::<Customer>(&[], 99));
+    assert_eq!(block_on(writer::open(&backend, DeviceId(2), || async {})).err(), Some(StoreError::Newer));
 }
 
 #[test]
-fn segments_in_an_odd_shape_are_rewritten_on_open() {
+fn two_tabs_adding_customers_both_keep_theirs() {
+    // The case that lost a customer: two tabs open, one adds, then the other (opened before) adds.
     let backend = MemoryBackend::new();
-    let d = demo::generate(6, 30, actor().now, "demo");
-    // Three short segments with a gap, as a different segment size would have left them.
-    backend.put_raw("customer/000000", &encode_segment(&d.customers[..10]));
-    backend.put_raw("customer/000002", &encode_segment(&d.customers[10..20]));
-    backend.put_raw("customer/000005", &encode_segment(&d.customers[20..]));
-    backend.put_raw("stray-key", b"whatever");
-    let (_, archive) = block_on(Repository::open(&backend)).unwrap();
-    assert_eq!(archive.customers.rows(), &d.customers[..]);
-    let keys: Vec<String> = backend.snapshot().keys().cloned().collect();
-    assert_eq!(keys, ["customer/000000"]);
-    assert_eq!(block_on(Repository::open(&backend)).unwrap().1.customers.rows(), &d.customers[..]);
+    let mut setup = Tab::open(&backend, "setup", 1);
+    setup.run(Command::ReplaceAll(Box::new(demo_records(600))));
+    let mut first = Tab::open(&backend, "张伟", 1);
+    let mut second = Tab::open(&backend, "张伟", 1);
+    first.run(Command::CreateCustomer(customer(1, "第一个标签页的客户")));
+    let outcome = second.run(Command::CreateCustomer(customer(2, "第二个标签页的客户")));
+    assert!(matches!(outcome, Outcome::Saved(_)));
+    // The second tab took in the first one's customer while saving its own.
+    assert!(second.replica.archive().customers.get(Uuid::from_u128(1)).is_some());
+    let third = Tab::open(&backend, "李娜", 1);
+    for id in [1, 2] {
+        assert!(third.replica.archive().customers.get(Uuid::from_u128(id)).is_some(), "customer {id} is kept");
+    }
+    assert_eq!(third.replica.archive().customers.len(), 602);
+    first.catch_up();
+    same_archive(&first.replica, &third.replica);
+    same_archive(&second.replica, &third.replica);
 }
 
 #[test]
-fn backend_write_is_all_or_nothing() {
+fn edits_of_different_fields_both_stay_and_the_later_save_of_one_field_wins() {
     let backend = MemoryBackend::new();
-    block_on(backend.write(WriteBatch { puts: vec![("a".into(), b"1".to_vec())], ..WriteBatch::default() })).unwrap();
-    backend.fail_next_write(StoreError::QuotaExceeded);
-    assert!(block_on(backend.write(WriteBatch { puts: vec![("b".into(), b"2".to_vec())], deletes: vec!["a".into()], ..WriteBatch::default() })).is_err());
-    assert_eq!(backend.snapshot().into_iter().collect::<Vec<_>>(), [("a".to_string(), b"1".to_vec())]);
+    let mut setup = Tab::open(&backend, "setup", 1);
+    setup.run(Command::CreateCustomer(customer(1, "恒达电器")));
+    let mut a = Tab::open(&backend, "张伟", 1);
+    let mut b = Tab::open(&backend, "李娜", 2);
+    let seen = a.customer(Uuid::from_u128(1)).clone();
+    // Both forms were opened on the same version.
+    a.run(edit(&seen, |c| {
+        c.industry = "家电".into();
+        c.name = "恒达电器有限公司".into();
+    }));
+    let outcome = b.run(edit(&seen, |c| {
+        c.city = "杭州".into();
+        c.name = "杭州恒达".into();
+    }));
+    // Different fields: both kept. The same field: the later save (b's) wins.
+    let merged = b.customer(Uuid::from_u128(1)).clone();
+    assert_eq!((merged.industry.as_str(), merged.city.as_str(), merged.name.as_str()), ("家电", "杭州", "杭州恒达"));
+    // The value that lost is kept, with who typed it; the winner hears which value it replaced.
+    let Outcome::Saved(saved) = outcome else { panic!("saved") };
+    assert_eq!(saved.superseded.len(), 1);
+    let lost = &saved.superseded[0];
+    assert_eq!((lost.field.as_str(), lost.value.as_str(), lost.by.as_str()), ("name", "恒达电器有限公司", "张伟"));
+    assert_eq!((lost.won_value.as_str(), lost.won_by.as_str()), ("杭州恒达", "李娜"));
+    // The loser's tab is told when it catches up.
+    let caught = a.catch_up();
+    assert_eq!(caught.caught.notices, vec![Notice::Superseded(lost.clone())]);
+    assert_eq!(caught.caught.from, vec!["李娜".to_owned()]);
+    same_archive(&a.replica, &b.replica);
+    // A later edit by the same tab that saw the change supersedes nothing.
+    let current = a.customer(Uuid::from_u128(1)).clone();
+    let Outcome::Saved(saved) = a.run(edit(&current, |c| c.name = "恒达".into())) else { panic!() };
+    assert!(saved.superseded.is_empty());
 }
 
 #[test]
-fn a_staged_command_writes_exactly_what_prepare_writes() {
-    // An import (new customers plus an update deep in the table), and a replace-all (deletes).
-    let commands = |a: &Archive| {
-        let mut changed = a.customers.rows()[700].clone();
-        changed.name = "已有客户改名".into();
-        vec![
-            Command::ImportCustomers { create: (10_000..11_234).map(|n| customer(n, &format!("导入{n}"))).collect(), update: vec![changed] },
-            Command::ReplaceAll(Box::new(Records { customers: vec![customer(1, "A")], ..Records::default() })),
-        ]
+fn a_command_that_no_longer_holds_after_anothers_change_is_refused_and_nothing_of_it_saved() {
+    let backend = MemoryBackend::new();
+    let mut setup = Tab::open(&backend, "setup", 1);
+    setup.run(Command::CreateCustomer(customer(1, "恒达电器")));
+    let mut a = Tab::open(&backend, "张伟", 1);
+    let mut b = Tab::open(&backend, "李娜", 1);
+    a.run(Command::DeleteCustomer { id: Uuid::from_u128(1), deals: DealsOfDeleted::Delete });
+    // b still shows the customer and adds a follow-up to it.
+    let ticket =
+        b.apply(Command::AddCommunication { customer: Uuid::from_u128(1), communication: follow_up("电话") });
+    assert_eq!(b.customer(Uuid::from_u128(1)).communications.len(), 1, "shown at once");
+    b.flush();
+    assert!(matches!(b.replica.take_outcome(ticket), Some(Outcome::Refused(_))));
+    assert!(b.customer(Uuid::from_u128(1)).meta.is_deleted());
+    assert!(b.customer(Uuid::from_u128(1)).communications.is_empty());
+    same_archive(&a.replica, &Tab::open(&backend, "c", 1).replica);
+}
+
+#[test]
+fn follow_ups_added_in_two_tabs_are_both_kept_and_files_go_with_their_entry() {
+    let backend = MemoryBackend::new();
+    let mut setup = Tab::open(&backend, "setup", 1);
+    setup.run(Command::CreateCustomer(customer(1, "恒达电器")));
+    let mut a = Tab::open(&backend, "张伟", 1);
+    let mut b = Tab::open(&backend, "李娜", 2);
+    a.apply(Command::AddCommunication { customer: Uuid::from_u128(1), communication: follow_up("第一次电话") });
+    // b chooses its entry's id first, so its photo can be keyed by it.
+    let stamp = b.replica.stamp(now(5));
+    let mut card = follow_up("寄名片");
+    card.id = EntryId::new(stamp, 0);
+    let info = files::FileInfo {
+        id: Uuid::from_u128(77),
+        name: "名片.png".into(),
+        mime: "image/png".into(),
+        added_at: now(5),
+        by: "李娜".into(),
+        size: 0,
     };
-    let (_, probe) = demo_archive(&MemoryBackend::default(), 1_600);
-    for i in 0..2 {
-        let (repo, mut a) = demo_archive(&MemoryBackend::default(), 1_600);
-        let (repo2, mut b) = demo_archive(&MemoryBackend::default(), 1_600);
-        let (expected, _) = repo.prepare(&mut a, commands(&probe).remove(i), &actor()).unwrap();
-        let mut staged = repo2.stage(&mut b, commands(&probe).remove(i), &actor()).unwrap();
-        let mut rounds = 0;
-        while !staged.encode_some(&b, 1) {
-            rounds += 1;
-        }
-        let (batch, pending) = staged.into_write(&b);
-        assert!(i == 1 || rounds > 0, "encoded in several rounds");
-        let (mut expected_puts, mut puts) = (expected.puts.clone(), batch.puts.clone());
-        expected_puts.sort();
-        puts.sort();
-        assert_eq!(puts.iter().map(|p| &p.0).collect::<Vec<_>>(), expected_puts.iter().map(|p| &p.0).collect::<Vec<_>>());
-        assert_eq!(puts, expected_puts);
-        assert_eq!(batch.deletes, expected.deletes);
-        assert!(!pending.changes().customers.is_empty() || pending.changes().replaced_all);
-    }
+    let file = (files::key(Uuid::from_u128(1), card.id, info.id), files::encode(&info, b"PNG"));
+    let command = Command::AddCommunication { customer: Uuid::from_u128(1), communication: card.clone() };
+    b.replica.apply(command, "李娜", now(6), UtcOffset::CHINA, vec![file.clone()], false).unwrap();
+    b.flush();
+    a.flush();
+    let stored = Tab::open(&backend, "c", 3);
+    let log: Vec<String> =
+        stored.customer(Uuid::from_u128(1)).communications.iter().map(|c| c.summary.clone()).collect();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log.contains(&"第一次电话".into()) && log.contains(&"寄名片".into()));
+    assert_eq!(backend.snapshot().get(&file.0), Some(&file.1), "the file is stored under its entry's id");
+    assert!(stored.customer(Uuid::from_u128(1)).communications.find(card.id).is_some());
 }
 
 #[test]
-fn an_import_applied_in_steps_writes_what_one_command_writes_and_takes_back_as_one() {
-    let backend = MemoryBackend::default();
-    let (repo, mut a) = demo_archive(&backend, 1_600);
-    let (mut repo2, mut b) = demo_archive(&MemoryBackend::default(), 1_600);
-    let rows_before = b.customers.rows().to_vec();
-    let mut changed = a.customers.rows()[300].clone();
-    changed.name = "已有客户改名".into();
-    let create: Vec<Customer> = (20_000..22_500).map(|n| customer(n, &format!("导入{n}"))).collect();
-    let (expected, _) = repo.prepare(&mut a, Command::ImportCustomers { create: create.clone(), update: vec![changed.clone()] }, &actor()).unwrap();
-
-    let mut applying = Applying::default();
-    for chunk in create.chunks(1_000) {
-        applying.apply(&mut b, Command::ImportCustomers { create: chunk.to_vec(), update: vec![] }, &actor()).unwrap();
-    }
-    applying.apply(&mut b, Command::ImportCustomers { create: vec![], update: vec![changed] }, &actor()).unwrap();
-    assert_eq!(b.customers.rows(), a.customers.rows());
-    let (batch, pending) = repo2.stage_applied(&b, applying).into_write(&b);
-    assert_eq!(pending.changes().customers.len(), 2_501);
-    let (mut expected_puts, mut puts) = (expected.puts, batch.puts);
-    expected_puts.sort();
-    puts.sort();
-    assert_eq!(puts, expected_puts);
-
-    // A failed write takes back every step.
-    repo2.finish(&mut b, pending, Err(StoreError::QuotaExceeded)).unwrap_err();
-    assert_eq!(b.customers.rows(), &rows_before[..]);
-
-    // A step the domain refuses: the caller abandons the steps before it.
-    let mut applying = Applying::default();
-    applying.apply(&mut b, Command::ImportCustomers { create: create[..10].to_vec(), update: vec![] }, &actor()).unwrap();
-    let refused = applying.apply(&mut b, Command::ImportCustomers { create: vec![customer(30_000, "")], update: vec![] }, &actor());
-    assert!(refused.is_err());
-    applying.abandon(&mut b);
-    assert_eq!(b.customers.rows(), &rows_before[..]);
-}
-
-#[test]
-fn decoding_in_parts_reads_what_decoding_at_once_reads() {
-    let backend = MemoryBackend::default();
-    let (_, archive) = demo_archive(&backend, 2_100);
-    let segments = block_on(backend.load()).unwrap();
-    assert!(segments.len() >= 3);
-    let mut parts = Decoding::new(segments.clone());
-    let mut rounds = 1;
-    while !parts.decode_some(1).unwrap() {
-        rounds += 1;
-    }
-    assert_eq!(rounds, segments.len());
-    let (_, from_parts, heal) = parts.finish();
-    assert!(heal.is_none());
-    assert_eq!(from_parts.customers.rows(), archive.customers.rows());
-    assert_eq!(from_parts.reps.rows(), archive.reps.rows());
-    // A broken segment is refused in whichever part it comes.
-    let mut broken = segments;
-    broken[1].1.truncate(5);
-    let mut parts = Decoding::new(broken);
-    assert!(!parts.decode_some(1).unwrap() && parts.decode_some(1).is_err());
-}
-
-#[test]
-fn attached_files_are_kept_beside_the_segments_never_loaded_and_survive_heals_and_restores() {
-    use pocket_crm::store::files::{self, FileInfo};
+fn a_kind_that_grows_is_spread_over_more_buckets_and_other_tabs_follow() {
     let backend = MemoryBackend::new();
-    let (mut repo, mut archive) = demo_archive(&backend, 1_200);
-    let (one, two) = (archive.deals.rows()[0].meta.id, archive.deals.rows()[1].meta.id);
-    let info = |n: u128| FileInfo { id: Uuid::from_u128(n), name: format!("照片{n}.jpg"), mime: "image/jpeg".into(), added_at: actor().now, by: "王伟".into(), size: 0 };
-    let puts = vec![
-        (files::key(one, 0, Uuid::from_u128(1)), files::encode(&info(1), &[1, 2, 3])),
-        (files::key(one, 2, Uuid::from_u128(2)), files::encode(&info(2), &[4])),
-        (files::key(two, 0, Uuid::from_u128(3)), files::encode(&info(3), &[5])),
-    ];
-    block_on(backend.write(WriteBatch { puts, ..WriteBatch::default() })).unwrap();
-    // Opening reads segments only, and finds nothing to heal.
-    assert!(block_on(backend.load()).unwrap().iter().all(|(k, _)| !k.starts_with('~')));
-    let (_, reopened) = block_on(Repository::open(&backend)).unwrap();
-    assert_eq!(reopened.deals.rows(), archive.deals.rows());
-    let mine = block_on(backend.load_prefix(&files::owner_prefix(one))).unwrap();
-    let decoded: Vec<(usize, String, Vec<u8>)> = mine.iter().map(|(k, v)| files::decode(k, v).map(|(a, i, b)| (a, i.name, b)).unwrap()).collect();
-    assert_eq!(decoded, vec![(0, "照片1.jpg".into(), vec![1, 2, 3]), (2, "照片2.jpg".into(), vec![4])]);
-    // A heal of odd segments and a restore (replace all) leave the files alone.
-    backend.put_raw("stray-key", b"whatever");
-    block_on(Repository::open(&backend)).unwrap();
-    let d = demo::generate(5, 100, actor().now, "demo");
-    block_on(repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor())).unwrap();
-    assert_eq!(backend.snapshot().keys().filter(|k| k.starts_with(files::FILE_PREFIX)).count(), 3);
-    assert!(!backend.snapshot().contains_key("stray-key"));
+    let mut a = Tab::open(&backend, "张伟", 1);
+    let mut b = Tab::open(&backend, "李娜", 1);
+    let batch: Vec<Customer> = (1..=700).map(|n| customer(n, &format!("客户{n}"))).collect();
+    a.run(Command::ImportCustomers { create: batch, fill: vec![] });
+    assert!(backend.snapshot().keys().filter(|k| k.starts_with("customer/")).all(|k| k.starts_with("customer/00-")));
+    let more: Vec<Customer> = (701..=1_500).map(|n| customer(n, &format!("客户{n}"))).collect();
+    a.run(Command::ImportCustomers { create: more, fill: vec![] });
+    let keys: Vec<String> = backend.snapshot().keys().filter(|k| k.starts_with("customer/")).cloned().collect();
+    assert_eq!(keys.len(), 4, "1,500 customers in 2^2 buckets: {keys:?}");
+    // b knew one bucket; it follows the split when it saves, and its customer lands right.
+    b.run(Command::CreateCustomer(customer(5_000, "后来的客户")));
+    let c = Tab::open(&backend, "c", 1);
+    assert_eq!(c.replica.archive().customers.len(), 1_501);
+    same_archive(&b.replica, &c.replica);
+}
 
-    // A restore from a backup that holds files clears them all first, in the same write; a
-    // failing write clears nothing.
-    let theirs = (files::key(two, 1, Uuid::from_u128(9)), files::encode(&info(9), &[9]));
-    let restore = WriteBatch { puts: vec![theirs.clone()], clear: vec![files::FILE_PREFIX.into()], ..WriteBatch::default() };
-    backend.fail_next_write(StoreError::QuotaExceeded);
-    assert!(block_on(backend.write(restore.clone())).is_err());
-    assert_eq!(backend.snapshot().keys().filter(|k| k.starts_with(files::FILE_PREFIX)).count(), 3);
-    let segments_before: Vec<String> = backend.snapshot().into_keys().filter(|k| !k.starts_with('~')).collect();
-    block_on(backend.write(restore)).unwrap();
-    let files_after: Vec<(String, Vec<u8>)> = backend.snapshot().into_iter().filter(|(k, _)| k.starts_with('~')).collect();
-    assert_eq!(files_after, vec![theirs]);
-    assert_eq!(backend.snapshot().into_keys().filter(|k| !k.starts_with('~')).collect::<Vec<_>>(), segments_before, "segments untouched");
+#[test]
+fn a_tab_that_missed_a_replacement_reads_the_store_again_and_keeps_its_own_change() {
+    let backend = MemoryBackend::new();
+    let mut a = Tab::open(&backend, "张伟", 1);
+    let mut b = Tab::open(&backend, "李娜", 1);
+    a.run(Command::ReplaceAll(Box::new(demo_records(300))));
+    b.run(Command::CreateCustomer(customer(1, "b 的客户")));
+    let c = Tab::open(&backend, "c", 1);
+    assert_eq!(c.replica.archive().customers.len(), 301);
+    a.catch_up();
+    same_archive(&a.replica, &c.replica);
+}
+
+#[test]
+fn every_command_is_undone_as_a_new_change_and_undo_survives_a_reopen() {
+    let backend = MemoryBackend::new();
+    let mut tab = Tab::open(&backend, "张伟", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(200))));
+    let deal = tab
+        .replica
+        .archive()
+        .deals
+        .rows()
+        .iter()
+        .find(|d| tab.replica.archive().pipeline().unwrap().is_open(d))
+        .unwrap()
+        .clone();
+    let before_move = deal.stage;
+    let target = tab.replica.archive().pipeline().unwrap().stages.iter().find(|s| s.id != deal.stage).unwrap().id;
+    let Outcome::Saved(moved) = tab.run(Command::MoveDeal { id: deal.meta.id, stage: target, from: Some(deal.stage) })
+    else {
+        panic!()
+    };
+    assert_eq!(tab.replica.archive().deals.get(deal.meta.id).unwrap().stage, target);
+    tab.run(Command::Undo(Box::new(moved.undo.unwrap())));
+    let back = Tab::open(&backend, "t", 2);
+    let undone = back.replica.archive().deals.get(deal.meta.id).unwrap();
+    assert_eq!(undone.stage, before_move);
+    assert_eq!(
+        undone.history.len(),
+        deal.history.len() + 2,
+        "the move and its undo are both in the history: {:?}",
+        undone.history
+    );
+    // An activity added, then undone: gone from the list, kept among the removed.
+    let call = Activity {
+        id: EntryId::default(),
+        date: now(0).date(UtcOffset::CHINA),
+        kind: ActivityKind::Call,
+        by: String::new(),
+        outcome: "聊了样品".into(),
+        courier: "顺丰".into(),
+        tracking: "SF1".into(),
+        amount: Money(5),
+    };
+    let Outcome::Saved(added) = tab.run(Command::AddActivity { deal: deal.meta.id, activity: call }) else { panic!() };
+    let stored: &Deal = tab.replica.archive().deals.get(deal.meta.id).unwrap();
+    let call = stored.activities.iter().find(|a| a.outcome == "聊了样品").unwrap();
+    assert_eq!((call.courier.as_str(), call.amount), ("", Money::ZERO), "a call has no courier and no amount");
+    tab.run(Command::Undo(Box::new(added.undo.unwrap())));
+    let stored: &Deal = tab.replica.archive().deals.get(deal.meta.id).unwrap();
+    assert!(stored.activities.iter().all(|a| a.outcome != "聊了样品"));
+    assert_eq!(stored.activities.removed().filter(|a| a.outcome == "聊了样品").count(), 1);
 }

@@ -2,9 +2,9 @@
 //! tests render them to SVG and check them, and the page renders the same code to SVG.
 
 use plotters::coord::Shift;
-use serde::{Deserialize, Serialize};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
 
 /// One bar: its label, its length, and the text printed at its end.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,8 +45,10 @@ pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: 
     let bar_left = label_right + 6;
     let bar_room = (width - bar_left - 72).max(1);
     let max = chart.bars.iter().map(|b| b.value).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
-    let label_style = TextStyle::from((FONT, 13).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Right, VPos::Center));
-    let value_style = TextStyle::from((FONT, 12).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Left, VPos::Center));
+    let label_style =
+        TextStyle::from((FONT, 13).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Right, VPos::Center));
+    let value_style =
+        TextStyle::from((FONT, 12).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Left, VPos::Center));
 
     area.draw(&PathElement::new(vec![(bar_left, top), (bar_left, top + row * n)], AXIS_COLOR)).map_err(err)?;
     for (i, bar) in chart.bars.iter().enumerate() {
@@ -55,8 +57,10 @@ pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: 
         let pad = (row / 5).max(1);
         let length = ((bar.value.max(0.0) / max) * bar_room as f64).round() as i32;
         area.draw(&Text::new(truncate(&bar.label, 24), (label_right, middle), label_style.clone())).map_err(err)?;
-        area.draw(&Rectangle::new([(bar_left, y0 + pad), (bar_left + length, y0 + row - pad)], BAR_COLOR.filled())).map_err(err)?;
-        area.draw(&Text::new(bar.value_text.clone(), (bar_left + length + 4, middle), value_style.clone())).map_err(err)?;
+        area.draw(&Rectangle::new([(bar_left, y0 + pad), (bar_left + length, y0 + row - pad)], BAR_COLOR.filled()))
+            .map_err(err)?;
+        area.draw(&Text::new(bar.value_text.clone(), (bar_left + length + 4, middle), value_style.clone()))
+            .map_err(err)?;
     }
     area.present().map_err(err)
 }

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::archive::Assignment;
+use super::Assignment;
 
 /// Who gets the records.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,7 +17,8 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<NaiveDa
         NaiveDate::deserialize(deserializer)
     } else {
         let days = i32::deserialize(deserializer)?;
-        NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(|| serde::de::Error::custom(format!("day {days} out of range")))
+        NaiveDate::from_num_days_from_ce_opt(days)
+            .ok_or_else(|| serde::de::Error::custom(format!("day {days} out of range")))
     }
 }
 
@@ -51,7 +52,12 @@ mod tests {
 
     #[test]
     fn json_keeps_readable_dates_and_binary_keeps_day_numbers() {
-        let t = Transaction { date: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(), product: "样品".into(), amount: Money(100) };
+        let t = Transaction {
+            id: Default::default(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(),
+            product: "样品".into(),
+            amount: Money(100),
+        };
         let json = serde_json::to_string(&t).unwrap();
         assert!(json.contains("\"2026-03-15\""), "{json}");
         assert_eq!(serde_json::from_str::<Transaction>(&json).unwrap(), t);

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::archive::Archive;
 use super::records::{Contact, Customer};
+use super::Archive;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DuplicateChoice {
@@ -158,7 +158,11 @@ pub struct PlanCounts {
 }
 
 /// Decides each row's fate without copying any of them (the preview shows the counts).
-pub fn decide<'a>(archive: &Archive, rows: impl ExactSizeIterator<Item = &'a Customer>, choice: DuplicateChoice) -> (Vec<Decision>, PlanCounts) {
+pub fn decide<'a>(
+    archive: &Archive,
+    rows: impl ExactSizeIterator<Item = &'a Customer>,
+    choice: DuplicateChoice,
+) -> (Vec<Decision>, PlanCounts) {
     let mut decider = Decider::new(archive.customers.len() + rows.len(), choice);
     decider.add_stored(archive.customers.live());
     decider.decide(rows);
@@ -178,7 +182,13 @@ pub struct Decider {
 impl Decider {
     /// `capacity`: about how many stored customers and rows there are.
     pub fn new(capacity: usize, choice: DuplicateChoice) -> Self {
-        Decider { keys: Keys::with_capacity(capacity), choice, counts: PlanCounts::default(), updated: Default::default(), decisions: Vec::new() }
+        Decider {
+            keys: Keys::with_capacity(capacity),
+            choice,
+            counts: PlanCounts::default(),
+            updated: Default::default(),
+            decisions: Vec::new(),
+        }
     }
 
     pub fn add_stored<'a>(&mut self, customers: impl Iterator<Item = &'a Customer>) {
@@ -233,8 +243,17 @@ pub fn plan(archive: &Archive, rows: Vec<Customer>, choice: DuplicateChoice) -> 
 
 /// `plan` with the rows' decisions already made (by `decide` or a `Decider`, on this archive).
 /// A decision naming a customer the archive no longer has creates the row instead.
-pub fn plan_decided(archive: &Archive, rows: Vec<Customer>, (decisions, counts): (Vec<Decision>, PlanCounts)) -> ImportPlan {
-    let mut out = ImportPlan { skipped: counts.skipped, in_store: counts.in_store, in_file: counts.in_file, ..ImportPlan::default() };
+pub fn plan_decided(
+    archive: &Archive,
+    rows: Vec<Customer>,
+    (decisions, counts): (Vec<Decision>, PlanCounts),
+) -> ImportPlan {
+    let mut out = ImportPlan {
+        skipped: counts.skipped,
+        in_store: counts.in_store,
+        in_file: counts.in_file,
+        ..ImportPlan::default()
+    };
     // Where each created row went in `out.create`, and each updated stored customer in `out.update`.
     let mut created_at: Vec<usize> = vec![usize::MAX; rows.len()];
     let mut updated_at: HashMap<Uuid, usize> = HashMap::new();
@@ -245,7 +264,9 @@ pub fn plan_decided(archive: &Archive, rows: Vec<Customer>, (decisions, counts):
         };
         match (decision, stored) {
             (Decision::Skip, _) => {}
-            (Decision::IntoRow(at), _) if created_at.get(at).is_some_and(|&c| c < out.create.len()) => merge(&mut out.create[created_at[at]], row),
+            (Decision::IntoRow(at), _) if created_at.get(at).is_some_and(|&c| c < out.create.len()) => {
+                merge(&mut out.create[created_at[at]], row)
+            }
             (Decision::IntoStored(_), Some((id, stored))) => {
                 let at = *updated_at.entry(id).or_insert_with(|| {
                     out.update.push(stored.clone());
@@ -322,7 +343,7 @@ mod tests {
 
     fn archive() -> Archive {
         let mut a = Archive::default();
-        let actor = Actor { name: "t".into(), now: Timestamp(1) };
+        let actor = Actor::at("t", Timestamp(1));
         a.apply(Command::CreateCustomer(customer(1, "恒达电器（杭州）", "13812345678")), &actor).unwrap();
         a
     }
@@ -331,7 +352,12 @@ mod tests {
         let mut by_phone = customer(11, "另一个名字", "+86 138-1234-5678");
         by_phone.intent = Intent::High;
         by_phone.industry = "家电".into();
-        vec![customer(10, "恒达电器(杭州)", ""), by_phone, customer(12, "新客户", "13900000000"), customer(13, "新 客户", "13700000000")]
+        vec![
+            customer(10, "恒达电器(杭州)", ""),
+            by_phone,
+            customer(12, "新客户", "13900000000"),
+            customer(13, "新 客户", "13700000000"),
+        ]
     }
 
     #[test]
@@ -357,7 +383,11 @@ mod tests {
         for choice in [DuplicateChoice::Skip, DuplicateChoice::Update, DuplicateChoice::KeepBoth] {
             let (_, counts) = decide(&archive(), rows().iter(), choice);
             let p = plan(&archive(), rows(), choice);
-            assert_eq!((counts.create, counts.update, counts.skipped), (p.create.len(), p.update.len(), p.skipped), "{choice:?}");
+            assert_eq!(
+                (counts.create, counts.update, counts.skipped),
+                (p.create.len(), p.update.len(), p.skipped),
+                "{choice:?}"
+            );
         }
         assert_eq!(name_key(" 恒达 (Hangzhou) 电器。"), "恒达hangzhou电器");
     }
@@ -365,7 +395,7 @@ mod tests {
     #[test]
     fn deciding_in_steps_equals_deciding_at_once() {
         let mut store = archive();
-        let actor = Actor { name: "t".into(), now: Timestamp(2) };
+        let actor = Actor::at("t", Timestamp(2));
         store.apply(Command::CreateCustomer(customer(2, "新客户", "")), &actor).unwrap();
         let rows = rows();
         for choice in [DuplicateChoice::Skip, DuplicateChoice::Update, DuplicateChoice::KeepBoth] {

@@ -4,13 +4,14 @@
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
 
-use super::archive::Records;
 use super::money::Money;
 use super::pipeline::{Activity, Deal, DealChange, DealEvent, Pipeline};
 use super::records::{
-    ActivityKind, CommKind, Communication, CompanySize, Contact, Currency, Customer, CustomerKind, Intent, Meta, Rep, StageOutcome, Team,
-    Tier, Timestamp, Transaction,
+    ActivityKind, CommKind, Communication, CompanySize, Contact, Currency, Customer, CustomerKind, Intent, Meta, Rep,
+    StageOutcome, Team, Tier, Timestamp, Transaction, UtcOffset,
 };
+use super::revision::EntryId;
+use super::Records;
 
 /// The sizes the demo action offers.
 pub const DEMO_SIZES: [usize; 5] = [100, 1_000, 10_000, 50_000, 100_000];
@@ -29,17 +30,58 @@ const REGIONS: &[(&str, &[&str])] = &[
     ("河南", &["郑州", "洛阳"]),
 ];
 
-const INDUSTRIES: &[&str] = &["家电", "电子元器件", "纺织服装", "机械设备", "食品饮料", "建材", "化工", "物流", "软件", "医疗器械"];
+const INDUSTRIES: &[&str] =
+    &["家电", "电子元器件", "纺织服装", "机械设备", "食品饮料", "建材", "化工", "物流", "软件", "医疗器械"];
 const LEAD_SOURCES: &[&str] = &["广交会", "阿里巴巴", "官网", "客户介绍", "陌生拜访", "展会", "抖音"];
-const CN_PREFIX: &[&str] = &["恒达", "华美", "金鹏", "新世纪", "宏远", "瑞丰", "天成", "东方", "永盛", "鑫源", "海纳", "博远", "中联", "佳禾", "盛世"];
+const CN_PREFIX: &[&str] = &[
+    "恒达",
+    "华美",
+    "金鹏",
+    "新世纪",
+    "宏远",
+    "瑞丰",
+    "天成",
+    "东方",
+    "永盛",
+    "鑫源",
+    "海纳",
+    "博远",
+    "中联",
+    "佳禾",
+    "盛世",
+];
 const CN_SUFFIX: &[&str] = &["有限公司", "股份有限公司", "贸易有限公司", "科技有限公司", "实业有限公司"];
-const EN_PREFIX: &[&str] = &["Northwind", "Brightway", "Bluepeak", "Silverline", "Evergreen", "Harbor", "Summit", "Golden Gate", "Redwood", "Oakridge"];
+const EN_PREFIX: &[&str] = &[
+    "Northwind",
+    "Brightway",
+    "Bluepeak",
+    "Silverline",
+    "Evergreen",
+    "Harbor",
+    "Summit",
+    "Golden Gate",
+    "Redwood",
+    "Oakridge",
+];
 const EN_SUFFIX: &[&str] = &["Co., Ltd.", "Ltd", "Inc.", "LLC", "Group", "Trading Co."];
 /// English words for INDUSTRIES, position by position.
-const EN_INDUSTRIES: &[&str] =
-    &["Home Appliances", "Components", "Apparel", "Machinery", "Foods", "Building Supply", "Chemicals", "Logistics", "Software", "Medical"];
+const EN_INDUSTRIES: &[&str] = &[
+    "Home Appliances",
+    "Components",
+    "Apparel",
+    "Machinery",
+    "Foods",
+    "Building Supply",
+    "Chemicals",
+    "Logistics",
+    "Software",
+    "Medical",
+];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡"];
-const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华", "志强", "晓东"];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "秀英", "建华",
+    "志强", "晓东",
+];
 const EN_FIRST: &[&str] = &["James", "Mary", "John", "Linda", "David", "Susan", "Michael", "Emma", "Daniel", "Olivia"];
 const EN_LAST: &[&str] = &["Smith", "Brown", "Wilson", "Taylor", "Clark", "Walker", "Hall", "Young", "King", "Wright"];
 const TITLES: &[&str] = &["总经理", "采购经理", "采购专员", "技术总监", "Purchasing Manager", "CEO", "财务"];
@@ -56,8 +98,23 @@ const SUMMARIES: &[&str] = &[
 
 /// At most this many deals, so large demos measure customers as before.
 const MAX_DEMO_DEALS: usize = 7_500;
-const DEAL_PRODUCTS: &[&str] = &["空气炸锅 OEM", "电饭煲 年度采购", "LED灯具 订单", "控制板 试单", "Kettle private label", "Vacuum cleaner order", "微波炉 新品"];
-const OUTCOMES: &[&str] = &["客户认可样品", "需要降价 5%", "等待老板确认", "Asked for a better lead time", "约定下周验厂", "Sent revised quotation"];
+const DEAL_PRODUCTS: &[&str] = &[
+    "空气炸锅 OEM",
+    "电饭煲 年度采购",
+    "LED灯具 订单",
+    "控制板 试单",
+    "Kettle private label",
+    "Vacuum cleaner order",
+    "微波炉 新品",
+];
+const OUTCOMES: &[&str] = &[
+    "客户认可样品",
+    "需要降价 5%",
+    "等待老板确认",
+    "Asked for a better lead time",
+    "约定下周验厂",
+    "Sent revised quotation",
+];
 
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> &'a T {
     &items[rng.usize(..items.len())]
@@ -80,7 +137,7 @@ fn person_name(rng: &mut fastrand::Rng, english: bool) -> String {
 }
 
 /// Generates `count` customers (plus 3 teams of 4 reps) from `seed`, dated up to `now`.
-pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records {
+pub fn generate(seed: u64, count: usize, now: Timestamp, offset: UtcOffset, actor: &str) -> Records {
     let mut rng = fastrand::Rng::with_seed(seed);
     let meta = |rng: &mut fastrand::Rng, age_days: i64| {
         let created = Timestamp(now.0 - age_days * 86_400_000);
@@ -102,7 +159,7 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records
             active: i != 11,
         })
         .collect();
-    let today = now.date();
+    let today = now.date(offset);
     let customers = (0..count)
         .map(|_| {
             let english = rng.u8(..10) < 3;
@@ -120,21 +177,42 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records
                 (CustomerKind::Individual, _) => person_name(&mut rng, english),
             };
             let contacts = match kind {
-                CustomerKind::Individual => vec![Contact { name: name.clone(), phone: phone(&mut rng), ..Contact::default() }],
+                CustomerKind::Individual => {
+                    vec![Contact { name: name.clone(), phone: phone(&mut rng), ..Contact::default() }]
+                }
                 CustomerKind::Organisation => (0..rng.usize(1..=2))
                     .map(|_| Contact {
+                        id: EntryId::default(),
                         name: person_name(&mut rng, english),
                         title: pick(&mut rng, TITLES).to_string(),
                         phone: phone(&mut rng),
-                        email: if rng.bool() { format!("contact{}@example.com", rng.u32(..100_000)) } else { String::new() },
+                        email: if rng.bool() {
+                            format!("contact{}@example.com", rng.u32(..100_000))
+                        } else {
+                            String::new()
+                        },
                         wechat: String::new(),
                     })
                     .collect(),
             };
-            let tier = *pick(&mut rng, &[Tier::Strategic, Tier::Key, Tier::Key, Tier::Regular, Tier::Regular, Tier::Regular, Tier::Prospect, Tier::Prospect]);
-            let date_within = |rng: &mut fastrand::Rng, days: i64| -> NaiveDate { today - Duration::days(rng.i64(0..days)) };
+            let tier = *pick(
+                &mut rng,
+                &[
+                    Tier::Strategic,
+                    Tier::Key,
+                    Tier::Key,
+                    Tier::Regular,
+                    Tier::Regular,
+                    Tier::Regular,
+                    Tier::Prospect,
+                    Tier::Prospect,
+                ],
+            );
+            let date_within =
+                |rng: &mut fastrand::Rng, days: i64| -> NaiveDate { today - Duration::days(rng.i64(0..days)) };
             let transactions = (0..rng.usize(0..=2))
                 .map(|_| Transaction {
+                    id: EntryId::default(),
                     date: date_within(&mut rng, 720),
                     product: pick(&mut rng, PRODUCTS).to_string(),
                     amount: Money::from_yuan(rng.i64(1..500) * 100),
@@ -142,6 +220,7 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records
                 .collect();
             let communications = (0..rng.usize(0..=2))
                 .map(|_| Communication {
+                    id: EntryId::default(),
                     date: date_within(&mut rng, 180),
                     kind: *pick(&mut rng, CommKind::ALL),
                     summary: pick(&mut rng, SUMMARIES).to_string(),
@@ -149,7 +228,10 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records
                 })
                 .collect();
             Customer {
-                meta: { let age = rng.i64(1..1000); meta(&mut rng, age) },
+                meta: {
+                    let age = rng.i64(1..1000);
+                    meta(&mut rng, age)
+                },
                 kind,
                 name,
                 industry: INDUSTRIES[industry].to_owned(),
@@ -164,7 +246,7 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records
                 lead_source: pick(&mut rng, LEAD_SOURCES).to_string(),
                 owner: (rng.u8(..10) < 9).then(|| reps[rng.usize(..reps.len())].meta.id),
                 notes: String::new(),
-                contacts,
+                contacts: contacts.into(),
                 transactions,
                 communications,
                 owner_history: Vec::new(),
@@ -173,15 +255,23 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, actor: &str) -> Records
         .collect();
     let customers: Vec<Customer> = customers;
     let pipeline = Pipeline::defaults(true, now, actor);
-    let deals = demo_deals(&mut rng, &customers, &pipeline, now, actor);
-    Records { teams, reps, customers, deals, pipelines: vec![pipeline] }
+    let deals = demo_deals(&mut rng, &customers, &pipeline, now, offset, actor);
+    Records { teams, reps, customers, deals, pipelines: vec![pipeline], superseded: Vec::new() }.numbered()
 }
 
 /// Deals for the first customers (about three for every four), consistent with them: the
 /// customer's owner and lead source, a history that walked the stages, activities since.
-fn demo_deals(rng: &mut fastrand::Rng, customers: &[Customer], pipeline: &Pipeline, now: Timestamp, actor: &str) -> Vec<Deal> {
-    let today = now.date();
-    let open: Vec<usize> = (0..pipeline.stages.len()).filter(|&i| pipeline.stages[i].outcome == StageOutcome::Open).collect();
+fn demo_deals(
+    rng: &mut fastrand::Rng,
+    customers: &[Customer],
+    pipeline: &Pipeline,
+    now: Timestamp,
+    offset: UtcOffset,
+    actor: &str,
+) -> Vec<Deal> {
+    let today = now.date(offset);
+    let open: Vec<usize> =
+        (0..pipeline.stages.len()).filter(|&i| pipeline.stages[i].outcome == StageOutcome::Open).collect();
     let mut deals = Vec::new();
     for customer in customers.iter().filter(|c| !c.meta.is_deleted()) {
         for _ in 0..[0, 0, 1, 2][rng.usize(..4)] {
@@ -189,30 +279,66 @@ fn demo_deals(rng: &mut fastrand::Rng, customers: &[Customer], pipeline: &Pipeli
                 return deals;
             }
             // Two in three still open; the rest won or lost.
-            let stage_at = if rng.u8(..3) < 2 { open[rng.usize(..open.len())] } else { pipeline.stages.len() - 1 - rng.usize(..2) };
+            let stage_at = if rng.u8(..3) < 2 {
+                open[rng.usize(..open.len())]
+            } else {
+                pipeline.stages.len() - 1 - rng.usize(..2)
+            };
             let age_days = rng.i64(5..200);
             let created = Timestamp(now.0 - age_days * 86_400_000);
-            let mut history = vec![DealEvent { at: created, by: actor.to_owned(), change: DealChange::Created { stage: pipeline.stages[0].id } }];
-            let walked = if pipeline.stages[stage_at].outcome == StageOutcome::Open { stage_at } else { rng.usize(..open.len()) };
+            let mut history = vec![DealEvent {
+                id: EntryId::default(),
+                at: created,
+                by: actor.to_owned(),
+                change: DealChange::Created { stage: pipeline.stages[0].id },
+            }];
+            let walked = if pipeline.stages[stage_at].outcome == StageOutcome::Open {
+                stage_at
+            } else {
+                rng.usize(..open.len())
+            };
             let mut at = created.0;
             for step in 1..=walked.max(1).min(stage_at) {
                 at += rng.i64(1..=(age_days * 86_400_000 / (walked as i64 + 2)).max(2));
-                history.push(DealEvent { at: Timestamp(at), by: actor.to_owned(), change: DealChange::Stage { from: pipeline.stages[step - 1].id, to: pipeline.stages[step].id } });
+                history.push(DealEvent {
+                    id: EntryId::default(),
+                    at: Timestamp(at),
+                    by: actor.to_owned(),
+                    change: DealChange::Stage { from: pipeline.stages[step - 1].id, to: pipeline.stages[step].id },
+                });
             }
             if stage_at >= open.len() {
-                history.push(DealEvent { at: Timestamp(at + 86_400_000), by: actor.to_owned(), change: DealChange::Stage { from: pipeline.stages[walked].id, to: pipeline.stages[stage_at].id } });
+                history.push(DealEvent {
+                    id: EntryId::default(),
+                    at: Timestamp(at + 86_400_000),
+                    by: actor.to_owned(),
+                    change: DealChange::Stage { from: pipeline.stages[walked].id, to: pipeline.stages[stage_at].id },
+                });
             }
             let activities = (0..rng.usize(0..=3))
                 .map(|_| {
                     let kind = *pick(rng, ActivityKind::ALL);
                     Activity {
+                        id: EntryId::default(),
                         date: today - Duration::days(rng.i64(0..age_days)),
                         kind,
                         by: actor.to_owned(),
                         outcome: pick(rng, OUTCOMES).to_string(),
-                        courier: if kind == ActivityKind::Sample { pick(rng, &["顺丰", "DHL", "EMS"]).to_string() } else { String::new() },
-                        tracking: if kind == ActivityKind::Sample { format!("SF{:010}", rng.u64(..10_000_000_000)) } else { String::new() },
-                        amount: if kind == ActivityKind::Quotation { Money::from_yuan(rng.i64(1..200) * 1_000) } else { Money::ZERO },
+                        courier: if kind == ActivityKind::Sample {
+                            pick(rng, &["顺丰", "DHL", "EMS"]).to_string()
+                        } else {
+                            String::new()
+                        },
+                        tracking: if kind == ActivityKind::Sample {
+                            format!("SF{:010}", rng.u64(..10_000_000_000))
+                        } else {
+                            String::new()
+                        },
+                        amount: if kind == ActivityKind::Quotation {
+                            Money::from_yuan(rng.i64(1..200) * 1_000)
+                        } else {
+                            Money::ZERO
+                        },
                     }
                 })
                 .collect();
@@ -226,13 +352,22 @@ fn demo_deals(rng: &mut fastrand::Rng, customers: &[Customer], pipeline: &Pipeli
                     let due = expected_close + Duration::days(pipeline.grace_days as i64 + 1);
                     if due <= today {
                         last_change = (now.0 - (today - due).num_days() * 86_400_000).max(last_change + 1);
-                        history.push(DealEvent { at: Timestamp(last_change), by: actor.to_owned(), change: DealChange::Expired { from: stage, to: lost } });
+                        history.push(DealEvent {
+                            id: EntryId::default(),
+                            at: Timestamp(last_change),
+                            by: actor.to_owned(),
+                            change: DealChange::Expired { from: stage, to: lost },
+                        });
                         stage = lost;
                     }
                 }
             }
             deals.push(Deal {
-                meta: { let mut m = Meta::new(seeded_id(rng), created, actor); m.updated_at = Timestamp(last_change); m },
+                meta: {
+                    let mut m = Meta::new(seeded_id(rng), created, actor);
+                    m.updated_at = Timestamp(last_change);
+                    m
+                },
                 customer: customer.meta.id,
                 title: format!("{} · {}", pick(rng, DEAL_PRODUCTS), short_name(&customer.name)),
                 amount: Money::from_yuan(rng.i64(1..400) * 5_000),
@@ -271,10 +406,10 @@ mod tests {
     #[test]
     fn same_seed_same_data_and_every_customer_is_valid() {
         let now = Timestamp(1_790_000_000_000);
-        let a = generate(7, 500, now, "demo");
-        let b = generate(7, 500, now, "demo");
+        let a = generate(7, 500, now, UtcOffset::CHINA, "demo");
+        let b = generate(7, 500, now, UtcOffset::CHINA, "demo");
         assert_eq!(a.customers, b.customers);
-        assert_ne!(a.customers, generate(8, 500, now, "demo").customers);
+        assert_ne!(a.customers, generate(8, 500, now, UtcOffset::CHINA, "demo").customers);
         for c in &a.customers {
             assert!(validate_customer(c).is_empty(), "{c:?}: {:?}", validate_customer(c));
             assert!(c.meta.created_at <= c.meta.updated_at && c.meta.updated_at <= now);
@@ -290,36 +425,53 @@ mod tests {
     #[test]
     fn deals_fit_their_customers_and_the_pipeline_and_store_as_they_are() {
         let now = Timestamp(1_790_000_000_000);
-        let d = generate(3, 2_000, now, "demo");
+        let d = generate(3, 2_000, now, UtcOffset::CHINA, "demo");
         assert!((1_000..2_000).contains(&d.deals.len()), "{}", d.deals.len());
         let pipeline = d.pipelines[0].clone();
         let open = d.deals.iter().filter(|x| pipeline.is_open(x)).count();
         assert!(open * 2 > d.deals.len() && open < d.deals.len(), "mostly open, some closed: {open}");
-        let mut archive = crate::domain::Archive::from_records(Records { customers: d.customers.clone(), reps: d.reps, pipelines: d.pipelines, ..Records::default() });
-        let actor = crate::domain::Actor { name: "t".into(), now };
+        let mut archive = crate::domain::Archive::from_records(Records {
+            customers: d.customers.clone(),
+            reps: d.reps,
+            pipelines: d.pipelines,
+            ..Records::default()
+        });
+        let actor = crate::domain::Actor::at("t", now);
         for deal in &d.deals {
             let customer = d.customers.iter().find(|c| c.id() == deal.customer).expect("a real customer");
             assert_eq!(deal.owner, customer.owner);
             // The title names the customer without cutting a word in two.
             let named = deal.title.rsplit(" · ").next().unwrap();
             assert!(customer.name.starts_with(named), "{} / {}", deal.title, customer.name);
-            assert!(!customer.name.contains(' ') || customer.name[named.len()..].is_empty() || customer.name[named.len()..].starts_with(' '), "{}", deal.title);
+            assert!(
+                !customer.name.contains(' ')
+                    || customer.name[named.len()..].is_empty()
+                    || customer.name[named.len()..].starts_with(' '),
+                "{}",
+                deal.title
+            );
             assert!(deal.history.windows(2).all(|w| w[0].at <= w[1].at) && deal.history[0].at == deal.meta.created_at);
-            assert!(deal.activities.iter().all(|x| x.date <= now.date()));
+            assert!(deal.activities.iter().all(|x| x.date <= now.date(UtcOffset::CHINA)));
             // Nothing the app would expire on opening: those are already closed as expired.
-            assert!(!pipeline.has_expired(deal, now.date()), "{deal:?}");
+            assert!(!pipeline.has_expired(deal, now.date(UtcOffset::CHINA)), "{deal:?}");
             assert!(deal.meta.updated_at >= deal.history.last().unwrap().at);
             // Every demo deal is one the app itself would accept.
-            archive.apply(crate::domain::Command::SaveDeal(deal.clone()), &actor).unwrap();
+            archive.apply(crate::domain::Command::CreateDeal(deal.clone()), &actor).unwrap();
         }
-        let expired = d.deals.iter().filter(|x| x.history.iter().any(|e| matches!(e.change, DealChange::Expired { .. }))).count();
-        assert!(expired > 0 && d.deals.iter().all(|x| !x.history.iter().any(|e| matches!(e.change, DealChange::Expired { .. })) || !pipeline.is_open(x)), "{expired}");
-        assert_eq!(generate(3, 50_000, now, "demo").deals.len(), MAX_DEMO_DEALS);
+        let expired =
+            d.deals.iter().filter(|x| x.history.iter().any(|e| matches!(e.change, DealChange::Expired { .. }))).count();
+        assert!(
+            expired > 0
+                && d.deals.iter().all(|x| !x.history.iter().any(|e| matches!(e.change, DealChange::Expired { .. }))
+                    || !pipeline.is_open(x)),
+            "{expired}"
+        );
+        assert_eq!(generate(3, 50_000, now, UtcOffset::CHINA, "demo").deals.len(), MAX_DEMO_DEALS);
     }
 
     #[test]
     fn mixes_languages_kinds_and_regions() {
-        let d = generate(1, 1000, Timestamp(1_790_000_000_000), "demo");
+        let d = generate(1, 1000, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo");
         let chinese = d.customers.iter().filter(|c| c.name.chars().any(|ch| ch > '\u{2e80}')).count();
         let individuals = d.customers.iter().filter(|c| c.kind == CustomerKind::Individual).count();
         let regions: HashSet<&str> = d.customers.iter().map(|c| c.region.as_str()).collect();

@@ -3,20 +3,30 @@
 
 pub mod archive;
 pub mod assignment;
+pub mod commands;
 pub mod dates;
 pub mod dedupe;
 pub mod demo;
+pub mod kinds;
 pub mod money;
 pub mod pipeline;
 pub mod query;
+pub mod record;
 pub mod records;
+pub mod revision;
 pub mod sorting;
 pub mod summary;
+pub mod superseded;
 pub mod validate;
 
-pub use archive::{Actor, Applied, Archive, Assignment, ChangeSet, Command, DomainError, Records};
+pub use archive::{Actor, Applied, Table, UndoToken};
+pub use commands::{Assignment, Command, DealsOfDeleted, DomainError, EntryProblem, RecordEntry};
+pub use kinds::{AnyRecord, Archive, ChangeSet, PerKind, RecordKind, Records, Stored};
 pub use money::{Money, MoneyError};
+pub use record::{Entries, Record};
 pub use records::{
-    ActivityKind, CommKind, Communication, CompanySize, Currency, FunnelClass, StageOutcome, Contact, Customer, CustomerKind, Intent, Meta, OwnerChange, RecordKind, Rep, Team, Tier,
-    Timestamp, Transaction,
+    ActivityKind, CommKind, Communication, CompanySize, Contact, Currency, Customer, CustomerKind, FunnelClass, Intent,
+    Meta, OwnerChange, Rep, StageOutcome, Team, Tier, Timestamp, Today, Transaction, UtcOffset,
 };
+pub use revision::{Clock, DeviceId, EntryId, Hlc, Stamp};
+pub use superseded::Superseded;

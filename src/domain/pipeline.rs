@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::money::Money;
-use super::records::{ActivityKind, Currency, FunnelClass, Meta, StageOutcome, Timestamp};
+use super::record::{record, Entries, Entry, FieldText};
+use super::records::{ActivityKind, Currency, FunnelClass, Meta, StageOutcome, Timestamp, Today, UtcOffset};
+use super::revision::EntryId;
 
 /// The one pipeline's record id (one pipeline per store; a fixed id lets devices merge it).
 pub const PIPELINE_ID: Uuid = Uuid::from_u128(0x5049_5045_4c49_4e45);
@@ -43,6 +45,8 @@ pub struct Pipeline {
 /// One thing done on a deal: a call, a visit, samples sent, a quotation...
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
+    #[serde(default)]
+    pub id: EntryId,
     #[serde(with = "super::dates")]
     pub date: NaiveDate,
     pub kind: ActivityKind,
@@ -60,12 +64,23 @@ pub struct Activity {
 /// What changed on a deal, as its timeline shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DealChange {
-    Created { stage: Uuid },
-    Stage { from: Uuid, to: Uuid },
+    Created {
+        stage: Uuid,
+    },
+    Stage {
+        from: Uuid,
+        to: Uuid,
+    },
     /// Handed over from one rep to another.
-    Owner { from: Option<Uuid>, to: Option<Uuid> },
+    Owner {
+        from: Option<Uuid>,
+        to: Option<Uuid>,
+    },
     /// Closed as lost by the time rule: the expected close date plus the grace passed.
-    Expired { from: Uuid, to: Uuid },
+    Expired {
+        from: Uuid,
+        to: Uuid,
+    },
     /// The expected close date moved.
     CloseDate {
         #[serde(with = "optional_date")]
@@ -74,12 +89,16 @@ pub enum DealChange {
         to: Option<NaiveDate>,
     },
     /// The win probability set by hand (None: follows the stage again).
-    Probability { to: Option<u8> },
+    Probability {
+        to: Option<u8>,
+    },
 }
 
 /// One entry of a deal's history: when, who, what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealEvent {
+    #[serde(default)]
+    pub id: EntryId,
     pub at: Timestamp,
     pub by: String,
     pub change: DealChange,
@@ -103,7 +122,7 @@ pub struct Deal {
     /// 难度系数 in hundredths (100 = 1.0), multiplies the owner's reward later.
     pub difficulty: u16,
     pub next_step: String,
-    pub activities: Vec<Activity>,
+    pub activities: Entries<Activity>,
     /// Written by the archive on every change; oldest first.
     pub history: Vec<DealEvent>,
 }
@@ -124,7 +143,7 @@ impl Deal {
             probability: None,
             difficulty: 100,
             next_step: String::new(),
-            activities: Vec::new(),
+            activities: Entries::default(),
             history: Vec::new(),
         }
     }
@@ -133,10 +152,49 @@ impl Deal {
         self.meta.id
     }
 
-    /// The day of the last thing that happened on the deal (an activity, a move, its creation).
-    pub fn last_touched(&self) -> NaiveDate {
-        let moved = self.history.iter().filter(|e| matches!(e.change, DealChange::Created { .. } | DealChange::Stage { .. })).map(|e| e.at.date());
-        self.activities.iter().map(|a| a.date).chain(moved).max().unwrap_or_else(|| self.meta.created_at.date())
+    /// The day (where the user is) of the last thing that happened on the deal: an activity,
+    /// a move, its creation.
+    pub fn last_touched(&self, offset: UtcOffset) -> NaiveDate {
+        let moved = self
+            .history
+            .iter()
+            .filter(|e| matches!(e.change, DealChange::Created { .. } | DealChange::Stage { .. }))
+            .map(|e| e.at.date(offset));
+        self.activities.iter().map(|a| a.date).chain(moved).max().unwrap_or_else(|| self.meta.created_at.date(offset))
+    }
+}
+
+record!(
+    Deal,
+    Deal,
+    fields: [
+        customer, title, amount, currency, owner, lead_source, expected_close, stage, probability, difficulty, next_step,
+    ],
+    entries: [activities, history]
+);
+record!(Pipeline, Pipeline, fields: [stages, grace_days, remind_days, lead_sources, retired], entries: []);
+
+impl Entry for Activity {
+    fn entry_id(&self) -> EntryId {
+        self.id
+    }
+}
+
+impl Entry for DealEvent {
+    fn entry_id(&self) -> EntryId {
+        self.id
+    }
+}
+
+impl FieldText for Stage {
+    fn text(&self) -> String {
+        format!("{} {}%", self.name, self.probability)
+    }
+}
+
+impl FieldText for (Uuid, String) {
+    fn text(&self) -> String {
+        self.1.clone()
     }
 }
 
@@ -186,7 +244,9 @@ impl Pipeline {
 
     /// A stage's name, also of a removed one (for histories).
     pub fn stage_name(&self, id: Uuid) -> Option<&str> {
-        self.stage(id).map(|s| s.name.as_str()).or_else(|| self.retired.iter().find(|(r, _)| *r == id).map(|(_, n)| n.as_str()))
+        self.stage(id)
+            .map(|s| s.name.as_str())
+            .or_else(|| self.retired.iter().find(|(r, _)| *r == id).map(|(_, n)| n.as_str()))
     }
 
     /// Remembers the names of `before`'s stages this pipeline no longer has.
@@ -223,11 +283,15 @@ impl Pipeline {
     }
 
     /// What needs the owner's attention on an open deal today.
-    pub fn attention(&self, deal: &Deal, today: NaiveDate) -> Attention {
-        let Some(stage) = self.stage(deal.stage).filter(|s| s.outcome == StageOutcome::Open) else { return Attention::default() };
+    pub fn attention(&self, deal: &Deal, today: Today) -> Attention {
+        let Today { date: today, offset } = today;
+        let Some(stage) = self.stage(deal.stage).filter(|s| s.outcome == StageOutcome::Open) else {
+            return Attention::default();
+        };
         let overdue = deal.expected_close.is_some_and(|d| d < today);
-        let due_soon = !overdue && deal.expected_close.is_some_and(|d| d <= today + Duration::days(self.remind_days as i64));
-        let idle_days = (today - deal.last_touched()).num_days();
+        let due_soon =
+            !overdue && deal.expected_close.is_some_and(|d| d <= today + Duration::days(self.remind_days as i64));
+        let idle_days = (today - deal.last_touched(offset)).num_days();
         let rotting = stage.rotting_days > 0 && idle_days > stage.rotting_days as i64;
         Attention { overdue, due_soon, rotting, idle_days }
     }
@@ -289,6 +353,8 @@ pub enum DealProblem {
     TitleRequired,
     TitleTooLong,
     UnknownCustomer,
+    /// The customer was deleted: nothing new goes on its deals.
+    CustomerDeleted,
     UnknownStage,
     ProbabilityOver100,
     /// Difficulty outside 0.1-10.
@@ -296,11 +362,27 @@ pub enum DealProblem {
     AmountTooLarge,
 }
 
+/// The difficulty coefficients a deal may have, in hundredths: 0.1 to 10.
+pub const DIFFICULTY: std::ops::RangeInclusive<u16> = 10..=1000;
+
+/// Reads a difficulty coefficient as typed (`2.5`, `1`): in hundredths, within [`DIFFICULTY`].
+pub fn parse_difficulty(text: &str) -> Result<u16, DealProblem> {
+    match Money::parse(text) {
+        Ok(m) if DIFFICULTY.contains(&u16::try_from(m.0).unwrap_or(0)) => Ok(m.0 as u16),
+        _ => Err(DealProblem::Difficulty),
+    }
+}
+
 /// Deals closed (won, lost or expired) without one activity, per owner: who let deals go
 /// without follow-up. Owners with most such deals first.
-pub fn closed_without_follow_up<'a>(pipeline: &Pipeline, deals: impl Iterator<Item = &'a Deal>) -> Vec<(Option<Uuid>, Vec<Uuid>)> {
+pub fn closed_without_follow_up<'a>(
+    pipeline: &Pipeline,
+    deals: impl Iterator<Item = &'a Deal>,
+) -> Vec<(Option<Uuid>, Vec<Uuid>)> {
     let mut by_owner: Vec<(Option<Uuid>, Vec<Uuid>)> = Vec::new();
-    for deal in deals.filter(|d| !d.meta.is_deleted() && d.activities.is_empty() && !pipeline.is_open(d) && pipeline.stage(d.stage).is_some()) {
+    for deal in deals.filter(|d| {
+        !d.meta.is_deleted() && d.activities.is_empty() && !pipeline.is_open(d) && pipeline.stage(d.stage).is_some()
+    }) {
         match by_owner.iter_mut().find(|(o, _)| *o == deal.owner) {
             Some((_, ids)) => ids.push(deal.id()),
             None => by_owner.push((deal.owner, vec![deal.id()])),
@@ -343,11 +425,20 @@ pub struct Board {
 
 impl BoardFilter {
     /// The deal's attention if it is live and passes the filter.
-    fn passes<'a>(&self, pipeline: &Pipeline, deal: &Deal, customer_name: &impl Fn(Uuid) -> &'a str, today: NaiveDate) -> Option<Attention> {
+    fn passes<'a>(
+        &self,
+        pipeline: &Pipeline,
+        deal: &Deal,
+        customer_name: &impl Fn(Uuid) -> &'a str,
+        today: Today,
+    ) -> Option<Attention> {
         if deal.meta.is_deleted() || self.owner.is_some_and(|o| o != deal.owner) {
             return None;
         }
-        if !self.text.is_empty() && !deal.title.to_lowercase().contains(&self.text) && !customer_name(deal.customer).to_lowercase().contains(&self.text) {
+        if !self.text.is_empty()
+            && !deal.title.to_lowercase().contains(&self.text)
+            && !customer_name(deal.customer).to_lowercase().contains(&self.text)
+        {
             return None;
         }
         let attention = pipeline.attention(deal, today);
@@ -441,7 +532,10 @@ impl DealSort {
 
     /// Whether a first click sorts this column largest first.
     pub fn starts_descending(self) -> bool {
-        matches!(self, DealSort::Amount | DealSort::Probability | DealSort::Weighted | DealSort::Idle | DealSort::Updated)
+        matches!(
+            self,
+            DealSort::Amount | DealSort::Probability | DealSort::Weighted | DealSort::Idle | DealSort::Updated
+        )
     }
 }
 
@@ -465,7 +559,7 @@ pub fn deal_list<'a>(
     status: DealStatus,
     stage: Option<Uuid>,
     (sort, descending): (DealSort, bool),
-    today: NaiveDate,
+    today: Today,
 ) -> DealList {
     let mut out = DealList::default();
     // The stage's place in the pipeline.
@@ -492,7 +586,9 @@ pub fn deal_list<'a>(
     // ways (amounts in different currencies never compare), then a number or a text.
     let key = |deal: &Deal| -> (u8, i64, String) {
         match sort {
-            DealSort::Close => (0, deal.expected_close.map_or(i64::MAX, |d| i64::from(d.num_days_from_ce())), String::new()),
+            DealSort::Close => {
+                (0, deal.expected_close.map_or(i64::MAX, |d| i64::from(d.num_days_from_ce())), String::new())
+            }
             DealSort::Title => (0, 0, deal.title.to_lowercase()),
             DealSort::Customer => (0, 0, customer_name(deal.customer).to_lowercase()),
             DealSort::Stage => (0, place(deal.stage) as i64, String::new()),
@@ -500,7 +596,7 @@ pub fn deal_list<'a>(
             DealSort::Probability => (0, i64::from(pipeline.probability(deal)), String::new()),
             DealSort::Weighted => (deal.currency as u8, pipeline.weighted(deal).0, String::new()),
             DealSort::Owner => (0, i64::from(deal.owner.is_none()), owner_name(deal.owner).to_lowercase()),
-            DealSort::Idle => (0, (today - deal.last_touched()).num_days(), String::new()),
+            DealSort::Idle => (0, (today.date - deal.last_touched(today.offset)).num_days(), String::new()),
             DealSort::Updated => (0, deal.meta.updated_at.0, String::new()),
         }
     };
@@ -516,7 +612,13 @@ pub fn deal_list<'a>(
 }
 
 /// Lays out the live deals passing `filter` by stage. `customer_name` finds a deal's customer.
-pub fn board<'a>(pipeline: &Pipeline, deals: &[Deal], customer_name: impl Fn(Uuid) -> &'a str, filter: &BoardFilter, today: NaiveDate) -> Board {
+pub fn board<'a>(
+    pipeline: &Pipeline,
+    deals: &[Deal],
+    customer_name: impl Fn(Uuid) -> &'a str,
+    filter: &BoardFilter,
+    today: Today,
+) -> Board {
     let mut out = Board { columns: vec![Column::default(); pipeline.stages.len()], ..Board::default() };
     for (row, deal) in deals.iter().enumerate() {
         let Some(at) = pipeline.stages.iter().position(|s| s.id == deal.stage) else { continue };
@@ -554,7 +656,7 @@ fn add(sums: &mut Vec<(super::records::Currency, Money)>, currency: super::recor
 }
 
 /// Optional dates: a day number in the binary store, `2026-03-15` or null in JSON.
-mod optional_date {
+pub(crate) mod optional_date {
     use chrono::NaiveDate;
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -576,22 +678,58 @@ mod optional_date {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Actor, Archive, Command, Customer, CustomerKind, DomainError, Records, Rep};
+    use crate::domain::{
+        Actor, Archive, Command, Customer, CustomerKind, DomainError, EntryId, RecordKind, Records, Rep,
+    };
 
     const DAY: i64 = 86_400_000;
     /// 2026-11-22, noon UTC.
     const NOW: i64 = 1_795_780_800_000;
 
     fn actor(name: &str, days: i64) -> Actor {
-        Actor { name: name.into(), now: Timestamp(NOW + days * DAY) }
+        Actor::at(name, Timestamp(NOW + days * DAY))
     }
 
     fn today() -> NaiveDate {
-        Timestamp(NOW).date()
+        Timestamp(NOW).date(UtcOffset::CHINA)
+    }
+
+    /// Today, `days` from now, where the user is.
+    fn on(days: i64) -> Today {
+        Today { date: today() + Duration::days(days), offset: UtcOffset::CHINA }
+    }
+
+    /// Saves a form's edit of a stored deal (only the fields that changed count).
+    fn save(a: &mut Archive, after: Deal, actor: &Actor) -> Result<(), DomainError> {
+        let command = match a.deals.get(after.meta.id) {
+            Some(before) => Command::EditDeal { before: Box::new(before.clone()), after: Box::new(after) },
+            None => Command::CreateDeal(after),
+        };
+        a.apply(command, actor).map(|_| ())
+    }
+
+    fn activity(kind: ActivityKind, date: NaiveDate) -> Activity {
+        Activity {
+            id: EntryId::default(),
+            date,
+            kind,
+            by: "王伟".into(),
+            outcome: String::new(),
+            courier: String::new(),
+            tracking: String::new(),
+            amount: Money::ZERO,
+        }
     }
 
     fn rep(n: u128) -> Rep {
-        Rep { meta: Meta::new(Uuid::from_u128(n), Timestamp(1), "t"), name: format!("rep{n}"), team: None, email: String::new(), phone: String::new(), active: true }
+        Rep {
+            meta: Meta::new(Uuid::from_u128(n), Timestamp(1), "t"),
+            name: format!("rep{n}"),
+            team: None,
+            email: String::new(),
+            phone: String::new(),
+            active: true,
+        }
     }
 
     /// A store with the default pipeline, one customer (id 1), reps 7 and 8.
@@ -601,7 +739,12 @@ mod tests {
         customer.name = "恒达电器".into();
         customer.owner = Some(Uuid::from_u128(7));
         let pipeline = Pipeline::defaults(true, Timestamp(NOW), "t");
-        Archive::from_records(Records { customers: vec![customer], reps: vec![rep(7), rep(8)], pipelines: vec![pipeline], ..Records::default() })
+        Archive::from_records(Records {
+            customers: vec![customer],
+            reps: vec![rep(7), rep(8)],
+            pipelines: vec![pipeline],
+            ..Records::default()
+        })
     }
 
     fn stage(a: &Archive, i: usize) -> Uuid {
@@ -615,7 +758,7 @@ mod tests {
         deal.amount = Money::from_yuan(10_000);
         deal.owner = Some(Uuid::from_u128(7));
         deal.expected_close = Some(today() + Duration::days(close_in_days));
-        a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+        a.apply(Command::CreateDeal(deal), &actor("王伟", 0)).unwrap();
         Uuid::from_u128(n)
     }
 
@@ -625,26 +768,29 @@ mod tests {
         let id = new_deal(&mut a, 100, 30);
         let pipeline = a.pipeline().unwrap().clone();
         assert_eq!(pipeline.probability(a.deals.get(id).unwrap()), 10);
-        a.apply(Command::MoveDeal { id, stage: stage(&a, 4) }, &actor("李娜", 2)).unwrap();
+        a.apply(Command::MoveDeal { id, stage: stage(&a, 4), from: None }, &actor("李娜", 2)).unwrap();
         let deal = a.deals.get(id).unwrap();
         assert_eq!((pipeline.probability(deal), pipeline.class(deal)), (75, FunnelClass::B));
         assert_eq!(pipeline.weighted(deal), Money::from_yuan(7_500));
         let last = deal.history.last().unwrap();
-        assert_eq!((last.by.as_str(), last.at, &last.change), ("李娜", Timestamp(NOW + 2 * DAY), &DealChange::Stage { from: stage(&a, 0), to: stage(&a, 4) }));
+        assert_eq!(
+            (last.by.as_str(), last.at, &last.change),
+            ("李娜", Timestamp(NOW + 2 * DAY), &DealChange::Stage { from: stage(&a, 0), to: stage(&a, 4) })
+        );
         assert!(matches!(deal.history[0].change, DealChange::Created { .. }));
 
         // An override sticks through moves until cleared.
         let mut edited = deal.clone();
         edited.probability = Some(30);
         edited.history.clear(); // a form cannot rewrite the history
-        a.apply(Command::SaveDeal(edited), &actor("李娜", 3)).unwrap();
-        a.apply(Command::MoveDeal { id, stage: stage(&a, 5) }, &actor("李娜", 4)).unwrap();
+        save(&mut a, edited, &actor("李娜", 3)).unwrap();
+        a.apply(Command::MoveDeal { id, stage: stage(&a, 5), from: None }, &actor("李娜", 4)).unwrap();
         let deal = a.deals.get(id).unwrap();
         assert_eq!(pipeline.probability(deal), 30);
         assert_eq!(deal.history.len(), 4, "created, moved, probability set, moved");
         let mut cleared = deal.clone();
         cleared.probability = None;
-        a.apply(Command::SaveDeal(cleared), &actor("李娜", 5)).unwrap();
+        save(&mut a, cleared, &actor("李娜", 5)).unwrap();
         assert_eq!(pipeline.probability(a.deals.get(id).unwrap()), 90);
     }
 
@@ -655,7 +801,7 @@ mod tests {
         deal.meta.id = Uuid::from_u128(5);
         deal.probability = Some(120);
         deal.difficulty = 0;
-        let err = a.apply(Command::SaveDeal(deal), &actor("t", 0)).unwrap_err();
+        let err = a.apply(Command::CreateDeal(deal), &actor("t", 0)).unwrap_err();
         assert_eq!(
             err,
             DomainError::Deal(vec![
@@ -676,10 +822,16 @@ mod tests {
         let first = stage(&a, 0);
         let mut pipeline = a.pipeline().unwrap().clone();
         pipeline.stages.remove(0);
-        assert_eq!(a.apply(Command::SavePipeline(pipeline), &actor("t", 1)).unwrap_err(), DomainError::StageInUse(first));
+        assert_eq!(
+            a.apply(Command::SavePipeline(pipeline), &actor("t", 1)).unwrap_err(),
+            DomainError::StageInUse(first)
+        );
 
         let applied = a.apply(Command::RemoveStage { stage: first, move_to: stage(&a, 2) }, &actor("经理", 1)).unwrap();
-        assert_eq!((applied.changes.deals.len(), applied.changes.pipelines.len()), (1, 1));
+        assert_eq!(
+            (applied.changes.ids(RecordKind::Deal).len(), applied.changes.ids(RecordKind::Pipeline).len()),
+            (1, 1)
+        );
         let deal = a.deals.get(id).unwrap();
         assert_eq!(deal.stage, a.pipeline().unwrap().stages[1].id);
         assert_eq!(deal.history.last().unwrap().change, DealChange::Stage { from: first, to: deal.stage });
@@ -693,11 +845,24 @@ mod tests {
         let mut pipeline = a.pipeline().unwrap().clone();
         pipeline.stages.swap(1, 2);
         pipeline.stages[1].name = "客户验货".into();
-        pipeline.stages.insert(3, Stage { id: Uuid::from_u128(77), name: "寄样".into(), probability: 50, class: FunnelClass::B, outcome: StageOutcome::Open, rotting_days: 0 });
+        pipeline.stages.insert(
+            3,
+            Stage {
+                id: Uuid::from_u128(77),
+                name: "寄样".into(),
+                probability: 50,
+                class: FunnelClass::B,
+                outcome: StageOutcome::Open,
+                rotting_days: 0,
+            },
+        );
         a.apply(Command::SavePipeline(pipeline.clone()), &actor("t", 2)).unwrap();
         assert_eq!(a.pipeline().unwrap().stages[3].name, "寄样");
         pipeline.stages.retain(|s| s.outcome != StageOutcome::Lost);
-        assert_eq!(a.apply(Command::SavePipeline(pipeline), &actor("t", 2)).unwrap_err(), DomainError::Pipeline(vec![PipelineProblem::Missing(StageOutcome::Lost)]));
+        assert_eq!(
+            a.apply(Command::SavePipeline(pipeline), &actor("t", 2)).unwrap_err(),
+            DomainError::Pipeline(vec![PipelineProblem::Missing(StageOutcome::Lost)])
+        );
     }
 
     #[test]
@@ -708,18 +873,23 @@ mod tests {
         let extended = new_deal(&mut a, 102, -30);
         let mut deal = a.deals.get(extended).unwrap().clone();
         deal.expected_close = Some(today() + Duration::days(14));
-        a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+        save(&mut a, deal, &actor("王伟", 0)).unwrap();
         assert!(matches!(a.deals.get(extended).unwrap().history.last().unwrap().change, DealChange::CloseDate { .. }));
 
         let applied = a.apply(Command::ExpireDeals { today: today() }, &actor("system", 0)).unwrap();
-        assert_eq!(applied.changes.deals, vec![late]);
+        assert_eq!(applied.changes.ids(RecordKind::Deal), vec![late]);
         let pipeline = a.pipeline().unwrap();
         let deal = a.deals.get(late).unwrap();
         assert_eq!(pipeline.stage(deal.stage).unwrap().outcome, StageOutcome::Lost);
         assert_eq!(deal.history.last().unwrap().change, DealChange::Expired { from: stage(&a, 0), to: deal.stage });
         assert!(pipeline.is_open(a.deals.get(within_grace).unwrap()));
         // Running it again the same day changes nothing.
-        assert!(a.apply(Command::ExpireDeals { today: today() }, &actor("system", 0)).unwrap().changes.deals.is_empty());
+        assert!(a
+            .apply(Command::ExpireDeals { today: today() }, &actor("system", 0))
+            .unwrap()
+            .changes
+            .ids(RecordKind::Deal)
+            .is_empty());
     }
 
     #[test]
@@ -728,17 +898,19 @@ mod tests {
         let soon = new_deal(&mut a, 100, 7);
         let later = new_deal(&mut a, 101, 8);
         let pipeline = a.pipeline().unwrap().clone();
-        let attention = |a: &Archive, id, day: i64| pipeline.attention(a.deals.get(id).unwrap(), today() + Duration::days(day));
+        let attention = |a: &Archive, id, day: i64| pipeline.attention(a.deals.get(id).unwrap(), on(day));
         assert!(attention(&a, soon, 0).due_soon && !attention(&a, later, 0).due_soon);
         assert!(attention(&a, soon, 8).overdue && !attention(&a, soon, 8).due_soon);
         // The first stage rots after 14 idle days; an activity resets the clock.
         assert!(!attention(&a, later, 14).rotting && attention(&a, later, 15).rotting);
-        let mut deal = a.deals.get(later).unwrap().clone();
-        deal.activities.push(Activity { date: today() + Duration::days(10), kind: ActivityKind::Call, by: "王伟".into(), outcome: String::new(), courier: String::new(), tracking: String::new(), amount: Money::ZERO });
-        a.apply(Command::SaveDeal(deal), &actor("王伟", 10)).unwrap();
-        assert_eq!(attention(&a, later, 15), Attention { overdue: true, due_soon: false, rotting: false, idle_days: 5 });
+        let call = activity(ActivityKind::Call, today() + Duration::days(10));
+        a.apply(Command::AddActivity { deal: later, activity: call }, &actor("王伟", 10)).unwrap();
+        assert_eq!(
+            attention(&a, later, 15),
+            Attention { overdue: true, due_soon: false, rotting: false, idle_days: 5 }
+        );
         // Closed deals ask for nothing.
-        a.apply(Command::MoveDeal { id: soon, stage: stage(&a, 6) }, &actor("王伟", 1)).unwrap();
+        a.apply(Command::MoveDeal { id: soon, stage: stage(&a, 6), from: None }, &actor("王伟", 1)).unwrap();
         assert_eq!(attention(&a, soon, 30), Attention::default());
     }
 
@@ -748,40 +920,74 @@ mod tests {
         let one = new_deal(&mut a, 100, 30);
         let two = new_deal(&mut a, 101, 30);
         let to = Some(Uuid::from_u128(8));
-        a.apply(Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to }, &actor("经理", 3)).unwrap();
+        a.apply(
+            Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to },
+            &actor("经理", 3),
+        )
+        .unwrap();
         for id in [one, two] {
             let deal = a.deals.get(id).unwrap();
             assert_eq!(deal.owner, to);
             assert_eq!(deal.history.len(), 2, "the old history is kept");
             let handed = deal.history.last().unwrap();
-            assert_eq!((handed.by.as_str(), &handed.change), ("经理", &DealChange::Owner { from: Some(Uuid::from_u128(7)), to }));
+            assert_eq!(
+                (handed.by.as_str(), &handed.change),
+                ("经理", &DealChange::Owner { from: Some(Uuid::from_u128(7)), to })
+            );
         }
         let customer = a.customers.get(Uuid::from_u128(1)).unwrap();
         assert_eq!(customer.owner, to);
-        assert_eq!(customer.owner_history, vec![crate::domain::OwnerChange { at: actor("经理", 3).now, by: "经理".into(), from: Some(Uuid::from_u128(7)), to }]);
+        assert_eq!(
+            customer.owner_history,
+            vec![crate::domain::OwnerChange {
+                id: customer.owner_history[0].id,
+                at: actor("经理", 3).now,
+                by: "经理".into(),
+                from: Some(Uuid::from_u128(7)),
+                to
+            }]
+        );
         // An edit that changes the owner is recorded too; a form cannot write the history.
         let mut edited = customer.clone();
         edited.owner = None;
         edited.owner_history.clear();
-        a.apply(Command::UpdateCustomer(edited.clone()), &actor("王伟", 4)).unwrap();
+        let stored = a.customers.get(Uuid::from_u128(1)).unwrap().clone();
+        let edit = |before: &Customer, after: &Customer| Command::EditCustomer {
+            before: Box::new(before.clone()),
+            after: Box::new(after.clone()),
+        };
+        a.apply(edit(&stored, &edited), &actor("王伟", 4)).unwrap();
         let history = &a.customers.get(Uuid::from_u128(1)).unwrap().owner_history;
-        assert_eq!(history.iter().map(|h| (h.from, h.to, h.by.as_str())).collect::<Vec<_>>(), vec![(Some(Uuid::from_u128(7)), to, "经理"), (to, None, "王伟")]);
+        assert_eq!(
+            history.iter().map(|h| (h.from, h.to, h.by.as_str())).collect::<Vec<_>>(),
+            vec![(Some(Uuid::from_u128(7)), to, "经理"), (to, None, "王伟")]
+        );
         edited.owner_history = Vec::new();
         edited.name = "改名".into();
         let before_edit = a.customers.get(Uuid::from_u128(1)).unwrap().owner_history.clone();
-        a.apply(Command::UpdateCustomer(edited), &actor("王伟", 5)).unwrap();
+        let stored = a.customers.get(Uuid::from_u128(1)).unwrap().clone();
+        edited.owner = stored.owner;
+        a.apply(edit(&stored, &edited), &actor("王伟", 5)).unwrap();
         assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner_history, before_edit, "no owner change, no line");
         // Taken back (the store failed): deals and customer exactly as before.
         let mut a = archive();
         let one = new_deal(&mut a, 100, 30);
         let two = new_deal(&mut a, 101, 30);
         let before = a.deals.rows().to_vec();
-        let applied = a.apply(Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to }, &actor("经理", 3)).unwrap();
+        let applied = a
+            .apply(
+                Command::HandOver { deals: vec![one, two], customers: vec![Uuid::from_u128(1)], to },
+                &actor("经理", 3),
+            )
+            .unwrap();
         a.revert(applied);
         assert_eq!(a.deals.rows(), &before[..]);
         assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner, Some(Uuid::from_u128(7)));
         // To a rep who does not exist: refused, nothing changes.
-        let err = a.apply(Command::HandOver { deals: vec![one], customers: vec![], to: Some(Uuid::from_u128(99)) }, &actor("经理", 3));
+        let err = a.apply(
+            Command::HandOver { deals: vec![one], customers: vec![], to: Some(Uuid::from_u128(99)) },
+            &actor("经理", 3),
+        );
         assert_eq!(err.unwrap_err(), DomainError::NotFound(Uuid::from_u128(99)));
     }
 
@@ -791,7 +997,8 @@ mod tests {
         let mut a = archive();
         let leads: Vec<Uuid> = (100..105).map(|n| new_deal(&mut a, n, 30)).collect();
         let before = a.deals.rows().to_vec();
-        let items: Vec<(Uuid, bool)> = leads.iter().map(|&id| (id, true)).chain([(Uuid::from_u128(1), false)]).collect();
+        let items: Vec<(Uuid, bool)> =
+            leads.iter().map(|&id| (id, true)).chain([(Uuid::from_u128(1), false)]).collect();
         let assignments = plan(&items, &Target::Spread(vec![(Uuid::from_u128(7), 5), (Uuid::from_u128(8), 0)]));
         let applied = a.apply(Command::Assign(assignments), &actor("经理", 1)).unwrap();
         let owners: Vec<Option<Uuid>> = leads.iter().map(|&id| a.deals.get(id).unwrap().owner).collect();
@@ -800,14 +1007,20 @@ mod tests {
         assert_eq!(owners, vec![eight, seven, eight, seven, eight]);
         assert_eq!(a.customers.get(Uuid::from_u128(1)).unwrap().owner, seven);
         // Deals that changed hands say so; the ones that stayed with 7 have no new event.
-        assert_eq!(a.deals.get(leads[0]).unwrap().history.last().unwrap().change, DealChange::Owner { from: seven, to: eight });
+        assert_eq!(
+            a.deals.get(leads[0]).unwrap().history.last().unwrap().change,
+            DealChange::Owner { from: seven, to: eight }
+        );
         assert_eq!(a.deals.get(leads[1]).unwrap().history.len(), 1);
         a.revert(applied);
         assert_eq!(a.deals.rows(), &before[..]);
         // One unknown rep refuses the whole batch.
         let mut bad = plan(&items, &Target::One(eight));
         bad.push(crate::domain::Assignment { to: Some(Uuid::from_u128(99)), deals: vec![leads[0]], customers: vec![] });
-        assert_eq!(a.apply(Command::Assign(bad), &actor("经理", 1)).unwrap_err(), DomainError::NotFound(Uuid::from_u128(99)));
+        assert_eq!(
+            a.apply(Command::Assign(bad), &actor("经理", 1)).unwrap_err(),
+            DomainError::NotFound(Uuid::from_u128(99))
+        );
         assert_eq!(a.deals.rows(), &before[..]);
     }
 
@@ -817,9 +1030,8 @@ mod tests {
         let ignored = new_deal(&mut a, 100, -30);
         let followed = new_deal(&mut a, 101, -30);
         let open = new_deal(&mut a, 102, 30);
-        let mut deal = a.deals.get(followed).unwrap().clone();
-        deal.activities.push(Activity { date: today(), kind: ActivityKind::Visit, by: String::new(), outcome: String::new(), courier: String::new(), tracking: String::new(), amount: Money::ZERO });
-        a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+        let visit = activity(ActivityKind::Visit, today());
+        a.apply(Command::AddActivity { deal: followed, activity: visit }, &actor("王伟", 0)).unwrap();
         a.apply(Command::ExpireDeals { today: today() }, &actor("system", 0)).unwrap();
         let report = closed_without_follow_up(a.pipeline().unwrap(), a.deals.rows().iter());
         assert_eq!(report, vec![(Some(Uuid::from_u128(7)), vec![ignored])]);
@@ -835,31 +1047,54 @@ mod tests {
         usd.meta.id = Uuid::from_u128(102);
         usd.currency = crate::domain::Currency::Usd;
         usd.owner = None;
-        a.apply(Command::SaveDeal(usd), &actor("t", 0)).unwrap();
+        save(&mut a, usd, &actor("t", 0)).unwrap();
         let pipeline = a.pipeline().unwrap().clone();
         let name = |_| "恒达电器";
-        let b = board(&pipeline, a.deals.rows(), name, &BoardFilter::default(), today());
+        let b = board(&pipeline, a.deals.rows(), name, &BoardFilter::default(), on(0));
         let first = &b.columns[0];
-        assert_eq!(first.deals.iter().map(|&r| a.deals.rows()[r as usize].id()).collect::<Vec<_>>(), [two, one, Uuid::from_u128(102)], "soonest close first");
-        assert_eq!(first.total, vec![(crate::domain::Currency::Cny, Money::from_yuan(20_000)), (crate::domain::Currency::Usd, Money::from_yuan(10_000))]);
+        assert_eq!(
+            first.deals.iter().map(|&r| a.deals.rows()[r as usize].id()).collect::<Vec<_>>(),
+            [two, one, Uuid::from_u128(102)],
+            "soonest close first"
+        );
+        assert_eq!(
+            first.total,
+            vec![
+                (crate::domain::Currency::Cny, Money::from_yuan(20_000)),
+                (crate::domain::Currency::Usd, Money::from_yuan(10_000))
+            ]
+        );
         assert_eq!(first.weighted[0].1, Money::from_yuan(2_000));
         assert_eq!((b.due_soon, b.overdue, b.rotting), (1, 0, 0));
 
-        a.apply(Command::MoveDeal { id: one, stage: stage(&a, 5) }, &actor("t", 0)).unwrap();
-        let b = board(&pipeline, a.deals.rows(), name, &BoardFilter::default(), today());
+        a.apply(Command::MoveDeal { id: one, stage: stage(&a, 5), from: None }, &actor("t", 0)).unwrap();
+        let b = board(&pipeline, a.deals.rows(), name, &BoardFilter::default(), on(0));
         assert_eq!((b.columns[0].deals.len(), b.columns[5].deals.len()), (2, 1));
         assert_eq!(b.columns[5].weighted, vec![(crate::domain::Currency::Cny, Money::from_yuan(9_000))]);
 
         let mine = BoardFilter { owner: Some(Some(Uuid::from_u128(7))), ..BoardFilter::default() };
-        assert_eq!(board(&pipeline, a.deals.rows(), name, &mine, today()).columns[0].deals.len(), 1);
+        assert_eq!(board(&pipeline, a.deals.rows(), name, &mine, on(0)).columns[0].deals.len(), 1);
         let unowned = BoardFilter { owner: Some(None), ..BoardFilter::default() };
-        assert_eq!(board(&pipeline, a.deals.rows(), name, &unowned, today()).columns[0].deals.len(), 1);
+        assert_eq!(board(&pipeline, a.deals.rows(), name, &unowned, on(0)).columns[0].deals.len(), 1);
         let text = BoardFilter { text: "订单101".into(), ..BoardFilter::default() };
-        assert_eq!(board(&pipeline, a.deals.rows(), name, &text, today()).columns.iter().map(|c| c.deals.len()).sum::<usize>(), 1);
+        assert_eq!(
+            board(&pipeline, a.deals.rows(), name, &text, on(0)).columns.iter().map(|c| c.deals.len()).sum::<usize>(),
+            1
+        );
         let by_customer = BoardFilter { text: "恒达".into(), ..BoardFilter::default() };
-        assert_eq!(board(&pipeline, a.deals.rows(), name, &by_customer, today()).columns.iter().map(|c| c.deals.len()).sum::<usize>(), 3);
+        assert_eq!(
+            board(&pipeline, a.deals.rows(), name, &by_customer, on(0))
+                .columns
+                .iter()
+                .map(|c| c.deals.len())
+                .sum::<usize>(),
+            3
+        );
         let attention = BoardFilter { attention_only: true, ..BoardFilter::default() };
-        assert_eq!(board(&pipeline, a.deals.rows(), name, &attention, today()).columns[0].deals, vec![a.deals.row_of(two).unwrap() as u32]);
+        assert_eq!(
+            board(&pipeline, a.deals.rows(), name, &attention, on(0)).columns[0].deals,
+            vec![a.deals.row_of(two).unwrap() as u32]
+        );
     }
 
     #[test]
@@ -867,7 +1102,10 @@ mod tests {
         let zh = Pipeline::defaults(true, Timestamp(NOW), "t");
         let en = Pipeline::defaults(false, Timestamp(NOW), "t");
         assert!(zh.problems().is_empty());
-        assert_eq!(zh.stages.iter().map(|s| s.id).collect::<Vec<_>>(), en.stages.iter().map(|s| s.id).collect::<Vec<_>>());
+        assert_eq!(
+            zh.stages.iter().map(|s| s.id).collect::<Vec<_>>(),
+            en.stages.iter().map(|s| s.id).collect::<Vec<_>>()
+        );
         assert_eq!((zh.stages[0].name.as_str(), en.stages[0].name.as_str()), ("获取线索", "Lead acquired"));
     }
 
@@ -878,17 +1116,34 @@ mod tests {
             let id = new_deal(&mut a, n, days);
             let mut deal = a.deals.get(id).unwrap().clone();
             deal.amount = Money::from_yuan(yuan);
-            a.apply(Command::SaveDeal(deal), &actor("王伟", 0)).unwrap();
+            save(&mut a, deal, &actor("王伟", 0)).unwrap();
         }
         let won = a.pipeline().unwrap().stages.iter().find(|s| s.outcome == StageOutcome::Won).unwrap().id;
-        a.apply(Command::MoveDeal { id: Uuid::from_u128(102), stage: won }, &actor("王伟", 0)).unwrap();
-        a.apply(Command::MoveDeal { id: Uuid::from_u128(101), stage: stage(&a, 1) }, &actor("王伟", 0)).unwrap();
+        a.apply(Command::MoveDeal { id: Uuid::from_u128(102), stage: won, from: None }, &actor("王伟", 0)).unwrap();
+        a.apply(Command::MoveDeal { id: Uuid::from_u128(101), stage: stage(&a, 1), from: None }, &actor("王伟", 0))
+            .unwrap();
         fn ids(a: &Archive, list: &DealList) -> Vec<u128> {
             list.rows.iter().map(|&r| a.deals.rows()[r as usize].meta.id.as_u128()).collect()
         }
-        fn list(a: &Archive, status: DealStatus, stage_id: Option<Uuid>, sort: (DealSort, bool), text: &str) -> DealList {
+        fn list(
+            a: &Archive,
+            status: DealStatus,
+            stage_id: Option<Uuid>,
+            sort: (DealSort, bool),
+            text: &str,
+        ) -> DealList {
             let filter = BoardFilter { text: text.into(), ..BoardFilter::default() };
-            deal_list(a.pipeline().unwrap(), a.deals.rows(), |_| "恒达电器", |_| "rep7", &filter, status, stage_id, sort, today())
+            deal_list(
+                a.pipeline().unwrap(),
+                a.deals.rows(),
+                |_| "恒达电器",
+                |_| "rep7",
+                &filter,
+                status,
+                stage_id,
+                sort,
+                on(0),
+            )
         }
         // Open deals by close date; both ways.
         assert_eq!(ids(&a, &list(&a, DealStatus::Open, None, (DealSort::Close, false), "")), vec![101, 100]);
@@ -897,7 +1152,10 @@ mod tests {
         let all = list(&a, DealStatus::All, None, (DealSort::Amount, true), "");
         assert_eq!(ids(&a, &all), vec![101, 100, 102]);
         assert_eq!(all.total, vec![(crate::domain::Currency::Cny, Money::from_yuan(26_000))]);
-        let weighted: i64 = [100, 101, 102].iter().map(|&n| a.pipeline().unwrap().weighted(a.deals.get(Uuid::from_u128(n)).unwrap()).0).sum();
+        let weighted: i64 = [100, 101, 102]
+            .iter()
+            .map(|&n| a.pipeline().unwrap().weighted(a.deals.get(Uuid::from_u128(n)).unwrap()).0)
+            .sum();
         assert_eq!(all.weighted[0].1 .0, weighted);
         // Won only; one stage; text in the title; by stage order.
         assert_eq!(ids(&a, &list(&a, DealStatus::Won, None, (DealSort::Close, false), "")), vec![102]);
@@ -907,14 +1165,14 @@ mod tests {
         // Amounts in another currency form their own group, after CNY, both ways.
         let mut usd = a.deals.get(Uuid::from_u128(101)).unwrap().clone();
         usd.currency = crate::domain::Currency::Usd;
-        a.apply(Command::SaveDeal(usd), &actor("王伟", 0)).unwrap();
+        save(&mut a, usd, &actor("王伟", 0)).unwrap();
         assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Amount, true), "")), vec![100, 102, 101]);
         assert_eq!(ids(&a, &list(&a, DealStatus::All, None, (DealSort::Amount, false), "")), vec![102, 100, 101]);
         // Sums read CNY, USD, EUR, whatever the order of the rows (here the first stored deal is
         // in euros, the second in dollars).
         let mut eur = a.deals.get(Uuid::from_u128(100)).unwrap().clone();
         eur.currency = crate::domain::Currency::Eur;
-        a.apply(Command::SaveDeal(eur), &actor("王伟", 0)).unwrap();
+        save(&mut a, eur, &actor("王伟", 0)).unwrap();
         for sort in [(DealSort::Amount, false), (DealSort::Title, true), (DealSort::Close, false)] {
             let shown = list(&a, DealStatus::All, None, sort, "");
             let currencies: Vec<_> = shown.total.iter().chain(&shown.weighted).map(|(c, _)| *c).collect();

@@ -6,9 +6,9 @@ use memchr::memmem;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-use super::archive::{Archive, ChangeSet};
 use super::records::{Customer, CustomerKind, Intent, Tier};
 use super::sorting::sort_rows;
+use super::{Archive, ChangeSet};
 
 const FIELD_SEP: char = '\u{1}';
 const ENTRY_SEP: char = '\n';
@@ -44,7 +44,8 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 5] = [SortKey::Name, SortKey::PotentialValue, SortKey::Updated, SortKey::Region, SortKey::Tier];
+    pub const ALL: [SortKey; 5] =
+        [SortKey::Name, SortKey::PotentialValue, SortKey::Updated, SortKey::Region, SortKey::Tier];
     pub fn code(self) -> &'static str {
         match self {
             SortKey::Name => "name",
@@ -434,11 +435,18 @@ impl CustomerQuery {
     pub fn note_changes(&mut self, archive: &Archive, changes: &ChangeSet) {
         let rows = archive.customers.rows();
         // Many changes at once (an import): rebuilding is faster than placing each row.
-        if changes.replaced_all || rows.len() < self.index.rows() || changes.customers.len() > 2_000 {
+        if changes.replaced_all
+            || rows.len() < self.index.rows()
+            || changes.ids(crate::domain::RecordKind::Customer).len() > 2_000
+        {
             *self = CustomerQuery::new(archive);
             return;
         }
-        let changed: Vec<usize> = changes.customers.iter().filter_map(|id| archive.customers.row_of(*id)).collect();
+        let changed: Vec<usize> = changes
+            .ids(crate::domain::RecordKind::Customer)
+            .iter()
+            .filter_map(|id| archive.customers.row_of(*id))
+            .collect();
         let mut rows_changed: Vec<u32> = changed.iter().map(|&row| row as u32).collect();
         sort_rows(&mut rows_changed, &|a, b| a.cmp(&b));
         let ordered: Vec<usize> = rows_changed.into_iter().map(|row| row as usize).collect();
@@ -446,7 +454,8 @@ impl CustomerQuery {
             self.facets.set(row, &rows[row]);
         }
         self.index.update(rows, ordered);
-        for (&key, order) in SortKey::ALL.iter().zip(self.orders.iter_mut()).filter_map(|(k, o)| Some((k, o.as_mut()?))) {
+        for (&key, order) in SortKey::ALL.iter().zip(self.orders.iter_mut()).filter_map(|(k, o)| Some((k, o.as_mut()?)))
+        {
             for &row in &changed {
                 if let Some(at) = order.iter().position(|&r| r as usize == row) {
                     order.remove(at);
@@ -486,9 +495,8 @@ impl CustomerQuery {
         let wanted = self.facets.compile(filter);
         let facets = std::mem::take(&mut self.facets.rows);
         let order = self.order(rows, sort.key);
-        let keep = |&&row: &&u32| {
-            text_marks.as_ref().is_none_or(|m| m[row as usize]) && wanted.accepts(&facets[row as usize])
-        };
+        let keep =
+            |&&row: &&u32| text_marks.as_ref().is_none_or(|m| m[row as usize]) && wanted.accepts(&facets[row as usize]);
         let result = if sort.descending {
             order.iter().rev().filter(keep).copied().collect()
         } else {
@@ -516,7 +524,8 @@ impl CustomerQuery {
             Some((_, hits)) => (hits.clone(), terms.iter().collect()),
             None => {
                 // Scan for the longest term (the most selective), check the others per row.
-                let longest = terms.iter().enumerate().max_by_key(|(i, t)| (t.len(), usize::MAX - i)).map_or(0, |(i, _)| i);
+                let longest =
+                    terms.iter().enumerate().max_by_key(|(i, t)| (t.len(), usize::MAX - i)).map_or(0, |(i, _)| i);
                 let mut first = vec![false; rows];
                 self.index.mark_matches(&terms[longest], &mut first);
                 let candidates = (0..rows as u32).filter(|&r| first[r as usize]).collect();
@@ -566,11 +575,17 @@ fn compare(key: SortKey, rows: &[Customer], index: &SearchIndex, a: usize, b: us
 
 #[cfg(test)]
 mod tests {
+    /// A form's edit of a stored customer, as the customer form sends it.
+    fn edit(a: &Archive, after: Customer) -> Command {
+        let before = a.customers.get(after.meta.id).unwrap().clone();
+        Command::EditCustomer { before: Box::new(before), after: Box::new(after) }
+    }
+
     use super::*;
-    use crate::domain::Records;
-    use crate::domain::archive::{Actor, Command};
     use crate::domain::money::Money;
     use crate::domain::records::{Contact, Timestamp};
+    use crate::domain::Records;
+    use crate::domain::{Actor, Command};
 
     fn customer(n: u128, name: &str, phone: &str) -> Customer {
         let mut c = Customer::blank(CustomerKind::Organisation);
@@ -627,7 +642,8 @@ mod tests {
 
     #[test]
     fn an_index_built_in_parts_answers_as_one_built_at_once() {
-        let d = crate::domain::demo::generate(7, 2_345, Timestamp(1_790_000_000_000), "t");
+        let d =
+            crate::domain::demo::generate(7, 2_345, Timestamp(1_790_000_000_000), crate::domain::UtcOffset::CHINA, "t");
         let a = Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() });
         let mut parts = CustomerQuery::default();
         let mut rounds = 0;
@@ -639,7 +655,10 @@ mod tests {
         let region = whole.regions()[1].0.clone();
         for (filter, sort) in [
             (text("有限"), Sort::default()),
-            (CustomerFilter { region: Some(region), ..text("") }, Sort { key: SortKey::PotentialValue, descending: true }),
+            (
+                CustomerFilter { region: Some(region), ..text("") },
+                Sort { key: SortKey::PotentialValue, descending: true },
+            ),
             (text("13"), Sort { key: SortKey::Updated, descending: false }),
         ] {
             assert_eq!(parts.run(&a, &filter, sort), whole.run(&a, &filter, sort), "{filter:?}");
@@ -653,20 +672,25 @@ mod tests {
         let mut q = CustomerQuery::new(&a);
         let by_name = Sort::default();
         assert_eq!(names(&a, &q.run(&a, &text(""), by_name)), ["Alpha", "Beta", "Gamma"]);
-        let actor = Actor { name: "t".into(), now: Timestamp(5) };
-        let applied = a.apply(Command::UpdateCustomer(customer(1, "Zeta", "")), &actor).unwrap();
+        let actor = Actor::at("t", Timestamp(5));
+        let applied = a.apply(edit(&a, customer(1, "Zeta", "")), &actor).unwrap();
         q.note_changes(&a, &applied.changes);
         assert_eq!(names(&a, &q.run(&a, &text(""), by_name)), ["Beta", "Gamma", "Zeta"]);
         assert!(q.run(&a, &text("alpha"), by_name).is_empty(), "the old text is no longer found");
         let applied = a.apply(Command::CreateCustomer(customer(4, "Delta", "")), &actor).unwrap();
         q.note_changes(&a, &applied.changes);
         assert_eq!(names(&a, &q.run(&a, &text(""), by_name)), ["Beta", "Delta", "Gamma", "Zeta"]);
-        let applied = a.apply(Command::DeleteCustomer(Uuid::from_u128(2)), &actor).unwrap();
+        let applied = a
+            .apply(
+                Command::DeleteCustomer { id: Uuid::from_u128(2), deals: crate::domain::DealsOfDeleted::Delete },
+                &actor,
+            )
+            .unwrap();
         q.note_changes(&a, &applied.changes);
         assert_eq!(names(&a, &q.run(&a, &text(""), by_name)), ["Delta", "Gamma", "Zeta"]);
         // Many edits force a compaction of the index; results stay right.
         for i in 0..3000 {
-            let applied = a.apply(Command::UpdateCustomer(customer(3, &format!("Gamma{i}"), "")), &actor).unwrap();
+            let applied = a.apply(edit(&a, customer(3, &format!("Gamma{i}"), "")), &actor).unwrap();
             q.note_changes(&a, &applied.changes);
         }
         assert_eq!(names(&a, &q.run(&a, &text("gamma2999"), by_name)), ["Gamma2999"]);
@@ -707,8 +731,8 @@ mod tests {
         // An edit moves a customer into a filter it did not match before.
         let mut edited = a.customers.rows()[3].clone();
         edited.industry = "航天".into();
-        let actor = Actor { name: "t".into(), now: Timestamp(9) };
-        let applied = a.apply(Command::UpdateCustomer(edited), &actor).unwrap();
+        let actor = Actor::at("t", Timestamp(9));
+        let applied = a.apply(edit(&a, edited), &actor).unwrap();
         q.note_changes(&a, &applied.changes);
         assert_eq!(names(&a, &q.run(&a, &unknown, Sort::default())), ["C4"]);
     }
@@ -730,8 +754,13 @@ mod tests {
         assert_eq!(values.iter().map(|(_, n)| n).sum::<usize>(), 500);
         assert!(values[1..].iter().all(|(_, n)| *n == 2 || *n == 3), "{values:?}");
         assert!(q.industries().is_empty(), "blank industries are not offered");
-        let actor = Actor { name: "t".into(), now: Timestamp(9) };
-        let applied = a.apply(Command::DeleteCustomer(Uuid::from_u128(1)), &actor).unwrap();
+        let actor = Actor::at("t", Timestamp(9));
+        let applied = a
+            .apply(
+                Command::DeleteCustomer { id: Uuid::from_u128(1), deals: crate::domain::DealsOfDeleted::Delete },
+                &actor,
+            )
+            .unwrap();
         q.note_changes(&a, &applied.changes);
         assert_eq!(q.regions()[0], ("浙江".to_string(), 249));
         assert_eq!(q.live_count(), 499);
@@ -752,7 +781,8 @@ mod tests {
         let pairs = filter.to_query_pairs(sort);
         let back = CustomerFilter::from_query_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
         assert_eq!(back, (filter, sort));
-        let (junk, junk_sort) = CustomerFilter::from_query_pairs([("tier", "platinum"), ("owner", "x"), ("sort", "-zzz")]);
+        let (junk, junk_sort) =
+            CustomerFilter::from_query_pairs([("tier", "platinum"), ("owner", "x"), ("sort", "-zzz")]);
         assert_eq!((junk, junk_sort), (CustomerFilter::default(), Sort::default()));
     }
 }

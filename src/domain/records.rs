@@ -8,23 +8,49 @@ use std::str::FromStr;
 use uuid::Uuid;
 
 use super::money::Money;
+use super::record::{record, Entries, Entry, FieldText};
+use super::revision::{DeviceId, EntryId, Stamp};
 
 /// Milliseconds since the Unix epoch, as the browser's `Date.now()` gives them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
+/// The user's time zone as its offset from UTC (minutes east: China is +480), which the page
+/// reads from the browser and passes in. "Today" and the day of a change are local dates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct UtcOffset(pub i32);
+
+impl UtcOffset {
+    pub const CHINA: UtcOffset = UtcOffset(480);
+}
+
 impl Timestamp {
-    /// The calendar date (UTC) of this instant.
-    pub fn date(self) -> NaiveDate {
-        chrono::DateTime::from_timestamp_millis(self.0)
+    /// The calendar date of this instant where the user is.
+    pub fn date(self, offset: UtcOffset) -> NaiveDate {
+        chrono::DateTime::from_timestamp_millis(self.0 + i64::from(offset.0) * 60_000)
             .map(|t| t.date_naive())
             .unwrap_or_default()
     }
 }
 
-/// What every record carries so that edits can be traced and, later, merged between devices.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// "Today" where the user is: the local date, and the offset that turns a change's instant into
+/// a local date (how long a deal has been idle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Today {
+    pub date: NaiveDate,
+    pub offset: UtcOffset,
+}
+
+impl Today {
+    /// The local date at instant `now`.
+    pub fn at(now: Timestamp, offset: UtcOffset) -> Today {
+        Today { date: now.date(offset), offset }
+    }
+}
+
+/// What every record carries so that edits can be traced and merged between tabs and devices.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub id: Uuid,
     pub created_at: Timestamp,
@@ -34,21 +60,32 @@ pub struct Meta {
     /// Set when the record is deleted; deleted records stay so that undo and sync can see them.
     #[serde(default)]
     pub deleted_at: Option<Timestamp>,
+    /// The revision: the stamp of the record's last change, which orders its versions across
+    /// devices (clock reading, then device).
+    #[serde(default)]
+    pub rev: Stamp,
+    /// The stamp of the record's creation, which every field not in `stamps` carries.
+    #[serde(default)]
+    pub created: Stamp,
+    /// Fields changed since the record was created (by number, see `record::Record::FIELDS`),
+    /// with the stamp of each one's last change; sorted by field.
+    #[serde(default)]
+    pub stamps: Vec<(u8, Stamp)>,
 }
 
 impl Meta {
+    /// A new record's metadata; the archive stamps its revision when the record is stored.
     pub fn new(id: Uuid, now: Timestamp, actor: &str) -> Self {
-        Meta { id, created_at: now, updated_at: now, updated_by: actor.to_owned(), deleted_at: None }
+        Meta { id, created_at: now, updated_at: now, updated_by: actor.to_owned(), ..Meta::default() }
     }
 
     pub fn is_deleted(&self) -> bool {
         self.deleted_at.is_some()
     }
 
-    pub(crate) fn touch(&mut self, now: Timestamp, actor: &str) {
-        // Clocks can step back; never let a record's history run backwards.
-        self.updated_at = now.max(self.updated_at);
-        self.updated_by = actor.to_owned();
+    /// The device that made the last change.
+    pub fn device(&self) -> DeviceId {
+        self.rev.device
     }
 }
 
@@ -71,6 +108,12 @@ macro_rules! coded_enum {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.code())
+            }
+        }
+
+        impl FieldText for $name {
+            fn text(&self) -> String {
+                self.code().to_owned()
             }
         }
 
@@ -146,6 +189,9 @@ impl Currency {
 /// 联系人: a person at a customer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
+    /// Its id in the customer's list (0 in a form's new contact, until it is stored).
+    #[serde(default)]
+    pub id: EntryId,
     pub name: String,
     #[serde(default)]
     pub title: String,
@@ -166,6 +212,8 @@ impl Contact {
 /// 成交记录: one past order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
+    #[serde(default)]
+    pub id: EntryId,
     #[serde(with = "super::dates")]
     pub date: NaiveDate,
     pub product: String,
@@ -175,6 +223,8 @@ pub struct Transaction {
 /// 沟通记录: one follow-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Communication {
+    #[serde(default)]
+    pub id: EntryId,
     #[serde(with = "super::dates")]
     pub date: NaiveDate,
     pub kind: CommKind,
@@ -213,11 +263,11 @@ pub struct Customer {
     #[serde(default)]
     pub notes: String,
     #[serde(default)]
-    pub contacts: Vec<Contact>,
+    pub contacts: Entries<Contact>,
     #[serde(default)]
-    pub transactions: Vec<Transaction>,
+    pub transactions: Entries<Transaction>,
     #[serde(default)]
-    pub communications: Vec<Communication>,
+    pub communications: Entries<Communication>,
     /// Every change of owner (hand-overs, assignments, edits), oldest first; written by the
     /// archive, never by forms. Added in schema 3.
     #[serde(default)]
@@ -227,6 +277,8 @@ pub struct Customer {
 /// Who gave a customer from whom to whom, and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnerChange {
+    #[serde(default)]
+    pub id: EntryId,
     pub at: Timestamp,
     pub by: String,
     pub from: Option<Uuid>,
@@ -252,9 +304,9 @@ impl Customer {
             lead_source: String::new(),
             owner: None,
             notes: String::new(),
-            contacts: Vec::new(),
-            transactions: Vec::new(),
-            communications: Vec::new(),
+            contacts: Entries::default(),
+            transactions: Entries::default(),
+            communications: Entries::default(),
             owner_history: Vec::new(),
         }
     }
@@ -308,36 +360,28 @@ fn yes() -> bool {
     true
 }
 
-/// The record kinds the archive stores, used to address records in the store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
+record!(
     Customer,
-    Rep,
-    Team,
-    Deal,
-    Pipeline,
-}
+    Customer,
+    fields: [
+        kind, name, industry, region, city, address, size, potential_value, intent, tier, tags, lead_source, owner,
+        notes,
+    ],
+    entries: [contacts, transactions, communications, owner_history]
+);
+record!(Rep, Rep, fields: [name, team, email, phone, active], entries: []);
+record!(Team, Team, fields: [name, manager], entries: []);
 
-impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [RecordKind::Customer, RecordKind::Rep, RecordKind::Team, RecordKind::Deal, RecordKind::Pipeline];
-    /// Position in [`RecordKind::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            RecordKind::Customer => "customer",
-            RecordKind::Rep => "rep",
-            RecordKind::Team => "team",
-            RecordKind::Deal => "deal",
-            RecordKind::Pipeline => "pipeline",
-        }
-    }
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
+macro_rules! entry {
+    ($($t:ty),+) => {
+        $(impl Entry for $t {
+            fn entry_id(&self) -> EntryId {
+                self.id
+            }
+        })+
+    };
 }
+entry!(Contact, Transaction, Communication, OwnerChange);
 
 #[cfg(test)]
 mod tests {
@@ -361,14 +405,7 @@ mod tests {
         let sparse = r#"{"meta":{"id":"00000000-0000-0000-0000-000000000000","created_at":0,"updated_at":0,"updated_by":""},
             "kind":"individual","name":"王芳","intent":"low","tier":"key"}"#;
         let read: Customer = serde_json::from_str(sparse).unwrap();
+        assert_eq!(read.meta.rev, Stamp::ZERO, "records from before revisions carry none");
         assert_eq!((read.kind, read.intent, read.contacts.len()), (CustomerKind::Individual, Intent::Low, 0));
-    }
-
-    #[test]
-    fn touch_never_moves_updated_at_backwards() {
-        let mut m = Meta::new(Uuid::nil(), Timestamp(1000), "a");
-        m.touch(Timestamp(500), "b");
-        assert_eq!(m.updated_at, Timestamp(1000));
-        assert_eq!(m.updated_by, "b");
     }
 }

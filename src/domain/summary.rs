@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::archive::Archive;
 use super::money::Money;
 use super::records::Tier;
+use super::Archive;
 
 /// A bar's label: a named value, or everything past the top few.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,7 +50,8 @@ fn top_with_other(counts: HashMap<&str, i64>) -> Vec<(Bucket, i64)> {
     let mut named: Vec<(&str, i64)> = counts.iter().filter(|(k, _)| !k.is_empty()).map(|(k, v)| (*k, *v)).collect();
     crate::domain::sorting::sort_by(&mut named, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let rest: i64 = named.iter().skip(TOP_BARS).map(|(_, v)| *v).chain(counts.get("").copied()).sum();
-    let mut bars: Vec<(Bucket, i64)> = named.into_iter().take(TOP_BARS).map(|(k, v)| (Bucket::Named(k.to_owned()), v)).collect();
+    let mut bars: Vec<(Bucket, i64)> =
+        named.into_iter().take(TOP_BARS).map(|(k, v)| (Bucket::Named(k.to_owned()), v)).collect();
     if rest > 0 {
         bars.push((Bucket::Other, rest));
     }
@@ -60,8 +61,8 @@ fn top_with_other(counts: HashMap<&str, i64>) -> Vec<(Bucket, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Records;
     use crate::domain::records::{Customer, CustomerKind};
+    use crate::domain::Records;
     use uuid::Uuid;
 
     fn customer(n: u128, region: &str, industry: &str, value: i64, tier: Tier) -> Customer {
@@ -77,7 +78,8 @@ mod tests {
 
     #[test]
     fn counts_tiers_and_folds_small_regions_into_other() {
-        let mut customers: Vec<Customer> = (0..12).map(|i| customer(i, &format!("R{i:02}"), "家电", 100, Tier::Key)).collect();
+        let mut customers: Vec<Customer> =
+            (0..12).map(|i| customer(i, &format!("R{i:02}"), "家电", 100, Tier::Key)).collect();
         customers.push(customer(100, "R00", "化工", 50, Tier::Strategic));
         customers.push(customer(101, "", "", 7, Tier::Prospect));
         let mut deleted = customer(102, "R00", "家电", 1_000_000, Tier::Key);
@@ -90,6 +92,13 @@ mod tests {
         assert_eq!(s.by_region.len(), TOP_BARS + 1);
         // 12 regions + one blank: 8 named (R00..R07), other = R08..R11 + blank = 5.
         assert_eq!(s.by_region.last(), Some(&(Bucket::Other, 5)));
-        assert_eq!(s.value_by_industry, vec![(Bucket::Named("家电".into()), Money(1200)), (Bucket::Named("化工".into()), Money(50)), (Bucket::Other, Money(7))]);
+        assert_eq!(
+            s.value_by_industry,
+            vec![
+                (Bucket::Named("家电".into()), Money(1200)),
+                (Bucket::Named("化工".into()), Money(50)),
+                (Bucket::Other, Money(7))
+            ]
+        );
     }
 }

@@ -1,9 +1,11 @@
 //! A full backup: one JSON file with every record of every kind, the files attached to deals'
-//! activities and customers' communications (base64), and the settings, versioned, with counts. Restoring checks the whole file before anything is touched. The output is a pure
-//! function of the records and settings (no export time inside; the date goes in the file name),
-//! so backup → wipe → restore → backup gives the same bytes.
+//! activities and customers' communications (base64), and the settings, versioned, with counts.
+//! Restoring checks the whole file before anything is touched. The output is a pure function of
+//! the records and settings (no export time inside; the date goes in the file name), so
+//! backup → wipe → restore → backup gives the same bytes. The record lists are the archive's
+//! kinds (`Records`): a new kind is in the backup without a change here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -11,34 +13,22 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::validate::validate_customer;
-use crate::domain::pipeline::{Deal, Pipeline};
-use crate::domain::{Customer, Records, Rep, Team, Timestamp};
+use crate::domain::{EntryId, RecordKind, Records, Timestamp};
 use crate::store::files::{self, FileInfo};
 use crate::store::migrate::CustomerV1;
 use crate::store::SCHEMA_VERSION;
 
 pub const FORMAT: &str = "pocket-crm-backup";
-/// The backup file's own layout version: 2 holds the attached files.
-pub const BACKUP_VERSION: u32 = 2;
+/// The backup file's own layout version: 2 holds the attached files; 3 names a file's entry by
+/// its id (2: by its number in the list).
+pub const BACKUP_VERSION: u32 = 3;
 /// The largest backup a restore reads: the file, its copy in the worker and the decoded records
 /// and files must fit in the page's and the worker's memory at once (measured: a 402 MB backup,
 /// 300 MB of photos, restores in about 10 s).
 pub const MAX_BACKUP_BYTES: u64 = 1 << 30;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Counts {
-    pub customers: usize,
-    pub reps: usize,
-    pub teams: usize,
-    /// (Backups from before deals have neither.)
-    #[serde(default)]
-    pub deals: usize,
-    #[serde(default)]
-    pub pipelines: usize,
-    /// (Backups from before files were backed up have none.)
-    #[serde(default)]
-    pub files: usize,
-}
+/// How many records of each kind (by list name: `customers`, `deals`...) and files a backup holds.
+pub type Counts = BTreeMap<String, usize>;
 
 /// An attached file as the store keeps it: its key and value (see `store::files`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,11 +44,7 @@ pub struct Contents {
     /// Setting key and value pairs (a map in the file; a list here keeps map code out of the
     /// page's wasm, which receives this from the worker).
     pub settings: Vec<(String, String)>,
-    pub customers: Vec<Customer>,
-    pub reps: Vec<Rep>,
-    pub teams: Vec<Team>,
-    pub deals: Vec<Deal>,
-    pub pipelines: Vec<Pipeline>,
+    pub records: Records,
     /// Every attached file, in key order. None when read from a backup made before files were
     /// backed up: restoring it keeps the files already stored.
     pub files: Option<Vec<StoredFile>>,
@@ -72,18 +58,16 @@ pub struct Restore {
     pub files: Option<Vec<StoredFile>>,
 }
 
-impl Contents {
-    fn counts(&self) -> Counts {
-        Counts {
-            customers: self.customers.len(),
-            reps: self.reps.len(),
-            teams: self.teams.len(),
-            deals: self.deals.len(),
-            pipelines: self.pipelines.len(),
-            files: self.files.as_ref().map_or(0, Vec::len),
-        }
+fn counts(records: &Records, files: Option<usize>) -> Counts {
+    let mut counts: Counts =
+        RecordKind::ALL.iter().map(|k| (k.plural().to_owned(), records.counts()[k.index()])).collect();
+    if let Some(n) = files {
+        counts.insert("files".to_owned(), n);
     }
+    counts
+}
 
+impl Contents {
     /// The attached files' number and total size in bytes.
     pub fn file_totals(&self) -> (usize, u64) {
         let files = self.files.as_deref().unwrap_or_default();
@@ -92,8 +76,29 @@ impl Contents {
 
     /// What a restore writes.
     pub fn into_restore(self) -> Restore {
-        let records = Records { customers: self.customers, reps: self.reps, teams: self.teams, deals: self.deals, pipelines: self.pipelines };
-        Restore { records, settings: self.settings, files: self.files }
+        Restore { records: self.records, settings: self.settings, files: self.files }
+    }
+}
+
+/// Which entry of its record a file belongs to: by id (version 3), or by its number in the
+/// activities or communications (version 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum EntryRef {
+    Number(usize),
+    Id(#[serde(with = "entry_hex")] EntryId),
+}
+
+mod entry_hex {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(id: &crate::domain::EntryId, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&id.hex())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<crate::domain::EntryId, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::domain::EntryId::from_hex(&text).ok_or_else(|| serde::de::Error::custom("not an entry id"))
     }
 }
 
@@ -102,8 +107,8 @@ impl Contents {
 struct FileEntry {
     /// The deal or customer.
     owner: Uuid,
-    /// The activity's or communication's number in that record.
-    entry: usize,
+    /// The activity or communication.
+    entry: EntryRef,
     id: Uuid,
     name: String,
     mime: String,
@@ -120,17 +125,25 @@ impl FileEntry {
         let (owner, entry) = files::parse_key(&file.key)?;
         let (_, info, bytes) = files::decode(&file.key, &file.value).ok()?;
         let FileInfo { id, name, mime, added_at, by, size } = info;
+        let entry = EntryRef::Id(entry);
         Some(FileEntry { owner, entry, id, name, mime, added_at, by, size, data: BASE64.encode(bytes) })
     }
 
     /// The stored form, if the entry is sound: its bytes decode to its size, within the limit.
-    fn into_stored(self) -> Option<StoredFile> {
+    fn into_stored(self, entry: EntryId) -> Option<StoredFile> {
         let bytes = BASE64.decode(self.data.as_bytes()).ok()?;
         if self.id.is_nil() || bytes.len() as u64 != self.size || files::check(bytes.len()).is_err() {
             return None;
         }
-        let info = FileInfo { id: self.id, name: self.name, mime: self.mime, added_at: self.added_at, by: self.by, size: self.size };
-        Some(StoredFile { key: files::key(self.owner, self.entry, self.id), value: files::encode(&info, &bytes) })
+        let info = FileInfo {
+            id: self.id,
+            name: self.name,
+            mime: self.mime,
+            added_at: self.added_at,
+            by: self.by,
+            size: self.size,
+        };
+        Some(StoredFile { key: files::key(self.owner, entry, self.id), value: files::encode(&info, &bytes) })
     }
 }
 
@@ -141,11 +154,8 @@ struct FileOut<'a> {
     schema: u32,
     counts: Counts,
     settings: BTreeMap<&'a str, &'a str>,
-    customers: &'a [Customer],
-    reps: &'a [Rep],
-    teams: &'a [Team],
-    deals: &'a [Deal],
-    pipelines: &'a [Pipeline],
+    #[serde(flatten)]
+    records: &'a Records,
     files: Vec<FileEntry>,
 }
 
@@ -162,33 +172,42 @@ pub enum BackupError {
     BadRecord { kind: String, index: usize },
 }
 
-/// How many entries (communications of a customer, activities of a deal) each record has: a
-/// file belongs to one of them.
-fn entry_counts<'a>(customers: impl Iterator<Item = &'a Customer>, deals: impl Iterator<Item = &'a Deal>) -> std::collections::HashMap<Uuid, usize> {
-    customers.map(|c| (c.meta.id, c.communications.len())).chain(deals.map(|d| (d.meta.id, d.activities.len()))).collect()
+/// The entries a file may belong to: each customer's communications and each deal's activities,
+/// in order.
+fn entries_of(records: &Records) -> HashMap<Uuid, Vec<EntryId>> {
+    let customers = records.customers.iter().map(|c| (c.meta.id, c.communications.iter().map(|e| e.id).collect()));
+    let deals = records.deals.iter().map(|d| (d.meta.id, d.activities.iter().map(|e| e.id).collect()));
+    customers.chain(deals).collect()
 }
 
-fn belongs(logs: &std::collections::HashMap<Uuid, usize>, owner: Uuid, entry: usize) -> bool {
-    logs.get(&owner).is_some_and(|&n| entry < n)
+/// The entry a file names, if its record has it.
+fn resolve(entries: &HashMap<Uuid, Vec<EntryId>>, owner: Uuid, entry: EntryRef) -> Option<EntryId> {
+    let list = entries.get(&owner)?;
+    match entry {
+        EntryRef::Id(id) => list.contains(&id).then_some(id),
+        EntryRef::Number(n) => list.get(n).copied(),
+    }
 }
 
 /// The backup file. Stored files that cannot be read, or that belong to no entry of these
 /// records (left by a restore of a backup from before files were backed up), are left out, so
 /// that what is written can always be read back.
 pub fn write(contents: &Contents) -> Vec<u8> {
-    let logs = entry_counts(contents.customers.iter(), contents.deals.iter());
-    let files: Vec<FileEntry> = contents.files.iter().flatten().filter_map(FileEntry::of).filter(|f| belongs(&logs, f.owner, f.entry)).collect();
+    let entries = entries_of(&contents.records);
+    let files: Vec<FileEntry> = contents
+        .files
+        .iter()
+        .flatten()
+        .filter_map(FileEntry::of)
+        .filter(|f| resolve(&entries, f.owner, f.entry).is_some())
+        .collect();
     let file = FileOut {
         format: FORMAT,
         backup_version: BACKUP_VERSION,
         schema: SCHEMA_VERSION,
-        counts: Counts { files: files.len(), ..contents.counts() },
+        counts: counts(&contents.records, Some(files.len())),
         settings: contents.settings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
-        customers: &contents.customers,
-        reps: &contents.reps,
-        teams: &contents.teams,
-        deals: &contents.deals,
-        pipelines: &contents.pipelines,
+        records: &contents.records,
         files,
     };
     serde_json::to_vec(&file).unwrap_or_default()
@@ -202,23 +221,30 @@ struct Head {
 }
 
 #[derive(Deserialize)]
-struct Body<C> {
+struct Body {
     #[serde(default)]
     settings: BTreeMap<String, String>,
-    customers: Vec<C>,
-    #[serde(default)]
-    reps: Vec<Rep>,
-    #[serde(default)]
-    teams: Vec<Team>,
-    #[serde(default)]
-    deals: Vec<Deal>,
-    #[serde(default)]
-    pipelines: Vec<Pipeline>,
+    #[serde(flatten)]
+    records: Records,
     #[serde(default)]
     files: Option<Vec<FileEntry>>,
 }
 
-/// Reads and checks a whole backup. Schema-1 backups (flat customers) are migrated.
+/// Schema 1 had flat customers and no deals.
+#[derive(Deserialize)]
+struct BodyV1 {
+    #[serde(default)]
+    settings: BTreeMap<String, String>,
+    customers: Vec<CustomerV1>,
+    #[serde(default)]
+    reps: Vec<crate::domain::Rep>,
+    #[serde(default)]
+    teams: Vec<crate::domain::Team>,
+}
+
+/// Reads and checks a whole backup. Older backups are read as today's records: schema 1's flat
+/// customers are converted, and entries from before entry ids are given theirs (the same ids the
+/// store's own migration gives them).
 pub fn read(bytes: &[u8]) -> Result<Contents, BackupError> {
     let head: Head = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
     if head.format != FORMAT {
@@ -227,57 +253,65 @@ pub fn read(bytes: &[u8]) -> Result<Contents, BackupError> {
     if head.schema > SCHEMA_VERSION || head.schema == 0 {
         return Err(BackupError::TooNew { schema: head.schema });
     }
-    let contents = if head.schema == 1 {
-        let body: Body<CustomerV1> = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
-        Contents {
-            settings: body.settings.into_iter().collect(),
-            customers: body.customers.into_iter().map(CustomerV1::into_customer).collect(),
-            reps: body.reps,
-            teams: body.teams,
-            deals: body.deals,
-            pipelines: body.pipelines,
-            files: None,
-        }
+    let (settings, records, file_entries) = if head.schema == 1 {
+        let body: BodyV1 = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
+        let customers = body.customers.into_iter().map(CustomerV1::into_customer).collect();
+        (body.settings, Records { customers, reps: body.reps, teams: body.teams, ..Records::default() }, None)
     } else {
-        let body: Body<Customer> = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
-        let mut files = None;
-        if let Some(entries) = body.files {
-            // A file belongs to an entry that exists: a customer's communication or a deal's activity.
-            let logs = entry_counts(body.customers.iter(), body.deals.iter());
-            let mut ids = std::collections::HashSet::new();
-            let mut stored = Vec::with_capacity(entries.len());
-            for (index, entry) in entries.into_iter().enumerate() {
-                let bad = || BackupError::BadRecord { kind: "file".into(), index };
-                if !belongs(&logs, entry.owner, entry.entry) || !ids.insert(entry.id) {
-                    return Err(bad());
-                }
-                stored.push(entry.into_stored().ok_or_else(bad)?);
-            }
-            files = Some(stored);
-        }
-        Contents { settings: body.settings.into_iter().collect(), customers: body.customers, reps: body.reps, teams: body.teams, deals: body.deals, pipelines: body.pipelines, files }
+        let body: Body = serde_json::from_slice(bytes).map_err(|_| BackupError::NotABackup)?;
+        (body.settings, body.records.numbered(), body.files)
     };
-    if contents.counts() != head.counts {
+    let files = match file_entries {
+        None => None,
+        Some(list) => {
+            // A file belongs to an entry that exists: a customer's communication or a deal's activity.
+            let entries = entries_of(&records);
+            let mut ids = HashSet::new();
+            let mut stored = Vec::with_capacity(list.len());
+            for (index, entry) in list.into_iter().enumerate() {
+                let bad = || BackupError::BadRecord { kind: "file".into(), index };
+                let Some(id) = resolve(&entries, entry.owner, entry.entry).filter(|_| ids.insert(entry.id)) else {
+                    return Err(bad());
+                };
+                stored.push(entry.into_stored(id).ok_or_else(bad)?);
+            }
+            stored.sort_by(|a, b| a.key.cmp(&b.key));
+            Some(stored)
+        }
+    };
+    let mut expected = head.counts;
+    // Kinds a backup does not name (made before they existed) hold nothing.
+    for kind in RecordKind::ALL {
+        expected.entry(kind.plural().to_owned()).or_insert(0);
+    }
+    if expected != counts(&records, files.as_ref().map(Vec::len)) {
         return Err(BackupError::CountsDiffer);
     }
-    let mut seen = std::collections::HashSet::new();
-    for (index, c) in contents.customers.iter().enumerate() {
+    check_records(&records)?;
+    Ok(Contents { settings: settings.into_iter().collect(), records, files })
+}
+
+/// Every id once and not nil, customers valid, deals on customers of the backup.
+fn check_records(records: &Records) -> Result<(), BackupError> {
+    let mut seen = HashSet::new();
+    for (index, c) in records.customers.iter().enumerate() {
         if c.meta.id.is_nil() || !seen.insert(c.meta.id) || !validate_customer(c).is_empty() {
             return Err(BackupError::BadRecord { kind: "customer".into(), index });
         }
     }
-    for (index, id) in contents.reps.iter().map(|r| r.meta.id).chain(contents.teams.iter().map(|t| t.meta.id)).enumerate() {
+    for (index, id) in records.reps.iter().map(|r| r.meta.id).chain(records.teams.iter().map(|t| t.meta.id)).enumerate()
+    {
         if id.is_nil() || !seen.insert(id) {
             return Err(BackupError::BadRecord { kind: "rep/team".into(), index });
         }
     }
-    let customers: std::collections::HashSet<_> = contents.customers.iter().map(|c| c.meta.id).collect();
-    for (index, deal) in contents.deals.iter().enumerate() {
+    let customers: HashSet<_> = records.customers.iter().map(|c| c.meta.id).collect();
+    for (index, deal) in records.deals.iter().enumerate() {
         if deal.meta.id.is_nil() || !seen.insert(deal.meta.id) || !customers.contains(&deal.customer) {
             return Err(BackupError::BadRecord { kind: "deal".into(), index });
         }
     }
-    Ok(contents)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -285,24 +319,38 @@ mod tests {
     use super::*;
     use crate::domain::{demo, Timestamp};
 
-    fn stored_file(owner: Uuid, entry: usize, id: u128, name: &str, bytes: &[u8]) -> StoredFile {
-        let info = FileInfo { id: Uuid::from_u128(id), name: name.into(), mime: "image/png".into(), added_at: Timestamp(9), by: "王伟".into(), size: 0 };
+    fn stored_file(owner: Uuid, entry: EntryId, id: u128, name: &str, bytes: &[u8]) -> StoredFile {
+        let info = FileInfo {
+            id: Uuid::from_u128(id),
+            name: name.into(),
+            mime: "image/png".into(),
+            added_at: Timestamp(9),
+            by: "王伟".into(),
+            size: 0,
+        };
         StoredFile { key: files::key(owner, entry, info.id), value: files::encode(&info, bytes) }
     }
 
     fn sample() -> Contents {
-        let d = demo::generate(7, 300, Timestamp(1_700_000_000_000), "test");
-        let settings = vec![("pocket.lang".to_owned(), "zh".to_owned()), ("pocket.user".to_owned(), "李 \"伟\"".to_owned())];
+        let d = demo::generate(7, 300, Timestamp(1_700_000_000_000), crate::domain::UtcOffset::CHINA, "test");
+        let settings =
+            vec![("pocket.lang".to_owned(), "zh".to_owned()), ("pocket.user".to_owned(), "李 \"伟\"".to_owned())];
         // A business card on a customer's communication, a photo and a quotation on a deal's activity.
         let customer = d.customers.iter().find(|c| !c.communications.is_empty()).expect("demo customers talk");
         let deal = d.deals.iter().find(|x| x.activities.len() > 1).expect("demo deals have activities");
         let mut files = vec![
-            stored_file(customer.meta.id, customer.communications.len() - 1, 1, "名片.png", &[0x89, b'P', b'N', b'G', 0, 255]),
-            stored_file(deal.meta.id, 0, 2, "样品照片.png", &(0..=255).collect::<Vec<u8>>()),
-            stored_file(deal.meta.id, 1, 3, "报价单.txt", "单价 ¥128\n".as_bytes()),
+            stored_file(
+                customer.meta.id,
+                customer.communications.last().unwrap().id,
+                1,
+                "名片.png",
+                &[0x89, b'P', b'N', b'G', 0, 255],
+            ),
+            stored_file(deal.meta.id, deal.activities[0].id, 2, "样品照片.png", &(0..=255).collect::<Vec<u8>>()),
+            stored_file(deal.meta.id, deal.activities[1].id, 3, "报价单.txt", "单价 ¥128\n".as_bytes()),
         ];
         files.sort_by(|a, b| a.key.cmp(&b.key));
-        Contents { settings, customers: d.customers, reps: d.reps, teams: d.teams, deals: d.deals, pipelines: d.pipelines, files: Some(files) }
+        Contents { settings, records: d, files: Some(files) }
     }
 
     #[test]
@@ -327,16 +375,28 @@ mod tests {
             // Owner not in the backup.
             good.replacen(&format!("\"owner\":\"{deal}\""), &format!("\"owner\":\"{}\"", Uuid::from_u128(77)), 1),
             // An activity the deal does not have.
-            good.replacen(&format!("\"owner\":\"{deal}\",\"entry\":0"), &format!("\"owner\":\"{deal}\",\"entry\":999"), 1),
+            {
+                let at =
+                    good.find(&format!("\"owner\":\"{deal}\",\"entry\":\"")).unwrap() + deal.to_string().len() + 20;
+                format!("{}ffffffffffffffff{}", &good[..at], &good[at + 16..])
+            },
             // Not base64, or not the size said.
             good.replacen(&photo, "\"data\":\"@@@\"", 1),
             good.replacen(&photo, &format!("\"data\":\"{}\"", BASE64.encode([1, 2, 3])), 1),
             // The same file twice.
-            good.replacen(&format!("\"id\":\"{}\"", Uuid::from_u128(3)), &format!("\"id\":\"{}\"", Uuid::from_u128(2)), 1),
+            good.replacen(
+                &format!("\"id\":\"{}\"", Uuid::from_u128(3)),
+                &format!("\"id\":\"{}\"", Uuid::from_u128(2)),
+                1,
+            ),
         ];
         for (i, bad) in cases.iter().enumerate() {
             assert_ne!(bad, &good, "case {i} changed the file");
-            assert!(matches!(read(bad.as_bytes()), Err(BackupError::BadRecord { ref kind, .. }) if kind == "file"), "case {i}: {:?}", read(bad.as_bytes()).err());
+            assert!(
+                matches!(read(bad.as_bytes()), Err(BackupError::BadRecord { ref kind, .. }) if kind == "file"),
+                "case {i}: {:?}",
+                read(bad.as_bytes()).err()
+            );
         }
         // Counted files that are missing: cut short.
         let cut = good.replacen("\"files\":3", "\"files\":4", 1);
@@ -348,7 +408,10 @@ mod tests {
         let mut contents = sample();
         contents.files = None;
         let text = String::from_utf8(write(&contents)).unwrap();
-        let old = text.replacen("\"backup_version\":2", "\"backup_version\":1", 1).replacen(",\"files\":0}", "}", 1).replacen(",\"files\":[]", "", 1);
+        let old = text
+            .replacen("\"backup_version\":2", "\"backup_version\":1", 1)
+            .replacen("\"files\":0,", "", 1)
+            .replacen(",\"files\":[]", "", 1);
         assert!(!old.contains("files"));
         assert_eq!(read(old.as_bytes()).unwrap().files, None, "no files section: nothing to replace");
 
@@ -360,9 +423,9 @@ mod tests {
         // Files kept from before a restore of an older backup may point past the restored
         // records' entries, or at records that are gone: left out, so the backup still reads.
         let mut stray = sample();
-        let deal = stray.deals.iter().find(|x| x.activities.len() > 1).unwrap().meta.id;
-        stray.files.as_mut().unwrap().push(stored_file(deal, 500, 4, "旧照片.png", b"old"));
-        stray.files.as_mut().unwrap().push(stored_file(Uuid::from_u128(404), 0, 5, "别处的.png", b"gone"));
+        let deal = stray.records.deals.iter().find(|x| x.activities.len() > 1).unwrap().meta.id;
+        stray.files.as_mut().unwrap().push(stored_file(deal, EntryId(500), 4, "旧照片.png", b"old"));
+        stray.files.as_mut().unwrap().push(stored_file(Uuid::from_u128(404), EntryId(1), 5, "别处的.png", b"gone"));
         let back = read(&write(&stray)).unwrap();
         assert_eq!(back.files, sample().files);
     }
@@ -380,9 +443,13 @@ mod tests {
         let v2 = text.replacen(&schema, "\"schema\":2", 1).replace(",\"owner_history\":[]", "");
         assert!(v2.len() < text.len() - 300 * 10, "the field was there to remove");
         assert_eq!(read(v2.as_bytes()).unwrap(), read(&good).unwrap());
-        assert_eq!(read(text.replacen("\"customers\":300", "\"customers\":301", 1).as_bytes()), Err(BackupError::CountsDiffer));
-        let first_name = &sample().customers[0].name;
-        let emptied = text.replacen(&format!("\"name\":{}", serde_json::to_string(first_name).unwrap()), "\"name\":\"\"", 1);
+        assert_eq!(
+            read(text.replacen("\"customers\":300", "\"customers\":301", 1).as_bytes()),
+            Err(BackupError::CountsDiffer)
+        );
+        let first_name = &sample().records.customers[0].name;
+        let emptied =
+            text.replacen(&format!("\"name\":{}", serde_json::to_string(first_name).unwrap()), "\"name\":\"\"", 1);
         assert_eq!(read(emptied.as_bytes()), Err(BackupError::BadRecord { kind: "customer".into(), index: 0 }));
     }
 
@@ -391,7 +458,7 @@ mod tests {
         let old = r#"{"format":"pocket-crm-backup","backup_version":1,"schema":1,"counts":{"customers":1,"reps":0,"teams":0},
             "customers":[{"id":"6f1c2d4e-0000-4000-8000-000000000001","name":"恒达电器","phone":"13812345678","value":100,"intent":3,"created":1,"updated":2}]}"#;
         let c = read(old.as_bytes()).unwrap();
-        assert_eq!(c.customers[0].name, "恒达电器");
-        assert_eq!(c.customers[0].contacts[0].phone, "13812345678");
+        assert_eq!(c.records.customers[0].name, "恒达电器");
+        assert_eq!(c.records.customers[0].contacts[0].phone, "13812345678");
     }
 }

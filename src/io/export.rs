@@ -5,6 +5,7 @@
 use uuid::Uuid;
 
 use super::mapping::Target;
+use super::vocabulary;
 use crate::domain::Customer;
 use crate::i18n::Lang;
 
@@ -61,7 +62,11 @@ pub fn header(lang: Lang, target: Target) -> &'static str {
         Target::DealAmount => ("成交金额", "Deal amount"),
         Target::Ignore => ("", ""),
     };
-    if lang == Lang::Zh { zh } else { en }
+    if lang == Lang::Zh {
+        zh
+    } else {
+        en
+    }
 }
 
 /// One customer's cells, in `COLUMNS` order.
@@ -73,15 +78,15 @@ pub fn cells(lang: Lang, c: &Customer, owner_name: &dyn Fn(Uuid) -> String) -> V
         .iter()
         .map(|t| match t {
             Target::Name => c.name.clone(),
-            Target::Kind => lang.kind(c.kind).to_owned(),
+            Target::Kind => vocabulary::kind_word(lang, c.kind).to_owned(),
             Target::Industry => c.industry.clone(),
             Target::Region => c.region.clone(),
             Target::City => c.city.clone(),
             Target::Address => c.address.clone(),
-            Target::Size => c.size.map(|s| lang.size(s).to_owned()).unwrap_or_default(),
+            Target::Size => c.size.map(|s| vocabulary::size_word(lang, s).to_owned()).unwrap_or_default(),
             Target::PotentialValue => c.potential_value.to_input(),
-            Target::Intent => lang.intent(c.intent).to_owned(),
-            Target::Tier => lang.tier(c.tier).to_owned(),
+            Target::Intent => vocabulary::intent_word(lang, c.intent).to_owned(),
+            Target::Tier => vocabulary::tier_word(lang, c.tier).to_owned(),
             Target::Tags => c.tags.join(", "),
             Target::LeadSource => c.lead_source.clone(),
             Target::Owner => c.owner.map(owner_name).unwrap_or_default(),

@@ -5,10 +5,10 @@ use uuid::Uuid;
 
 use super::mapping::Target;
 use super::table::Table;
+use super::vocabulary;
 use crate::domain::dates::parse_date;
 use crate::domain::validate::{validate_customer, Field, Problem};
-use crate::domain::{CompanySize, Contact, Customer, CustomerKind, Intent, Money, MoneyError, Tier, Transaction};
-use crate::i18n::Lang;
+use crate::domain::{Contact, Customer, CustomerKind, Money, MoneyError, Transaction};
 
 /// Why a cell was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,11 +77,19 @@ pub fn check_rows(
             if value.is_empty() {
                 continue;
             }
-            let mut refuse = |reason| problems.push(RowProblem { row: index as u32, line, column: header.to_owned(), value: value.to_owned(), reason });
+            let mut refuse = |reason| {
+                problems.push(RowProblem {
+                    row: index as u32,
+                    line,
+                    column: header.to_owned(),
+                    value: value.to_owned(),
+                    reason,
+                })
+            };
             match target {
                 Target::Ignore => {}
                 Target::Name => customer.name = value.to_owned(),
-                Target::Kind => match parse_kind(value) {
+                Target::Kind => match vocabulary::kind(value) {
                     Some(k) => customer.kind = k,
                     None => refuse(Reason::UnknownKind),
                 },
@@ -89,7 +97,7 @@ pub fn check_rows(
                 Target::Region => customer.region = value.to_owned(),
                 Target::City => customer.city = value.to_owned(),
                 Target::Address => customer.address = value.to_owned(),
-                Target::Size => match parse_size(value) {
+                Target::Size => match vocabulary::size(value) {
                     Some(s) => customer.size = Some(s),
                     None => refuse(Reason::UnknownSize),
                 },
@@ -97,16 +105,21 @@ pub fn check_rows(
                     Ok(m) => customer.potential_value = m,
                     Err(e) => refuse(Reason::Field(money_problem(e))),
                 },
-                Target::Intent => match parse_intent(value) {
+                Target::Intent => match vocabulary::intent(value) {
                     Some(i) => customer.intent = i,
                     None => refuse(Reason::UnknownIntent),
                 },
-                Target::Tier => match parse_tier(value) {
+                Target::Tier => match vocabulary::tier(value) {
                     Some(t) => customer.tier = t,
                     None => refuse(Reason::UnknownTier),
                 },
                 Target::Tags => {
-                    customer.tags = value.split([',', '，', ';', '；', '、', '|']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+                    customer.tags = value
+                        .split([',', '，', ';', '；', '、', '|'])
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned)
+                        .collect()
                 }
                 Target::LeadSource => customer.lead_source = value.to_owned(),
                 Target::Owner => match owners.iter().find(|(_, name)| name.trim() == value) {
@@ -139,21 +152,39 @@ pub fn check_rows(
             customer.contacts.push(contact);
         }
         match (deal_date, deal_amount) {
-            (Some(date), Some(amount)) => customer.transactions.push(Transaction { date, product: deal_product, amount }),
+            (Some(date), Some(amount)) => {
+                customer.transactions.push(Transaction { id: Default::default(), date, product: deal_product, amount })
+            }
             (None, None) if deal_product.is_empty() => {}
             _ if problems.iter().any(|p| p.reason == Reason::BadDate || matches!(p.reason, Reason::Field(_))) => {}
             _ => {
-                let header = column_of.iter().find(|(t, _)| matches!(t, Target::DealDate | Target::DealAmount | Target::DealProduct));
-                problems.push(RowProblem { row: index as u32, line, column: header.map_or("", |h| h.1).to_owned(), value: String::new(), reason: Reason::IncompleteDeal });
+                let header = column_of
+                    .iter()
+                    .find(|(t, _)| matches!(t, Target::DealDate | Target::DealAmount | Target::DealProduct));
+                problems.push(RowProblem {
+                    row: index as u32,
+                    line,
+                    column: header.map_or("", |h| h.1).to_owned(),
+                    value: String::new(),
+                    reason: Reason::IncompleteDeal,
+                });
             }
         }
         // Without a name, "contact without a name" is the same problem again.
         let nameless = customer.name.trim().is_empty();
-        for e in validate_customer(&customer).into_iter().filter(|e| !(nameless && e.problem == Problem::ContactWithoutName)) {
+        for e in
+            validate_customer(&customer).into_iter().filter(|e| !(nameless && e.problem == Problem::ContactWithoutName))
+        {
             let column = column_of.iter().find(|(t, _)| field_target(e.field) == Some(*t)).map_or("", |h| h.1);
             if !problems.iter().any(|p| p.column == column && matches!(p.reason, Reason::Field(_))) {
                 let value = row.get(column_index(table, column)).cloned().unwrap_or_default();
-                problems.push(RowProblem { row: index as u32, line, column: column.to_owned(), value, reason: Reason::Field(e.problem) });
+                problems.push(RowProblem {
+                    row: index as u32,
+                    line,
+                    column: column.to_owned(),
+                    value,
+                    reason: Reason::Field(e.problem),
+                });
             }
         }
         if problems.is_empty() {
@@ -204,48 +235,26 @@ fn money_problem(e: MoneyError) -> Problem {
     }
 }
 
-fn matches_label<T: Copy>(value: &str, all: &[T], label: impl Fn(Lang, T) -> &'static str, code: impl Fn(T) -> &'static str, extra: &[(&str, T)]) -> Option<T> {
-    let v = value.trim().to_lowercase();
-    all.iter()
-        .copied()
-        .find(|&t| [label(Lang::Zh, t), label(Lang::En, t), code(t)].iter().any(|l| l.to_lowercase() == v))
-        .or_else(|| extra.iter().find(|(s, _)| *s == v).map(|(_, t)| *t))
-}
-
-fn parse_kind(v: &str) -> Option<CustomerKind> {
-    use CustomerKind::*;
-    let extra = [("企业", Organisation), ("公司", Organisation), ("组织", Organisation), ("organization", Organisation), ("company", Organisation), ("个人", Individual), ("person", Individual)];
-    matches_label(v, CustomerKind::ALL, Lang::kind, CustomerKind::code, &extra)
-}
-
-fn parse_intent(v: &str) -> Option<Intent> {
-    use Intent::*;
-    let extra = [("强", High), ("h", High), ("3", High), ("一般", Medium), ("m", Medium), ("2", Medium), ("弱", Low), ("l", Low), ("1", Low), ("高意向", High), ("中意向", Medium), ("低意向", Low)];
-    matches_label(v, Intent::ALL, Lang::intent, Intent::code, &extra)
-}
-
-fn parse_tier(v: &str) -> Option<Tier> {
-    use Tier::*;
-    let extra = [("战略", Strategic), ("重点", Key), ("vip", Key), ("普通", Regular), ("潜在", Prospect), ("a", Strategic), ("b", Key), ("c", Regular), ("d", Prospect)];
-    matches_label(v, Tier::ALL, Lang::tier, Tier::code, &extra)
-}
-
-fn parse_size(v: &str) -> Option<CompanySize> {
-    use CompanySize::*;
-    let extra = [("微型", Micro), ("小型", Small), ("中型", Medium), ("大型", Large), ("1-9", Micro), ("10-49", Small), ("50-249", Medium), ("250+", Large)];
-    matches_label(v, CompanySize::ALL, Lang::size, CompanySize::code, &extra)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Intent, Tier};
     use crate::io::mapping::guess;
     use crate::io::table::read_csv;
 
     fn check(csv: &str) -> Checked {
         let table = read_csv(csv).unwrap();
         let mut n = 0u128;
-        check_rows(&table, &guess(&table.headers), &[(Uuid::from_u128(99), "李伟".into())], || { n += 1; Uuid::from_u128(n) }, |_| {})
+        check_rows(
+            &table,
+            &guess(&table.headers),
+            &[(Uuid::from_u128(99), "李伟".into())],
+            || {
+                n += 1;
+                Uuid::from_u128(n)
+            },
+            |_| {},
+        )
     }
 
     #[test]
@@ -254,7 +263,10 @@ mod tests {
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         let (row, a) = &c.customers[0];
         assert_eq!(*row, 0);
-        assert_eq!((a.name.as_str(), a.kind, a.intent, a.tier), ("恒达电器", CustomerKind::Organisation, Intent::High, Tier::Key));
+        assert_eq!(
+            (a.name.as_str(), a.kind, a.intent, a.tier),
+            ("恒达电器", CustomerKind::Organisation, Intent::High, Tier::Key)
+        );
         assert_eq!(a.potential_value, Money(3_500_000));
         assert_eq!(a.tags, ["出口", "老客户"]);
         assert_eq!(a.owner, Some(Uuid::from_u128(99)));
@@ -268,7 +280,8 @@ mod tests {
     #[test]
     fn bad_rows_say_which_row_column_and_why() {
         let c = check("客户名称,电话,合作意向,潜在价值,成交日期,成交金额,负责人\n,13812345678,,,,,\n甲,12,很想,abc,,,\n乙,,,,2026-02-30,100,\n丙,,,,,100,\n丁,,,,,,王五\n");
-        let reasons: Vec<(u64, &str, Reason)> = c.problems.iter().map(|p| (p.line, p.column.as_str(), p.reason)).collect();
+        let reasons: Vec<(u64, &str, Reason)> =
+            c.problems.iter().map(|p| (p.line, p.column.as_str(), p.reason)).collect();
         assert_eq!(
             reasons,
             [

@@ -115,10 +115,15 @@ mod tests {
 
     #[test]
     fn guesses_chinese_and_english_headers() {
-        let h = headers(&["客户名称*", "行业", "地区", "联系人", "手机", "邮箱", "潜在价值（元）", "合作意向", "无关列"]);
+        let h =
+            headers(&["客户名称*", "行业", "地区", "联系人", "手机", "邮箱", "潜在价值（元）", "合作意向", "无关列"]);
         use Target::*;
-        assert_eq!(guess(&h), [Name, Industry, Region, ContactName, ContactPhone, ContactEmail, Ignore, Intent, Ignore]);
-        let h = headers(&["Company Name", "Industry", "City", "Contact", "Phone", "E-mail", "Potential value", "Intent"]);
+        assert_eq!(
+            guess(&h),
+            [Name, Industry, Region, ContactName, ContactPhone, ContactEmail, Ignore, Intent, Ignore]
+        );
+        let h =
+            headers(&["Company Name", "Industry", "City", "Contact", "Phone", "E-mail", "Potential value", "Intent"]);
         assert_eq!(guess(&h), [Name, Industry, City, ContactName, ContactPhone, ContactEmail, PotentialValue, Intent]);
         assert_eq!(guess(&headers(&["电话", "手机"])), [ContactPhone, Ignore], "one column per field");
         assert_eq!(normalise_header("ＮＡＭＥ　（全角）"), "name全角");

@@ -6,6 +6,8 @@
 //! - `mapping`: which column holds which customer field, guessed from Chinese and English headers;
 //! - `import`: rows to customers, or to problems with the row number and the reason;
 //! - `export`: customers to CSV (UTF-8 with BOM, formulas neutralised) and XLSX;
+//! - `vocabulary`: the words for values (tier, intent, kind, size) that spreadsheets use, apart
+//!   from the UI's labels;
 //! - `backup`: every record and setting as one versioned JSON file, and back.
 
 pub mod backup;
@@ -14,3 +16,4 @@ pub mod import;
 pub mod mapping;
 pub mod table;
 pub mod text;
+pub mod vocabulary;

@@ -25,7 +25,9 @@ pub struct Table {
 pub enum TableError {
     /// No header row: the file is empty or blank.
     Empty,
-    TooLarge { bytes: usize },
+    TooLarge {
+        bytes: usize,
+    },
     /// Not a workbook we can read (damaged XLSX, or an old binary .xls).
     Unreadable(String),
 }
@@ -51,7 +53,10 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, TableError> {
 /// The separator the header line uses most: comma, tab (Excel's "Unicode text") or semicolon.
 fn delimiter(text: &str) -> u8 {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    [b',', b'\t', b';'].into_iter().max_by_key(|&d| (first.bytes().filter(|&b| b == d).count(), d == b',')).unwrap_or(b',')
+    [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|&d| (first.bytes().filter(|&b| b == d).count(), d == b','))
+        .unwrap_or(b',')
 }
 
 pub fn read_csv(text: &str) -> Result<Table, TableError> {
@@ -147,7 +152,8 @@ mod tests {
 
     #[test]
     fn rfc4180_quoting_crlf_blank_lines_and_ragged_rows() {
-        let text = "名称,备注,电话\r\n\"恒达, 有限公司\",\"他说\"\"好\"\"\n第二行\",138\r\n\r\n,,\r\n短行\r\n多,列,1,额外\r\n";
+        let text =
+            "名称,备注,电话\r\n\"恒达, 有限公司\",\"他说\"\"好\"\"\n第二行\",138\r\n\r\n,,\r\n短行\r\n多,列,1,额外\r\n";
         let t = read_csv(text).unwrap();
         assert_eq!(t.headers, ["名称", "备注", "电话", "#4"]);
         assert_eq!(t.rows[0], ["恒达, 有限公司", "他说\"好\"\n第二行", "138", ""]);

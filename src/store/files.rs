@@ -4,15 +4,16 @@
 //! kept beside the segments under keys that `Backend::load` skips (`~` sorts after every
 //! segment key), so opening the app never reads them. A deal's page reads its own by prefix.
 //!
-//! Key: `~file/<deal or customer id>/<entry number, 4 digits>/<file id>`. Activities and
-//! communications are only ever appended, so an entry's number stays its own.
+//! Key: `~file/<deal or customer id>/<entry id, 16 hex digits>/<file id>`: the activity or
+//! follow-up it belongs to, by its id (schema 3 used the entry's place in the list; migration
+//! moves those, see `migrate::file_moves`).
 //! Value: `PCRF`, then the description in postcard, then the file's bytes as they are.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::domain::Timestamp;
+use crate::domain::{EntryId, Timestamp};
 
 /// Every file key starts with this; segment keys never do.
 pub const FILE_PREFIX: &str = "~file/";
@@ -63,8 +64,8 @@ pub fn owner_prefix(owner: Uuid) -> String {
 }
 
 /// The key of file `id` of entry `entry` (an activity, or a communication) of `owner`.
-pub fn key(owner: Uuid, entry: usize, id: Uuid) -> String {
-    format!("{}{entry:04}/{id}", owner_prefix(owner))
+pub fn key(owner: Uuid, entry: EntryId, id: Uuid) -> String {
+    format!("{}{}/{id}", owner_prefix(owner), entry.hex())
 }
 
 /// The stored value of a file: its description (name cut to a sane length) and its bytes.
@@ -80,20 +81,35 @@ pub fn encode(info: &FileInfo, bytes: &[u8]) -> Vec<u8> {
     body
 }
 
-/// The owner (deal or customer) and entry number a file key names.
-pub fn parse_key(key: &str) -> Option<(Uuid, usize)> {
+/// The owner (deal or customer) and entry a file key names.
+pub fn parse_key(key: &str) -> Option<(Uuid, EntryId)> {
     let mut parts = key.strip_prefix(FILE_PREFIX)?.split('/');
     let owner = parts.next()?.parse().ok()?;
-    let entry = parts.next()?.parse().ok()?;
+    let entry = EntryId::from_hex(parts.next()?)?;
     Some((owner, entry))
 }
 
-/// Reads a stored file back: its activity number (from the key), description and bytes.
-pub fn decode(key: &str, body: &[u8]) -> Result<(usize, FileInfo, Vec<u8>), StoreError> {
+/// A key as schema 3 wrote it: `~file/<owner>/<entry number, 4 digits>/<file id>`.
+pub fn numbered_key(owner: Uuid, entry: usize, id: Uuid) -> String {
+    format!("{}{entry:04}/{id}", owner_prefix(owner))
+}
+
+/// The owner, entry number and file id of a key as schema 3 wrote it.
+pub fn parse_numbered_key(key: &str) -> Option<(Uuid, usize, Uuid)> {
+    let mut parts = key.strip_prefix(FILE_PREFIX)?.split('/');
+    let owner = parts.next()?.parse().ok()?;
+    let entry = parts.next().filter(|n| n.len() == 4)?.parse().ok()?;
+    let file = parts.next()?.parse().ok()?;
+    Some((owner, entry, file))
+}
+
+/// Reads a stored file back: its entry (from the key), description and bytes.
+pub fn decode(key: &str, body: &[u8]) -> Result<(EntryId, FileInfo, Vec<u8>), StoreError> {
     let corrupt = |reason: &str| StoreError::Corrupt { key: key.to_owned(), reason: reason.to_owned() };
     let (_, activity) = parse_key(key).ok_or_else(|| corrupt("not a file key"))?;
     let rest = body.strip_prefix(MAGIC.as_slice()).ok_or_else(|| corrupt("not a Pocket CRM file"))?;
-    let (info, bytes): (FileInfo, &[u8]) = postcard::take_from_bytes(rest).map_err(|_| corrupt("damaged description"))?;
+    let (info, bytes): (FileInfo, &[u8]) =
+        postcard::take_from_bytes(rest).map_err(|_| corrupt("damaged description"))?;
     if info.size != bytes.len() as u64 {
         return Err(corrupt("cut short"));
     }
@@ -105,28 +121,39 @@ mod tests {
     use super::*;
 
     fn info(name: &str) -> FileInfo {
-        FileInfo { id: Uuid::from_u128(9), name: name.into(), mime: "image/png".into(), added_at: Timestamp(5), by: "王伟".into(), size: 0 }
+        FileInfo {
+            id: Uuid::from_u128(9),
+            name: name.into(),
+            mime: "image/png".into(),
+            added_at: Timestamp(5),
+            by: "王伟".into(),
+            size: 0,
+        }
     }
 
     #[test]
     fn files_round_trip_and_their_keys_sort_after_every_segment() {
         let deal = Uuid::from_u128(3);
-        let k = key(deal, 12, Uuid::from_u128(9));
+        let entry = EntryId(0x0123_4567_89ab_cdef);
+        let k = key(deal, entry, Uuid::from_u128(9));
         assert!(k.starts_with(&owner_prefix(deal)));
-        assert_eq!(parse_key(&k), Some((deal, 12)));
+        assert_eq!(parse_key(&k), Some((deal, entry)));
         assert_eq!(parse_key("~file/not-a-uuid/0001/x"), None);
-        for segment in ["customer/000001", "deal/000000", "pipeline/000000", "rep/000000", "team/000009"] {
+        let old = numbered_key(deal, 12, Uuid::from_u128(9));
+        assert_eq!(parse_numbered_key(&old), Some((deal, 12, Uuid::from_u128(9))));
+        assert_eq!(parse_numbered_key(&k), None);
+        for segment in ["customer/08-0001", "deal/00-0000", "pipeline/00-0000", "rep/00-0000", "superseded/00-0000"] {
             assert!(segment < FILE_PREFIX && segment < k.as_str(), "{segment}");
         }
         let bytes = vec![0_u8, 255, 7, 7];
         let (activity, back, got) = decode(&k, &encode(&info("样品照片.png"), &bytes)).unwrap();
-        assert_eq!((activity, back.name.as_str(), back.size, got), (12, "样品照片.png", 4, bytes));
+        assert_eq!((activity, back.name.as_str(), back.size, got), (entry, "样品照片.png", 4, bytes));
         assert!(back.is_image());
     }
 
     #[test]
     fn long_names_are_cut_and_damaged_values_are_reported() {
-        let k = key(Uuid::from_u128(3), 0, Uuid::from_u128(9));
+        let k = key(Uuid::from_u128(3), EntryId(1), Uuid::from_u128(9));
         let body = encode(&info(&"名".repeat(500)), b"abc");
         assert_eq!(decode(&k, &body).unwrap().1.name.chars().count(), 200);
         let mut cut = body.clone();
@@ -134,7 +161,7 @@ mod tests {
         for bad in [&b"PCRF"[..], b"", b"JUNKxxxx", &cut[..]] {
             assert!(matches!(decode(&k, bad), Err(StoreError::Corrupt { .. })));
         }
-        assert!(matches!(decode("deal/000000", &body), Err(StoreError::Corrupt { .. })));
+        assert!(matches!(decode("deal/00-0000", &body), Err(StoreError::Corrupt { .. })));
     }
 
     #[test]

@@ -156,11 +156,7 @@ impl Backend for IdbBackend {
         let range = || KeyRange::upper_bound(&JsValue::from_str("~"), Some(true)).map(Query::KeyRange).map_err(fail);
         let keys = store.get_all_keys(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
         let values = store.get_all(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
-        Ok(keys
-            .into_iter()
-            .zip(values)
-            .map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v)))
-            .collect())
+        Ok(keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect())
     }
 
     async fn load_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {

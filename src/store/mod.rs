@@ -1,45 +1,68 @@
-//! Persistence: a small `Backend` trait that reads and atomically writes named segments, with an
-//! IndexedDB implementation for the page and an in-memory one for tests, and the `Repository`
-//! that maps the archive's records onto segments.
+//! Persistence: a small `Backend` trait over a store of segments and a change log, with an
+//! IndexedDB implementation for the page and an in-memory one for tests, and the `Replica`
+//! that keeps one writer's copy of the archive in step with the store.
 //!
-//! Layout: records of each kind are stored in segments of [`SEGMENT_SIZE`] rows, one IndexedDB
-//! value per segment (`customer/000003` holds rows 3000..3999). Loading 100k customers reads
-//! 100 values instead of 100,000, and an edit rewrites one segment.
+//! Several writers share one store (tabs, the import page, later the team sync). Records are
+//! stored in buckets by id (`segments`), and every write is one transaction that first reads
+//! the log entries other writers added since this copy last looked, takes them in, applies this
+//! writer's commands again on top (they are intentions, so they still mean what the user
+//! meant), and only then writes the buckets it changed and its own log entry. No writer ever
+//! puts a stale copy of a record over a newer one.
 
 pub mod files;
+pub mod log;
 mod memory;
 pub mod migrate;
-mod repository;
-mod segments;
+mod replica;
+pub mod segments;
+pub mod writer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 
+pub use log::LogEntry;
 pub use memory::MemoryBackend;
-pub use repository::{ActionError, Applying, Decoding, Pending, Repository, Staged};
-pub use segments::{decode as decode_segment, encode as encode_segment, schema_of, segment_key, SEGMENT_SIZE};
+pub use replica::{Catch, Caught, Decoding, Notice, Opened, Outcome, Replica, Saved, Ticket};
+pub use segments::{bucket_key, decode as decode_segment, encode as encode_segment, schema_of};
 
-/// The schema this build writes. 1 was one flat value per customer; 2 is segments of records;
-/// 3 adds customers' owner history.
-pub const SCHEMA_VERSION: u32 = 3;
+/// The schema this build writes. 1 was one flat value per customer; 2 segments of records by
+/// position; 3 added customers' owner history; 4 revisions (per-field stamps), entry ids, buckets
+/// by id and the change log.
+pub const SCHEMA_VERSION: u32 = 4;
 
-/// What one user action writes: segment bodies to put and segment keys to delete, all or none.
-/// `clear` names key prefixes whose values are all deleted before the puts (a restore replaces
-/// every attached file).
+/// What one write puts in the store, all or none: segment bodies to put and keys to delete,
+/// key prefixes whose values are all deleted first (a restore replaces every attached file),
+/// and log entries to add or drop.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WriteBatch {
     pub puts: Vec<(String, Vec<u8>)>,
     pub deletes: Vec<String>,
     pub clear: Vec<String>,
+    pub log: Vec<(u64, Vec<u8>)>,
+    pub log_deletes: Vec<u64>,
 }
 
 impl WriteBatch {
     pub fn is_empty(&self) -> bool {
-        self.puts.is_empty() && self.deletes.is_empty() && self.clear.is_empty()
+        self.puts.is_empty()
+            && self.deletes.is_empty()
+            && self.clear.is_empty()
+            && self.log.is_empty()
+            && self.log_deletes.is_empty()
     }
+
     pub fn bytes(&self) -> usize {
-        self.puts.iter().map(|(k, v)| k.len() + v.len()).sum()
+        self.puts.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
+            + self.log.iter().map(|(_, v)| v.len()).sum::<usize>()
     }
+}
+
+/// Everything a store holds but the attached files: every segment (key, body) in key order,
+/// and the number of the last log entry (0: none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub segments: Vec<(String, Vec<u8>)>,
+    pub head: u64,
 }
 
 /// Why the store could not do what was asked. Nothing is half written in any of these cases.
@@ -51,10 +74,13 @@ pub enum StoreError {
     QuotaExceeded,
     /// Another tab holds the database open with an older version.
     Blocked,
-    /// A stored segment could not be read; it is left untouched.
+    /// A stored segment or log entry could not be read; it is left untouched.
     Corrupt { key: String, reason: String },
     /// The write failed and was rolled back.
     WriteFailed(String),
+    /// A newer version of the app has written this store (or opened it in another tab): this
+    /// page must be reloaded, and writes nothing until then.
+    Newer,
 }
 
 impl std::fmt::Display for StoreError {
@@ -65,18 +91,28 @@ impl std::fmt::Display for StoreError {
             StoreError::Blocked => write!(f, "database blocked by another tab"),
             StoreError::Corrupt { key, reason } => write!(f, "segment {key} unreadable: {reason}"),
             StoreError::WriteFailed(why) => write!(f, "write failed: {why}"),
+            StoreError::Newer => write!(f, "a newer version of the app uses this store"),
         }
     }
 }
 
-/// Raw persistence of segments. Implementations must make `write` atomic.
+/// Raw persistence of segments and the log. Implementations must make `transact` atomic and
+/// isolated from other writers of the same store.
 #[allow(async_fn_in_trait)]
 pub trait Backend {
-    /// Every stored segment as (key, body), in key order; attached files (keys from `~`) are
-    /// not segments and are left out.
-    async fn load(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// Every segment, and the log's last entry number, as of one moment. Attached files (keys
+    /// from `~`) are not segments and are left out.
+    async fn load(&self) -> Result<Loaded, StoreError>;
+    /// Log entries after number `after`, in order.
+    async fn read_log(&self, after: u64) -> Result<Vec<(u64, Vec<u8>)>, StoreError>;
     /// Every value whose key starts with `prefix` (a deal's files), in key order.
     async fn load_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
-    /// Applies the whole batch in one transaction, or nothing of it.
-    async fn write(&self, batch: WriteBatch) -> Result<(), StoreError>;
+    /// One transaction: reads the log entries after `seen`, asks `decide` what to write given
+    /// them (synchronously: the transaction stays open), and writes it. `decide` may refuse
+    /// with its own error, and then nothing is written.
+    async fn transact<E>(
+        &self,
+        seen: u64,
+        decide: impl FnOnce(Vec<(u64, Vec<u8>)>) -> Result<WriteBatch, E>,
+    ) -> Result<Result<(), E>, StoreError>;
 }

@@ -120,7 +120,12 @@ impl Repository {
     }
 
     /// Rewrites every segment in the standard shape and deletes the keys `decode` flagged.
-    pub async fn heal<B: Backend>(&mut self, backend: &B, archive: &Archive, flagged: WriteBatch) -> Result<(), StoreError> {
+    pub async fn heal<B: Backend>(
+        &mut self,
+        backend: &B,
+        archive: &Archive,
+        flagged: WriteBatch,
+    ) -> Result<(), StoreError> {
         let (batch, stored) = self.rewrite_all(archive, flagged.deletes);
         backend.write(batch).await?;
         self.stored = stored;
@@ -136,7 +141,12 @@ impl Repository {
     }
 
     /// Applies `command` in memory and returns the write that persists it.
-    pub fn prepare(&self, archive: &mut Archive, command: Command, actor: &Actor) -> Result<(WriteBatch, Pending), DomainError> {
+    pub fn prepare(
+        &self,
+        archive: &mut Archive,
+        command: Command,
+        actor: &Actor,
+    ) -> Result<(WriteBatch, Pending), DomainError> {
         Ok(self.stage(archive, command, actor)?.into_write(archive))
     }
 
@@ -161,8 +171,12 @@ impl Repository {
                 todo.extend((0..segment_count(rows)).map(|n| (kind, n)));
                 deletes.extend((segment_count(rows)..self.stored_count(kind)).map(|n| segment_key(kind, n)));
             } else {
-                let mut dirty: Vec<u32> =
-                    changes.ids(kind).iter().filter_map(|id| row_of(archive, kind, *id)).map(|r| (r / SEGMENT_SIZE) as u32).collect();
+                let mut dirty: Vec<u32> = changes
+                    .ids(kind)
+                    .iter()
+                    .filter_map(|id| row_of(archive, kind, *id))
+                    .map(|r| (r / SEGMENT_SIZE) as u32)
+                    .collect();
                 sort_rows(&mut dirty, &|a, b| a.cmp(&b));
                 dirty.dedup();
                 todo.extend(dirty.into_iter().map(|n| (kind, n as usize)));
@@ -174,11 +188,20 @@ impl Repository {
         } else {
             self.stored_after(archive)
         };
-        Staged { batch: WriteBatch { puts: Vec::with_capacity(todo.len()), deletes, clear: vec![] }, todo, pending: Pending { applying, stored_after } }
+        Staged {
+            batch: WriteBatch { puts: Vec::with_capacity(todo.len()), deletes, clear: vec![] },
+            todo,
+            pending: Pending { applying, stored_after },
+        }
     }
 
     /// Settles a prepared command: keeps it if the write succeeded, takes it back if not.
-    pub fn finish(&mut self, archive: &mut Archive, pending: Pending, written: Result<(), StoreError>) -> Result<ChangeSet, StoreError> {
+    pub fn finish(
+        &mut self,
+        archive: &mut Archive,
+        pending: Pending,
+        written: Result<(), StoreError>,
+    ) -> Result<ChangeSet, StoreError> {
         match written {
             Ok(()) => {
                 self.stored = pending.stored_after;
@@ -193,7 +216,13 @@ impl Repository {
 
     /// Prepare, write and finish in one call (for callers that can hold the archive across the
     /// write, such as tests and benchmarks).
-    pub async fn execute<B: Backend>(&mut self, backend: &B, archive: &mut Archive, command: Command, actor: &Actor) -> Result<ChangeSet, ActionError> {
+    pub async fn execute<B: Backend>(
+        &mut self,
+        backend: &B,
+        archive: &mut Archive,
+        command: Command,
+        actor: &Actor,
+    ) -> Result<ChangeSet, ActionError> {
         let (batch, pending) = self.prepare(archive, command, actor).map_err(ActionError::Domain)?;
         let written = backend.write(batch).await;
         self.finish(archive, pending, written).map_err(ActionError::Store)
@@ -275,7 +304,8 @@ impl Decoding {
         let mut needs_rewrite = !self.stray.is_empty();
         for (kind, segs) in RecordKind::ALL.iter().zip(&self.numbers).filter(|(_, segs)| !segs.is_empty()) {
             repo.stored[kind.index()] = segs.iter().map(|(n, _)| n + 1).max().unwrap_or(0);
-            let tidy = segs.iter().enumerate().all(|(i, &(n, len))| n == i && (len == SEGMENT_SIZE || i + 1 == segs.len()));
+            let tidy =
+                segs.iter().enumerate().all(|(i, &(n, len))| n == i && (len == SEGMENT_SIZE || i + 1 == segs.len()));
             let rows = rows_of(&archive, *kind);
             let stored_rows: usize = segs.iter().map(|(_, len)| len).sum();
             needs_rewrite |= !tidy || stored_rows != rows;

@@ -1,28 +1,163 @@
-//! Segment keys and bodies: how a run of records becomes one stored value and back.
+//! Segments: records of one kind grouped into buckets by a hash of their id, one stored value
+//! per bucket (`customer/08-00a3`: 2^8 buckets, bucket 0xa3). A record's bucket depends on its
+//! id alone, never on the order one tab happened to load records in, so writers that each know
+//! a different part of the store never rewrite each other's records.
+//!
+//! A kind starts with one bucket; when it holds more than [`SPLIT_AT`] records a bucket on
+//! average, its records are spread over twice as many (written in one transaction).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use uuid::Uuid;
 
 use super::{StoreError, SCHEMA_VERSION};
-use crate::domain::RecordKind;
+use crate::domain::kinds::{Stored, TableVisitor};
+use crate::domain::revision::mix;
+use crate::domain::{Archive, PerKind, RecordKind, Table};
 
-/// Records per segment: large enough that 100k customers are 200 values, small enough that
-/// rewriting one after an edit (about 150 KB) stays a few milliseconds.
-pub const SEGMENT_SIZE: usize = 500;
-
-/// `customer/000012`: zero-padded so key order is row order.
-pub fn segment_key(kind: RecordKind, number: usize) -> String {
-    format!("{}/{number:06}", kind.code())
-}
-
-pub fn parse_key(key: &str) -> Option<(RecordKind, usize)> {
-    let (kind, number) = key.split_once('/')?;
-    Some((RecordKind::from_code(kind)?, number.parse().ok()?))
-}
+/// Records a bucket holds on average after a split; an edit rewrites about this many (for
+/// customers, about 120 KB: a few milliseconds).
+pub const BUCKET_TARGET: usize = 400;
+/// Records a bucket may hold on average before its kind is split.
+pub const SPLIT_AT: usize = 800;
+/// At most 2^MAX_BITS buckets per kind.
+const MAX_BITS: u8 = 16;
 
 /// Every segment starts with these bytes and then the schema version (u32, little endian).
 const MAGIC: &[u8; 4] = b"PCRM";
 const HEADER: usize = 8;
+
+/// How many bucket bits a kind with `count` records needs.
+pub fn bits_for(count: usize) -> u8 {
+    let mut bits = 0;
+    while bits < MAX_BITS && count > BUCKET_TARGET << bits {
+        bits += 1;
+    }
+    bits
+}
+
+/// The bucket of a record id among 2^bits.
+pub fn bucket_of(id: Uuid, bits: u8) -> usize {
+    if bits == 0 {
+        return 0;
+    }
+    let (hi, lo) = id.as_u64_pair();
+    (mix(hi ^ mix(lo)) >> (64 - u32::from(bits))) as usize
+}
+
+/// `customer/08-00a3`: zero-padded, so key order is bucket order.
+pub fn bucket_key(kind: RecordKind, bits: u8, bucket: usize) -> String {
+    format!("{}/{bits:02}-{bucket:04x}", kind.code())
+}
+
+/// The kind, bucket bits and bucket a key names; None for anything else.
+pub fn parse_bucket_key(key: &str) -> Option<(RecordKind, u8, usize)> {
+    let (kind, rest) = key.split_once('/')?;
+    let (bits, bucket) = rest.split_once('-')?;
+    if bits.len() != 2 || bucket.len() < 4 {
+        return None;
+    }
+    let bits: u8 = bits.parse().ok().filter(|b| *b <= MAX_BITS)?;
+    let bucket = usize::from_str_radix(bucket, 16).ok().filter(|b| *b < 1 << bits)?;
+    Some((RecordKind::from_code(kind)?, bits, bucket))
+}
+
+/// Which bucket each record is in, kept in step with the archive's tables (rows are only ever
+/// added at the end or taken back from the end).
+#[derive(Clone, Debug, Default)]
+pub struct Layout {
+    bits: PerKind<u8>,
+    /// Per kind: the rows of each bucket, in row order.
+    members: PerKind<Vec<Vec<u32>>>,
+    /// Per kind: the bucket of each row.
+    row_bucket: PerKind<Vec<u32>>,
+}
+
+impl Layout {
+    /// The layout of `archive` with the given bucket bits per kind.
+    pub fn new(archive: &Archive, bits: PerKind<u8>) -> Layout {
+        let mut layout = Layout { bits, ..Layout::default() };
+        for kind in RecordKind::ALL {
+            layout.members[kind.index()] = vec![Vec::new(); 1 << bits[kind.index()]];
+        }
+        layout.sync(archive);
+        layout
+    }
+
+    /// A layout fitting how many records `archive` holds (after a replacement).
+    pub fn fitting(archive: &Archive) -> Layout {
+        Layout::new(archive, RecordKind::ALL.map(|k| bits_for(archive.count(k))))
+    }
+
+    pub fn bits(&self, kind: RecordKind) -> u8 {
+        self.bits[kind.index()]
+    }
+
+    /// Follows rows added to or taken back from the end of the archive's tables.
+    pub fn sync(&mut self, archive: &Archive) {
+        for kind in RecordKind::ALL {
+            let k = kind.index();
+            let rows = archive.count(kind);
+            while self.row_bucket[k].len() > rows {
+                let row = self.row_bucket[k].len() as u32 - 1;
+                let bucket = self.row_bucket[k].pop().unwrap_or_default() as usize;
+                let members = &mut self.members[k][bucket];
+                debug_assert_eq!(members.last(), Some(&row));
+                members.pop();
+            }
+            while self.row_bucket[k].len() < rows {
+                let row = self.row_bucket[k].len();
+                let id = archive.id_at(kind, row).unwrap_or_default();
+                let bucket = bucket_of(id, self.bits[k]);
+                self.members[k][bucket].push(row as u32);
+                self.row_bucket[k].push(bucket as u32);
+            }
+        }
+    }
+
+    /// Spreads a kind over 2^bits buckets (rows stay where they are).
+    pub fn resplit(&mut self, archive: &Archive, kind: RecordKind, bits: u8) {
+        let k = kind.index();
+        self.bits[k] = bits;
+        self.members[k] = vec![Vec::new(); 1 << bits];
+        self.row_bucket[k].clear();
+        self.sync(archive);
+    }
+
+    /// The bucket a record of `kind` is in.
+    pub fn bucket(&self, kind: RecordKind, id: Uuid) -> usize {
+        bucket_of(id, self.bits[kind.index()])
+    }
+
+    /// How many buckets a kind has.
+    pub fn buckets(&self, kind: RecordKind) -> usize {
+        1 << self.bits[kind.index()]
+    }
+
+    /// Whether a kind holds too many records for its buckets.
+    pub fn needs_split(&self, archive: &Archive, kind: RecordKind) -> bool {
+        archive.count(kind) > SPLIT_AT << self.bits[kind.index()] && self.bits[kind.index()] < MAX_BITS
+    }
+
+    /// The stored value of one bucket.
+    pub fn encode_bucket(&self, archive: &Archive, kind: RecordKind, bucket: usize) -> Vec<u8> {
+        struct Encode<'a>(&'a [u32], Vec<u8>);
+        impl TableVisitor for Encode<'_> {
+            fn visit<R: Stored>(&mut self, table: &Table<R>) {
+                let records: Vec<&R> = self.0.iter().map(|&r| &table.rows()[r as usize]).collect();
+                self.1 = encode(&records);
+            }
+        }
+        let mut encoding = Encode(&self.members[kind.index()][bucket], Vec::new());
+        archive.visit(kind, &mut encoding);
+        encoding.1
+    }
+
+    /// The rows of one bucket.
+    pub fn members(&self, kind: RecordKind, bucket: usize) -> &[u32] {
+        &self.members[kind.index()][bucket]
+    }
+}
 
 /// A segment body: header, then the records in postcard (compact binary serde). Binary is a
 /// third of the JSON size and several times faster to decode, which is what lets 100k customers
@@ -55,7 +190,7 @@ pub fn decode<R: DeserializeOwned>(key: &str, body: &[u8]) -> Result<Vec<R>, Sto
     }
     let schema = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
     if schema > SCHEMA_VERSION {
-        return Err(corrupt(format!("written by a newer version (schema {schema})")));
+        return Err(StoreError::Newer);
     }
     match postcard::take_from_bytes::<Vec<R>>(&body[HEADER..]) {
         Ok((records, [])) => Ok(records),
@@ -70,14 +205,31 @@ mod tests {
     use crate::domain::{Customer, CustomerKind};
 
     #[test]
-    fn keys_sort_in_row_order_and_parse_back() {
-        let mut keys: Vec<String> = [10, 2, 1000].iter().map(|&n| segment_key(RecordKind::Customer, n)).collect();
+    fn keys_sort_in_bucket_order_and_parse_back() {
+        let mut keys: Vec<String> = [10, 2, 255].iter().map(|&n| bucket_key(RecordKind::Customer, 8, n)).collect();
         keys.sort();
-        assert_eq!(keys, ["customer/000002", "customer/000010", "customer/001000"]);
-        assert_eq!(parse_key("rep/000003"), Some((RecordKind::Rep, 3)));
-        assert_eq!(parse_key("deal/000003"), Some((RecordKind::Deal, 3)));
-        assert_eq!(parse_key("invoice/000003"), None);
-        assert_eq!(parse_key("customer/x"), None);
+        assert_eq!(keys, ["customer/08-0002", "customer/08-000a", "customer/08-00ff"]);
+        assert_eq!(parse_bucket_key("rep/00-0000"), Some((RecordKind::Rep, 0, 0)));
+        assert_eq!(parse_bucket_key("deal/03-0007"), Some((RecordKind::Deal, 3, 7)));
+        for bad in ["deal/03-0008", "invoice/00-0000", "customer/000012", "customer/x", "~file/a/b"] {
+            assert_eq!(parse_bucket_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn buckets_spread_ids_evenly_and_depend_on_the_id_alone() {
+        assert_eq!(bits_for(0), 0);
+        assert_eq!(bits_for(BUCKET_TARGET), 0);
+        assert_eq!(bits_for(BUCKET_TARGET + 1), 1);
+        assert_eq!(bits_for(100_000), 8);
+        let mut counts = vec![0usize; 256];
+        for n in 0..100_000u128 {
+            counts[bucket_of(Uuid::from_u128(n), 8)] += 1;
+        }
+        let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+        assert!(*min > 300 && *max < 500, "sequential ids spread too: {min}..{max}");
+        let id = Uuid::from_u128(12345);
+        assert_eq!(bucket_of(id, 8) >> 1, bucket_of(id, 7), "a split halves each bucket");
     }
 
     #[test]
@@ -87,13 +239,19 @@ mod tests {
         assert_eq!(decode::<Customer>("k", &body).unwrap(), vec![c]);
         let mut newer = body.clone();
         newer[4] = 99;
+        assert_eq!(decode::<Customer>("k", &newer).unwrap_err(), StoreError::Newer);
         let mut truncated = body.clone();
         truncated.truncate(body.len() - 3);
         let mut trailing = body.clone();
         trailing.push(0);
-        for bad in [vec![], b"{}".to_vec(), b"PCRM".to_vec(), newer, truncated, trailing, b"PCRM\x02\0\0\0\xff\xff\xff".to_vec()] {
-            let err = decode::<Customer>("customer/000001", &bad).unwrap_err();
-            assert!(matches!(err, StoreError::Corrupt { ref key, .. } if key == "customer/000001"), "{bad:?}: {err:?}");
+        for bad in
+            [vec![], b"{}".to_vec(), b"PCRM".to_vec(), truncated, trailing, b"PCRM\x04\0\0\0\xff\xff\xff".to_vec()]
+        {
+            let err = decode::<Customer>("customer/00-0000", &bad).unwrap_err();
+            assert!(
+                matches!(err, StoreError::Corrupt { ref key, .. } if key == "customer/00-0000"),
+                "{bad:?}: {err:?}"
+            );
         }
     }
 }

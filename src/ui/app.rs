@@ -8,7 +8,7 @@ use super::data_host::DataHost;
 use super::pipeline::{DealDetail, DealForm, FollowUpReport, PipelineBoard, StagesPage};
 use super::route::{Route, AREAS};
 use super::settings::SettingsPage;
-use super::state::{use_app, AppState, LoadState, UndoAction, tr};
+use super::state::{tr, use_app, AppState, LoadState, UndoAction};
 use crate::domain::Command;
 use crate::i18n::Msg;
 

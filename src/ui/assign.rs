@@ -20,7 +20,11 @@ pub fn describe(state: &AppState, lang: Lang, assignments: &[Assignment]) -> Str
             assignments
                 .iter()
                 .map(|a| {
-                    let name = if a.to.is_some() { d.archive.rep_name(a.to).to_owned() } else { lang.t(crate::i18n::Msg::Unassigned).to_owned() };
+                    let name = if a.to.is_some() {
+                        d.archive.rep_name(a.to).to_owned()
+                    } else {
+                        lang.t(crate::i18n::Msg::Unassigned).to_owned()
+                    };
                     format!("{name} {}", a.deals.len() + a.customers.len())
                 })
                 .collect::<Vec<_>>()
@@ -37,7 +41,8 @@ pub fn run(state: AppState, assignments: Vec<Assignment>) {
             let mut back: Vec<Assignment> = Vec::new();
             for a in &assignments {
                 let deals = a.deals.iter().filter_map(|&id| d.archive.deals.get(id).map(|x| (x.owner, id, true)));
-                let customers = a.customers.iter().filter_map(|&id| d.archive.customers.get(id).map(|x| (x.owner, id, false)));
+                let customers =
+                    a.customers.iter().filter_map(|&id| d.archive.customers.get(id).map(|x| (x.owner, id, false)));
                 for (owner, id, is_deal) in deals.chain(customers) {
                     let at = match back.iter().position(|b| b.to == owner) {
                         Some(at) => at,
@@ -46,7 +51,11 @@ pub fn run(state: AppState, assignments: Vec<Assignment>) {
                             back.len() - 1
                         }
                     };
-                    if is_deal { back[at].deals.push(id) } else { back[at].customers.push(id) }
+                    if is_deal {
+                        back[at].deals.push(id)
+                    } else {
+                        back[at].customers.push(id)
+                    }
                 }
             }
             back
@@ -81,7 +90,13 @@ pub fn AssignBar(kind: AssignKind, #[prop(into)] count: Signal<usize>, ids: Call
     let state = use_app();
     let open = RwSignal::new(false);
     let choice = RwSignal::new(String::new());
-    let reps = Memo::new(move |_| state.read(|d| d.archive.reps.live().filter(|r| r.active).map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default());
+    let reps = Memo::new(move |_| {
+        state
+            .read(|d| {
+                d.archive.reps.live().filter(|r| r.active).map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
     // The target as chosen, with each rep's present load for an even spread.
     let target = move || -> Target {
         let choice = choice.get();
@@ -98,7 +113,11 @@ pub fn AssignBar(kind: AssignKind, #[prop(into)] count: Signal<usize>, ids: Call
                     match kind {
                         AssignKind::Deals => {
                             let pipeline = d.archive.pipeline();
-                            d.archive.deals.live().filter(|x| pipeline.is_some_and(|p| p.is_open(x))).for_each(|x| count(x.owner));
+                            d.archive
+                                .deals
+                                .live()
+                                .filter(|x| pipeline.is_some_and(|p| p.is_open(x)))
+                                .for_each(|x| count(x.owner));
                         }
                         AssignKind::Customers => d.archive.customers.live().for_each(|c| count(c.owner)),
                     }
@@ -110,7 +129,8 @@ pub fn AssignBar(kind: AssignKind, #[prop(into)] count: Signal<usize>, ids: Call
             Target::One(choice.parse().ok())
         }
     };
-    let items = move || -> Vec<(Uuid, bool)> { ids.run(()).into_iter().map(|id| (id, kind == AssignKind::Deals)).collect() };
+    let items =
+        move || -> Vec<(Uuid, bool)> { ids.run(()).into_iter().map(|id| (id, kind == AssignKind::Deals)).collect() };
     let preview = Memo::new(move |_| {
         if !open.get() {
             return String::new();

@@ -38,7 +38,10 @@ impl Attached {
     /// A thumbnail for a photo, a download link for anything else; both with name and size.
     fn view(&self) -> impl IntoView {
         let label = format!("{} ({})", self.info.name, size_text(self.info.size));
-        let image = self.info.is_image().then(|| view! { <img src=self.url.clone() alt=self.info.name.clone() loading="lazy" /> });
+        let image = self
+            .info
+            .is_image()
+            .then(|| view! { <img src=self.url.clone() alt=self.info.name.clone() loading="lazy" /> });
         view! {
             <a class="attachment" href=self.url.clone() download=self.info.name.clone() title=self.info.name.clone() data-testid="attachment">
                 {image}
@@ -124,13 +127,26 @@ pub fn picked(picker: NodeRef<leptos::html::Input>, lang: Lang) -> Result<Vec<we
 }
 
 /// The stored values (key, bytes) of the picked files, for entry `entry` of `owner`.
-pub async fn stored(picked: Vec<web_sys::File>, owner: Uuid, entry: usize, by: &str, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub async fn stored(
+    picked: Vec<web_sys::File>,
+    owner: Uuid,
+    entry: usize,
+    by: &str,
+    lang: Lang,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut puts = Vec::with_capacity(picked.len());
     for file in picked {
         let Ok(bytes) = crate::ui::jobs::read_file(&file).await else {
             return Err(lang.fill(PipeMsg::FileUnreadable, "name", &file.name()));
         };
-        let info = files::FileInfo { id: Uuid::new_v4(), name: file.name(), mime: file.type_(), added_at: crate::domain::Timestamp(js_sys::Date::now() as i64), by: by.to_owned(), size: 0 };
+        let info = files::FileInfo {
+            id: Uuid::new_v4(),
+            name: file.name(),
+            mime: file.type_(),
+            added_at: crate::domain::Timestamp(js_sys::Date::now() as i64),
+            by: by.to_owned(),
+            size: 0,
+        };
         puts.push((files::key(owner, entry, info.id), files::encode(&info, &bytes)));
     }
     Ok(puts)

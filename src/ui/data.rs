@@ -11,6 +11,7 @@ use uuid::Uuid;
 use std::rc::Rc;
 
 use super::app::Toasts;
+use super::attachments::size_text;
 use super::jobs::{self, download, read_file};
 use super::perf;
 use super::route::Route;
@@ -18,7 +19,6 @@ use super::state::{pause, tr, use_app, AppState, LoadState};
 use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
 use crate::domain::{Command, Customer};
 use crate::i18n::{Lang, Msg, ToolMsg};
-use super::attachments::size_text;
 use crate::io::backup::{Contents, StoredFile};
 use crate::io::export::header;
 use crate::io::mapping::{with_remembered, Target};
@@ -57,11 +57,19 @@ struct Decided {
 /// Decides every row's duplicates against the store and the earlier rows, a part at a time
 /// with pauses in between. None if `current()` turns false meanwhile (the check was reset) or
 /// the store is not loaded.
-async fn decide_in_parts(state: AppState, rows: &[Customer], choice: DuplicateChoice, current: &dyn Fn() -> bool) -> Option<Decided> {
+async fn decide_in_parts(
+    state: AppState,
+    rows: &[Customer],
+    choice: DuplicateChoice,
+    current: &dyn Fn() -> bool,
+) -> Option<Decided> {
     let (stored, version) = state.with_data(|d| (d.archive.customers.len(), d.archive.version()))?;
     let mut decider = Decider::new(stored + rows.len(), choice);
     for start in (0..stored).step_by(PART) {
-        state.with_data(|d| decider.add_stored(d.archive.customers.rows().iter().skip(start).take(PART).filter(|c| !c.meta.is_deleted())));
+        state.with_data(|d| {
+            decider
+                .add_stored(d.archive.customers.rows().iter().skip(start).take(PART).filter(|c| !c.meta.is_deleted()))
+        });
         pause(0).await;
         if !current() {
             return None;
@@ -109,7 +117,11 @@ pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
     let customers = state
         .with_data(|d| {
             let rows = d.archive.customers.rows();
-            ids.iter().filter_map(|&r| rows.get(r as usize)).filter(|c| !c.meta.is_deleted()).cloned().collect::<Vec<_>>()
+            ids.iter()
+                .filter_map(|&r| rows.get(r as usize))
+                .filter(|c| !c.meta.is_deleted())
+                .cloned()
+                .collect::<Vec<_>>()
         })
         .unwrap_or_default();
     let count = customers.len();
@@ -293,7 +305,10 @@ fn ImportCard() -> impl IntoView {
         let job = Job::CheckRows { mapping: mapping.get_untracked(), owners: owners(&state) };
         leptos::task::spawn_local(async move {
             let started = perf::now();
-            let outcome = jobs::run_with_progress::<_, Outcome>(jobs::Kind::Files, job, move |done, total| _ = progress.try_set(Some((done, total)))).await;
+            let outcome = jobs::run_with_progress::<_, Outcome>(jobs::Kind::Files, job, move |done, total| {
+                _ = progress.try_set(Some((done, total)))
+            })
+            .await;
             let Ok(Outcome::RowsChecked(found)) = outcome else {
                 fail(state.t(Msg::ErrWorker).to_owned());
                 return;
@@ -301,7 +316,9 @@ fn ImportCard() -> impl IntoView {
             // The good rows come over a part at a time, each read in a short task.
             let mut customers = Vec::with_capacity(found.good as usize);
             while customers.len() < found.good as usize {
-                let Ok(Outcome::Customers(part)) = jobs::run::<_, Outcome>(jobs::Kind::Files, Job::TakeChecked { count: PART as u32 }).await else {
+                let Ok(Outcome::Customers(part)) =
+                    jobs::run::<_, Outcome>(jobs::Kind::Files, Job::TakeChecked { count: PART as u32 }).await
+                else {
                     fail(state.t(Msg::ErrWorker).to_owned());
                     return;
                 };
@@ -315,7 +332,12 @@ fn ImportCard() -> impl IntoView {
             perf::record("import:check", perf::now() - started);
             let lang = state.lang.get_untracked();
             problems_shown.set(
-                found.problems.iter().take(50).map(|p| (p.line, p.column.clone(), p.value.clone(), lang.import_reason(&p.reason))).collect(),
+                found
+                    .problems
+                    .iter()
+                    .take(50)
+                    .map(|p| (p.line, p.column.clone(), p.value.clone(), lang.import_reason(&p.reason)))
+                    .collect(),
             );
             checked.set_value(Some(CheckState { customers, found, decided: None }));
             recompute_plan();
@@ -333,7 +355,8 @@ fn ImportCard() -> impl IntoView {
         let Some(rows) = checked.try_update_value(Option::take).flatten() else { return };
         step.set(Step::Busy(ToolMsg::SavingImport));
         let headers = opened.get_untracked().map(|o| o.headers).unwrap_or_default();
-        let remembered: Vec<(String, String)> = headers.iter().cloned().zip(mapping.get_untracked().iter().map(|t| t.code().to_owned())).collect();
+        let remembered: Vec<(String, String)> =
+            headers.iter().cloned().zip(mapping.get_untracked().iter().map(|t| t.code().to_owned())).collect();
         leptos::task::spawn_local(async move {
             // Let "saving" paint before the work that holds the page's thread.
             pause(20).await;
@@ -345,7 +368,11 @@ fn ImportCard() -> impl IntoView {
                 Some(d) if d.choice == choice && Some(d.version) == version => Some(d),
                 _ => decide_in_parts(state, &rows.customers, choice, &|| true).await,
             };
-            let Some(p) = decided.and_then(|d| state.with_data(|a| plan_decided(&a.archive, rows.customers, (d.decisions, d.counts)))) else { return };
+            let Some(p) = decided
+                .and_then(|d| state.with_data(|a| plan_decided(&a.archive, rows.customers, (d.decisions, d.counts))))
+            else {
+                return;
+            };
             let (created, updated) = (p.create.len(), p.update.len());
             // Large imports apply and save in parts (still one transaction); small ones at once.
             let result = if created + updated > 20_000 {
@@ -369,7 +396,14 @@ fn ImportCard() -> impl IntoView {
                 Ok(_) => {
                     state.remember_mapping(&remembered);
                     let lang = state.lang.get_untracked();
-                    announce(state, &notify, lang.fill_all(ToolMsg::ImportDone, &[("create", created.to_string()), ("update", updated.to_string())]));
+                    announce(
+                        state,
+                        &notify,
+                        lang.fill_all(
+                            ToolMsg::ImportDone,
+                            &[("create", created.to_string()), ("update", updated.to_string())],
+                        ),
+                    );
                     reset_check();
                     opened.set(None);
                     step.set(Step::Idle);
@@ -572,10 +606,20 @@ fn ExportCard() -> impl IntoView {
     let (filter, sort) = state.route.with_untracked(Route::customer_filter);
     let rows = StoredValue::new(
         state
-            .with_data_mut(|d| if filtered { d.query.run(&d.archive, &filter, sort) } else { (0..d.archive.customers.len() as u32).collect() })
+            .with_data_mut(|d| {
+                if filtered {
+                    d.query.run(&d.archive, &filter, sort)
+                } else {
+                    (0..d.archive.customers.len() as u32).collect()
+                }
+            })
             .unwrap_or_default(),
     );
-    let count = rows.with_value(|r| state.with_data(|d| r.iter().filter(|&&i| !d.archive.customers.rows()[i as usize].meta.is_deleted()).count()).unwrap_or(0));
+    let count = rows.with_value(|r| {
+        state
+            .with_data(|d| r.iter().filter(|&&i| !d.archive.customers.rows()[i as usize].meta.is_deleted()).count())
+            .unwrap_or(0)
+    });
     view! {
         <div class="card export">
             <h2>{tr(ToolMsg::ExportTitle)}</h2>
@@ -669,18 +713,22 @@ fn BackupCard() -> impl IntoView {
             match jobs::run::<_, Outcome>(jobs::Kind::Files, Job::ReadBackup { bytes }).await {
                 Ok(Outcome::BackupRead(Ok(contents))) => {
                     let current = state.with_data(|d| d.query.live_count()).unwrap_or(0);
-                    let mut text = lang.fill_all(ToolMsg::RestoreConfirm, &[
-                        ("customers", contents.customers.len().to_string()),
-                        ("reps", contents.reps.len().to_string()),
-                        ("teams", contents.teams.len().to_string()),
-                        ("current", current.to_string()),
-                    ]);
+                    let mut text = lang.fill_all(
+                        ToolMsg::RestoreConfirm,
+                        &[
+                            ("customers", contents.customers.len().to_string()),
+                            ("reps", contents.reps.len().to_string()),
+                            ("teams", contents.teams.len().to_string()),
+                            ("current", current.to_string()),
+                        ],
+                    );
                     text.push(' ');
                     match contents.files {
                         Some(ref files) if files.is_empty() => text += lang.t(ToolMsg::RestoreNoFiles),
                         Some(_) => {
                             let (n, bytes) = contents.file_totals();
-                            text += &lang.fill_all(ToolMsg::RestoreFiles, &[("n", n.to_string()), ("size", size_text(bytes))]);
+                            text += &lang
+                                .fill_all(ToolMsg::RestoreFiles, &[("n", n.to_string()), ("size", size_text(bytes))]);
                         }
                         None => text += lang.t(ToolMsg::RestoreKeepsFiles),
                     }

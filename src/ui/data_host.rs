@@ -10,7 +10,9 @@ use wasm_bindgen_futures::JsFuture;
 use super::state::use_app;
 use crate::i18n::Msg;
 
-#[wasm_bindgen(inline_js = "export function load_tools(url) { return import(new URL(url, document.baseURI).href).then(async (m) => { await m.default(); return m; }); }")]
+#[wasm_bindgen(
+    inline_js = "export function load_tools(url) { return import(new URL(url, document.baseURI).href).then(async (m) => { await m.default(); return m; }); }"
+)]
 extern "C" {
     fn load_tools(url: &str) -> js_sys::Promise;
 }

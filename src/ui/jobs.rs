@@ -58,7 +58,11 @@ pub async fn run<J: Serialize, O: DeserializeOwned>(kind: Kind, job: J) -> Resul
 }
 
 /// Like `run`, calling `progress(done, total)` when the worker reports progress.
-pub async fn run_with_progress<J: Serialize, O: DeserializeOwned>(kind: Kind, job: J, progress: impl Fn(u32, u32) + 'static) -> Result<O, String> {
+pub async fn run_with_progress<J: Serialize, O: DeserializeOwned>(
+    kind: Kind,
+    job: J,
+    progress: impl Fn(u32, u32) + 'static,
+) -> Result<O, String> {
     let progress: Rc<dyn Fn(u32, u32)> = Rc::new(progress);
     let promise = with_pool(kind, |pool| {
         if pool.worker.is_none() {
@@ -153,7 +157,8 @@ pub fn download(bytes: &[u8], file_name: &str, mime: &str) -> Result<(), String>
     let array = Uint8Array::from(bytes);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&Array::of1(&array), &options).map_err(|e| format!("{e:?}"))?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&Array::of1(&array), &options)
+        .map_err(|e| format!("{e:?}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let link: web_sys::HtmlAnchorElement = document.create_element("a").map_err(|e| format!("{e:?}"))?.unchecked_into();

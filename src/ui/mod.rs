@@ -12,8 +12,6 @@ mod attachments;
 #[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
-mod pipeline;
-#[cfg(target_arch = "wasm32")]
 pub mod data;
 #[cfg(target_arch = "wasm32")]
 mod data_host;
@@ -23,6 +21,8 @@ pub mod jobs;
 mod notify;
 #[cfg(target_arch = "wasm32")]
 mod perf;
+#[cfg(target_arch = "wasm32")]
+mod pipeline;
 #[cfg(target_arch = "wasm32")]
 mod settings;
 #[cfg(target_arch = "wasm32")]

@@ -51,7 +51,10 @@ pub fn remind(state: AppState, now: bool) {
         .flatten();
     let Some((due, overdue, rotting)) = counts.filter(|c| c.0 + c.1 + c.2 > 0) else { return };
     let lang = state.lang.get_untracked();
-    let body = lang.fill_all(PipeMsg::RemindSummary, &[("due", due.to_string()), ("overdue", overdue.to_string()), ("rotting", rotting.to_string())]);
+    let body = lang.fill_all(
+        PipeMsg::RemindSummary,
+        &[("due", due.to_string()), ("overdue", overdue.to_string()), ("rotting", rotting.to_string())],
+    );
     let options = NotificationOptions::new();
     options.set_body(&body);
     options.set_tag("pocket-crm-reminders");

@@ -8,20 +8,28 @@ use crate::domain::query::{CustomerFilter, Sort};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     /// The customer list; the query holds filters and sort.
-    Customers { query: Vec<(String, String)> },
+    Customers {
+        query: Vec<(String, String)>,
+    },
     NewCustomer,
     Customer(Uuid),
     EditCustomer(Uuid),
     /// Import, export, backup and restore (part of the customer area); the query holds the
     /// customer list's filters, for exporting what the list showed.
-    Data { query: Vec<(String, String)> },
+    Data {
+        query: Vec<(String, String)>,
+    },
     /// The board; the query holds its filters (`owner`, `q`).
-    Pipeline { query: Vec<(String, String)> },
+    Pipeline {
+        query: Vec<(String, String)>,
+    },
     /// The pipeline's stages and time rules.
     Stages,
     Deal(Uuid),
     /// A new deal, for a customer if given.
-    NewDeal { customer: Option<Uuid> },
+    NewDeal {
+        customer: Option<Uuid>,
+    },
     EditDeal(Uuid),
     Forecast,
     Quotas,
@@ -62,7 +70,9 @@ impl Route {
             ["data"] => Route::Data { query: parse_query(query) },
             ["pipeline"] => Route::Pipeline { query: parse_query(query) },
             ["pipeline", "stages"] => Route::Stages,
-            ["deals", "new"] => Route::NewDeal { customer: parse_query(query).iter().find(|(k, _)| k == "customer").and_then(|(_, v)| v.parse().ok()) },
+            ["deals", "new"] => Route::NewDeal {
+                customer: parse_query(query).iter().find(|(k, _)| k == "customer").and_then(|(_, v)| v.parse().ok()),
+            },
             ["deals", id] => id.parse().map(Route::Deal).unwrap_or_default(),
             ["deals", id, "edit"] => id.parse().map(Route::EditDeal).unwrap_or_default(),
             ["forecast"] => Route::Forecast,
@@ -112,7 +122,11 @@ impl Route {
     /// Which navigation area this route belongs to.
     pub fn area(&self) -> usize {
         match self {
-            Route::Customers { .. } | Route::NewCustomer | Route::Customer(_) | Route::EditCustomer(_) | Route::Data { .. } => 0,
+            Route::Customers { .. }
+            | Route::NewCustomer
+            | Route::Customer(_)
+            | Route::EditCustomer(_)
+            | Route::Data { .. } => 0,
             Route::Pipeline { .. } | Route::Stages | Route::Deal(_) | Route::NewDeal { .. } | Route::EditDeal(_) => 1,
             Route::Forecast => 2,
             Route::Quotas => 3,

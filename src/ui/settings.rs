@@ -34,13 +34,15 @@ pub fn SettingsPage() -> impl IntoView {
                     // Stage names in the user's language (the stage ids are the same).
                     data.pipelines = vec![Pipeline::defaults(state.lang.get_untracked().is_zh(), now, "demo")];
                     perf::record("demo:generate", perf::now() - started);
-                    let result = state
-                        .execute(Command::ReplaceAll(Box::new(data)))
-                        .await;
+                    let result = state.execute(Command::ReplaceAll(Box::new(data))).await;
                     busy.set(false);
                     if result.is_ok() {
                         perf::record_count("demo:size", size);
-                        state.show_toast(state.lang.get_untracked().fill(Msg::DemoLoaded, "n", &size.to_string()), false, None);
+                        state.show_toast(
+                            state.lang.get_untracked().fill(Msg::DemoLoaded, "n", &size.to_string()),
+                            false,
+                            None,
+                        );
                     }
                 });
             },

@@ -307,7 +307,9 @@ impl AppState {
     /// every minute while it is open).
     pub fn check_new_day(self) {
         let today = Timestamp(js_sys::Date::now() as i64).date();
-        if self.load.get_untracked() == LoadState::Ready && self.rules_day.try_get_value().flatten().is_some_and(|day| day != today) {
+        if self.load.get_untracked() == LoadState::Ready
+            && self.rules_day.try_get_value().flatten().is_some_and(|day| day != today)
+        {
             // What depends on today (closing soon, overdue, idle days) is looked at again.
             self.version.update(|v| *v += 1);
             self.apply_time_rules();
@@ -323,16 +325,25 @@ impl AppState {
         leptos::task::spawn_local(async move {
             let lang = self.lang.get_untracked();
             if self.with_data(|d| d.archive.pipeline().is_none()) == Some(true) {
-                let pipeline = crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), now, &self.user.get_untracked());
+                let pipeline =
+                    crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), now, &self.user.get_untracked());
                 if self.execute(Command::SavePipeline(pipeline)).await.is_err() {
                     return;
                 }
             }
             let today = now.date();
-            let expiring = self.with_data(|d| d.archive.pipeline().is_some_and(|p| d.archive.deals.live().any(|x| p.has_expired(x, today)))).unwrap_or(false);
+            let expiring = self
+                .with_data(|d| {
+                    d.archive.pipeline().is_some_and(|p| d.archive.deals.live().any(|x| p.has_expired(x, today)))
+                })
+                .unwrap_or(false);
             if expiring {
                 if let Ok(changes) = self.execute(Command::ExpireDeals { today }).await {
-                    self.show_toast(lang.fill(crate::i18n::PipeMsg::ExpiredToast, "n", &changes.deals.len().to_string()), false, None);
+                    self.show_toast(
+                        lang.fill(crate::i18n::PipeMsg::ExpiredToast, "n", &changes.deals.len().to_string()),
+                        false,
+                        None,
+                    );
                 }
             }
             super::notify::remind(self, false);
@@ -347,7 +358,11 @@ impl AppState {
     }
 
     /// `execute`, with attached files (key, stored value) written in the same transaction.
-    pub async fn execute_with_files(&self, command: Command, files: Vec<(String, Vec<u8>)>) -> Result<ChangeSet, ActionError> {
+    pub async fn execute_with_files(
+        &self,
+        command: Command,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<ChangeSet, ActionError> {
         let (actor, backend) = self.begin_action()?;
         let started = perf::now();
         let prepared = self
@@ -380,13 +395,18 @@ impl AppState {
     /// thread is split (each command applied; segments encoded a few at a time; the indexes
     /// built in parts) with pauses in between, so the page can paint and respond. `files`, if
     /// given, replace every attached file in the same transaction (a restore).
-    pub async fn execute_staged(&self, commands: Vec<Command>, files: Option<Vec<(String, Vec<u8>)>>) -> Result<ChangeSet, ActionError> {
+    pub async fn execute_staged(
+        &self,
+        commands: Vec<Command>,
+        files: Option<Vec<(String, Vec<u8>)>>,
+    ) -> Result<ChangeSet, ActionError> {
         let unavailable = || ActionError::Store(StoreError::Unavailable("not loaded".into()));
         let (actor, backend) = self.begin_action()?;
         let started = perf::now();
         let mut applying = Applying::default();
         for command in commands {
-            let applied = self.with_data_mut(|d| applying.apply(&mut d.archive, command, &actor)).ok_or_else(unavailable);
+            let applied =
+                self.with_data_mut(|d| applying.apply(&mut d.archive, command, &actor)).ok_or_else(unavailable);
             if let Err(e) = applied.and_then(|r| r.map_err(ActionError::Domain)) {
                 self.with_data_mut(|d| applying.abandon(&mut d.archive));
                 return Err(e);
@@ -426,7 +446,8 @@ impl AppState {
     /// Who acts now, and the store to write to (armed to fail if a test asked for it).
     fn begin_action(&self) -> Result<(Actor, Rc<IdbBackend>), ActionError> {
         let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
-        let backend = self.backend.get_value().ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
+        let backend =
+            self.backend.get_value().ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
         if take_test_failure_flag() {
             backend.fail_next_write_at_put(0);
         }

@@ -24,7 +24,10 @@ pub struct VirtualRows {
 impl VirtualRows {
     /// For `total` results; the table goes back to the top when `key` changes (a new filter or
     /// sort).
-    pub fn new<K: PartialEq + Clone + Send + Sync + 'static>(total: Signal<usize>, key: impl Fn() -> K + Send + Sync + 'static) -> VirtualRows {
+    pub fn new<K: PartialEq + Clone + Send + Sync + 'static>(
+        total: Signal<usize>,
+        key: impl Fn() -> K + Send + Sync + 'static,
+    ) -> VirtualRows {
         let viewport: NodeRef<html::Div> = NodeRef::new();
         let scroll_top = RwSignal::new(0.0_f64);
         let viewport_height = RwSignal::new(600.0_f64);

@@ -11,7 +11,7 @@ use crate::domain::{CommKind, Command, Communication, Customer, Money, Transacti
 use crate::i18n::Msg;
 use crate::ui::attachments;
 use crate::ui::route::Route;
-use crate::ui::state::{use_app, AppState, UndoAction, tr};
+use crate::ui::state::{tr, use_app, AppState, UndoAction};
 
 /// `2026-03-15 14:05` in the browser's time zone.
 pub(crate) fn format_time(ms: i64) -> String {
@@ -30,8 +30,12 @@ fn today() -> NaiveDate {
 #[component]
 pub fn CustomerDetail(id: Uuid) -> impl IntoView {
     let state = use_app();
-    let customer = Memo::new(move |_| state.read(|d| d.archive.customers.get(id).filter(|c| !c.meta.is_deleted()).cloned()).flatten());
-    let owner = Memo::new(move |_| state.read(|d| d.archive.rep_name(customer.get().and_then(|c| c.owner)).to_owned()).unwrap_or_default());
+    let customer = Memo::new(move |_| {
+        state.read(|d| d.archive.customers.get(id).filter(|c| !c.meta.is_deleted()).cloned()).flatten()
+    });
+    let owner = Memo::new(move |_| {
+        state.read(|d| d.archive.rep_name(customer.get().and_then(|c| c.owner)).to_owned()).unwrap_or_default()
+    });
 
     let delete = move |_| {
         let Some(c) = customer.get_untracked() else { return };
@@ -131,7 +135,13 @@ pub fn CustomerDetail(id: Uuid) -> impl IntoView {
 }
 
 /// Saves `customer` with one change applied; shows field problems as a message.
-fn save_with(state: AppState, customer: Customer, change: impl FnOnce(&mut Customer), files: Vec<(String, Vec<u8>)>, done: impl FnOnce() + 'static) {
+fn save_with(
+    state: AppState,
+    customer: Customer,
+    change: impl FnOnce(&mut Customer),
+    files: Vec<(String, Vec<u8>)>,
+    done: impl FnOnce() + 'static,
+) {
     let mut updated = customer;
     change(&mut updated);
     leptos::task::spawn_local(async move {
@@ -166,10 +176,16 @@ fn TransactionsCard(customer: Customer) -> impl IntoView {
             return error.set(Some(Msg::ProblemRequired));
         }
         error.set(None);
-        save_with(state, base.clone(), |c| c.transactions.push(Transaction { date: d, product: p, amount: a }), Vec::new(), move || {
-            product.set(String::new());
-            amount.set(String::new());
-        });
+        save_with(
+            state,
+            base.clone(),
+            |c| c.transactions.push(Transaction { date: d, product: p, amount: a }),
+            Vec::new(),
+            move || {
+                product.set(String::new());
+                amount.set(String::new());
+            },
+        );
     };
     view! {
         <section class="card">
@@ -203,7 +219,11 @@ fn OwnerHistoryCard(customer: Customer) -> impl IntoView {
     let state = use_app();
     let name = move |id: Option<Uuid>| {
         let name = state.with_data(|d| d.archive.rep_name(id).to_owned()).unwrap_or_default();
-        if name.is_empty() { state.t(crate::i18n::PipeMsg::Nobody).to_owned() } else { name }
+        if name.is_empty() {
+            state.t(crate::i18n::PipeMsg::Nobody).to_owned()
+        } else {
+            name
+        }
     };
     view! {
         <section class="card">
@@ -261,10 +281,16 @@ fn CommunicationsCard(customer: Customer) -> impl IntoView {
         leptos::task::spawn_local(async move {
             // The files go in the same transaction as the entry: both are saved, or neither.
             match attachments::stored(picked, owner, entry, &by, lang).await {
-                Ok(files) => save_with(state, base, |c| c.communications.push(Communication { date: d, kind: k, summary: s, by }), files, move || {
-                    summary.set(String::new());
-                    attachments::clear(picker);
-                }),
+                Ok(files) => save_with(
+                    state,
+                    base,
+                    |c| c.communications.push(Communication { date: d, kind: k, summary: s, by }),
+                    files,
+                    move || {
+                        summary.set(String::new());
+                        attachments::clear(picker);
+                    },
+                ),
                 Err(problem) => file_error.set(Some(problem)),
             }
         });

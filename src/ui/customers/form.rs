@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::domain::validate::{Field, FieldError, Problem};
-use crate::domain::{Command, CompanySize, Contact, Customer, CustomerKind, DomainError, Intent, Money, MoneyError, Tier};
+use crate::domain::{
+    Command, CompanySize, Contact, Customer, CustomerKind, DomainError, Intent, Money, MoneyError, Tier,
+};
 use crate::i18n::Msg;
 use crate::store::ActionError;
 use crate::ui::route::Route;
@@ -32,12 +34,14 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
     let in_flight = StoredValue::new(false);
     let saving = RwSignal::new(false);
     let contact_count = Memo::new(move |_| draft.with(|c| c.contacts.len()));
-    let reps = Memo::new(move |_| state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default());
+    let reps = Memo::new(move |_| {
+        state
+            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .unwrap_or_default()
+    });
 
     let error_for = move |field: Field| {
-        move || {
-            errors.with(|es| es.iter().find(|e| e.field == field).map(|e| state.lang.get().problem(e)))
-        }
+        move || errors.with(|es| es.iter().find(|e| e.field == field).map(|e| state.lang.get().problem(e)))
     };
     let invalid = move |field: Field| move || errors.with(|es| es.iter().any(|e| e.field == field));
 
@@ -47,7 +51,12 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
             return;
         }
         let mut customer = draft.get_untracked();
-        customer.tags = tags_text.get_untracked().split([',', '，', ';', '；']).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+        customer.tags = tags_text
+            .get_untracked()
+            .split([',', '，', ';', '；'])
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect();
         match Money::parse(&value_text.get_untracked()) {
             Ok(v) => customer.potential_value = v,
             Err(e) => {
@@ -71,7 +80,10 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
         };
         in_flight.set_value(true);
         // The form may be gone by then (saved and navigated away): try_ never panics on that.
-        set_timeout(move || _ = saving.try_set(in_flight.try_get_value().unwrap_or(false)), std::time::Duration::from_millis(150));
+        set_timeout(
+            move || _ = saving.try_set(in_flight.try_get_value().unwrap_or(false)),
+            std::time::Duration::from_millis(150),
+        );
         leptos::task::spawn_local(async move {
             let result = state.execute(command).await;
             in_flight.try_set_value(false);
@@ -239,7 +251,9 @@ fn TextField(
 #[component]
 fn ContactEditor(index: usize, draft: RwSignal<Customer>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let state = use_app();
-    let get = move |f: fn(&Contact) -> &String| move || draft.with(|c| c.contacts.get(index).map(|p| f(p).clone()).unwrap_or_default());
+    let get = move |f: fn(&Contact) -> &String| {
+        move || draft.with(|c| c.contacts.get(index).map(|p| f(p).clone()).unwrap_or_default())
+    };
     let set = move |f: fn(&mut Contact) -> &mut String| {
         move |ev: leptos::ev::Event| {
             let v = event_target_value(&ev);
@@ -250,7 +264,9 @@ fn ContactEditor(index: usize, draft: RwSignal<Customer>, errors: RwSignal<Vec<F
             })
         }
     };
-    let problem = move |field: Field| move || errors.with(|es| es.iter().find(|e| e.field == field).map(|e| state.lang.get().problem(e)));
+    let problem = move |field: Field| {
+        move || errors.with(|es| es.iter().find(|e| e.field == field).map(|e| state.lang.get().problem(e)))
+    };
     let bad = move |field: Field| move || errors.with(|es| es.iter().any(|e| e.field == field)).to_string();
     view! {
         <div class="contact-edit" data-testid="contact-edit">

@@ -5,8 +5,8 @@ mod detail;
 mod form;
 mod summary;
 
-pub use detail::CustomerDetail;
 pub(crate) use detail::format_time;
+pub use detail::CustomerDetail;
 pub use form::CustomerForm;
 
 use std::sync::Arc;
@@ -14,16 +14,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::assign::{AssignBar, AssignKind};
 use super::perf;
 use super::route::Route;
-use super::assign::{AssignBar, AssignKind};
-use super::virtual_rows::VirtualRows;
 use super::state::{tr, use_app};
+use super::virtual_rows::VirtualRows;
 use crate::domain::query::{CustomerFilter, OwnerFilter, Sort, SortKey};
 use crate::domain::{CustomerKind, Intent, Money, Tier};
 use crate::i18n::{Lang, Msg};
 use summary::CustomerSummaryCharts;
-
 
 /// What one list row shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,10 +92,13 @@ pub fn CustomerList() -> impl IntoView {
     let industries = Memo::new(move |_| state.read(|d| d.query.industries()).unwrap_or_default());
     let regions = Memo::new(move |_| state.read(|d| d.query.regions()).unwrap_or_default());
     let reps = Memo::new(move |_| {
-        state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default()
+        state
+            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .unwrap_or_default()
     });
 
-    let scroller = VirtualRows::new(Signal::derive(move || results.with(|r| r.len())), move || (filter.get(), sort.get()));
+    let scroller =
+        VirtualRows::new(Signal::derive(move || results.with(|r| r.len())), move || (filter.get(), sort.get()));
     let window_range = scroller.range;
     let visible = Memo::new(move |_| {
         let (first, last) = window_range.get();
@@ -112,7 +114,11 @@ pub fn CustomerList() -> impl IntoView {
                             name: c.name.clone(),
                             kind: c.kind,
                             industry: c.industry.clone(),
-                            place: if c.city.is_empty() || c.city == c.region { c.region.clone() } else { format!("{} · {}", c.region, c.city) },
+                            place: if c.city.is_empty() || c.city == c.region {
+                                c.region.clone()
+                            } else {
+                                format!("{} · {}", c.region, c.city)
+                            },
                             owner: d.archive.rep_name(c.owner).to_owned(),
                             tier: c.tier,
                             intent: c.intent,
@@ -379,7 +385,9 @@ fn CustomerRow(position: usize, visible: Memo<Vec<RowData>>) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
     let text = move |f: fn(&RowData) -> String| move || visible.with(|v| v.get(position).map(f).unwrap_or_default());
-    let label = move |f: fn(&RowData, Lang) -> String| move || visible.with(|v| v.get(position).map(|r| f(r, lang.get())).unwrap_or_default());
+    let label = move |f: fn(&RowData, Lang) -> String| {
+        move || visible.with(|v| v.get(position).map(|r| f(r, lang.get())).unwrap_or_default())
+    };
     view! {
         <div class="row" role="row" data-testid="customer-row" hidden=move || visible.with(|v| position >= v.len())>
             <span class="c-name" role="cell">

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 
 use crate::charts::{Bar, BarChart};
-use crate::jobs::ChartJob;
 use crate::domain::summary::{summarise, Bucket};
 use crate::i18n::{Lang, Msg};
-use crate::ui::{jobs, perf};
+use crate::jobs::ChartJob;
 use crate::ui::state::use_app;
+use crate::ui::{jobs, perf};
 
 fn bucket_label(lang: Lang, bucket: &Bucket) -> String {
     match bucket {
@@ -38,7 +38,11 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
             bars: summary
                 .value_by_industry
                 .iter()
-                .map(|(b, v)| Bar { label: bucket_label(lang, b), value: v.0 as f64, value_text: v.compact(lang == Lang::Zh) })
+                .map(|(b, v)| Bar {
+                    label: bucket_label(lang, b),
+                    value: v.0 as f64,
+                    value_text: v.compact(lang == Lang::Zh),
+                })
                 .collect(),
         };
         vec![by_tier, by_region, by_industry]
@@ -72,7 +76,8 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
         });
     });
     const NAMES: [&str; 3] = ["tier", "region", "industry"];
-    let figures = move || -> Vec<(String, &'static str)> { drawn.get().unwrap_or_default().into_iter().zip(NAMES).collect() };
+    let figures =
+        move || -> Vec<(String, &'static str)> { drawn.get().unwrap_or_default().into_iter().zip(NAMES).collect() };
     view! {
         <div class="charts" data-testid="summary-charts">
             <Show when=move || failed.get()>

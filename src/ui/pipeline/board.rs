@@ -10,10 +10,10 @@ use super::{amount, sums, today};
 use crate::domain::pipeline::{board, Attention, BoardFilter, Stage};
 use crate::domain::{Command, StageOutcome};
 use crate::i18n::{Msg, PipeMsg};
-use crate::ui::{notify, perf};
-use web_sys::NotificationPermission;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
+use crate::ui::{notify, perf};
+use web_sys::NotificationPermission;
 
 /// Cards shown per column when the board opens: building a card's DOM is
 /// what opening costs (about 0.7 ms a card), so a column starts short.
@@ -100,7 +100,8 @@ fn move_deal(state: AppState, id: Uuid, stage: Uuid) {
             Ok(_) => {
                 let names = state.with_data(|d| {
                     let deal = d.archive.deals.get(id).map(|x| x.title.clone()).unwrap_or_default();
-                    let stage = d.archive.pipeline().and_then(|p| p.stage(stage)).map(|s| s.name.clone()).unwrap_or_default();
+                    let stage =
+                        d.archive.pipeline().and_then(|p| p.stage(stage)).map(|s| s.name.clone()).unwrap_or_default();
                     (deal, stage)
                 });
                 if let Some((deal, stage)) = names {
@@ -117,7 +118,9 @@ fn move_deal(state: AppState, id: Uuid, stage: Uuid) {
                     .unchecked_ref(),
                 );
             }
-            Err(crate::store::ActionError::Domain(e)) => state.show_toast(state.lang.get_untracked().domain_error(&e), true, None),
+            Err(crate::store::ActionError::Domain(e)) => {
+                state.show_toast(state.lang.get_untracked().domain_error(&e), true, None)
+            }
             // Store errors were shown by `execute`.
             Err(_) => {}
         }
@@ -130,7 +133,11 @@ pub fn PipelineBoard() -> impl IntoView {
     let filter = Memo::new(move |_| state.route.with(filter_of));
     // How many cards each column shows (grows with "show more").
     let limits = RwSignal::new(Vec::<(Uuid, usize)>::new());
-    let reps = Memo::new(move |_| state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default());
+    let reps = Memo::new(move |_| {
+        state
+            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .unwrap_or_default()
+    });
 
     let view_model = Memo::new(move |_| {
         let started = perf::now();
@@ -268,7 +275,13 @@ pub fn PipelineBoard() -> impl IntoView {
 
 /// One stage's column; a drop target for cards.
 #[component]
-fn BoardColumn(stage_id: Uuid, previous: Option<Uuid>, next: Option<Uuid>, view_model: Memo<BoardView>, limits: RwSignal<Vec<(Uuid, usize)>>) -> impl IntoView {
+fn BoardColumn(
+    stage_id: Uuid,
+    previous: Option<Uuid>,
+    next: Option<Uuid>,
+    view_model: Memo<BoardView>,
+    limits: RwSignal<Vec<(Uuid, usize)>>,
+) -> impl IntoView {
     let state = use_app();
     let column = Memo::new(move |_| view_model.with(|v| v.columns.iter().find(|c| c.stage.id == stage_id).cloned()));
     let over = RwSignal::new(false);
@@ -277,7 +290,8 @@ fn BoardColumn(stage_id: Uuid, previous: Option<Uuid>, next: Option<Uuid>, view_
         over.set(false);
         let id = ev.data_transfer().and_then(|t| t.get_data("text/plain").ok()).and_then(|s| s.parse::<Uuid>().ok());
         if let Some(id) = id {
-            let here = state.with_data(|d| d.archive.deals.get(id).map(|x| x.stage == stage_id)).flatten().unwrap_or(true);
+            let here =
+                state.with_data(|d| d.archive.deals.get(id).map(|x| x.stage == stage_id)).flatten().unwrap_or(true);
             if !here {
                 move_deal(state, id, stage_id);
             }

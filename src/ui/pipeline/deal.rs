@@ -18,7 +18,13 @@ use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
 
 /// Saves a deal; shows why not if the domain refuses it. `done` runs after a successful save.
-fn save_deal(state: AppState, deal: Deal, files: Vec<(String, Vec<u8>)>, error: RwSignal<Option<String>>, done: impl FnOnce() + 'static) {
+fn save_deal(
+    state: AppState,
+    deal: Deal,
+    files: Vec<(String, Vec<u8>)>,
+    error: RwSignal<Option<String>>,
+    done: impl FnOnce() + 'static,
+) {
     leptos::task::spawn_local(async move {
         match state.execute_with_files(Command::SaveDeal(deal), files).await {
             Ok(_) => {
@@ -33,18 +39,33 @@ fn save_deal(state: AppState, deal: Deal, files: Vec<(String, Vec<u8>)>, error: 
 
 /// A timeline line for one history entry.
 fn describe(state: AppState, lang: Lang, change: &DealChange) -> String {
-    let stage = |id: Uuid| state.with_data(|d| d.archive.pipeline().and_then(|p| p.stage_name(id)).map(str::to_owned)).flatten().unwrap_or_else(|| "?".into());
+    let stage = |id: Uuid| {
+        state
+            .with_data(|d| d.archive.pipeline().and_then(|p| p.stage_name(id)).map(str::to_owned))
+            .flatten()
+            .unwrap_or_else(|| "?".into())
+    };
     let rep = |id: Option<Uuid>| {
         let name = state.with_data(|d| d.archive.rep_name(id).to_owned()).unwrap_or_default();
-        if name.is_empty() { lang.t(PipeMsg::Nobody).to_owned() } else { name }
+        if name.is_empty() {
+            lang.t(PipeMsg::Nobody).to_owned()
+        } else {
+            name
+        }
     };
     let date = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_owned(), |d| d.to_string());
     match change {
         DealChange::Created { stage: s } => lang.fill(PipeMsg::Created, "stage", &stage(*s)),
-        DealChange::Stage { from, to } => lang.fill_all(PipeMsg::StageMoved, &[("from", stage(*from)), ("to", stage(*to))]),
-        DealChange::Owner { from, to } => lang.fill_all(PipeMsg::OwnerChanged, &[("from", rep(*from)), ("to", rep(*to))]),
+        DealChange::Stage { from, to } => {
+            lang.fill_all(PipeMsg::StageMoved, &[("from", stage(*from)), ("to", stage(*to))])
+        }
+        DealChange::Owner { from, to } => {
+            lang.fill_all(PipeMsg::OwnerChanged, &[("from", rep(*from)), ("to", rep(*to))])
+        }
         DealChange::Expired { to, .. } => lang.fill(PipeMsg::ExpiredEvent, "to", &stage(*to)),
-        DealChange::CloseDate { from, to } => lang.fill_all(PipeMsg::CloseDateChanged, &[("from", date(*from)), ("to", date(*to))]),
+        DealChange::CloseDate { from, to } => {
+            lang.fill_all(PipeMsg::CloseDateChanged, &[("from", date(*from)), ("to", date(*to))])
+        }
         DealChange::Probability { to: Some(p) } => lang.fill(PipeMsg::ProbabilitySet, "n", &p.to_string()),
         DealChange::Probability { to: None } => lang.t(PipeMsg::ProbabilityCleared).to_owned(),
     }
@@ -54,7 +75,8 @@ fn describe(state: AppState, lang: Lang, change: &DealChange) -> String {
 #[component]
 pub fn DealDetail(id: Uuid) -> impl IntoView {
     let state = use_app();
-    let deal = Memo::new(move |_| state.read(|d| d.archive.deals.get(id).filter(|x| !x.meta.is_deleted()).cloned()).flatten());
+    let deal =
+        Memo::new(move |_| state.read(|d| d.archive.deals.get(id).filter(|x| !x.meta.is_deleted()).cloned()).flatten());
     let error = RwSignal::new(None::<String>);
     let hand_to = RwSignal::new(deal.get_untracked().and_then(|d| d.owner).map(|o| o.to_string()).unwrap_or_default());
 
@@ -302,16 +324,28 @@ fn ActivitiesCard(deal: Deal) -> impl IntoView {
 pub fn DealForm(id: Option<Uuid>, customer: Option<Uuid>) -> impl IntoView {
     let state = use_app();
     let original = state.with_data(|d| id.and_then(|id| d.archive.deals.get(id).cloned())).flatten();
-    let first_stage = state.with_data(|d| d.archive.pipeline().and_then(|p| p.stages.first()).map(|s| s.id)).flatten().unwrap_or_default();
+    let first_stage = state
+        .with_data(|d| d.archive.pipeline().and_then(|p| p.stages.first()).map(|s| s.id))
+        .flatten()
+        .unwrap_or_default();
     let base = original.clone().unwrap_or_else(|| {
         let mut deal = Deal::blank(customer.unwrap_or_default(), first_stage);
-        deal.owner = state.with_data(|d| customer.and_then(|c| d.archive.customers.get(c)).and_then(|c| c.owner)).flatten();
-        deal.lead_source = state.with_data(|d| customer.and_then(|c| d.archive.customers.get(c)).map(|c| c.lead_source.clone())).flatten().unwrap_or_default();
+        deal.owner =
+            state.with_data(|d| customer.and_then(|c| d.archive.customers.get(c)).and_then(|c| c.owner)).flatten();
+        deal.lead_source = state
+            .with_data(|d| customer.and_then(|c| d.archive.customers.get(c)).map(|c| c.lead_source.clone()))
+            .flatten()
+            .unwrap_or_default();
         deal
     });
     let title = RwSignal::new(base.title.clone());
     let customer_id = RwSignal::new(base.customer);
-    let customer_text = RwSignal::new(state.with_data(|d| d.archive.customers.get(base.customer).map(|c| c.name.clone())).flatten().unwrap_or_default());
+    let customer_text = RwSignal::new(
+        state
+            .with_data(|d| d.archive.customers.get(base.customer).map(|c| c.name.clone()))
+            .flatten()
+            .unwrap_or_default(),
+    );
     let amount_text = RwSignal::new(if base.amount.0 == 0 { String::new() } else { base.amount.to_input() });
     let currency = RwSignal::new(base.currency);
     let owner = RwSignal::new(base.owner);
@@ -339,17 +373,24 @@ pub fn DealForm(id: Option<Uuid>, customer: Option<Uuid>) -> impl IntoView {
     // Customers matching what is typed (the first few), to pick from.
     let suggestions = Memo::new(move |_| {
         let text = customer_text.get();
-        if text.trim().is_empty() || state.with_data(|d| d.archive.customers.get(customer_id.get_untracked()).is_some_and(|c| c.name == text)).unwrap_or(false) {
+        if text.trim().is_empty()
+            || state
+                .with_data(|d| d.archive.customers.get(customer_id.get_untracked()).is_some_and(|c| c.name == text))
+                .unwrap_or(false)
+        {
             return Vec::new();
         }
         let filter = CustomerFilter { text, ..CustomerFilter::default() };
         state
             .with_data_mut(|d| {
                 let rows = d.query.run(&d.archive, &filter, Default::default());
-                rows.iter().take(8).map(|&r| {
-                    let c = &d.archive.customers.rows()[r as usize];
-                    (c.meta.id, c.name.clone())
-                }).collect::<Vec<_>>()
+                rows.iter()
+                    .take(8)
+                    .map(|&r| {
+                        let c = &d.archive.customers.rows()[r as usize];
+                        (c.meta.id, c.name.clone())
+                    })
+                    .collect::<Vec<_>>()
             })
             .unwrap_or_default()
     });
@@ -504,7 +545,14 @@ pub fn CustomerDeals(customer: Uuid) -> impl IntoView {
                         .deals
                         .live()
                         .filter(|x| x.customer == customer)
-                        .map(|x| (x.meta.id, x.title.clone(), pipeline.stage(x.stage).map(|s| s.name.clone()).unwrap_or_default(), amount(lang, x.currency, x.amount)))
+                        .map(|x| {
+                            (
+                                x.meta.id,
+                                x.title.clone(),
+                                pipeline.stage(x.stage).map(|s| s.name.clone()).unwrap_or_default(),
+                                amount(lang, x.currency, x.amount),
+                            )
+                        })
                         .collect::<Vec<_>>(),
                 )
             })

@@ -11,10 +11,9 @@ use crate::domain::pipeline::{deal_list, BoardFilter, DealSort, DealStatus};
 use crate::i18n::{Lang, Msg, PipeMsg};
 use crate::ui::assign::{AssignBar, AssignKind};
 use crate::ui::perf;
-use crate::ui::virtual_rows::VirtualRows;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app};
-
+use crate::ui::virtual_rows::VirtualRows;
 
 #[derive(Clone, Debug, PartialEq)]
 struct DealRow {
@@ -74,14 +73,20 @@ const COLUMNS: [(DealSort, &str); 9] = [
 #[component]
 pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
     let state = use_app();
-    let status = Memo::new(move |_| state.route.with(|r| query_value(r, "status")).and_then(|s| DealStatus::from_code(&s)).unwrap_or_default());
+    let status = Memo::new(move |_| {
+        state.route.with(|r| query_value(r, "status")).and_then(|s| DealStatus::from_code(&s)).unwrap_or_default()
+    });
     let stage = Memo::new(move |_| state.route.with(|r| query_value(r, "stage")).and_then(|s| s.parse::<Uuid>().ok()));
     let sort = Memo::new(move |_| {
-        let key = state.route.with(|r| query_value(r, "sort")).and_then(|s| DealSort::from_code(&s)).unwrap_or_default();
+        let key =
+            state.route.with(|r| query_value(r, "sort")).and_then(|s| DealSort::from_code(&s)).unwrap_or_default();
         (key, state.route.with(|r| query_value(r, "desc")).is_some())
     });
     let stages = Memo::new(move |_| {
-        state.read(|d| d.archive.pipeline().map(|p| p.stages.iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>())).flatten().unwrap_or_default()
+        state
+            .read(|d| d.archive.pipeline().map(|p| p.stages.iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>()))
+            .flatten()
+            .unwrap_or_default()
     });
 
     let list = Memo::new(move |_| {
@@ -97,7 +102,9 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
         built.flatten().unwrap_or_default()
     });
 
-    let scroller = VirtualRows::new(Signal::derive(move || list.with(|l| l.rows.len())), move || (filter.get(), status.get(), stage.get(), sort.get()));
+    let scroller = VirtualRows::new(Signal::derive(move || list.with(|l| l.rows.len())), move || {
+        (filter.get(), status.get(), stage.get(), sort.get())
+    });
     let window_range = scroller.range;
     let visible = Memo::new(move |_| {
         let started = perf::now();
@@ -108,7 +115,8 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
         let rows = state
             .read(|d| {
                 let Some(pipeline) = d.archive.pipeline() else { return Vec::new() };
-                shown.iter()
+                shown
+                    .iter()
                     .map(|&row| {
                         let deal = &d.archive.deals.rows()[row as usize];
                         let found = pipeline.stage(deal.stage);
@@ -117,7 +125,12 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                         DealRow {
                             id: deal.id(),
                             title: deal.title.clone(),
-                            customer: d.archive.customers.get(deal.customer).map(|c| c.name.clone()).unwrap_or_default(),
+                            customer: d
+                                .archive
+                                .customers
+                                .get(deal.customer)
+                                .map(|c| c.name.clone())
+                                .unwrap_or_default(),
                             stage: found.map(|s| s.name.clone()).unwrap_or_default(),
                             outcome: found.map_or("open", |s| s.outcome.code()),
                             amount: amount(lang, deal.currency, deal.amount),
@@ -126,7 +139,11 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                             close: deal.expected_close.map(|c| c.to_string()).unwrap_or_default(),
                             overdue: open && attention.overdue,
                             owner: d.archive.rep_name(deal.owner).to_owned(),
-                            idle: if open { lang.fill(PipeMsg::IdleDays, "n", &attention.idle_days.to_string()) } else { String::new() },
+                            idle: if open {
+                                lang.fill(PipeMsg::IdleDays, "n", &attention.idle_days.to_string())
+                            } else {
+                                String::new()
+                            },
                             rotting: open && attention.rotting,
                         }
                     })
@@ -140,7 +157,13 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
     let header_sort = move |key: DealSort| {
         let (current, descending) = sort.get_untracked();
         let descending = if current == key { !descending } else { key.starts_descending() };
-        set_params(state, vec![("desc", descending.then(|| "1".to_owned())), ("sort", (key != DealSort::default()).then(|| key.code().to_owned()))]);
+        set_params(
+            state,
+            vec![
+                ("desc", descending.then(|| "1".to_owned())),
+                ("sort", (key != DealSort::default()).then(|| key.code().to_owned())),
+            ],
+        );
     };
 
     view! {

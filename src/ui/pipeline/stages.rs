@@ -27,12 +27,16 @@ pub fn StagesPage() -> impl IntoView {
     let removing = RwSignal::new(None::<(Uuid, usize)>);
     let move_to = RwSignal::new(String::new());
 
-    let deals_in = move |stage: Uuid| state.with_data(|d| d.archive.deals.live().filter(|x| x.stage == stage).count()).unwrap_or(0);
-    let edit = move |f: Box<dyn FnOnce(&mut Pipeline)>| draft.update(|p| {
-        if let Some(p) = p {
-            f(p)
-        }
-    });
+    let deals_in = move |stage: Uuid| {
+        state.with_data(|d| d.archive.deals.live().filter(|x| x.stage == stage).count()).unwrap_or(0)
+    };
+    let edit = move |f: Box<dyn FnOnce(&mut Pipeline)>| {
+        draft.update(|p| {
+            if let Some(p) = p {
+                f(p)
+            }
+        })
+    };
     let save = move |_| {
         let Some(pipeline) = draft.get_untracked() else { return };
         leptos::task::spawn_local(async move {
@@ -47,12 +51,15 @@ pub fn StagesPage() -> impl IntoView {
         });
     };
     let remove_now = move |_| {
-        let (Some((stage, _)), Ok(to)) = (removing.get_untracked(), move_to.get_untracked().parse::<Uuid>()) else { return };
+        let (Some((stage, _)), Ok(to)) = (removing.get_untracked(), move_to.get_untracked().parse::<Uuid>()) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             match state.execute(Command::RemoveStage { stage, move_to: to }).await {
                 Ok(_) => {
                     let names = draft.with_untracked(|p| {
-                        let name = |id| p.as_ref().and_then(|p| p.stage(id)).map(|s| s.name.clone()).unwrap_or_default();
+                        let name =
+                            |id| p.as_ref().and_then(|p| p.stage(id)).map(|s| s.name.clone()).unwrap_or_default();
                         (name(stage), name(to))
                     });
                     removing.set(None);
@@ -61,7 +68,14 @@ pub fn StagesPage() -> impl IntoView {
                             p.stages.retain(|s| s.id != stage);
                         }
                     });
-                    state.show_toast(state.lang.get_untracked().fill_all(PipeMsg::StageRemoved, &[("stage", names.0), ("to", names.1)]), false, None);
+                    state.show_toast(
+                        state
+                            .lang
+                            .get_untracked()
+                            .fill_all(PipeMsg::StageRemoved, &[("stage", names.0), ("to", names.1)]),
+                        false,
+                        None,
+                    );
                 }
                 Err(ActionError::Domain(e)) => error.set(Some(state.lang.get_untracked().domain_error(&e))),
                 Err(_) => {}
@@ -189,9 +203,15 @@ fn HandOverAll() -> impl IntoView {
     let state = use_app();
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let reps = Memo::new(move |_| state.read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()).unwrap_or_default());
+    let reps = Memo::new(move |_| {
+        state
+            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .unwrap_or_default()
+    });
     let go = move |_| {
-        let (Ok(from), Ok(to)) = (from.get_untracked().parse::<Uuid>(), to.get_untracked().parse::<Uuid>()) else { return };
+        let (Ok(from), Ok(to)) = (from.get_untracked().parse::<Uuid>(), to.get_untracked().parse::<Uuid>()) else {
+            return;
+        };
         if from == to {
             return;
         }
@@ -255,7 +275,12 @@ pub fn FollowUpReport() -> impl IntoView {
                         .into_iter()
                         .map(|(owner, ids)| {
                             let name = d.archive.rep_name(owner).to_owned();
-                            let titles: Vec<(Uuid, String)> = ids.iter().take(5).filter_map(|id| d.archive.deals.get(*id)).map(|x| (x.meta.id, x.title.clone())).collect();
+                            let titles: Vec<(Uuid, String)> = ids
+                                .iter()
+                                .take(5)
+                                .filter_map(|id| d.archive.deals.get(*id))
+                                .map(|x| (x.meta.id, x.title.clone()))
+                                .collect();
                             (name, ids.len(), titles)
                         })
                         .collect::<Vec<_>>(),

@@ -1,0 +1,818 @@
+//! The changes a user can ask for, as intentions ("add this follow-up", "extend this deal by
+//! 30 days", "these fields of this form changed"), each validated here. The UI sends them and
+//! holds no business arithmetic; `Archive::apply` runs them, stamps what they touched and keeps
+//! what it takes to undo them.
+
+use chrono::{Duration, NaiveDate};
+use uuid::Uuid;
+
+use super::archive::{Change, UndoToken};
+use super::dedupe;
+use super::kinds::{AnyRecord, Records, Stored};
+use super::pipeline::{Activity, Deal, DealChange, DealEvent, DealProblem, Pipeline, PipelineProblem, PIPELINE_ID};
+use super::record::{changed_fields, field_stamp, undo_onto, Entries, Entry, Record};
+use super::records::{ActivityKind, Communication, Customer, Meta, OwnerChange, Rep, StageOutcome, Team, Transaction};
+use super::revision::{mix, EntryId};
+use super::superseded::Superseded;
+use super::validate::{validate_customer, FieldError, MAX_NAME, MAX_TEXT};
+use super::{Archive, Money};
+
+/// A change a user asks for.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// A new customer; its id must be new and not nil.
+    CreateCustomer(Customer),
+    /// A form's edit: the customer as the form began and as the user left it. Only what the user
+    /// changed is applied, to the customer as it is now; a field someone else changed meanwhile
+    /// is overwritten, and their value kept as superseded.
+    EditCustomer {
+        before: Box<Customer>,
+        after: Box<Customer>,
+    },
+    /// Deletes a customer, and decides what becomes of its deals.
+    DeleteCustomer {
+        id: Uuid,
+        deals: DealsOfDeleted,
+    },
+    AddTransaction {
+        customer: Uuid,
+        transaction: Transaction,
+    },
+    /// A follow-up; its id may be chosen by the caller (its attached files are keyed by it).
+    AddCommunication {
+        customer: Uuid,
+        communication: Communication,
+    },
+    /// Removes an order, a follow-up or a deal's activity entered by mistake.
+    RemoveEntry {
+        record: Uuid,
+        entry: RecordEntry,
+    },
+    /// An import: new customers, and stored ones filled with imported values (non-empty cells
+    /// win; new contacts and orders are added), all or nothing.
+    ImportCustomers {
+        create: Vec<Customer>,
+        fill: Vec<(Uuid, Customer)>,
+    },
+    SaveRep(Rep),
+    SaveTeam(Team),
+    /// Replaces the whole archive (demo data, restore from backup). Not undone by `Undo`.
+    ReplaceAll(Box<Records>),
+    /// A new deal; its history starts here.
+    CreateDeal(Deal),
+    /// A form's edit of a deal (as `EditCustomer`); its history records what changed.
+    EditDeal {
+        before: Box<Deal>,
+        after: Box<Deal>,
+    },
+    DeleteDeal(Uuid),
+    /// Moves a deal to another stage (the board). `from` is the stage the user saw it in: if
+    /// someone moved it meanwhile, their move is kept as superseded.
+    MoveDeal {
+        id: Uuid,
+        stage: Uuid,
+        from: Option<Uuid>,
+    },
+    /// Moves the expected close date `days` past the later of today and the date it has.
+    ExtendDeal {
+        id: Uuid,
+        days: u16,
+    },
+    /// Something done on a deal; its id may be chosen by the caller (as for follow-ups).
+    AddActivity {
+        deal: Uuid,
+        activity: Activity,
+    },
+    /// Saves the stages and rules; every deal's stage must still exist (see `RemoveStage`).
+    SavePipeline(Pipeline),
+    /// Removes a stage, moving its deals to `move_to` first.
+    RemoveStage {
+        stage: Uuid,
+        move_to: Uuid,
+    },
+    /// Gives deals and customers to another rep (or none), recorded in their histories.
+    HandOver {
+        deals: Vec<Uuid>,
+        customers: Vec<Uuid>,
+        to: Option<Uuid>,
+    },
+    /// Several hand-overs at once (batch assignment of new leads to reps).
+    Assign(Vec<Assignment>),
+    /// Closes as lost every open deal whose expected close date plus the grace is before `today`.
+    ExpireDeals {
+        today: NaiveDate,
+    },
+    /// Takes back a stored command, as a new change: what it set goes back where nobody changed
+    /// it since; entries it added are removed, entries it removed come back.
+    Undo(Box<UndoToken>),
+}
+
+/// What becomes of a deleted customer's deals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DealsOfDeleted {
+    /// Deleted with the customer.
+    Delete,
+    /// Open deals closed as lost (closed deals stay as they were), kept for reports.
+    CloseAsLost,
+}
+
+/// An entry that can be removed: an order or a follow-up of a customer, an activity of a deal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordEntry {
+    Transaction(EntryId),
+    Communication(EntryId),
+    Activity(EntryId),
+}
+
+/// Deals and customers given to one rep (`None`: to nobody).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Assignment {
+    pub to: Option<Uuid>,
+    pub deals: Vec<Uuid>,
+    pub customers: Vec<Uuid>,
+}
+
+/// Why an order, a follow-up or an activity cannot be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryProblem {
+    /// The product, summary or outcome is empty.
+    TextRequired,
+    TextTooLong,
+    /// An order needs an amount above zero.
+    AmountRequired,
+    AmountTooLarge,
+    /// The id is taken in this record.
+    RepeatedId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainError {
+    Invalid(Vec<FieldError>),
+    Deal(Vec<DealProblem>),
+    Pipeline(Vec<PipelineProblem>),
+    Entry(EntryProblem),
+    /// Deals are still in this stage.
+    StageInUse(Uuid),
+    NotFound(Uuid),
+    AlreadyExists(Uuid),
+    NilId,
+}
+
+/// The archive a replacement puts in place, checked.
+/// Records without a revision (demo data, a backup from before revisions) are given the
+/// replacement's, so every stored record can be merged with other devices' copies.
+pub(crate) fn replacement(records: Records, actor: &super::Actor) -> Result<Archive, DomainError> {
+    if records.customers.iter().any(|c| c.meta.id.is_nil()) || records.deals.iter().any(|d| d.meta.id.is_nil()) {
+        return Err(DomainError::NilId);
+    }
+    let mut records = records.into_any();
+    for record in &mut records {
+        record.meta_mut_unstamped(actor.stamp);
+    }
+    let mut out = Records::default();
+    for record in records {
+        out.push(record);
+    }
+    Ok(Archive::from_records(out))
+}
+
+impl Change<'_> {
+    pub(crate) fn run(&mut self, command: Command) -> Result<(), DomainError> {
+        match command {
+            Command::CreateCustomer(customer) => {
+                let customer = self.new_customer(customer)?;
+                self.put(customer);
+            }
+            Command::EditCustomer { before, after } => self.edit_customer(*before, *after)?,
+            Command::DeleteCustomer { id, deals } => self.delete_customer(id, deals)?,
+            Command::AddTransaction { customer, transaction } => self.add_transaction(customer, transaction)?,
+            Command::AddCommunication { customer, communication } => self.add_communication(customer, communication)?,
+            Command::RemoveEntry { record, entry } => self.remove_entry(record, entry)?,
+            Command::ImportCustomers { create, fill } => self.import(create, fill)?,
+            Command::SaveRep(rep) => self.save_plain(rep)?,
+            Command::SaveTeam(team) => self.save_plain(team)?,
+            Command::ReplaceAll(_) => unreachable!("applied by Archive::apply"),
+            Command::CreateDeal(deal) => self.create_deal(deal)?,
+            Command::EditDeal { before, after } => self.edit_deal(*before, *after)?,
+            Command::DeleteDeal(id) => {
+                let mut deal: Deal = self.fetch(id)?;
+                deal.meta.deleted_at = Some(self.actor.now);
+                self.put(deal);
+            }
+            Command::MoveDeal { id, stage, from } => self.move_deal(id, stage, from)?,
+            Command::ExtendDeal { id, days } => {
+                let mut deal: Deal = self.fetch(id)?;
+                let from = deal.expected_close.unwrap_or(self.actor.today.date).max(self.actor.today.date);
+                deal.expected_close = Some(from + Duration::days(i64::from(days)));
+                self.put_deal(deal)?;
+            }
+            Command::AddActivity { deal, activity } => self.add_activity(deal, activity)?,
+            Command::SavePipeline(pipeline) => self.save_pipeline(pipeline)?,
+            Command::RemoveStage { stage, move_to } => self.remove_stage(stage, move_to)?,
+            Command::HandOver { deals, customers, to } => self.assign(vec![Assignment { to, deals, customers }])?,
+            Command::Assign(assignments) => self.assign(assignments)?,
+            Command::ExpireDeals { today } => self.expire(today)?,
+            Command::Undo(token) => self.undo(*token)?,
+        }
+        Ok(())
+    }
+
+    // ---- customers ----
+
+    /// A new customer, normalised, validated, its entries given ids; its id must be new and not nil.
+    fn new_customer(&self, mut customer: Customer) -> Result<Customer, DomainError> {
+        let id = customer.meta.id;
+        if id.is_nil() {
+            return Err(DomainError::NilId);
+        }
+        if self.get::<Customer>(id).is_some() {
+            return Err(DomainError::AlreadyExists(id));
+        }
+        normalise_customer(&mut customer);
+        check(validate_customer(&customer))?;
+        customer.meta = Meta::new(id, self.actor.now, &self.actor.name);
+        customer.owner_history = Vec::new();
+        let mut n = 0;
+        give_ids(&mut customer.contacts, self.actor, &mut n);
+        give_ids(&mut customer.transactions, self.actor, &mut n);
+        give_ids(&mut customer.communications, self.actor, &mut n);
+        Ok(customer)
+    }
+
+    fn edit_customer(&mut self, before: Customer, mut after: Customer) -> Result<(), DomainError> {
+        let id = before.meta.id;
+        let current: Customer = self.fetch(id)?;
+        normalise_customer(&mut after);
+        let mut n = 0;
+        give_ids(&mut after.contacts, self.actor, &mut n);
+        let mut next = current.clone();
+        self.carry_fields(&before, &after, &mut next);
+        next.contacts.apply_draft(&before.contacts, &after.contacts, self.actor.stamp);
+        check(validate_customer(&next))?;
+        next.owner_history = owner_history(&current, next.owner, self.actor);
+        self.put(next);
+        Ok(())
+    }
+
+    /// Copies onto `next` (the record as it is now) the fields the user changed between `before`
+    /// and `after`. A field changed meanwhile by someone else loses their value: it is kept as
+    /// superseded.
+    fn carry_fields<R: Stored>(&mut self, before: &R, after: &R, next: &mut R) {
+        let current = next.clone();
+        for field in after.differing_fields(before).iter() {
+            let elsewhere = current.differing_fields(before).contains(field);
+            if elsewhere && current.differing_fields(after).contains(field) {
+                self.supersede(&current, field, after);
+            }
+            next.take_field(after, field);
+        }
+    }
+
+    /// Keeps the value `current` has in `field` (which `winner` is about to replace). Its id
+    /// comes from the record, the field and the lost change, so a value superseded on two
+    /// devices at once is kept once.
+    fn supersede<R: Stored>(&mut self, current: &R, field: u8, winner: &R) {
+        let lost = field_stamp(current.meta(), field);
+        let (hi, lo) = current.meta().id.as_u64_pair();
+        let seed = [hi, lo, lost.at.0, lost.device.0 ^ u64::from(field)].iter().fold(0, |h, x| mix(h ^ x));
+        let id = Uuid::from_u64_pair(seed, mix(seed));
+        if self.get::<Superseded>(id).is_some() {
+            return;
+        }
+        self.put(Superseded {
+            meta: Meta::new(id, self.actor.now, &self.actor.name),
+            kind: R::KIND,
+            record: current.meta().id,
+            field: R::field_name(field).to_owned(),
+            value: current.field_text(field),
+            by: current.meta().updated_by.clone(),
+            at: lost.time(),
+            won_value: winner.field_text(field),
+            won_by: self.actor.name.clone(),
+            lost,
+        });
+    }
+
+    fn delete_customer(&mut self, id: Uuid, deals: DealsOfDeleted) -> Result<(), DomainError> {
+        let mut customer: Customer = self.fetch(id)?;
+        customer.meta.deleted_at = Some(self.actor.now);
+        self.put(customer);
+        let theirs: Vec<Deal> = self.archive.deals.live().filter(|d| d.customer == id).cloned().collect();
+        let pipeline = self.archive.pipeline().cloned();
+        let lost = pipeline.as_ref().and_then(Pipeline::lost_stage).map(|s| s.id);
+        for mut deal in theirs {
+            match deals {
+                DealsOfDeleted::Delete => deal.meta.deleted_at = Some(self.actor.now),
+                DealsOfDeleted::CloseAsLost => {
+                    let (Some(pipeline), Some(lost)) = (&pipeline, lost) else { continue };
+                    if !pipeline.is_open(&deal) {
+                        continue;
+                    }
+                    let stored = deal.clone();
+                    deal.stage = lost;
+                    record_changes(Some(&stored), &mut deal, self.actor);
+                }
+            }
+            self.put(deal);
+        }
+        Ok(())
+    }
+
+    fn add_transaction(&mut self, id: Uuid, mut transaction: Transaction) -> Result<(), DomainError> {
+        let mut customer: Customer = self.live(id)?;
+        transaction.product = transaction.product.trim().to_owned();
+        if transaction.product.is_empty() {
+            return Err(DomainError::Entry(EntryProblem::TextRequired));
+        }
+        if transaction.product.chars().count() > MAX_NAME {
+            return Err(DomainError::Entry(EntryProblem::TextTooLong));
+        }
+        check_amount(transaction.amount, true)?;
+        add_entry(&mut customer.transactions, transaction, self.actor)?;
+        self.put(customer);
+        Ok(())
+    }
+
+    fn add_communication(&mut self, id: Uuid, mut communication: Communication) -> Result<(), DomainError> {
+        let mut customer: Customer = self.live(id)?;
+        communication.summary = communication.summary.trim().to_owned();
+        if communication.summary.is_empty() {
+            return Err(DomainError::Entry(EntryProblem::TextRequired));
+        }
+        if communication.summary.chars().count() > MAX_TEXT {
+            return Err(DomainError::Entry(EntryProblem::TextTooLong));
+        }
+        if communication.by.trim().is_empty() {
+            communication.by = self.actor.name.clone();
+        }
+        add_entry(&mut customer.communications, communication, self.actor)?;
+        self.put(customer);
+        Ok(())
+    }
+
+    fn remove_entry(&mut self, record: Uuid, entry: RecordEntry) -> Result<(), DomainError> {
+        let stamp = self.actor.stamp;
+        let missing = |id: EntryId| DomainError::NotFound(Uuid::from_u128(u128::from(id.0)));
+        match entry {
+            RecordEntry::Transaction(e) | RecordEntry::Communication(e) => {
+                let mut customer: Customer = self.fetch(record)?;
+                let removed = match entry {
+                    RecordEntry::Transaction(_) => customer.transactions.remove(e, stamp).is_some(),
+                    _ => customer.communications.remove(e, stamp).is_some(),
+                };
+                if !removed {
+                    return Err(missing(e));
+                }
+                self.put(customer);
+            }
+            RecordEntry::Activity(e) => {
+                let mut deal: Deal = self.fetch(record)?;
+                deal.activities.remove(e, stamp).ok_or_else(|| missing(e))?;
+                self.put(deal);
+            }
+        }
+        Ok(())
+    }
+
+    fn import(&mut self, create: Vec<Customer>, fill: Vec<(Uuid, Customer)>) -> Result<(), DomainError> {
+        let mut new_ids = std::collections::HashSet::with_capacity(create.len());
+        let mut checked = Vec::with_capacity(create.len() + fill.len());
+        for customer in create {
+            if !new_ids.insert(customer.meta.id) {
+                return Err(DomainError::AlreadyExists(customer.meta.id));
+            }
+            checked.push(self.new_customer(customer)?);
+        }
+        for (id, row) in fill {
+            let current: Customer = self.fetch(id)?;
+            let mut next = current.clone();
+            dedupe::merge(&mut next, row);
+            normalise_customer(&mut next);
+            let mut n = 0;
+            give_ids(&mut next.contacts, self.actor, &mut n);
+            give_ids(&mut next.transactions, self.actor, &mut n);
+            check(validate_customer(&next))?;
+            next.owner_history = owner_history(&current, next.owner, self.actor);
+            checked.push(next);
+        }
+        for customer in checked {
+            self.put(customer);
+        }
+        Ok(())
+    }
+
+    /// Reps and teams: saved whole (there is one form for each, and no history).
+    fn save_plain<R: Stored>(&mut self, mut record: R) -> Result<(), DomainError> {
+        let id = record.meta().id;
+        if id.is_nil() {
+            return Err(DomainError::NilId);
+        }
+        if let Some(stored) = self.get::<R>(id) {
+            *record.meta_mut() = stored.meta().clone();
+        }
+        self.put(record);
+        Ok(())
+    }
+
+    /// A live customer, or NotFound.
+    fn live(&self, id: Uuid) -> Result<Customer, DomainError> {
+        self.archive.customers.live_one(id).cloned().ok_or(DomainError::NotFound(id))
+    }
+
+    // ---- deals ----
+
+    fn create_deal(&mut self, mut deal: Deal) -> Result<(), DomainError> {
+        let id = deal.meta.id;
+        if id.is_nil() {
+            return Err(DomainError::NilId);
+        }
+        if self.get::<Deal>(id).is_some() {
+            return Err(DomainError::AlreadyExists(id));
+        }
+        deal.meta = Meta::new(id, self.actor.now, &self.actor.name);
+        deal.history = Vec::new();
+        let mut n = 0;
+        give_ids(&mut deal.activities, self.actor, &mut n);
+        self.put_deal(deal)
+    }
+
+    fn edit_deal(&mut self, before: Deal, after: Deal) -> Result<(), DomainError> {
+        let current: Deal = self.fetch(before.meta.id)?;
+        let mut next = current.clone();
+        self.carry_fields(&before, &after, &mut next);
+        self.put_deal(next)
+    }
+
+    fn move_deal(&mut self, id: Uuid, stage: Uuid, from: Option<Uuid>) -> Result<(), DomainError> {
+        let current: Deal = self.fetch(id)?;
+        let mut next = current.clone();
+        next.stage = stage;
+        if let Some(from) = from.filter(|f| *f != current.stage && current.stage != stage) {
+            let mut seen = current.clone();
+            seen.stage = from;
+            let stage_field = Deal::FIELDS.iter().position(|f| *f == "stage").map_or(0, |p| p as u8 + 1);
+            if changed_fields(&seen, &current).contains(stage_field) {
+                self.supersede(&current, stage_field, &next);
+            }
+        }
+        self.put_deal(next)
+    }
+
+    fn add_activity(&mut self, id: Uuid, mut activity: Activity) -> Result<(), DomainError> {
+        let mut deal: Deal = self.fetch(id)?;
+        if deal.meta.is_deleted() {
+            return Err(DomainError::NotFound(id));
+        }
+        activity.outcome = activity.outcome.trim().to_owned();
+        if activity.outcome.chars().count() > MAX_TEXT {
+            return Err(DomainError::Entry(EntryProblem::TextTooLong));
+        }
+        // Only samples have a courier, only quotations an amount.
+        if activity.kind == ActivityKind::Sample {
+            activity.courier = activity.courier.trim().to_owned();
+            activity.tracking = activity.tracking.trim().to_owned();
+        } else {
+            activity.courier.clear();
+            activity.tracking.clear();
+        }
+        if activity.kind == ActivityKind::Quotation {
+            check_amount(activity.amount, false)?;
+        } else {
+            activity.amount = Money::ZERO;
+        }
+        if activity.by.trim().is_empty() {
+            activity.by = self.actor.name.clone();
+        }
+        add_entry(&mut deal.activities, activity, self.actor)?;
+        self.put(deal);
+        Ok(())
+    }
+
+    /// Validates a deal against the pipeline and customers, extends its history with what
+    /// changed since the stored version, and stores it.
+    fn put_deal(&mut self, mut deal: Deal) -> Result<(), DomainError> {
+        deal.title = deal.title.trim().to_owned();
+        deal.lead_source = deal.lead_source.trim().to_owned();
+        deal.next_step = deal.next_step.trim().to_owned();
+        let mut problems = Vec::new();
+        if deal.title.is_empty() {
+            problems.push(DealProblem::TitleRequired);
+        }
+        if deal.title.chars().count() > MAX_NAME {
+            problems.push(DealProblem::TitleTooLong);
+        }
+        match self.archive.customers.get(deal.customer) {
+            None => problems.push(DealProblem::UnknownCustomer),
+            // A deal on a deleted customer may stay as it was (closed when the customer went),
+            // but nothing new is put on it.
+            Some(c) if c.meta.is_deleted() && !deal.meta.is_deleted() => {
+                let stored = self.archive.deals.get(deal.meta.id);
+                if stored.is_none_or(|s| s.customer != deal.customer || s.stage != deal.stage) {
+                    problems.push(DealProblem::CustomerDeleted);
+                }
+            }
+            Some(_) => {}
+        }
+        if self.archive.pipeline().and_then(|p| p.stage(deal.stage)).is_none() {
+            problems.push(DealProblem::UnknownStage);
+        }
+        if deal.probability.is_some_and(|p| p > 100) {
+            problems.push(DealProblem::ProbabilityOver100);
+        }
+        if !super::pipeline::DIFFICULTY.contains(&deal.difficulty) {
+            problems.push(DealProblem::Difficulty);
+        }
+        if deal.amount > Money::MAX || deal.amount.0 < 0 {
+            problems.push(DealProblem::AmountTooLarge);
+        }
+        if !problems.is_empty() {
+            return Err(DomainError::Deal(problems));
+        }
+        let stored = self.archive.deals.get(deal.meta.id).cloned();
+        record_changes(stored.as_ref(), &mut deal, self.actor);
+        self.put(deal);
+        Ok(())
+    }
+
+    // ---- the pipeline ----
+
+    fn save_pipeline(&mut self, mut pipeline: Pipeline) -> Result<(), DomainError> {
+        check_pipeline(&pipeline)?;
+        if let Some(d) = self.archive.deals.live().find(|d| pipeline.stage(d.stage).is_none()) {
+            return Err(DomainError::StageInUse(d.stage));
+        }
+        let stored = self.archive.pipeline().cloned();
+        if let Some(before) = &stored {
+            pipeline.retire_missing(before);
+            pipeline.meta = before.meta.clone();
+        } else {
+            pipeline.meta = Meta::new(PIPELINE_ID, self.actor.now, &self.actor.name);
+        }
+        pipeline.meta.id = PIPELINE_ID;
+        self.put(pipeline);
+        Ok(())
+    }
+
+    fn remove_stage(&mut self, stage: Uuid, move_to: Uuid) -> Result<(), DomainError> {
+        let mut pipeline = self.archive.pipeline().ok_or(DomainError::NotFound(PIPELINE_ID))?.clone();
+        if stage == move_to || pipeline.stage(move_to).is_none() {
+            return Err(DomainError::NotFound(move_to));
+        }
+        let before = pipeline.clone();
+        pipeline.stages.retain(|s| s.id != stage);
+        check_pipeline(&pipeline)?;
+        pipeline.retire_missing(&before);
+        let moved: Vec<Deal> = self.archive.deals.rows().iter().filter(|d| d.stage == stage).cloned().collect();
+        for mut deal in moved {
+            let stored = deal.clone();
+            deal.stage = move_to;
+            record_changes(Some(&stored), &mut deal, self.actor);
+            self.put(deal);
+        }
+        self.put(pipeline);
+        Ok(())
+    }
+
+    /// Gives deals and customers to reps (or none), all or nothing; each history says who gave
+    /// it from whom to whom, and when.
+    fn assign(&mut self, assignments: Vec<Assignment>) -> Result<(), DomainError> {
+        for Assignment { to, deals, customers } in assignments {
+            if let Some(rep) = to.filter(|id| self.archive.reps.get(*id).is_none()) {
+                return Err(DomainError::NotFound(rep));
+            }
+            for id in deals {
+                let stored: Deal = self.fetch(id)?;
+                if stored.owner != to {
+                    let mut deal = stored.clone();
+                    deal.owner = to;
+                    record_changes(Some(&stored), &mut deal, self.actor);
+                    self.put(deal);
+                }
+            }
+            for id in customers {
+                let stored: Customer = self.fetch(id)?;
+                if stored.owner != to {
+                    let mut customer = stored.clone();
+                    customer.owner_history = owner_history(&stored, to, self.actor);
+                    customer.owner = to;
+                    self.put(customer);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn expire(&mut self, today: NaiveDate) -> Result<(), DomainError> {
+        let pipeline = self.archive.pipeline().ok_or(DomainError::NotFound(PIPELINE_ID))?.clone();
+        let Some(lost) = pipeline.lost_stage().map(|s| s.id) else {
+            return Err(DomainError::Pipeline(vec![PipelineProblem::Missing(StageOutcome::Lost)]));
+        };
+        let expired: Vec<Deal> =
+            self.archive.deals.live().filter(|d| pipeline.has_expired(d, today)).cloned().collect();
+        for mut deal in expired {
+            let change = DealChange::Expired { from: deal.stage, to: lost };
+            push_event(&mut deal, change, self.actor);
+            deal.stage = lost;
+            self.put(deal);
+        }
+        Ok(())
+    }
+
+    // ---- undo ----
+
+    fn undo(&mut self, token: UndoToken) -> Result<(), DomainError> {
+        for (before, after) in token.records {
+            match (before, after) {
+                (None, AnyRecord::Superseded(_)) => {}
+                (before, AnyRecord::Customer(after)) => {
+                    let before = before.and_then(Customer::unwrap);
+                    let stored: Customer = self.fetch(after.meta.id)?;
+                    let mut next = stored.clone();
+                    self.undo_one(before.as_ref(), &after, &mut next);
+                    next.owner_history = owner_history(&stored, next.owner, self.actor);
+                    self.put(next);
+                }
+                (before, AnyRecord::Deal(after)) => {
+                    let before = before.and_then(Deal::unwrap);
+                    let stored: Deal = self.fetch(after.meta.id)?;
+                    let mut next = stored.clone();
+                    self.undo_one(before.as_ref(), &after, &mut next);
+                    record_changes(Some(&stored), &mut next, self.actor);
+                    self.put(next);
+                }
+                (before, after) => self.undo_plain(before, after)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn undo_one<R: Stored>(&self, before: Option<&R>, after: &R, next: &mut R) {
+        match before {
+            // It was new: undone, it is deleted.
+            None => next.meta_mut().deleted_at = Some(self.actor.now),
+            Some(before) => {
+                undo_onto(next, before, after, self.actor.stamp);
+            }
+        }
+    }
+
+    fn undo_plain(&mut self, before: Option<AnyRecord>, after: AnyRecord) -> Result<(), DomainError> {
+        struct Plain<'c, 'a> {
+            change: &'c mut Change<'a>,
+            before: Option<AnyRecord>,
+            result: Result<(), DomainError>,
+        }
+        impl super::kinds::AnyVisitor for Plain<'_, '_> {
+            fn visit<R: Stored>(&mut self, after: R) {
+                let before = self.before.take().and_then(R::unwrap);
+                match self.change.fetch::<R>(after.meta().id) {
+                    Ok(mut next) => {
+                        self.change.undo_one(before.as_ref(), &after, &mut next);
+                        self.change.put(next);
+                    }
+                    Err(e) => self.result = Err(e),
+                }
+            }
+        }
+        let mut plain = Plain { change: self, before, result: Ok(()) };
+        after.visit(&mut plain);
+        plain.result
+    }
+}
+
+/// Gives every entry without an id (a form's new contact, an imported row's) a new one.
+fn give_ids<T: Entry + HasId>(list: &mut Entries<T>, actor: &super::Actor, n: &mut u32) {
+    for entry in list.iter_mut().filter(|e| e.entry_id() == EntryId::default()) {
+        entry.set_id(actor.entry_id(*n));
+        *n += 1;
+    }
+}
+
+/// Adds an entry with the id it came with (or a new one): ids never repeat in a record.
+fn add_entry<T: Entry + HasId>(list: &mut Entries<T>, mut entry: T, actor: &super::Actor) -> Result<(), DomainError> {
+    if entry.entry_id() == EntryId::default() {
+        let mut n = 0;
+        while list.find(actor.entry_id(n)).is_some() {
+            n += 1;
+        }
+        entry.set_id(actor.entry_id(n));
+    } else if list.find(entry.entry_id()).is_some() || list.removed().any(|e| e.entry_id() == entry.entry_id()) {
+        return Err(DomainError::Entry(EntryProblem::RepeatedId));
+    }
+    list.add(entry);
+    Ok(())
+}
+
+/// Entries whose id the domain may set.
+pub(crate) trait HasId {
+    fn set_id(&mut self, id: EntryId);
+}
+
+macro_rules! has_id {
+    ($($t:ty),+) => {
+        $(impl HasId for $t {
+            fn set_id(&mut self, id: EntryId) {
+                self.id = id;
+            }
+        })+
+    };
+}
+has_id!(super::records::Contact, Transaction, Communication, Activity);
+
+fn check_amount(amount: Money, required: bool) -> Result<(), DomainError> {
+    if amount > Money::MAX {
+        return Err(DomainError::Entry(EntryProblem::AmountTooLarge));
+    }
+    if amount.0 < 0 || (required && amount.0 == 0) {
+        return Err(DomainError::Entry(EntryProblem::AmountRequired));
+    }
+    Ok(())
+}
+
+fn check(errors: Vec<FieldError>) -> Result<(), DomainError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Invalid(errors))
+    }
+}
+
+fn check_pipeline(pipeline: &Pipeline) -> Result<(), DomainError> {
+    let problems = pipeline.problems();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Pipeline(problems))
+    }
+}
+
+/// Adds one event to a deal's history, with an id no other event of the deal has.
+fn push_event(deal: &mut Deal, change: DealChange, actor: &super::Actor) {
+    let mut n = 0;
+    while deal.history.iter().any(|e| e.id == actor.entry_id(n)) {
+        n += 1;
+    }
+    let event = DealEvent { id: actor.entry_id(n), at: actor.now, by: actor.name.clone(), change };
+    let at = deal.history.partition_point(|e| e.id < event.id);
+    deal.history.insert(at, event);
+}
+
+/// Appends to `deal`'s history what changed since `stored` (its history is the stored one:
+/// forms cannot rewrite it).
+fn record_changes(stored: Option<&Deal>, deal: &mut Deal, actor: &super::Actor) {
+    let Some(stored) = stored else {
+        deal.history = Vec::new();
+        push_event(deal, DealChange::Created { stage: deal.stage }, actor);
+        return;
+    };
+    deal.history = stored.history.clone();
+    if stored.stage != deal.stage {
+        push_event(deal, DealChange::Stage { from: stored.stage, to: deal.stage }, actor);
+    }
+    if stored.owner != deal.owner {
+        push_event(deal, DealChange::Owner { from: stored.owner, to: deal.owner }, actor);
+    }
+    if stored.expected_close != deal.expected_close {
+        push_event(deal, DealChange::CloseDate { from: stored.expected_close, to: deal.expected_close }, actor);
+    }
+    if stored.probability != deal.probability {
+        push_event(deal, DealChange::Probability { to: deal.probability }, actor);
+    }
+}
+
+/// The stored customer's owner history, with a line for the change to `owner` if it is one.
+fn owner_history(stored: &Customer, owner: Option<Uuid>, actor: &super::Actor) -> Vec<OwnerChange> {
+    let mut history = stored.owner_history.clone();
+    if stored.owner != owner {
+        let mut n = 0;
+        while history.iter().any(|h| h.id == actor.entry_id(n)) {
+            n += 1;
+        }
+        history.push(OwnerChange {
+            id: actor.entry_id(n),
+            at: actor.now,
+            by: actor.name.clone(),
+            from: stored.owner,
+            to: owner,
+        });
+    }
+    history
+}
+
+/// Trims what forms and imports leave around values and drops empty contacts and tags.
+fn normalise_customer(c: &mut Customer) {
+    for s in [&mut c.name, &mut c.industry, &mut c.region, &mut c.city, &mut c.address, &mut c.lead_source] {
+        let trimmed = s.trim();
+        if trimmed.len() != s.len() {
+            *s = trimmed.to_owned();
+        }
+    }
+    c.contacts.retain(|contact| !contact.is_blank());
+    for contact in c.contacts.iter_mut() {
+        for s in [&mut contact.name, &mut contact.title, &mut contact.phone, &mut contact.email, &mut contact.wechat] {
+            *s = s.trim().to_owned();
+        }
+    }
+    c.tags = c.tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    c.tags.dedup();
+}
