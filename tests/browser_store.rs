@@ -1,78 +1,135 @@
-//! The IndexedDB store in headless Chromium: data survives a reopen, schema 1 migrates, and a
-//! write that fails inside its transaction leaves the database and the archive as they were.
+//! The IndexedDB store in headless Chromium: data survives a reopen, two connections (as two
+//! tabs) writing one database keep each other's records, older schemas migrate (with their
+//! files), a write that fails inside its transaction leaves the database and memory as they
+//! were, and a newer version taking the database over stops this one writing.
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::RefCell;
+
 use idb::{Factory, ObjectStoreParams, TransactionMode};
-use pocket_crm::domain::{demo, Actor, Command, Customer, CustomerKind, Intent, Records, Timestamp};
+use pocket_crm::domain::{
+    demo, Command, Customer, CustomerKind, DeviceId, Intent, Records, Timestamp, UtcOffset,
+};
 use pocket_crm::store::idb::{IdbBackend, LEGACY_CUSTOMERS};
-use pocket_crm::store::{ActionError, Backend, Repository, StoreError};
+use pocket_crm::store::migrate::{CustomerV3, DealV3, PipelineV3};
+use pocket_crm::store::segments::encode_as;
+use pocket_crm::store::writer;
+use pocket_crm::store::{files, Backend, Outcome, Replica, StoreError};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn actor() -> Actor {
-    Actor { name: "browser-test".into(), now: Timestamp(1_790_000_000_000) }
-}
+const NOW: i64 = 1_790_000_000_000;
 
 async fn fresh(name: &str) -> IdbBackend {
     IdbBackend::delete(name).await.unwrap();
     IdbBackend::open(name).await.unwrap()
 }
 
+async fn open(backend: &IdbBackend, device: u64) -> RefCell<Replica> {
+    RefCell::new(writer::open(backend, DeviceId(device), || async {}).await.unwrap())
+}
+
+/// Applies and saves one command; returns how it ended.
+async fn run(backend: &IdbBackend, replica: &RefCell<Replica>, command: Command) -> Outcome {
+    let (ticket, _) = replica.borrow_mut().apply(command, "browser-test", Timestamp(NOW), UtcOffset::CHINA, vec![], false).unwrap();
+    writer::flush(backend, replica, || async {}).await;
+    replica.borrow_mut().take_outcome(ticket).unwrap()
+}
+
+fn sorted(replica: &RefCell<Replica>) -> Vec<Customer> {
+    let mut rows = replica.borrow().archive().customers.rows().to_vec();
+    rows.sort_by_key(|c| c.meta.id);
+    rows
+}
+
+fn customer(n: u128, name: &str) -> Customer {
+    let mut c = Customer::blank(CustomerKind::Individual);
+    c.meta.id = Uuid::from_u128(n);
+    c.name = name.into();
+    c
+}
+
 #[wasm_bindgen_test]
 async fn records_survive_closing_and_reopening() {
     let backend = fresh("t-reopen").await;
-    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
-    let d = demo::generate(11, 2_345, actor().now, "demo");
-    repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor()).await.unwrap();
-    let mut edited = archive.customers.rows()[2_000].clone();
-    edited.name = "重新打开后仍在".into();
-    repo.execute(&backend, &mut archive, Command::UpdateCustomer(edited.clone()), &actor()).await.unwrap();
+    let replica = open(&backend, 1).await;
+    let d = demo::generate(11, 2_345, Timestamp(NOW), UtcOffset::CHINA, "demo");
+    run(&backend, &replica, Command::ReplaceAll(Box::new(d))).await;
+    let before = replica.borrow().archive().customers.rows()[2_000].clone();
+    let mut after = before.clone();
+    after.name = "重新打开后仍在".into();
+    run(&backend, &replica, Command::EditCustomer { before: Box::new(before), after: Box::new(after.clone()) }).await;
     backend.close();
 
     let reopened = IdbBackend::open("t-reopen").await.unwrap();
-    let (_, loaded) = Repository::open(&reopened).await.unwrap();
-    assert_eq!(loaded.customers.rows(), archive.customers.rows());
-    assert_eq!(loaded.reps.rows(), archive.reps.rows());
-    assert_eq!(loaded.customers.get(edited.id()).unwrap().name, "重新打开后仍在");
+    let loaded = open(&reopened, 2).await;
+    assert_eq!(sorted(&loaded), sorted(&replica));
+    assert_eq!(loaded.borrow().archive().customers.get(after.meta.id).unwrap().name, "重新打开后仍在");
     reopened.close();
+}
+
+#[wasm_bindgen_test]
+async fn two_connections_writing_one_database_keep_each_others_customers() {
+    // Two tabs: each opened the store before the other saved.
+    let first_db = fresh("t-two-tabs").await;
+    let second_db = IdbBackend::open("t-two-tabs").await.unwrap();
+    let first = open(&first_db, 1).await;
+    let second = open(&second_db, 1).await;
+    run(&first_db, &first, Command::ReplaceAll(Box::new(demo::generate(3, 700, Timestamp(NOW), UtcOffset::CHINA, "demo")))).await;
+    run(&second_db, &second, Command::CreateCustomer(customer(1, "第二个标签页的客户"))).await;
+    run(&first_db, &first, Command::CreateCustomer(customer(2, "第一个标签页的客户"))).await;
+    // The first tab hears of nothing here; its write took the second's customer in.
+    assert!(first.borrow().archive().customers.get(Uuid::from_u128(1)).is_some());
+    writer::catch_up(&second_db, &second, || async {}).await;
+    let third_db = IdbBackend::open("t-two-tabs").await.unwrap();
+    let third = open(&third_db, 3).await;
+    assert_eq!(third.borrow().archive().customers.len(), 702);
+    assert_eq!(sorted(&first), sorted(&third));
+    assert_eq!(sorted(&second), sorted(&third));
+    for db in [first_db, second_db, third_db] {
+        db.close();
+    }
 }
 
 #[wasm_bindgen_test]
 async fn a_write_failing_inside_its_transaction_rolls_back_everything() {
     let backend = fresh("t-rollback").await;
-    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
-    let d = demo::generate(12, 1_500, actor().now, "demo");
-    repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor()).await.unwrap();
+    let replica = open(&backend, 1).await;
+    run(&backend, &replica, Command::ReplaceAll(Box::new(demo::generate(12, 1_500, Timestamp(NOW), UtcOffset::CHINA, "demo")))).await;
     let stored_before = backend.load().await.unwrap();
-    let rows_before = archive.customers.rows().to_vec();
+    let rows_before = replica.borrow().archive().customers.rows().to_vec();
 
-    // A replace writes several segments; the second put fails after the first was queued.
+    // A replacement writes several buckets; the second put fails after the first was queued.
     backend.fail_next_write_at_put(1);
-    let other = demo::generate(13, 2_500, actor().now, "demo");
-    let err = repo
-        .execute(
-            &backend,
-            &mut archive,
-            Command::ReplaceAll(Box::new(Records { customers: other.customers, ..Records::default() })),
-            &actor(),
-        )
-        .await
-        .unwrap_err();
-    assert!(matches!(err, ActionError::Store(StoreError::WriteFailed(_))), "{err:?}");
+    let other = demo::generate(13, 2_500, Timestamp(NOW), UtcOffset::CHINA, "demo");
+    let outcome = run(&backend, &replica, Command::ReplaceAll(Box::new(Records { customers: other.customers, ..Records::default() }))).await;
+    assert!(matches!(outcome, Outcome::Failed(StoreError::WriteFailed(_))), "{outcome:?}");
     assert_eq!(backend.load().await.unwrap(), stored_before, "the first put was rolled back with the rest");
-    assert_eq!(archive.customers.rows(), &rows_before[..], "memory was reverted too");
+    assert_eq!(replica.borrow().archive().customers.rows(), &rows_before[..], "memory was reverted too");
 
     // The next write works normally.
-    let mut c = Customer::blank(CustomerKind::Individual);
-    c.meta.id = Uuid::from_u128(77);
-    c.name = "之后的客户".into();
-    repo.execute(&backend, &mut archive, Command::CreateCustomer(c), &actor()).await.unwrap();
-    let (_, loaded) = Repository::open(&backend).await.unwrap();
-    assert_eq!(loaded.customers.len(), 1_501);
+    run(&backend, &replica, Command::CreateCustomer(customer(77, "之后的客户"))).await;
+    assert_eq!(open(&backend, 2).await.borrow().archive().customers.len(), 1_501);
     backend.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_version_taking_the_database_over_stops_this_one_writing() {
+    let name = "t-newer";
+    let backend = fresh(name).await;
+    let replica = open(&backend, 1).await;
+    run(&backend, &replica, Command::CreateCustomer(customer(1, "旧版本的客户"))).await;
+    // A newer build opens the database at a higher version: this connection lets it upgrade.
+    let newer = Factory::new().unwrap().open(name, Some(pocket_crm::store::SCHEMA_VERSION + 1)).unwrap().await.unwrap();
+    assert!(backend.is_stale());
+    let outcome = run(&backend, &replica, Command::CreateCustomer(customer(2, "不应保存"))).await;
+    assert!(matches!(outcome, Outcome::Failed(StoreError::Newer)), "{outcome:?}");
+    newer.close();
+    // And this build cannot open the upgraded database at all.
+    assert_eq!(IdbBackend::open(name).await.err(), Some(StoreError::Newer));
 }
 
 /// A database as schema 1 left it: one flat JSON value per customer.
@@ -130,7 +187,9 @@ async fn a_schema_1_database_is_migrated_once() {
         .collect();
     schema_1_database(name, &values).await;
     let backend = IdbBackend::open(name).await.unwrap();
-    let (_, archive) = Repository::open(&backend).await.unwrap();
+    let replica = open(&backend, 1).await;
+    let archive = replica.borrow();
+    let archive = archive.archive();
     assert_eq!(archive.customers.len(), 1_234);
     let c = archive.customers.get(Uuid::from_u128(1_000)).unwrap();
     assert_eq!(c.name, "旧客户999");
@@ -141,108 +200,63 @@ async fn a_schema_1_database_is_migrated_once() {
 
     // Opening again does not migrate twice.
     let again = IdbBackend::open(name).await.unwrap();
-    assert_eq!(Repository::open(&again).await.unwrap().1.customers.len(), 1_234);
+    assert_eq!(open(&again, 1).await.borrow().archive().customers.len(), 1_234);
     again.close();
 }
 
+/// A database as the schema-3 build left it: version 3, segments by position, a file attached
+/// to a deal's second activity and one to a customer's first follow-up, keyed by entry number.
 #[wasm_bindgen_test]
-async fn deals_their_pipeline_history_and_attached_files_survive_a_reopen_in_indexeddb() {
-    use pocket_crm::store::files::{self, FileInfo};
-    use pocket_crm::store::WriteBatch;
-    let backend = fresh("t-deals").await;
-    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
-    let d = demo::generate(14, 1_200, actor().now, "demo");
-    repo.execute(&backend, &mut archive, Command::ReplaceAll(Box::new(d)), &actor()).await.unwrap();
-    // A move (history), a hand-over (history) and a file for the deal's first activity.
-    let deal = archive.deals.rows()[42].meta.id;
-    let stage = archive.pipeline().unwrap().stages[2].id;
-    repo.execute(&backend, &mut archive, Command::MoveDeal { id: deal, stage }, &actor()).await.unwrap();
-    let rep = archive.reps.rows()[3].meta.id;
-    repo.execute(
-        &backend,
-        &mut archive,
-        Command::HandOver { deals: vec![deal], customers: vec![], to: Some(rep) },
-        &actor(),
-    )
-    .await
-    .unwrap();
-    let info = FileInfo {
-        id: Uuid::from_u128(5),
-        name: "名片.jpg".into(),
-        mime: "image/jpeg".into(),
-        added_at: actor().now,
-        by: "王伟".into(),
-        size: 0,
-    };
-    let put = (files::key(deal, 0, info.id), files::encode(&info, &[9, 8, 7]));
-    backend.write(WriteBatch { puts: vec![put], ..WriteBatch::default() }).await.unwrap();
-    backend.close();
-
-    let reopened = IdbBackend::open("t-deals").await.unwrap();
-    let (_, loaded) = Repository::open(&reopened).await.unwrap();
-    assert_eq!(loaded.deals.rows(), archive.deals.rows());
-    assert_eq!(loaded.pipeline(), archive.pipeline());
-    let history = &loaded.deals.get(deal).unwrap().history;
-    assert!(history.len() >= 3, "created, moved, handed over: {history:?}");
-    // Opening read segments only; the deal's file is read by its prefix.
-    assert!(reopened.load().await.unwrap().iter().all(|(k, _)| !k.starts_with('~')));
-    let stored = reopened.load_prefix(&files::owner_prefix(deal)).await.unwrap();
-    let (activity, back, bytes) = files::decode(&stored[0].0, &stored[0].1).unwrap();
-    assert_eq!((stored.len(), activity, back.name.as_str(), bytes), (1, 0, "名片.jpg", vec![9, 8, 7]));
-
-    // A restore's write: every file cleared by its key range, then the backup's put, one
-    // transaction; the segments stay.
-    let theirs = (files::key(deal, 1, Uuid::from_u128(6)), files::encode(&info, &[1]));
-    reopened
-        .write(WriteBatch {
-            puts: vec![theirs.clone()],
-            clear: vec![files::FILE_PREFIX.into()],
-            ..WriteBatch::default()
-        })
-        .await
-        .unwrap();
-    assert_eq!(reopened.load_prefix(files::FILE_PREFIX).await.unwrap(), vec![theirs]);
-    let (_, again) = Repository::open(&reopened).await.unwrap();
-    assert_eq!(again.deals.rows(), archive.deals.rows());
-    reopened.close();
-}
-
-#[wasm_bindgen_test]
-async fn a_schema_2_database_opens_under_schema_3_and_customers_gain_an_owner_history() {
-    use pocket_crm::store::migrate::CustomerV2;
-    let name = "t-schema-2";
+async fn a_schema_3_database_with_files_migrates_in_one_transaction() {
+    let name = "t-schema-3";
     IdbBackend::delete(name).await.unwrap();
-    // A database as the schema-2 build left it: version 2, one segment of schema-2 customers.
-    let customers = demo::generate(15, 300, actor().now, "demo").customers;
-    let body = CustomerV2::segment(&customers);
-    let mut request = Factory::new().unwrap().open(name, Some(2)).unwrap();
+    let d = demo::generate(15, 900, Timestamp(NOW), UtcOffset::CHINA, "demo");
+    let deal = d.deals.iter().find(|x| x.activities.len() > 1).unwrap().clone();
+    let talker = d.customers.iter().find(|c| !c.communications.is_empty()).unwrap().clone();
+    let mut request = Factory::new().unwrap().open(name, Some(3)).unwrap();
     request.on_upgrade_needed(|event| {
         use idb::DatabaseEvent;
         event.database().unwrap().create_object_store("segments", ObjectStoreParams::new()).unwrap();
     });
     let db = request.await.unwrap();
     let tx = db.transaction(&["segments"], TransactionMode::ReadWrite).unwrap();
-    tx.object_store("segments")
-        .unwrap()
-        .put(&js_sys::Uint8Array::from(&body[..]).into(), Some(&JsValue::from_str("customer/000000")))
-        .unwrap();
+    let store = tx.object_store("segments").unwrap();
+    let put = |key: String, body: Vec<u8>| {
+        store.put(&js_sys::Uint8Array::from(&body[..]).into(), Some(&JsValue::from_str(&key))).unwrap();
+    };
+    let customers: Vec<CustomerV3> = d.customers.iter().map(CustomerV3::of).collect();
+    put("customer/000000".into(), encode_as(&customers[..500], 3));
+    put("customer/000001".into(), encode_as(&customers[500..], 3));
+    put("deal/000000".into(), encode_as(&d.deals.iter().map(DealV3::of).collect::<Vec<_>>(), 3));
+    put("pipeline/000000".into(), encode_as(&d.pipelines.iter().map(PipelineV3::of).collect::<Vec<_>>(), 3));
+    let info = files::FileInfo { id: Uuid::from_u128(5), name: "样品.jpg".into(), mime: "image/jpeg".into(), added_at: Timestamp(NOW), by: "王伟".into(), size: 0 };
+    put(files::numbered_key(deal.meta.id, 1, info.id), files::encode(&info, &[9, 8, 7]));
+    put(files::numbered_key(talker.meta.id, 0, Uuid::from_u128(6)), files::encode(&info, &[1, 2]));
     tx.commit().unwrap().await.unwrap();
     db.close();
 
     let backend = IdbBackend::open(name).await.unwrap();
-    let (mut repo, mut archive) = Repository::open(&backend).await.unwrap();
-    assert_eq!(archive.customers.rows(), &customers[..]);
-    // A hand-over now writes the owner history, and it is read back.
-    let owned = customers.iter().find(|c| c.owner.is_some()).unwrap();
-    let id = owned.meta.id;
-    repo.execute(&backend, &mut archive, Command::HandOver { deals: vec![], customers: vec![id], to: None }, &actor())
-        .await
-        .unwrap();
+    let replica = open(&backend, 1).await;
+    {
+        let r = replica.borrow();
+        let archive = r.archive();
+        assert_eq!((archive.customers.len(), archive.deals.len()), (900, d.deals.len()));
+        let migrated = archive.deals.get(deal.meta.id).unwrap();
+        assert_eq!(migrated.title, deal.title);
+        assert_eq!(migrated.activities.len(), deal.activities.len());
+        // The files moved to their entries' ids, in the same transaction as the segments.
+        let photo = backend.load_prefix(&files::owner_prefix(deal.meta.id)).await.unwrap();
+        assert_eq!(photo.len(), 1);
+        let (entry, back, bytes) = files::decode(&photo[0].0, &photo[0].1).unwrap();
+        assert_eq!((entry, back.name.as_str(), bytes), (migrated.activities[1].id, "样品.jpg", vec![9, 8, 7]));
+        let card = backend.load_prefix(&files::owner_prefix(talker.meta.id)).await.unwrap();
+        let talker_now = archive.customers.get(talker.meta.id).unwrap();
+        assert_eq!(files::decode(&card[0].0, &card[0].1).unwrap().0, talker_now.communications[0].id);
+    }
+    // No segment of the old layout is left, and opening again changes nothing.
+    let keys: Vec<String> = backend.load().await.unwrap().segments.into_iter().map(|(k, _)| k).collect();
+    assert!(keys.iter().all(|k| k.contains('-')), "{keys:?}");
+    let again = open(&backend, 2).await;
+    assert_eq!(sorted(&again), sorted(&replica));
     backend.close();
-    let again = IdbBackend::open(name).await.unwrap();
-    let (_, loaded) = Repository::open(&again).await.unwrap();
-    let history = &loaded.customers.get(id).unwrap().owner_history;
-    assert_eq!(history.iter().map(|h| (h.from, h.to)).collect::<Vec<_>>(), vec![(owned.owner, None)]);
-    assert_eq!(loaded.customers.rows(), archive.customers.rows());
-    again.close();
 }

@@ -14,6 +14,7 @@ use pocket_crm::store::segments::{bucket_key, encode_as};
 use pocket_crm::store::writer::{self, Flushed};
 use pocket_crm::store::{MemoryBackend, Notice, Outcome, Replica, StoreError, Ticket};
 use pollster::block_on;
+use std::cell::{Ref, RefCell, RefMut};
 use uuid::Uuid;
 
 const NOW: i64 = 1_790_000_000_000;
@@ -25,7 +26,7 @@ fn now(step: i64) -> Timestamp {
 /// One writer (a tab) over a shared store.
 struct Tab<'a> {
     backend: &'a MemoryBackend,
-    replica: Replica,
+    cell: RefCell<Replica>,
     user: String,
     clock: i64,
 }
@@ -33,21 +34,29 @@ struct Tab<'a> {
 impl<'a> Tab<'a> {
     fn open(backend: &'a MemoryBackend, user: &str, device: u64) -> Tab<'a> {
         let replica = block_on(writer::open(backend, DeviceId(device), || async {})).unwrap();
-        Tab { backend, replica, user: user.into(), clock: 0 }
+        Tab { backend, cell: RefCell::new(replica), user: user.into(), clock: 0 }
+    }
+
+    fn replica(&self) -> Ref<'_, Replica> {
+        self.cell.borrow()
+    }
+
+    fn replica_mut(&self) -> RefMut<'_, Replica> {
+        self.cell.borrow_mut()
     }
 
     /// Applies a command in memory (not yet saved).
     fn apply(&mut self, command: Command) -> Ticket {
         self.clock += 1;
         let (ticket, _) = self
-            .replica
+            .replica_mut()
             .apply(command, &self.user, now(self.clock), UtcOffset::CHINA, Vec::new(), false)
             .expect("the command is valid");
         ticket
     }
 
     fn flush(&mut self) -> Flushed {
-        block_on(writer::flush(self.backend, &mut self.replica, || async {}))
+        block_on(writer::flush(self.backend, &self.cell, || async {}))
     }
 
     /// Applies and saves a command.
@@ -55,15 +64,15 @@ impl<'a> Tab<'a> {
         let ticket = self.apply(command);
         let flushed = self.flush();
         assert!(flushed.error.is_none(), "{:?}", flushed.error);
-        self.replica.take_outcome(ticket).expect("settled")
+        self.replica_mut().take_outcome(ticket).expect("settled")
     }
 
     fn catch_up(&mut self) -> Flushed {
-        block_on(writer::catch_up(self.backend, &mut self.replica, || async {}))
+        block_on(writer::catch_up(self.backend, &self.cell, || async {}))
     }
 
-    fn customer(&self, id: Uuid) -> &Customer {
-        self.replica.archive().customers.get(id).expect("the customer is there")
+    fn customer(&self, id: Uuid) -> Customer {
+        self.replica().archive().customers.get(id).expect("the customer is there").clone()
     }
 }
 
@@ -101,7 +110,8 @@ fn sorted<R: Clone>(rows: &[R], id: impl Fn(&R) -> Uuid) -> Vec<R> {
     rows
 }
 
-fn same_archive(a: &Replica, b: &Replica) {
+fn same_archive(a: &Tab, b: &Tab) {
+    let (a, b) = (a.replica(), b.replica());
     let (x, y) = (a.archive(), b.archive());
     assert_eq!(sorted(x.customers.rows(), |c| c.meta.id), sorted(y.customers.rows(), |c| c.meta.id));
     assert_eq!(sorted(x.deals.rows(), |d| d.meta.id), sorted(y.deals.rows(), |d| d.meta.id));
@@ -116,20 +126,22 @@ fn what_is_written_reads_back_after_reopen() {
     let mut tab = Tab::open(&backend, "tester", 1);
     tab.run(Command::ReplaceAll(Box::new(demo_records(2_500))));
     tab.run(Command::CreateCustomer(customer(1, "新客户")));
-    let archive = tab.replica.archive();
-    assert!(archive.deals.len() > 1_000 && archive.deals.rows().iter().any(|d| !d.activities.is_empty()));
-    let moved = archive.deals.rows()[1_234].meta.id;
-    let stage = archive.pipeline().unwrap().stages[3].id;
+    let (moved, stage) = {
+        let replica = tab.replica();
+        let archive = replica.archive();
+        assert!(archive.deals.len() > 1_000 && archive.deals.rows().iter().any(|d| !d.activities.is_empty()));
+        (archive.deals.rows()[1_234].meta.id, archive.pipeline().unwrap().stages[3].id)
+    };
     tab.run(Command::MoveDeal { id: moved, stage, from: None });
     let reopened = Tab::open(&backend, "other", 2);
-    same_archive(&tab.replica, &reopened.replica);
-    assert_eq!(reopened.replica.archive().deals.get(moved).unwrap().stage, stage);
+    same_archive(&tab, &reopened);
+    assert_eq!(reopened.replica().archive().deals.get(moved).unwrap().stage, stage);
     // 2,501 customers in 8 buckets of about 310.
     let keys: Vec<String> = backend.snapshot().keys().filter(|k| k.starts_with("customer/")).cloned().collect();
     assert_eq!(keys.len(), 8, "{keys:?}");
     assert!(keys.iter().all(|k| k.starts_with("customer/03-")));
     // Every record carries a revision: who, which device, when.
-    let saved = reopened.replica.archive().customers.get(Uuid::from_u128(1)).unwrap();
+    let saved = reopened.customer(Uuid::from_u128(1));
     assert_eq!((saved.meta.rev.device, saved.meta.updated_by.as_str()), (DeviceId(1), "tester"));
 }
 
@@ -140,7 +152,7 @@ fn an_edit_rewrites_only_its_bucket_and_logs_one_entry() {
     tab.run(Command::ReplaceAll(Box::new(demo_records(3_000))));
     let before = backend.snapshot();
     let log_before = backend.log_snapshot().len();
-    let target = tab.replica.archive().customers.rows()[1_500].clone();
+    let target = tab.replica().archive().customers.rows()[1_500].clone();
     tab.run(edit(&target, |c| c.name = "改过的名字".into()));
     let after = backend.snapshot();
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
@@ -148,7 +160,7 @@ fn an_edit_rewrites_only_its_bucket_and_logs_one_entry() {
     assert!(changed[0].starts_with("customer/"));
     assert_eq!(backend.log_snapshot().len(), log_before + 1);
     let entry =
-        pocket_crm::store::LogEntry::decode(tab.replica.seen(), &backend.log_snapshot()[&tab.replica.seen()]).unwrap();
+        pocket_crm::store::LogEntry::decode(tab.replica().seen(), &backend.log_snapshot()[&tab.replica().seen()]).unwrap();
     assert_eq!(entry.changes.len(), 1);
     assert_eq!((entry.changes[0].0, entry.changes[0].1), (RecordKind::Customer, target.meta.id));
     assert_eq!(entry.user, "tester");
@@ -161,26 +173,26 @@ fn a_failed_write_changes_neither_memory_nor_disk() {
     tab.run(Command::ReplaceAll(Box::new(demo_records(1_200))));
     let stored_before = backend.snapshot();
     let log_before = backend.log_snapshot();
-    let rows_before = tab.replica.archive().customers.rows().to_vec();
+    let rows_before = tab.replica().archive().customers.rows().to_vec();
 
     backend.fail_next_write(StoreError::QuotaExceeded);
     let ticket = tab.apply(Command::CreateCustomer(customer(9, "X")));
     let flushed = tab.flush();
     assert_eq!(flushed.error, Some(StoreError::QuotaExceeded));
-    assert!(matches!(tab.replica.take_outcome(ticket), Some(Outcome::Failed(StoreError::QuotaExceeded))));
-    assert_eq!(tab.replica.archive().customers.rows(), &rows_before[..]);
+    assert!(matches!(tab.replica_mut().take_outcome(ticket), Some(Outcome::Failed(StoreError::QuotaExceeded))));
+    assert_eq!(tab.replica().archive().customers.rows(), &rows_before[..]);
     assert_eq!(backend.snapshot(), stored_before);
     assert_eq!(backend.log_snapshot(), log_before);
 
     backend.fail_next_write(StoreError::WriteFailed("disk".into()));
     tab.apply(Command::ReplaceAll(Box::new(Records { customers: demo_records(10).customers, ..Records::default() })));
     assert!(tab.flush().error.is_some());
-    assert_eq!(tab.replica.archive().customers.rows(), &rows_before[..]);
+    assert_eq!(tab.replica().archive().customers.rows(), &rows_before[..]);
     assert_eq!(backend.snapshot(), stored_before);
 
     // The store still works afterwards.
     tab.run(Command::CreateCustomer(customer(9, "X")));
-    assert_eq!(Tab::open(&backend, "t", 2).replica.archive().customers.len(), 1_201);
+    assert_eq!(Tab::open(&backend, "t", 2).replica().archive().customers.len(), 1_201);
 }
 
 #[test]
@@ -192,7 +204,7 @@ fn replacing_with_less_leaves_no_stale_buckets() {
     let customer_keys: Vec<String> =
         backend.snapshot().keys().filter(|k| k.starts_with("customer/")).cloned().collect();
     assert_eq!(customer_keys, [bucket_key(RecordKind::Customer, 0, 0)]);
-    assert_eq!(Tab::open(&backend, "t", 2).replica.archive().customers.len(), 100);
+    assert_eq!(Tab::open(&backend, "t", 2).replica().archive().customers.len(), 100);
 }
 
 #[test]
@@ -223,15 +235,15 @@ fn two_tabs_adding_customers_both_keep_theirs() {
     let outcome = second.run(Command::CreateCustomer(customer(2, "第二个标签页的客户")));
     assert!(matches!(outcome, Outcome::Saved(_)));
     // The second tab took in the first one's customer while saving its own.
-    assert!(second.replica.archive().customers.get(Uuid::from_u128(1)).is_some());
+    assert!(second.replica().archive().customers.get(Uuid::from_u128(1)).is_some());
     let third = Tab::open(&backend, "李娜", 1);
     for id in [1, 2] {
-        assert!(third.replica.archive().customers.get(Uuid::from_u128(id)).is_some(), "customer {id} is kept");
+        assert!(third.replica().archive().customers.get(Uuid::from_u128(id)).is_some(), "customer {id} is kept");
     }
-    assert_eq!(third.replica.archive().customers.len(), 602);
+    assert_eq!(third.replica().archive().customers.len(), 602);
     first.catch_up();
-    same_archive(&first.replica, &third.replica);
-    same_archive(&second.replica, &third.replica);
+    same_archive(&first, &third);
+    same_archive(&second, &third);
 }
 
 #[test]
@@ -264,7 +276,7 @@ fn edits_of_different_fields_both_stay_and_the_later_save_of_one_field_wins() {
     let caught = a.catch_up();
     assert_eq!(caught.caught.notices, vec![Notice::Superseded(lost.clone())]);
     assert_eq!(caught.caught.from, vec!["李娜".to_owned()]);
-    same_archive(&a.replica, &b.replica);
+    same_archive(&a, &b);
     // A later edit by the same tab that saw the change supersedes nothing.
     let current = a.customer(Uuid::from_u128(1)).clone();
     let Outcome::Saved(saved) = a.run(edit(&current, |c| c.name = "恒达".into())) else { panic!() };
@@ -284,10 +296,10 @@ fn a_command_that_no_longer_holds_after_anothers_change_is_refused_and_nothing_o
         b.apply(Command::AddCommunication { customer: Uuid::from_u128(1), communication: follow_up("电话") });
     assert_eq!(b.customer(Uuid::from_u128(1)).communications.len(), 1, "shown at once");
     b.flush();
-    assert!(matches!(b.replica.take_outcome(ticket), Some(Outcome::Refused(_))));
+    assert!(matches!(b.replica_mut().take_outcome(ticket), Some(Outcome::Refused(_))));
     assert!(b.customer(Uuid::from_u128(1)).meta.is_deleted());
     assert!(b.customer(Uuid::from_u128(1)).communications.is_empty());
-    same_archive(&a.replica, &Tab::open(&backend, "c", 1).replica);
+    same_archive(&a, &Tab::open(&backend, "c", 1));
 }
 
 #[test]
@@ -299,7 +311,7 @@ fn follow_ups_added_in_two_tabs_are_both_kept_and_files_go_with_their_entry() {
     let mut b = Tab::open(&backend, "李娜", 2);
     a.apply(Command::AddCommunication { customer: Uuid::from_u128(1), communication: follow_up("第一次电话") });
     // b chooses its entry's id first, so its photo can be keyed by it.
-    let stamp = b.replica.stamp(now(5));
+    let stamp = b.replica_mut().stamp(now(5));
     let mut card = follow_up("寄名片");
     card.id = EntryId::new(stamp, 0);
     let info = files::FileInfo {
@@ -312,7 +324,7 @@ fn follow_ups_added_in_two_tabs_are_both_kept_and_files_go_with_their_entry() {
     };
     let file = (files::key(Uuid::from_u128(1), card.id, info.id), files::encode(&info, b"PNG"));
     let command = Command::AddCommunication { customer: Uuid::from_u128(1), communication: card.clone() };
-    b.replica.apply(command, "李娜", now(6), UtcOffset::CHINA, vec![file.clone()], false).unwrap();
+    b.replica_mut().apply(command, "李娜", now(6), UtcOffset::CHINA, vec![file.clone()], false).unwrap();
     b.flush();
     a.flush();
     let stored = Tab::open(&backend, "c", 3);
@@ -339,8 +351,8 @@ fn a_kind_that_grows_is_spread_over_more_buckets_and_other_tabs_follow() {
     // b knew one bucket; it follows the split when it saves, and its customer lands right.
     b.run(Command::CreateCustomer(customer(5_000, "后来的客户")));
     let c = Tab::open(&backend, "c", 1);
-    assert_eq!(c.replica.archive().customers.len(), 1_501);
-    same_archive(&b.replica, &c.replica);
+    assert_eq!(c.replica().archive().customers.len(), 1_501);
+    same_archive(&b, &c);
 }
 
 #[test]
@@ -351,9 +363,9 @@ fn a_tab_that_missed_a_replacement_reads_the_store_again_and_keeps_its_own_chang
     a.run(Command::ReplaceAll(Box::new(demo_records(300))));
     b.run(Command::CreateCustomer(customer(1, "b 的客户")));
     let c = Tab::open(&backend, "c", 1);
-    assert_eq!(c.replica.archive().customers.len(), 301);
+    assert_eq!(c.replica().archive().customers.len(), 301);
     a.catch_up();
-    same_archive(&a.replica, &c.replica);
+    same_archive(&a, &c);
 }
 
 #[test]
@@ -362,24 +374,24 @@ fn every_command_is_undone_as_a_new_change_and_undo_survives_a_reopen() {
     let mut tab = Tab::open(&backend, "张伟", 1);
     tab.run(Command::ReplaceAll(Box::new(demo_records(200))));
     let deal = tab
-        .replica
+        .replica()
         .archive()
         .deals
         .rows()
         .iter()
-        .find(|d| tab.replica.archive().pipeline().unwrap().is_open(d))
+        .find(|d| tab.replica().archive().pipeline().unwrap().is_open(d))
         .unwrap()
         .clone();
     let before_move = deal.stage;
-    let target = tab.replica.archive().pipeline().unwrap().stages.iter().find(|s| s.id != deal.stage).unwrap().id;
+    let target = tab.replica().archive().pipeline().unwrap().stages.iter().find(|s| s.id != deal.stage).unwrap().id;
     let Outcome::Saved(moved) = tab.run(Command::MoveDeal { id: deal.meta.id, stage: target, from: Some(deal.stage) })
     else {
         panic!()
     };
-    assert_eq!(tab.replica.archive().deals.get(deal.meta.id).unwrap().stage, target);
+    assert_eq!(tab.replica().archive().deals.get(deal.meta.id).unwrap().stage, target);
     tab.run(Command::Undo(Box::new(moved.undo.unwrap())));
     let back = Tab::open(&backend, "t", 2);
-    let undone = back.replica.archive().deals.get(deal.meta.id).unwrap();
+    let undone = back.replica().archive().deals.get(deal.meta.id).unwrap().clone();
     assert_eq!(undone.stage, before_move);
     assert_eq!(
         undone.history.len(),
@@ -399,11 +411,11 @@ fn every_command_is_undone_as_a_new_change_and_undo_survives_a_reopen() {
         amount: Money(5),
     };
     let Outcome::Saved(added) = tab.run(Command::AddActivity { deal: deal.meta.id, activity: call }) else { panic!() };
-    let stored: &Deal = tab.replica.archive().deals.get(deal.meta.id).unwrap();
+    let stored: Deal = tab.replica().archive().deals.get(deal.meta.id).unwrap().clone();
     let call = stored.activities.iter().find(|a| a.outcome == "聊了样品").unwrap();
     assert_eq!((call.courier.as_str(), call.amount), ("", Money::ZERO), "a call has no courier and no amount");
     tab.run(Command::Undo(Box::new(added.undo.unwrap())));
-    let stored: &Deal = tab.replica.archive().deals.get(deal.meta.id).unwrap();
+    let stored: Deal = tab.replica().archive().deals.get(deal.meta.id).unwrap().clone();
     assert!(stored.activities.iter().all(|a| a.outcome != "聊了样品"));
     assert_eq!(stored.activities.removed().filter(|a| a.outcome == "聊了样品").count(), 1);
 }

@@ -56,7 +56,7 @@ enum Meant {
 }
 
 struct Writer {
-    replica: Replica,
+    replica: std::cell::RefCell<Replica>,
     waiting: Vec<(Ticket, Meant)>,
     clock: i64,
 }
@@ -75,7 +75,7 @@ proptest! {
     fn no_saved_change_is_lost_and_every_writer_agrees(steps in proptest::collection::vec(step(), 1..80)) {
         let backend = MemoryBackend::new();
         let mut writers: Vec<Writer> = (0..3)
-            .map(|_| Writer { replica: block_on(writer::open(&backend, DeviceId(7), || async {})).unwrap(), waiting: vec![], clock: 0 })
+            .map(|_| Writer { replica: block_on(writer::open(&backend, DeviceId(7), || async {})).unwrap().into(), waiting: vec![], clock: 0 })
             .collect();
         let mut next = 1u128;
         // (save order, what it meant): the later save of a field is the one that must hold.
@@ -84,7 +84,7 @@ proptest! {
         let settle = |w: &mut Writer, saved: &mut Vec<(usize, Meant)>, order: &mut usize| {
             let waiting = std::mem::take(&mut w.waiting);
             for (ticket, meant) in waiting {
-                match w.replica.take_outcome(ticket) {
+                match w.replica.borrow_mut().take_outcome(ticket) {
                     Some(Outcome::Saved(_)) => saved.push((*order, meant)),
                     Some(Outcome::Refused(_)) => {}
                     Some(Outcome::Failed(e)) => panic!("the memory store does not fail: {e:?}"),
@@ -96,13 +96,13 @@ proptest! {
         for step in steps {
             let (i, command, meant) = match step {
                 Step::Flush(i) => {
-                    let flushed = block_on(writer::flush(&backend, &mut writers[i].replica, || async {}));
+                    let flushed = block_on(writer::flush(&backend, &writers[i].replica, || async {}));
                     prop_assert!(flushed.error.is_none());
                     settle(&mut writers[i], &mut saved, &mut order);
                     continue;
                 }
                 Step::CatchUp(i) => {
-                    let caught = block_on(writer::catch_up(&backend, &mut writers[i].replica, || async {}));
+                    let caught = block_on(writer::catch_up(&backend, &writers[i].replica, || async {}));
                     prop_assert!(caught.error.is_none());
                     continue;
                 }
@@ -116,7 +116,7 @@ proptest! {
                     (i, Command::ImportCustomers { create: batch, fill: vec![] }, Meant::Other)
                 }
                 Step::Rename(i, c, _) | Step::City(i, c, _) | Step::Delete(i, c) | Step::FollowUp(i, c) => {
-                    let live: Vec<Customer> = writers[i].replica.archive().customers.live().cloned().collect();
+                    let live: Vec<Customer> = writers[i].replica.borrow().archive().customers.live().cloned().collect();
                     if live.is_empty() {
                         continue;
                     }
@@ -139,7 +139,7 @@ proptest! {
                         _ => {
                             let w = &mut writers[i];
                             w.clock += 1;
-                            let entry = EntryId::new(w.replica.stamp(Timestamp(1_790_000_000_000 + w.clock)), 0);
+                            let entry = EntryId::new(w.replica.borrow_mut().stamp(Timestamp(1_790_000_000_000 + w.clock)), 0);
                             let communication = Communication { id: entry, date: chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(), kind: CommKind::Call, summary: "电话".into(), by: String::new() };
                             (i, Command::AddCommunication { customer: id, communication }, Meant::FollowUp { customer: id, entry })
                         }
@@ -148,16 +148,16 @@ proptest! {
             };
             let w = &mut writers[i];
             w.clock += 1;
-            if let Ok((ticket, _)) = w.replica.apply(command, &format!("tab{i}"), Timestamp(1_790_000_000_000 + w.clock), UtcOffset::CHINA, vec![], false) {
+            if let Ok((ticket, _)) = w.replica.borrow_mut().apply(command, &format!("tab{i}"), Timestamp(1_790_000_000_000 + w.clock), UtcOffset::CHINA, vec![], false) {
                 w.waiting.push((ticket, meant));
             }
         }
         for i in 0..3 {
-            block_on(writer::flush(&backend, &mut writers[i].replica, || async {}));
+            block_on(writer::flush(&backend, &writers[i].replica, || async {}));
             settle(&mut writers[i], &mut saved, &mut order);
         }
         for w in writers.iter_mut() {
-            block_on(writer::catch_up(&backend, &mut w.replica, || async {}));
+            block_on(writer::catch_up(&backend, &w.replica, || async {}));
         }
         let fresh = block_on(writer::open(&backend, DeviceId(8), || async {})).unwrap();
         let store = fresh.archive();
@@ -189,7 +189,7 @@ proptest! {
         let mut expected: Vec<Customer> = store.customers.rows().to_vec();
         expected.sort_by_key(|c| c.meta.id);
         for w in &writers {
-            let mut mine: Vec<Customer> = w.replica.archive().customers.rows().to_vec();
+            let mut mine: Vec<Customer> = w.replica.borrow().archive().customers.rows().to_vec();
             mine.sort_by_key(|c| c.meta.id);
             prop_assert_eq!(&mine, &expected);
         }

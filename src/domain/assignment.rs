@@ -3,7 +3,33 @@
 
 use uuid::Uuid;
 
-use super::Assignment;
+use super::{Archive, Assignment};
+
+/// What a batch assignment gives out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holding {
+    Deals,
+    Customers,
+}
+
+/// How many records each rep holds now: open deals, or live customers. An even spread gives
+/// the remainder to those holding least.
+pub fn workloads(archive: &Archive, holding: Holding, reps: &[Uuid]) -> Vec<(Uuid, usize)> {
+    let mut held: std::collections::HashMap<Uuid, usize> = reps.iter().map(|r| (*r, 0)).collect();
+    let mut count = |owner: Option<Uuid>| {
+        if let Some(n) = owner.and_then(|o| held.get_mut(&o)) {
+            *n += 1;
+        }
+    };
+    match holding {
+        Holding::Deals => {
+            let pipeline = archive.pipeline();
+            archive.deals.live().filter(|x| pipeline.is_some_and(|p| p.is_open(x))).for_each(|x| count(x.owner));
+        }
+        Holding::Customers => archive.customers.live().for_each(|c| count(c.owner)),
+    }
+    reps.iter().map(|r| (*r, held.get(r).copied().unwrap_or(0))).collect()
+}
 
 /// Who gets the records.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +96,26 @@ mod tests {
         let items = vec![(id(10), false), (id(11), true), (id(12), false)];
         let plan = plan(&items, &Target::One(None));
         assert_eq!(plan, vec![Assignment { to: None, deals: vec![id(11)], customers: vec![id(10), id(12)] }]);
+    }
+
+    #[test]
+    fn workloads_count_open_deals_and_live_customers_of_the_reps_asked_for() {
+        use crate::domain::{Actor, Command, Customer, CustomerKind, Records, Timestamp};
+        let mut archive = Archive::from_records(Records {
+            pipelines: vec![crate::domain::pipeline::Pipeline::defaults(true, Timestamp(1), "t")],
+            ..Records::default()
+        });
+        let actor = Actor::at("t", Timestamp(1_000));
+        for (n, owner) in [(1, 7), (2, 7), (3, 8), (4, 9)] {
+            let mut c = Customer::blank(CustomerKind::Organisation);
+            c.meta.id = id(n);
+            c.name = format!("c{n}");
+            c.owner = Some(id(owner));
+            archive.apply(Command::CreateCustomer(c), &actor).unwrap();
+        }
+        archive.apply(Command::DeleteCustomer { id: id(2), deals: crate::domain::DealsOfDeleted::Delete }, &actor).unwrap();
+        assert_eq!(workloads(&archive, Holding::Customers, &[id(7), id(8)]), vec![(id(7), 1), (id(8), 1)]);
+        assert_eq!(workloads(&archive, Holding::Deals, &[id(7)]), vec![(id(7), 0)]);
     }
 
     #[test]

@@ -357,8 +357,8 @@ impl Change<'_> {
             RecordEntry::Transaction(e) | RecordEntry::Communication(e) => {
                 let mut customer: Customer = self.fetch(record)?;
                 let removed = match entry {
-                    RecordEntry::Transaction(_) => customer.transactions.remove(e, stamp).is_some(),
-                    _ => customer.communications.remove(e, stamp).is_some(),
+                    RecordEntry::Transaction(_) => customer.transactions.remove_entry(e, stamp).is_some(),
+                    _ => customer.communications.remove_entry(e, stamp).is_some(),
                 };
                 if !removed {
                     return Err(missing(e));
@@ -367,7 +367,7 @@ impl Change<'_> {
             }
             RecordEntry::Activity(e) => {
                 let mut deal: Deal = self.fetch(record)?;
-                deal.activities.remove(e, stamp).ok_or_else(|| missing(e))?;
+                deal.activities.remove_entry(e, stamp).ok_or_else(|| missing(e))?;
                 self.put(deal);
             }
         }

@@ -34,7 +34,9 @@ pub enum Match {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportPlan {
     pub create: Vec<Customer>,
-    pub update: Vec<Customer>,
+    /// Stored customers (by id) to fill with the imported rows' values: what `merge` takes from
+    /// the rows, gathered in one customer, applied to the stored one as it is when saved.
+    pub fill: Vec<(Uuid, Customer)>,
     pub skipped: usize,
     /// Rows matching a stored customer / an earlier row of the file.
     pub in_store: usize,
@@ -254,7 +256,7 @@ pub fn plan_decided(
         in_file: counts.in_file,
         ..ImportPlan::default()
     };
-    // Where each created row went in `out.create`, and each updated stored customer in `out.update`.
+    // Where each created row went in `out.create`, and each stored customer's fill in `out.fill`.
     let mut created_at: Vec<usize> = vec![usize::MAX; rows.len()];
     let mut updated_at: HashMap<Uuid, usize> = HashMap::new();
     for (i, (row, decision)) in rows.into_iter().zip(decisions).enumerate() {
@@ -267,13 +269,13 @@ pub fn plan_decided(
             (Decision::IntoRow(at), _) if created_at.get(at).is_some_and(|&c| c < out.create.len()) => {
                 merge(&mut out.create[created_at[at]], row)
             }
-            (Decision::IntoStored(_), Some((id, stored))) => {
-                let at = *updated_at.entry(id).or_insert_with(|| {
-                    out.update.push(stored.clone());
-                    out.update.len() - 1
-                });
-                merge(&mut out.update[at], row);
-            }
+            (Decision::IntoStored(_), Some((id, _))) => match updated_at.get(&id) {
+                Some(&at) => merge(&mut out.fill[at].1, row),
+                None => {
+                    updated_at.insert(id, out.fill.len());
+                    out.fill.push((id, row));
+                }
+            },
             _ => {
                 created_at[i] = out.create.len();
                 out.create.push(row);
@@ -364,14 +366,20 @@ mod tests {
     fn skip_leaves_duplicates_out() {
         let p = plan(&archive(), rows(), DuplicateChoice::Skip);
         assert_eq!(p.create.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["新客户"]);
-        assert_eq!((p.skipped, p.in_store, p.in_file, p.update.len()), (3, 2, 1, 0));
+        assert_eq!((p.skipped, p.in_store, p.in_file, p.fill.len()), (3, 2, 1, 0));
     }
 
     #[test]
     fn update_fills_the_stored_customer_and_the_earlier_row() {
         let p = plan(&archive(), rows(), DuplicateChoice::Update);
-        assert_eq!(p.update.len(), 1);
-        let u = &p.update[0];
+        assert_eq!(p.fill.len(), 1);
+        assert_eq!(p.fill[0].0, Uuid::from_u128(1));
+        // The fill is applied to the stored customer as it is when the import is saved.
+        let mut stored = archive();
+        let actor = crate::domain::Actor::at("t", crate::domain::Timestamp(9));
+        let command = crate::domain::Command::ImportCustomers { create: vec![], fill: p.fill.clone() };
+        stored.apply(command, &actor).unwrap();
+        let u = stored.customers.get(Uuid::from_u128(1)).unwrap();
         assert_eq!((u.meta.id, u.industry.as_str(), u.intent), (Uuid::from_u128(1), "家电", Intent::High));
         assert_eq!(u.contacts.len(), 1, "same phone, not a new contact");
         assert_eq!(p.create.len(), 1);
@@ -385,7 +393,7 @@ mod tests {
             let p = plan(&archive(), rows(), choice);
             assert_eq!(
                 (counts.create, counts.update, counts.skipped),
-                (p.create.len(), p.update.len(), p.skipped),
+                (p.create.len(), p.fill.len(), p.skipped),
                 "{choice:?}"
             );
         }
@@ -417,7 +425,7 @@ mod tests {
         let decided = decide(&archive(), rows().iter(), DuplicateChoice::Update);
         assert!(decided.0.contains(&Decision::IntoStored(Uuid::from_u128(1))));
         let p = plan_decided(&Archive::default(), rows(), decided);
-        assert_eq!(p.update.len(), 0);
+        assert_eq!(p.fill.len(), 0);
         assert!(p.create.iter().any(|c| c.name == "恒达电器(杭州)"), "the row is kept, not dropped");
         assert_eq!(p.create.len() + p.skipped, 3, "the second 新客户 row still merges into the first");
     }
@@ -425,7 +433,7 @@ mod tests {
     #[test]
     fn keep_both_imports_everything() {
         let p = plan(&archive(), rows(), DuplicateChoice::KeepBoth);
-        assert_eq!((p.create.len(), p.update.len(), p.skipped), (4, 0, 0));
+        assert_eq!((p.create.len(), p.fill.len(), p.skipped), (4, 0, 0));
         assert_eq!((p.in_store, p.in_file), (2, 1));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod assignment;
+pub mod backup;
 pub mod commands;
 pub mod dates;
 pub mod dedupe;

@@ -400,7 +400,7 @@ impl<T: Entry> Entries<T> {
     }
 
     /// Removes a live entry (kept apart, so merges and undo know).
-    pub fn remove(&mut self, id: EntryId, stamp: Stamp) -> Option<T> {
+    pub fn remove_entry(&mut self, id: EntryId, stamp: Stamp) -> Option<T> {
         let at = self.live.iter().position(|e| e.entry_id() == id)?;
         let entry = self.live.remove(at);
         self.changed.retain(|(e, _)| *e != id);
@@ -432,7 +432,7 @@ impl<T: Entry> Entries<T> {
         let mut changed = false;
         for old in start {
             match draft.iter().find(|d| d.entry_id() == old.entry_id()) {
-                None => changed |= self.remove(old.entry_id(), stamp).is_some(),
+                None => changed |= self.remove_entry(old.entry_id(), stamp).is_some(),
                 Some(new) if new != old => changed |= self.edit(new.clone(), stamp),
                 Some(_) => {}
             }
@@ -485,7 +485,7 @@ impl<T: Entry> EntryList for Entries<T> {
 
     fn undo(&mut self, before: &Self, after: &Self, stamp: Stamp) {
         for entry in after.live.iter().filter(|e| before.find(e.entry_id()).is_none()) {
-            self.remove(entry.entry_id(), stamp);
+            self.remove_entry(entry.entry_id(), stamp);
         }
         for old in before.live.iter() {
             match after.find(old.entry_id()) {

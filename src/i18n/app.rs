@@ -131,6 +131,11 @@ super::messages! {
         ErrRecordGone => "找不到这条记录，可能已被删除（也许是在另一个标签页或由同事删除的）。", "This record was not found; it may have been deleted (perhaps in another tab, or by a colleague).";
         ErrNewerVersion => "另一个标签页打开了新版本的口袋CRM。请刷新本页；在此之前本页不会保存任何更改。", "A newer version of Pocket CRM is open in another tab. Reload this page; until then it saves nothing.";
         Reload => "刷新", "Reload";
+        SupersededTitle => "被覆盖的修改", "Replaced values";
+        EntryRemoved => "已删除这条记录", "Entry removed";
+        EntryBack => "这条记录已恢复", "Entry restored";
+        DeleteWithDeals => "删除客户及其销售机会", "Delete the customer and its deals";
+        DeleteCloseDeals => "删除客户，进行中的机会关闭为输单", "Delete the customer; close its open deals as lost";
         StorageInfo => "数据只保存在这台设备的浏览器中。", "Data is kept only in this device's browser.";
     }
 }
@@ -142,4 +147,16 @@ super::phrases! {
     problem_too_long(n: usize) => "不能超过 {n} 个字", [n => "At most {n} character", "At most {n} characters"];
     err_corrupt(key: &str) => "部分已存数据无法读取（{key}）。数据保持原样，未做任何更改。", "Some stored data could not be read ({key}). It has been left exactly as it was; nothing was changed.";
     demo_loaded(n: usize) => "已加载 {n} 位演示客户", [n => "Loaded {n} demo customer", "Loaded {n} demo customers"];
+    /// To the one whose save replaced a value someone else saved meanwhile.
+    replaced_theirs(by: &str, field: &str, value: &str) => "你的保存覆盖了 {by} 刚才对“{field}”的修改（原值“{value}”已保留在记录的历史中）。",
+        "Your save replaced {by}'s recent change to “{field}” (their value “{value}” is kept in the record's history).";
+    /// To the one whose saved value lost to a later save in another tab or on another device.
+    yours_replaced(field: &str, record: &str, by: &str, value: &str) => "你对“{record}”的“{field}”的修改已被 {by} 之后保存的修改覆盖；你的值“{value}”保留在记录的历史中。",
+        "Your change to “{field}” of “{record}” was replaced by a later one from {by}; your value “{value}” is kept in the record's history.";
+    /// A command that no longer held when saved over changes made elsewhere.
+    refused_meanwhile(reason: &str) => "没有保存：{reason}（另一个标签页或同事刚刚修改了这些数据）。", "Not saved: {reason} (this data was just changed in another tab or by a colleague).";
+    superseded_line(field: &str, value: &str, by: &str, when: &str, won: &str, won_by: &str) => "“{field}”：{by} 于 {when} 保存的“{value}”被 {won_by} 的“{won}”覆盖",
+        "“{field}”: “{value}” saved by {by} at {when} was replaced by {won_by}'s “{won}”";
+    delete_ask_deals(n: usize) => "该客户有 {n} 个销售机会。删除客户时如何处理它们？",
+        [n => "This customer has a deal. What becomes of it?", "This customer has {n} deals. What becomes of them?"];
 }

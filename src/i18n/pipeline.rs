@@ -14,6 +14,7 @@ super::messages! {
         Overdue => "已逾期", "Overdue";
         DueSoon => "即将到期", "Closing soon";
         ExpiredBadge => "过期", "Expired";
+        MoveUndone => "已撤销这次移动", "The move was undone";
         EmptyColumn => "拖动机会到这里", "Drag deals here";
         NoStages => "还没有销售阶段。", "There are no stages yet.";
         DealTitle => "机会名称", "Deal";
@@ -42,6 +43,8 @@ super::messages! {
         HandOverAll => "移交该销售的全部客户和机会", "Hand over all of a rep's customers and deals";
         HandOverFrom => "离职或调岗的销售", "Rep leaving";
         Extend => "延期 30 天", "Extend 30 days";
+        Extended => "预计成交日期已延后 30 天", "The expected close moved 30 days later";
+        ExtendUndone => "已撤销延期", "The extension was undone";
         DealNotFound => "找不到这个机会，可能已被删除。", "This deal was not found; it may have been deleted.";
         DealSaved => "机会已保存", "Deal saved";
         CustomerDeals => "销售机会", "Deals";
@@ -64,6 +67,7 @@ super::messages! {
         GraceDays => "过期宽限（天）", "Grace after close date (days)";
         RemindDays => "提前提醒（天）", "Remind before close (days)";
         LeadSources => "线索来源（每行一个）", "Lead sources (one per line)";
+        StagesUndone => "已撤销阶段设置的更改", "The stage change was undone";
         StagesSaved => "阶段设置已保存", "Stages saved";
         ErrStageInUse => "仍有机会处于被删除的阶段，请用“删除阶段”移走它们", "Deals are still in a removed stage; use “Remove stage” to move them";
         ErrTitleRequired => "请填写机会名称", "Enter the deal's name";

@@ -100,4 +100,40 @@ impl Lang {
             (Lang::En, CommKind::Other) => "Other",
         }
     }
+
+    /// A record field's name as its form shows it (by the field's declared name).
+    pub fn field_label(self, kind: crate::domain::RecordKind, field: &str) -> &'static str {
+        use crate::domain::RecordKind as K;
+        use super::app::Msg as M;
+        use super::pipeline::PipeMsg as P;
+        let customer = |m: M| self.t(m);
+        let deal = |m: P| self.t(m);
+        match (kind, field) {
+            (K::Customer, "name") => customer(M::ColName),
+            (K::Customer, "kind") => customer(M::Kind),
+            (K::Customer, "industry") => customer(M::ColIndustry),
+            (K::Customer, "region") => customer(M::ColRegion),
+            (K::Customer, "city") => customer(M::ColCity),
+            (K::Customer, "address") => customer(M::Address),
+            (K::Customer, "size") => customer(M::Size),
+            (K::Customer, "potential_value") => customer(M::ColValue),
+            (K::Customer, "intent") => customer(M::ColIntent),
+            (K::Customer, "tier") => customer(M::ColTier),
+            (K::Customer, "tags") => customer(M::Tags),
+            (K::Customer | K::Deal, "lead_source") => customer(M::LeadSource),
+            (K::Customer | K::Deal, "owner") => customer(M::ColOwner),
+            (K::Customer, "notes") => customer(M::Notes),
+            (K::Deal, "title") => deal(P::DealTitle),
+            (K::Deal, "customer") => deal(P::Customer),
+            (K::Deal, "amount") => deal(P::Amount),
+            (K::Deal, "currency") => deal(P::Currency),
+            (K::Deal, "expected_close") => deal(P::ExpectedClose),
+            (K::Deal, "stage") => deal(P::Stage),
+            (K::Deal, "probability") => deal(P::Probability),
+            (K::Deal, "difficulty") => deal(P::Difficulty),
+            (K::Deal, "next_step") => deal(P::NextStep),
+            (_, "deleted") => customer(M::Delete),
+            _ => customer(M::Other),
+        }
+    }
 }

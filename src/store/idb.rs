@@ -1,42 +1,55 @@
-//! The IndexedDB backend, through the `idb` crate: one object store of segments, keyed by
-//! segment key, each value the segment's bytes. Each write is one readwrite transaction.
+//! The IndexedDB backend, through the `idb` crate: an object store of segments (and attached
+//! files), keyed by segment key, each value the segment's bytes; and the change log, keyed by
+//! entry number. Each write is one readwrite transaction over both, which first reads the log
+//! entries other writers (tabs) added, so that the write can take them in (see `Replica`).
+//!
+//! When a newer version of the app opens the database in another tab, this connection closes and
+//! the backend refuses every write from then on (`StoreError::Newer`); the page asks for a reload.
 //!
 //! Schema 1 kept one flat JSON value per customer in the object store `customers`; opening such
 //! a database migrates it into segments in a single transaction, so an interrupted migration
 //! leaves the old data as it was.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
-use idb::{Database, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode, TransactionResult};
+use idb::{CursorDirection, Database, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::migrate::CustomerV1;
-use super::segments::{encode, parse_key, segment_key, SEGMENT_SIZE};
-use super::{Backend, StoreError, WriteBatch, SCHEMA_VERSION};
-use crate::domain::RecordKind;
+use super::replica::{Decoding, Replica};
+use super::{Backend, Loaded, StoreError, WriteBatch, SCHEMA_VERSION};
+use crate::domain::{DeviceId, Hlc, Stamp};
 
 /// The database the app uses; tests use their own names.
 pub const DB_NAME: &str = "pocket-crm";
 const SEGMENTS: &str = "segments";
+const LOG: &str = "log";
 /// Schema 1's object store of one value per customer.
 pub const LEGACY_CUSTOMERS: &str = "customers";
 
-/// Segment bodies are stored as `Uint8Array`s: cloning bytes in and out of IndexedDB is a copy,
-/// where strings with Chinese text would be converted to and from UTF-16.
+/// Bodies are stored as `Uint8Array`s: cloning bytes in and out of IndexedDB is a copy, where
+/// strings with Chinese text would be converted to and from UTF-16.
 fn js_bytes(body: &[u8]) -> JsValue {
     js_sys::Uint8Array::from(body).into()
 }
 
 /// A stored body as bytes; anything else (a value written by something else) reads as empty,
-/// which the segment decoder reports as unreadable.
+/// which the decoders report as unreadable.
 fn bytes_of(value: &JsValue) -> Vec<u8> {
     value.dyn_ref::<js_sys::Uint8Array>().map(|a| a.to_vec()).unwrap_or_default()
+}
+
+fn seq_of(key: &JsValue) -> u64 {
+    key.as_f64().map_or(0, |n| n as u64)
 }
 
 pub struct IdbBackend {
     db: Database,
     /// Test hook: make the n-th put of the next write fail inside the transaction.
     fail_at_put: Cell<Option<usize>>,
+    /// A newer version opened the database elsewhere: closed, and nothing more is written.
+    stale: Rc<Cell<bool>>,
 }
 
 /// Turns what IndexedDB reports into what the user can be told.
@@ -55,7 +68,8 @@ fn classify(error: &idb::Error, write: bool) -> StoreError {
 }
 
 impl IdbBackend {
-    /// Opens (creating or upgrading) the database `name` and migrates schema-1 data.
+    /// Opens (creating or upgrading) the database `name` and migrates schema-1 data. A database
+    /// a newer version has upgraded is refused with `StoreError::Newer`.
     pub async fn open(name: &str) -> Result<IdbBackend, StoreError> {
         let unavailable = |e: idb::Error| StoreError::Unavailable(e.to_string());
         let factory = Factory::new().map_err(unavailable)?;
@@ -63,22 +77,37 @@ impl IdbBackend {
         request.on_upgrade_needed(|event| {
             use idb::DatabaseEvent;
             let Ok(db) = event.database() else { return };
-            if !db.store_names().iter().any(|s| s == SEGMENTS) {
-                // A failure here aborts the upgrade; the open request then reports it.
-                let _ = db.create_object_store(SEGMENTS, ObjectStoreParams::new());
+            // A failure here aborts the upgrade; the open request then reports it.
+            for store in [SEGMENTS, LOG] {
+                if !db.store_names().iter().any(|s| s == store) {
+                    let _ = db.create_object_store(store, ObjectStoreParams::new());
+                }
             }
         });
-        let blocked = std::rc::Rc::new(Cell::new(false));
+        let blocked = Rc::new(Cell::new(false));
         let flag = blocked.clone();
         request.on_blocked(move |_| flag.set(true));
-        let mut db = request.await.map_err(|e| if blocked.get() { StoreError::Blocked } else { unavailable(e) })?;
-        // A newer version opened in another tab: let it upgrade instead of blocking it.
-        db.on_version_change(|event| {
+        let mut db = request.await.map_err(|e| {
+            let text = e.to_string();
+            if blocked.get() {
+                StoreError::Blocked
+            } else if text.contains("VersionError") || text.contains("less than") {
+                StoreError::Newer
+            } else {
+                unavailable(e)
+            }
+        })?;
+        let stale = Rc::new(Cell::new(false));
+        let mark = stale.clone();
+        // A newer version opened in another tab: let it upgrade instead of blocking it, and
+        // write nothing more from this page.
+        db.on_version_change(move |event| {
+            mark.set(true);
             if let Some(db) = event.target().and_then(|t| t.dyn_into::<web_sys::IdbDatabase>().ok()) {
                 db.close();
             }
         });
-        let backend = IdbBackend { db, fail_at_put: Cell::new(None) };
+        let backend = IdbBackend { db, fail_at_put: Cell::new(None), stale };
         if let Err(e) = backend.migrate_legacy().await {
             // Do not keep a connection that would block a later delete or upgrade.
             backend.close();
@@ -90,6 +119,11 @@ impl IdbBackend {
     /// Closes the connection (after running transactions finish).
     pub fn close(&self) {
         self.db.close();
+    }
+
+    /// Whether a newer version took over the database (this page must be reloaded).
+    pub fn is_stale(&self) -> bool {
+        self.stale.get()
     }
 
     /// Test hook: the `n`-th put (0-based) of the next write is given an invalid key, so
@@ -104,12 +138,14 @@ impl IdbBackend {
         Factory::new().map_err(unavailable)?.delete(name).map_err(unavailable)?.await.map_err(unavailable)
     }
 
+    /// Schema 1's customers, with whatever segments there already are, rewritten in today's
+    /// layout in one transaction.
     async fn migrate_legacy(&self) -> Result<(), StoreError> {
         if !self.db.store_names().iter().any(|s| s == LEGACY_CUSTOMERS) {
             return Ok(());
         }
         let fail = |e: idb::Error| classify(&e, true);
-        let tx = self.db.transaction(&[LEGACY_CUSTOMERS, SEGMENTS], TransactionMode::ReadWrite).map_err(fail)?;
+        let tx = self.db.transaction(&[LEGACY_CUSTOMERS, SEGMENTS, LOG], TransactionMode::ReadWrite).map_err(fail)?;
         let legacy = tx.object_store(LEGACY_CUSTOMERS).map_err(fail)?;
         let values = legacy.get_all(None, None).map_err(fail)?.await.map_err(fail)?;
         if values.is_empty() {
@@ -126,18 +162,26 @@ impl IdbBackend {
             }
         }
         let segments = tx.object_store(SEGMENTS).map_err(fail)?;
-        let existing = segments.get_all_keys(None, None).map_err(fail)?.await.map_err(fail)?;
-        let first = existing
-            .iter()
-            .filter_map(|k| k.as_string())
-            .filter_map(|k| parse_key(&k))
-            .filter(|(kind, _)| *kind == RecordKind::Customer)
-            .map(|(_, n)| n + 1)
-            .max()
-            .unwrap_or(0);
-        for (i, chunk) in customers.chunks(SEGMENT_SIZE).enumerate() {
-            let key = JsValue::from_str(&segment_key(RecordKind::Customer, first + i));
-            segments.put(&js_bytes(&encode(chunk)), Some(&key)).map_err(fail)?;
+        let range = || segment_range().map_err(fail);
+        let keys = segments.get_all_keys(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
+        let bodies = segments.get_all(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
+        let existing: Vec<(String, Vec<u8>)> =
+            keys.iter().zip(&bodies).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(v))).collect();
+        let mut decoding = Decoding::new(existing.clone());
+        if let Err(e) = decoding.decode_some(usize::MAX) {
+            let _ = tx.abort();
+            return Err(e);
+        }
+        let mut records = decoding.finish(0, DeviceId(0)).replica.archive().to_records();
+        records.customers.extend(customers);
+        let archive = crate::domain::Archive::from_records(records);
+        let mut batch = Replica::full_batch(&archive, 0, Stamp { at: Hlc(0), device: DeviceId(0) }, "migration");
+        let kept: Vec<&String> = batch.puts.iter().map(|(k, _)| k).collect();
+        batch.deletes = existing.iter().map(|(k, _)| k.clone()).filter(|k| !kept.contains(&k)).collect();
+        let log = tx.object_store(LOG).map_err(fail)?;
+        if let Err(e) = queue(&segments, &log, &batch, None) {
+            let _ = tx.abort();
+            return Err(e);
         }
         legacy.clear().map_err(fail)?;
         match tx.commit().map_err(fail)?.await.map_err(fail)? {
@@ -148,15 +192,29 @@ impl IdbBackend {
 }
 
 impl Backend for IdbBackend {
-    async fn load(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    async fn load(&self) -> Result<Loaded, StoreError> {
         let fail = |e: idb::Error| classify(&e, false);
-        let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadOnly).map_err(fail)?;
+        let tx = self.db.transaction(&[SEGMENTS, LOG], TransactionMode::ReadOnly).map_err(fail)?;
         let store = tx.object_store(SEGMENTS).map_err(fail)?;
         // Segments only: attached files sort after `~`.
-        let range = || KeyRange::upper_bound(&JsValue::from_str("~"), Some(true)).map(Query::KeyRange).map_err(fail);
+        let range = || segment_range().map_err(fail);
         let keys = store.get_all_keys(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
         let values = store.get_all(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
-        Ok(keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect())
+        let log = tx.object_store(LOG).map_err(fail)?;
+        let last = log.open_key_cursor(None, Some(CursorDirection::Prev)).map_err(fail)?.await.map_err(fail)?;
+        let head = match last {
+            Some(cursor) => seq_of(&cursor.key().map_err(fail)?),
+            None => 0,
+        };
+        let segments = keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect();
+        Ok(Loaded { segments, head })
+    }
+
+    async fn read_log(&self, after: u64) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        let fail = |e: idb::Error| classify(&e, false);
+        let tx = self.db.transaction(&[LOG], TransactionMode::ReadOnly).map_err(fail)?;
+        let log = tx.object_store(LOG).map_err(fail)?;
+        read_tail(&log, after).await.map_err(fail)
     }
 
     async fn load_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
@@ -169,48 +227,80 @@ impl Backend for IdbBackend {
         Ok(keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect())
     }
 
-    async fn write(&self, batch: WriteBatch) -> Result<(), StoreError> {
-        if batch.is_empty() {
-            return Ok(());
+    async fn transact<E>(
+        &self,
+        seen: u64,
+        decide: impl FnOnce(Vec<(u64, Vec<u8>)>) -> Result<WriteBatch, E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        if self.stale.get() {
+            return Err(StoreError::Newer);
         }
         let fail = |e: idb::Error| classify(&e, true);
-        let tx = self.db.transaction(&[SEGMENTS], TransactionMode::ReadWrite).map_err(fail)?;
-        let store = tx.object_store(SEGMENTS).map_err(fail)?;
-        let fail_at = self.fail_at_put.take();
-        let mut queued = Ok(());
-        // Requests run in order: the cleared ranges go before the puts.
-        for prefix in &batch.clear {
-            if let Err(e) = prefix_range(prefix).and_then(|range| store.delete(range)).map_err(fail) {
-                queued = Err(e);
-                break;
+        let tx = self.db.transaction(&[SEGMENTS, LOG], TransactionMode::ReadWrite).map_err(fail)?;
+        let log = tx.object_store(LOG).map_err(fail)?;
+        let tail = read_tail(&log, seen).await.map_err(fail)?;
+        // Worked out while the transaction waits: nothing is awaited before the writes are queued.
+        let batch = match decide(tail) {
+            Ok(batch) => batch,
+            Err(e) => {
+                let _ = tx.abort();
+                return Ok(Err(e));
             }
-        }
-        let puts = if queued.is_ok() { batch.puts.as_slice() } else { &[] };
-        for (i, (key, body)) in puts.iter().enumerate() {
-            let key = if fail_at == Some(i) { JsValue::from_f64(f64::NAN) } else { JsValue::from_str(key) };
-            if let Err(e) = store.put(&js_bytes(body), Some(&key)) {
-                queued = Err(fail(e));
-                break;
-            }
-        }
-        if queued.is_ok() {
-            for key in &batch.deletes {
-                if let Err(e) = store.delete(JsValue::from_str(key)) {
-                    queued = Err(fail(e));
-                    break;
-                }
-            }
-        }
-        if let Err(e) = queued {
-            // Nothing of this batch may land: take back the puts already queued.
+        };
+        let segments = tx.object_store(SEGMENTS).map_err(fail)?;
+        if let Err(e) = queue(&segments, &log, &batch, self.fail_at_put.take()) {
+            // Nothing of this batch may land: take back the requests already queued.
             let _ = tx.abort();
             return Err(e);
         }
         match tx.commit().map_err(fail)?.await.map_err(fail)? {
-            TransactionResult::Committed => Ok(()),
+            TransactionResult::Committed => Ok(Ok(())),
             TransactionResult::Aborted => Err(StoreError::WriteFailed("transaction aborted".into())),
         }
     }
+}
+
+/// Log entries after `after`, in order.
+async fn read_tail(log: &idb::ObjectStore, after: u64) -> Result<Vec<(u64, Vec<u8>)>, idb::Error> {
+    let range = || KeyRange::lower_bound(&JsValue::from_f64(after as f64), Some(true)).map(Query::KeyRange);
+    let keys = log.get_all_keys(Some(range()?), None)?.await?;
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values = log.get_all(Some(range()?), None)?.await?;
+    Ok(keys.iter().zip(values).map(|(k, v)| (seq_of(k), bytes_of(&v))).collect())
+}
+
+/// Queues a batch's requests in order: cleared ranges, deletes, puts, then the log.
+fn queue(
+    segments: &idb::ObjectStore,
+    log: &idb::ObjectStore,
+    batch: &WriteBatch,
+    fail_at: Option<usize>,
+) -> Result<(), StoreError> {
+    let fail = |e: idb::Error| classify(&e, true);
+    for prefix in &batch.clear {
+        segments.delete(prefix_range(prefix).map_err(fail)?).map_err(fail)?;
+    }
+    for key in &batch.deletes {
+        segments.delete(JsValue::from_str(key)).map_err(fail)?;
+    }
+    for (i, (key, body)) in batch.puts.iter().enumerate() {
+        let key = if fail_at == Some(i) { JsValue::from_f64(f64::NAN) } else { JsValue::from_str(key) };
+        segments.put(&js_bytes(body), Some(&key)).map_err(fail)?;
+    }
+    for seq in &batch.log_deletes {
+        log.delete(JsValue::from_f64(*seq as f64)).map_err(fail)?;
+    }
+    for (seq, body) in &batch.log {
+        log.put(&js_bytes(body), Some(&JsValue::from_f64(*seq as f64))).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Every segment key (attached files sort after `~`).
+fn segment_range() -> Result<Query, idb::Error> {
+    KeyRange::upper_bound(&JsValue::from_str("~"), Some(true)).map(Query::KeyRange)
 }
 
 /// Every key that starts with `prefix`.

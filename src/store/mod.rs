@@ -65,6 +65,18 @@ pub struct Loaded {
     pub head: u64,
 }
 
+/// Why a user action did not happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionError {
+    /// The command is not valid (a form's fields, a rule); nothing changed.
+    Domain(crate::domain::DomainError),
+    /// Applied again over changes saved meanwhile elsewhere, it no longer holds (its customer
+    /// was deleted in another tab, say); nothing of it was saved.
+    Refused(crate::domain::DomainError),
+    /// The store refused the write; nothing of it was saved.
+    Store(StoreError),
+}
+
 /// Why the store could not do what was asked. Nothing is half written in any of these cases.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StoreError {

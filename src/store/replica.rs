@@ -40,7 +40,7 @@ pub enum Outcome {
 }
 
 /// A saved command.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Saved {
     pub changes: ChangeSet,
     /// Takes it back later, as a new change (None for a replacement).

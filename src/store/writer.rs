@@ -1,12 +1,34 @@
 //! Driving a replica against a backend: opening (with the rewrite an older store needs first),
-//! writing every pending command, and catching up with other writers. Generic over the backend,
-//! so the page (IndexedDB) and the native tests (memory) run the same steps.
+//! writing every pending command, and catching up with other writers. Generic over the backend
+//! and over where the replica is kept, so the page (IndexedDB, the replica in the app's state)
+//! and the native tests (memory) run the same steps.
 
+use std::cell::RefCell;
 use std::future::Future;
 
 use super::replica::{Catch, Caught, Decoding, Opened, Replica};
 use super::{files, migrate, Backend, StoreError};
 use crate::domain::{ChangeSet, DeviceId};
+
+/// Where a replica is kept. It is only ever borrowed between awaits, never across one: the page
+/// renders (and reads the replica) while a write's transaction is under way.
+pub trait Holder {
+    /// Runs `f` on the replica; None when there is none (the page is not loaded).
+    fn with<R>(&self, f: impl FnOnce(&mut Replica) -> R) -> Option<R>;
+    /// Told right after the replica changed in memory (the page brings its indexes and views up
+    /// to date at once).
+    fn changed(&self, _changes: &ChangeSet) {}
+}
+
+impl Holder for RefCell<Replica> {
+    fn with<R>(&self, f: impl FnOnce(&mut Replica) -> R) -> Option<R> {
+        Some(f(&mut self.borrow_mut()))
+    }
+}
+
+fn gone() -> StoreError {
+    StoreError::Unavailable("not loaded".into())
+}
 
 /// Segments decoded between pauses when a store is read while the page is in use.
 const DECODE_PART: usize = 40;
@@ -80,88 +102,87 @@ impl Flushed {
 /// Writes every pending command in one transaction, taking in what other writers saved first.
 /// When their entries cannot be taken in one by one, the whole store is read again and the
 /// commands applied on top of it.
-pub async fn flush<B: Backend, F: Future<Output = ()>>(
-    backend: &B,
-    replica: &mut Replica,
-    pause: impl Fn() -> F,
-) -> Flushed {
+pub async fn flush<B: Backend, F: Future<Output = ()>>(backend: &B, holder: &impl Holder, pause: impl Fn() -> F) -> Flushed {
     let mut out = Flushed::default();
     for _ in 0..8 {
-        if !replica.has_pending() {
-            return out;
-        }
-        let seen = replica.seen();
+        let Some(seen) = holder.with(|r| r.has_pending().then(|| r.seen())).flatten() else { return out };
         let mut caught = None;
         let written = backend
             .transact(seen, |tail| {
-                let (batch, c) = replica.prepare(tail)?;
+                let (batch, c) = holder.with(|r| r.prepare(tail)).unwrap_or(Err(Catch::Store(gone())))?;
                 caught = Some(c);
                 Ok::<_, Catch>(batch)
             })
             .await;
         if let Some(c) = caught {
+            holder.changed(&c.changed);
             out.take(c);
         }
         match written {
             Ok(Ok(())) => {
-                out.changed.extend(&replica.finish(Ok(())));
+                let changed = holder.with(|r| r.finish(Ok(()))).unwrap_or_default();
+                holder.changed(&changed);
+                out.changed.extend(&changed);
                 return out;
             }
-            Ok(Err(Catch::Reload)) => {
-                if let Err(e) = reload(backend, replica, &pause, &mut out).await {
-                    return fail(replica, e, out);
+            // A replacement, a gap, or a log entry this build cannot read: the store is read
+            // again from its segments (which hold everything that was saved), and the commands
+            // applied on top.
+            Ok(Err(Catch::Reload)) | Ok(Err(Catch::Store(StoreError::Corrupt { .. }))) => {
+                if let Err(e) = reload(backend, holder, &pause, &mut out).await {
+                    return fail(holder, e, out);
                 }
             }
-            Ok(Err(Catch::Store(StoreError::Corrupt { .. }))) => {
-                // A log entry this build cannot read: refused, and the store read again from its
-                // segments (which hold everything that was saved).
-                if let Err(e) = reload(backend, replica, &pause, &mut out).await {
-                    return fail(replica, e, out);
-                }
-            }
-            Ok(Err(Catch::Store(e))) | Err(e) => return fail(replica, e, out),
+            Ok(Err(Catch::Store(e))) | Err(e) => return fail(holder, e, out),
         }
     }
-    fail(replica, StoreError::Blocked, out)
+    fail(holder, StoreError::Blocked, out)
 }
 
-fn fail(replica: &mut Replica, error: StoreError, mut out: Flushed) -> Flushed {
-    out.changed.extend(&replica.finish(Err(error.clone())));
+fn fail(holder: &impl Holder, error: StoreError, mut out: Flushed) -> Flushed {
+    let changed = holder.with(|r| r.finish(Err(error.clone()))).unwrap_or_default();
+    holder.changed(&changed);
+    out.changed.extend(&changed);
     out.error = Some(error);
     out
 }
 
 async fn reload<B: Backend, F: Future<Output = ()>>(
     backend: &B,
-    replica: &mut Replica,
+    holder: &impl Holder,
     pause: &impl Fn() -> F,
     out: &mut Flushed,
 ) -> Result<(), StoreError> {
-    let opened = read(backend, replica.device(), pause).await?;
-    let changed = replica.replace_confirmed(opened);
+    let device = holder.with(|r| r.device()).ok_or_else(gone)?;
+    let opened = read(backend, device, pause).await?;
+    let changed = holder.with(|r| r.replace_confirmed(opened)).ok_or_else(gone)?;
+    holder.changed(&changed);
     out.changed.extend(&changed);
     out.caught.changed.extend(&changed);
     Ok(())
 }
 
 /// Takes in what other writers saved since this replica last looked (another tab said so).
-pub async fn catch_up<B: Backend, F: Future<Output = ()>>(
-    backend: &B,
-    replica: &mut Replica,
-    pause: impl Fn() -> F,
-) -> Flushed {
+pub async fn catch_up<B: Backend, F: Future<Output = ()>>(backend: &B, holder: &impl Holder, pause: impl Fn() -> F) -> Flushed {
     let mut out = Flushed::default();
-    let tail = match backend.read_log(replica.seen()).await {
+    let Some(seen) = holder.with(|r| r.seen()) else { return out };
+    let tail = match backend.read_log(seen).await {
         Ok(tail) => tail,
         Err(e) => {
             out.error = Some(e);
             return out;
         }
     };
-    match replica.catch_up(tail) {
-        Ok(caught) => out.take(caught),
+    // Another write may have taken these in meanwhile: only what is still new counts.
+    let now_seen = holder.with(|r| r.seen()).unwrap_or(u64::MAX);
+    let tail: Vec<(u64, Vec<u8>)> = tail.into_iter().filter(|(seq, _)| *seq > now_seen).collect();
+    match holder.with(|r| r.catch_up(tail)).unwrap_or(Ok(Default::default())) {
+        Ok(caught) => {
+            holder.changed(&caught.changed);
+            out.take(caught);
+        }
         Err(Catch::Reload) | Err(Catch::Store(StoreError::Corrupt { .. })) => {
-            if let Err(e) = reload(backend, replica, &pause, &mut out).await {
+            if let Err(e) = reload(backend, holder, &pause, &mut out).await {
                 out.error = Some(e);
             }
         }

@@ -9,7 +9,9 @@ use super::pipeline::{DealDetail, DealForm, FollowUpReport, PipelineBoard, Stage
 use super::route::{Route, AREAS};
 use super::settings::SettingsPage;
 use super::state::{tr, use_app, AppState, LoadState, UndoAction};
-use crate::domain::Command;
+use crate::domain::backup::BackupDue;
+use crate::domain::{Command, RecordKind};
+use super::clock;
 use crate::i18n::Msg;
 
 /// Which page is shown; filters in the URL are not part of it, so typing a filter does not
@@ -169,24 +171,14 @@ pub fn App() -> impl IntoView {
 #[component]
 pub fn Toasts() -> impl IntoView {
     let state = use_app();
+    // Every saved command can be taken back: the undo is itself a change, saved like any other.
     let undo = move |action: UndoAction| {
         state.toast.set(None);
-        match action {
-            UndoAction::Assign(previous) => {
-                leptos::task::spawn_local(async move {
-                    if state.execute(Command::Assign(previous)).await.is_ok() {
-                        state.show_toast(state.t(crate::i18n::PipeMsg::AssignUndone).to_owned(), false, None);
-                    }
-                });
+        leptos::task::spawn_local(async move {
+            if state.execute(Command::Undo(Box::new(action.token))).await.is_ok() {
+                state.show_toast(action.done, false, None);
             }
-            UndoAction::RestoreCustomer(id, name) => {
-                leptos::task::spawn_local(async move {
-                    if state.execute(Command::RestoreCustomer(id)).await.is_ok() {
-                        state.show_toast(state.lang.get_untracked().fill(Msg::Restored, "name", &name), false, None);
-                    }
-                });
-            }
-        }
+        });
     };
     view! {
         <div class="toasts" aria-live="polite">
@@ -230,13 +222,11 @@ fn BackupReminder() -> impl IntoView {
     let due = Memo::new(move |_| {
         let _ = state.route.get();
         let _ = backed_up.get();
-        let has_customers = state.read(|d| d.query.live_count() > 0).unwrap_or(false);
-        let age_days = state.last_backup().map(|at| (js_sys::Date::now() - at) / 86_400_000.0);
-        match age_days {
-            _ if !has_customers => None,
-            None => Some(Msg::BackupNever),
-            Some(days) if days > 7.0 => Some(Msg::BackupDue),
-            Some(_) => None,
+        let has_customers = state.read(&[RecordKind::Customer], |d| d.query.live_count() > 0).unwrap_or(false);
+        match crate::domain::backup::backup_due(has_customers, state.last_backup(), clock::now()) {
+            Some(BackupDue::Never) => Some(Msg::BackupNever),
+            Some(BackupDue::Old) => Some(Msg::BackupDue),
+            None => None,
         }
     });
     view! {

@@ -6,21 +6,22 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::i18n::{Lang, PipeMsg};
+use crate::domain::EntryId;
+use crate::i18n::Lang;
 use crate::store::files;
 use crate::ui::state::use_app;
 
 /// A stored file shown on the page, through an object URL released when the page closes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attached {
-    /// The activity or communication it belongs to (its number in the record).
-    entry: usize,
+    /// The activity or communication it belongs to.
+    entry: EntryId,
     info: files::FileInfo,
     url: String,
 }
 
 impl Attached {
-    fn new(entry: usize, info: files::FileInfo, bytes: &[u8]) -> Attached {
+    fn new(entry: EntryId, info: files::FileInfo, bytes: &[u8]) -> Attached {
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
         let options = web_sys::BlobPropertyBag::new();
         options.set_type(&info.mime);
@@ -93,7 +94,7 @@ pub fn use_attached(owner: Uuid, error: RwSignal<Option<String>>) -> RwSignal<Ve
                 }
             };
             if let Some(reason) = problem {
-                let _ = error.try_set(Some(lang.fill(PipeMsg::FilesUnreadable, "reason", &reason)));
+                let _ = error.try_set(Some(lang.files_unreadable(&reason)));
             }
             // The page may have closed meanwhile: then the new links are let go at once.
             let mut fresh = Some(list);
@@ -118,10 +119,10 @@ pub fn picked(picker: NodeRef<leptos::html::Input>, lang: Lang) -> Result<Vec<we
     for file in &picked {
         let problem = match files::check(file.size() as usize) {
             Ok(()) => continue,
-            Err(files::FileProblem::TooLarge) => PipeMsg::FileTooLarge,
-            Err(files::FileProblem::Empty) => PipeMsg::FileEmpty,
+            Err(files::FileProblem::TooLarge) => lang.file_too_large(&file.name()),
+            Err(files::FileProblem::Empty) => lang.file_empty(&file.name()),
         };
-        return Err(lang.fill(problem, "name", &file.name()));
+        return Err(problem);
     }
     Ok(picked)
 }
@@ -130,14 +131,14 @@ pub fn picked(picker: NodeRef<leptos::html::Input>, lang: Lang) -> Result<Vec<we
 pub async fn stored(
     picked: Vec<web_sys::File>,
     owner: Uuid,
-    entry: usize,
+    entry: EntryId,
     by: &str,
     lang: Lang,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut puts = Vec::with_capacity(picked.len());
     for file in picked {
         let Ok(bytes) = crate::ui::jobs::read_file(&file).await else {
-            return Err(lang.fill(PipeMsg::FileUnreadable, "name", &file.name()));
+            return Err(lang.file_unreadable(&file.name()));
         };
         let info = files::FileInfo {
             id: Uuid::new_v4(),
@@ -161,7 +162,7 @@ pub fn clear(picker: NodeRef<leptos::html::Input>) {
 }
 
 /// The files of entry `entry`.
-pub fn shown(attached: RwSignal<Vec<Attached>>, entry: usize) -> impl IntoView {
+pub fn shown(attached: RwSignal<Vec<Attached>>, entry: EntryId) -> impl IntoView {
     view! {
         <span class="attachments" data-testid="attachments">
             {move || attached.with(|list| list.iter().filter(|f| f.entry == entry).map(Attached::view).collect_view())}

@@ -17,7 +17,9 @@ use super::perf;
 use super::route::Route;
 use super::state::{pause, tr, use_app, AppState, LoadState};
 use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
+use crate::domain::backup::days_since;
 use crate::domain::{Command, Customer};
+use super::clock;
 use crate::i18n::{Lang, Msg, ToolMsg};
 use crate::io::backup::{Contents, StoredFile};
 use crate::io::export::header;
@@ -63,12 +65,12 @@ async fn decide_in_parts(
     choice: DuplicateChoice,
     current: &dyn Fn() -> bool,
 ) -> Option<Decided> {
-    let (stored, version) = state.with_data(|d| (d.archive.customers.len(), d.archive.version()))?;
+    let (stored, version) = state.with_data(|d| (d.archive().customers.len(), d.archive().version()))?;
     let mut decider = Decider::new(stored + rows.len(), choice);
     for start in (0..stored).step_by(PART) {
         state.with_data(|d| {
             decider
-                .add_stored(d.archive.customers.rows().iter().skip(start).take(PART).filter(|c| !c.meta.is_deleted()))
+                .add_stored(d.archive().customers.rows().iter().skip(start).take(PART).filter(|c| !c.meta.is_deleted()))
         });
         pause(0).await;
         if !current() {
@@ -102,7 +104,7 @@ fn today() -> String {
 }
 
 fn owners(state: &AppState) -> Vec<(Uuid, String)> {
-    state.with_data(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect()).unwrap_or_default()
+    state.with_data(|d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect()).unwrap_or_default()
 }
 
 fn target_label(lang: Lang, target: Target) -> String {
@@ -116,7 +118,7 @@ fn target_label(lang: Lang, target: Target) -> String {
 pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
     let customers = state
         .with_data(|d| {
-            let rows = d.archive.customers.rows();
+            let rows = d.archive().customers.rows();
             ids.iter()
                 .filter_map(|&r| rows.get(r as usize))
                 .filter(|c| !c.meta.is_deleted())
@@ -139,7 +141,7 @@ pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
                 };
                 let name = format!("{}-{}.{ext}", if lang == Lang::Zh { "客户" } else { "customers" }, today());
                 if download(&bytes, &name, mime).is_ok() {
-                    state.show_toast(lang.fill(ToolMsg::Exported, "n", &count.to_string()), false, None);
+                    state.show_toast(lang.exported(count), false, None);
                 }
             }
             _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
@@ -362,34 +364,34 @@ fn ImportCard() -> impl IntoView {
             pause(20).await;
             let started = perf::now();
             let choice = choice.get_untracked();
-            let version = state.with_data(|d| d.archive.version());
+            let version = state.with_data(|d| d.archive().version());
             // The duplicates as the preview counted them, unless the store changed since.
             let decided = match rows.decided {
                 Some(d) if d.choice == choice && Some(d.version) == version => Some(d),
                 _ => decide_in_parts(state, &rows.customers, choice, &|| true).await,
             };
             let Some(p) = decided
-                .and_then(|d| state.with_data(|a| plan_decided(&a.archive, rows.customers, (d.decisions, d.counts))))
+                .and_then(|d| state.with_data(|a| plan_decided(a.archive(), rows.customers, (d.decisions, d.counts))))
             else {
                 return;
             };
-            let (created, updated) = (p.create.len(), p.update.len());
+            let (created, updated) = (p.create.len(), p.fill.len());
             // Large imports apply and save in parts (still one transaction); small ones at once.
             let result = if created + updated > 20_000 {
                 let mut commands = Vec::new();
-                for (mut records, as_update) in [(p.create.into_iter(), false), (p.update.into_iter(), true)] {
-                    loop {
-                        let part: Vec<_> = records.by_ref().take(PART).collect();
-                        if part.is_empty() {
-                            break;
-                        }
-                        let (create, update) = if as_update { (vec![], part) } else { (part, vec![]) };
-                        commands.push(Command::ImportCustomers { create, update });
+                let mut creates = p.create.into_iter();
+                let mut fills = p.fill.into_iter();
+                loop {
+                    let create: Vec<_> = creates.by_ref().take(PART).collect();
+                    let fill: Vec<_> = if create.is_empty() { fills.by_ref().take(PART).collect() } else { Vec::new() };
+                    if create.is_empty() && fill.is_empty() {
+                        break;
                     }
+                    commands.push(Command::ImportCustomers { create, fill });
                 }
                 state.execute_staged(commands, None).await
             } else {
-                state.execute(Command::ImportCustomers { create: p.create, update: p.update }).await
+                state.execute(Command::ImportCustomers { create: p.create, fill: p.fill }).await
             };
             perf::record("import:save", perf::now() - started);
             match result {
@@ -399,10 +401,7 @@ fn ImportCard() -> impl IntoView {
                     announce(
                         state,
                         &notify,
-                        lang.fill_all(
-                            ToolMsg::ImportDone,
-                            &[("create", created.to_string()), ("update", updated.to_string())],
-                        ),
+                        lang.import_done(created, updated),
                     );
                     reset_check();
                     opened.set(None);
@@ -483,11 +482,7 @@ fn ImportCard() -> impl IntoView {
             }}
             {move || opened.get().map(|o| {
                 let lang = state.lang.get();
-                let summary = lang.fill_all(ToolMsg::FileSummary, &[
-                    ("file", file_name.get()),
-                    ("n", o.rows.to_string()),
-                    ("enc", o.encoding.map_or("XLSX", |e| e.label()).to_owned()),
-                ]);
+                let summary = lang.file_summary(&file_name.get(), o.rows, o.encoding.map_or("XLSX", |e| e.label()));
                 let headers = o.headers.clone();
                 view! {
                     <p data-testid="import-summary">{summary}</p>
@@ -564,22 +559,22 @@ fn ImportCard() -> impl IntoView {
                 let writes = create + update;
                 view! {
                     <div class="import-result" data-testid="import-result">
-                        <p data-testid="import-good">{lang.fill(ToolMsg::ImportSummary, "n", &good.to_string())}</p>
+                        <p data-testid="import-good">{lang.import_summary(good)}</p>
                         {(bad > 0).then(|| view! {
-                            <p class="form-error" data-testid="import-bad">{lang.fill(ToolMsg::ImportBadRows, "n", &bad.to_string())}</p>
+                            <p class="form-error" data-testid="import-bad">{lang.import_bad_rows(bad)}</p>
                             <button class="secondary" data-testid="download-bad" on:click=download_bad>{lang.t(ToolMsg::DownloadBadRows)}</button>
                         })}
                         {(in_store + in_file > 0).then(|| view! {
-                            <p data-testid="import-dups">{lang.fill_all(ToolMsg::ImportDuplicates, &[("store", in_store.to_string()), ("file", in_file.to_string())])}</p>
+                            <p data-testid="import-dups">{lang.import_duplicates(in_store, in_file)}</p>
                         })}
                         <p data-testid="import-plan">
-                            {lang.fill_all(ToolMsg::ImportPlanLine, &[("create", create.to_string()), ("update", update.to_string()), ("skip", skipped.to_string())])}
+                            {lang.import_plan_line(create, update, skipped)}
                         </p>
                         <button class="primary" data-testid="import-commit" on:click=commit disabled=move || writes == 0 || matches!(step.get(), Step::Busy(_))>
-                            {lang.fill(ToolMsg::ImportButton, "n", &writes.to_string())}
+                            {lang.import_button(writes)}
                         </button>
                         <Show when=move || problems_shown.with(|p| !p.is_empty())>
-                            <h3>{move || state.lang.get().fill(ToolMsg::ProblemsTitle, "n", &problems_shown.with(Vec::len).to_string())}</h3>
+                            <h3>{move || state.lang.get().problems_title(problems_shown.with(Vec::len))}</h3>
                             <div class="preview-scroll">
                                 <table class="preview problems" data-testid="import-problems">
                                     <thead><tr><th>{tr(ToolMsg::ColRow)}</th><th>{tr(ToolMsg::ColColumn)}</th><th>{tr(ToolMsg::ColCell)}</th><th>{tr(ToolMsg::ColReason)}</th></tr></thead>
@@ -608,23 +603,23 @@ fn ExportCard() -> impl IntoView {
         state
             .with_data_mut(|d| {
                 if filtered {
-                    d.query.run(&d.archive, &filter, sort)
+                    d.query.run(d.replica.archive(), &filter, sort)
                 } else {
-                    (0..d.archive.customers.len() as u32).collect()
+                    (0..d.archive().customers.len() as u32).collect()
                 }
             })
             .unwrap_or_default(),
     );
     let count = rows.with_value(|r| {
         state
-            .with_data(|d| r.iter().filter(|&&i| !d.archive.customers.rows()[i as usize].meta.is_deleted()).count())
+            .with_data(|d| r.iter().filter(|&&i| !d.archive().customers.rows()[i as usize].meta.is_deleted()).count())
             .unwrap_or(0)
     });
     view! {
         <div class="card export">
             <h2>{tr(ToolMsg::ExportTitle)}</h2>
             <p class="hint" data-testid="export-scope">
-                {move || if filtered { state.lang.get().fill(ToolMsg::ExportFiltered, "n", &count.to_string()) } else { state.t(ToolMsg::ExportAllHint).to_owned() }}
+                {move || if filtered { state.lang.get().export_filtered(count) } else { state.t(ToolMsg::ExportAllHint).to_owned() }}
             </p>
             <div class="actions">
                 <button class="secondary" data-testid="export-csv" on:click=move |_| export_customers(state, rows.get_value(), false)>{tr(ToolMsg::ExportCsv)}</button>
@@ -665,11 +660,7 @@ fn BackupCard() -> impl IntoView {
             };
             let Some(contents) = state.with_data(|d| Contents {
                 settings: state.settings_for_backup(),
-                customers: d.archive.customers.rows().to_vec(),
-                reps: d.archive.reps.rows().to_vec(),
-                teams: d.archive.teams.rows().to_vec(),
-                deals: d.archive.deals.rows().to_vec(),
-                pipelines: d.archive.pipelines.rows().to_vec(),
+                records: d.archive().to_records(),
                 files: Some(files),
             }) else {
                 return;
@@ -678,7 +669,7 @@ fn BackupCard() -> impl IntoView {
                 Ok(Outcome::Bytes(bytes)) => {
                     perf::record("backup:write", perf::now() - started);
                     if download(&bytes, &format!("pocket-crm-backup-{}.json", today()), "application/json").is_ok() {
-                        let now = js_sys::Date::now();
+                        let now = clock::now();
                         state.mark_backup(now);
                         last_backup.set(Some(now));
                         if let Ok(event) = web_sys::Event::new(AppState::BACKED_UP_EVENT) {
@@ -713,22 +704,14 @@ fn BackupCard() -> impl IntoView {
             match jobs::run::<_, Outcome>(jobs::Kind::Files, Job::ReadBackup { bytes }).await {
                 Ok(Outcome::BackupRead(Ok(contents))) => {
                     let current = state.with_data(|d| d.query.live_count()).unwrap_or(0);
-                    let mut text = lang.fill_all(
-                        ToolMsg::RestoreConfirm,
-                        &[
-                            ("customers", contents.customers.len().to_string()),
-                            ("reps", contents.reps.len().to_string()),
-                            ("teams", contents.teams.len().to_string()),
-                            ("current", current.to_string()),
-                        ],
-                    );
+                    let r = &contents.records;
+                    let mut text = lang.restore_confirm(r.customers.len(), r.reps.len(), r.teams.len(), current);
                     text.push(' ');
                     match contents.files {
                         Some(ref files) if files.is_empty() => text += lang.t(ToolMsg::RestoreNoFiles),
                         Some(_) => {
                             let (n, bytes) = contents.file_totals();
-                            text += &lang
-                                .fill_all(ToolMsg::RestoreFiles, &[("n", n.to_string()), ("size", size_text(bytes))]);
+                            text += &lang.restore_files(n, &size_text(bytes));
                         }
                         None => text += lang.t(ToolMsg::RestoreKeepsFiles),
                     }
@@ -746,16 +729,20 @@ fn BackupCard() -> impl IntoView {
         let notify = notify;
         let Some(contents) = pending.try_update_value(Option::take).flatten() else { return };
         confirm_text.set(None);
-        let count = contents.customers.len();
+        let count = contents.records.customers.len();
         busy.set(Some(ToolMsg::Restoring));
         leptos::task::spawn_local(async move {
             let _done = Done(busy);
             let restore = contents.into_restore();
             let files = restore.files.map(|files| files.into_iter().map(|f| (f.key, f.value)).collect());
-            let result = state.execute_staged(vec![Command::ReplaceAll(Box::new(restore.records))], files).await;
+            let records = Box::new(restore.records);
+            let result = match files {
+                Some(files) => state.execute_with_files(Command::ReplaceAll(records), files, true).await,
+                None => state.execute(Command::ReplaceAll(records)).await,
+            };
             if result.is_ok() {
                 state.restore_settings(&restore.settings);
-                announce(state, &notify, state.lang.get_untracked().fill(ToolMsg::Restored2, "n", &count.to_string()));
+                announce(state, &notify, state.lang.get_untracked().restored2(count));
             }
         });
     };
@@ -767,10 +754,10 @@ fn BackupCard() -> impl IntoView {
             <p data-testid="last-backup">
                 {move || {
                     let lang = state.lang.get();
-                    match last_backup.get() {
+                    match last_backup.get().map(|at| days_since(at, clock::now())) {
                         None => lang.t(ToolMsg::LastBackupNever).to_owned(),
-                        Some(at) if (js_sys::Date::now() - at) < 86_400_000.0 => lang.t(ToolMsg::LastBackupToday).to_owned(),
-                        Some(at) => lang.fill(ToolMsg::LastBackupDays, "n", &(((js_sys::Date::now() - at) / 86_400_000.0).floor() as i64).to_string()),
+                        Some(0) => lang.t(ToolMsg::LastBackupToday).to_owned(),
+                        Some(days) => lang.last_backup_days(days as usize),
                     }
                 }}
             </p>

@@ -1,6 +1,7 @@
 //! The customer area's import/export page, as the page's app sees it: a place where the tools
 //! module (`src/bin/tools.rs`, its own wasm) is loaded on first visit and mounted. When the tools
-//! change the store, this app reloads its data and shows their message.
+//! change the store, this app takes their change in (as it does another tab's) and shows their
+//! message.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -31,8 +32,9 @@ pub fn DataHost() -> impl IntoView {
     let root: NodeRef<html::Div> = NodeRef::new();
     let failed = RwSignal::new(false);
     let module = StoredValue::new_local(None::<JsValue>);
+    // The tools write the store like another tab does: their save is taken in here at once.
     let on_change = Closure::<dyn Fn(String)>::new(move |text: String| {
-        state.reload();
+        leptos::task::spawn_local(async move { state.catch_up().await });
         state.show_toast(text, false, None);
     })
     .into_js_value();

@@ -4,11 +4,15 @@ pub mod prefs;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]
+mod actions;
+#[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 mod assign;
 #[cfg(target_arch = "wasm32")]
 mod attachments;
+#[cfg(target_arch = "wasm32")]
+pub mod clock;
 #[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
@@ -27,6 +31,8 @@ mod pipeline;
 mod settings;
 #[cfg(target_arch = "wasm32")]
 pub mod state;
+#[cfg(target_arch = "wasm32")]
+mod superseded;
 #[cfg(target_arch = "wasm32")]
 mod virtual_rows;
 

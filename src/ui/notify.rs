@@ -8,7 +8,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
 use crate::domain::pipeline::{board, BoardFilter};
-use crate::domain::Timestamp;
 use crate::i18n::PipeMsg;
 use crate::ui::route::Route;
 use crate::ui::state::AppState;
@@ -37,24 +36,21 @@ pub fn remind(state: AppState, now: bool) {
     if permission() != Some(NotificationPermission::Granted) {
         return;
     }
-    let today = Timestamp(js_sys::Date::now() as i64).date();
-    let day = today.to_string();
+    let today = crate::ui::clock::today();
+    let day = today.date.to_string();
     if !now && state.notified_on().as_deref() == Some(day.as_str()) {
         return;
     }
     let counts = state
         .with_data(|d| {
-            let pipeline = d.archive.pipeline()?;
-            let b = board(pipeline, d.archive.deals.rows(), |_| "", &BoardFilter::default(), today);
+            let pipeline = d.archive().pipeline()?;
+            let b = board(pipeline, d.archive().deals.rows(), |_| "", &BoardFilter::default(), today);
             Some((b.due_soon, b.overdue, b.rotting))
         })
         .flatten();
     let Some((due, overdue, rotting)) = counts.filter(|c| c.0 + c.1 + c.2 > 0) else { return };
     let lang = state.lang.get_untracked();
-    let body = lang.fill_all(
-        PipeMsg::RemindSummary,
-        &[("due", due.to_string()), ("overdue", overdue.to_string()), ("rotting", rotting.to_string())],
-    );
+    let body = lang.remind_summary(due, overdue, rotting);
     let options = NotificationOptions::new();
     options.set_body(&body);
     options.set_tag("pocket-crm-reminders");

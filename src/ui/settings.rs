@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use crate::domain::demo::{generate, DEMO_SIZES};
 use crate::domain::pipeline::Pipeline;
-use crate::domain::{Command, Timestamp};
+use crate::domain::Command;
+use crate::ui::clock;
 use crate::i18n::{Lang, Msg};
 use crate::ui::perf;
 use crate::ui::state::{tr, use_app};
@@ -18,7 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let has_data = state.with_data(|d| d.archive.customers.live().next().is_some()).unwrap_or(false);
+        let has_data = state.with_data(|d| d.archive().customers.live().next().is_some()).unwrap_or(false);
         if has_data && !window().confirm_with_message(state.t(Msg::DemoReplaceConfirm)).unwrap_or(false) {
             return;
         }
@@ -29,8 +30,8 @@ pub fn SettingsPage() -> impl IntoView {
             move || {
                 leptos::task::spawn_local(async move {
                     let started = perf::now();
-                    let now = Timestamp(js_sys::Date::now() as i64);
-                    let mut data = generate(js_sys::Date::now() as u64, size, now, "demo");
+                    let now = clock::now();
+                    let mut data = generate(now.0 as u64, size, now, clock::offset_at(now), "demo");
                     // Stage names in the user's language (the stage ids are the same).
                     data.pipelines = vec![Pipeline::defaults(state.lang.get_untracked().is_zh(), now, "demo")];
                     perf::record("demo:generate", perf::now() - started);
@@ -39,7 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
                     if result.is_ok() {
                         perf::record_count("demo:size", size);
                         state.show_toast(
-                            state.lang.get_untracked().fill(Msg::DemoLoaded, "n", &size.to_string()),
+                            state.lang.get_untracked().demo_loaded(size),
                             false,
                             None,
                         );

@@ -1,34 +1,40 @@
-//! The one app state, provided once as context: the archive with its query indexes, the store,
-//! the settings, the current route, and the action runner that turns a command into one stored
-//! transaction (or a clear message and no change).
+//! The one app state, provided once as context: the replica of the store with its query indexes,
+//! the settings, the current route, messages, and a change signal per record kind (a view that
+//! reads customers re-runs when customers change, not on every edit of anything). Running
+//! commands, writing them and hearing of other tabs' changes are in `actions`.
 
 use std::rc::Rc;
 
 use gloo_storage::{LocalStorage as Settings, Storage};
 use leptos::prelude::*;
 
-use super::perf;
 use super::route::Route;
 use crate::domain::query::CustomerQuery;
-use crate::domain::{Actor, Archive, ChangeSet, Command, DomainError, Timestamp};
+use crate::domain::{Archive, ChangeSet, DeviceId, PerKind, RecordKind};
 use crate::i18n::{Lang, Msg};
-use crate::store::idb::{IdbBackend, DB_NAME};
-use crate::store::{ActionError, Applying, Backend, Decoding, Pending, Repository, StoreError, WriteBatch};
+use crate::store::idb::IdbBackend;
+use crate::store::{Replica, StoreError};
 
 const KEY_LANG: &str = "pocket.lang";
 const KEY_USER: &str = "pocket.user";
+const KEY_DEVICE: &str = "pocket.device";
 const KEY_LAST_VIEW: &str = "pocket.lastView";
 const KEY_LAST_BACKUP: &str = "pocket.lastBackup";
 const KEY_IMPORT_MAPPING: &str = "pocket.importMapping";
 const KEY_NOTIFIED: &str = "pocket.notifiedOn";
-/// The settings a backup carries (the last view and backup time belong to this browser).
+/// The settings a backup carries (the last view, backup time and device belong to this browser).
 const BACKED_UP_SETTINGS: [&str; 2] = [KEY_LANG, KEY_USER];
 
-/// The archive and what is derived from it, kept together so they never disagree.
+/// This tab's copy of the store and what is derived from it, kept together so they never disagree.
 pub struct Data {
-    pub archive: Archive,
+    pub replica: Replica,
     pub query: CustomerQuery,
-    pub repo: Repository,
+}
+
+impl Data {
+    pub fn archive(&self) -> &Archive {
+        self.replica.archive()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,11 +53,18 @@ pub struct Toast {
     pub serial: u64,
 }
 
+/// What the message's undo button takes back: a saved command, with the text to show after.
 #[derive(Clone, Debug, PartialEq)]
-pub enum UndoAction {
-    RestoreCustomer(uuid::Uuid, String),
-    /// Gives back what a batch assignment gave (each record to its owner before).
-    Assign(Vec<crate::domain::Assignment>),
+pub struct UndoAction {
+    pub token: crate::domain::UndoToken,
+    pub done: String,
+}
+
+/// Whether a write is under way, and whether other tabs' changes wait to be taken in after it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Writing {
+    pub busy: bool,
+    pub catch_up: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -60,16 +73,20 @@ pub struct AppState {
     pub user: RwSignal<String>,
     pub route: RwSignal<Route>,
     pub load: RwSignal<LoadState>,
-    /// Bumped after every change to the archive; views that read the archive track it.
-    pub version: RwSignal<u64>,
     pub toast: RwSignal<Option<Toast>>,
     /// Bumped after attached files were written; pages showing files read them again.
     pub files_written: RwSignal<u64>,
+    /// Another tab opened a newer version: this page must be reloaded and saves nothing.
+    pub stale: RwSignal<bool>,
+    /// Bumped when records of a kind change (here or in another tab).
+    changed: PerKind<RwSignal<u64>>,
     pub data: StoredValue<Option<Data>>,
-    backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
+    pub(crate) backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
+    pub(crate) channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    pub(crate) writing: StoredValue<Writing>,
     /// The day the time rules (expiry, reminders) last ran: a tab left open runs them again
     /// when the date changes.
-    rules_day: StoredValue<Option<chrono::NaiveDate>>,
+    pub(crate) rules_day: StoredValue<Option<chrono::NaiveDate>>,
 }
 
 impl AppState {
@@ -90,11 +107,14 @@ impl AppState {
             user: RwSignal::new(user),
             route: RwSignal::new(route),
             load: RwSignal::new(LoadState::Loading),
-            version: RwSignal::new(0),
             toast: RwSignal::new(None),
             files_written: RwSignal::new(0),
+            stale: RwSignal::new(false),
+            changed: RecordKind::ALL.map(|_| RwSignal::new(0)),
             data: StoredValue::new(None),
             backend: StoredValue::new_local(None),
+            channel: StoredValue::new_local(None),
+            writing: StoredValue::new(Writing::default()),
             rules_day: StoredValue::new(None),
         }
     }
@@ -114,6 +134,16 @@ impl AppState {
     pub fn set_user(&self, user: String) {
         set_setting(KEY_USER, &user);
         self.user.set(user);
+    }
+
+    /// This browser's device id, chosen once (it marks every change made here).
+    pub fn device(&self) -> DeviceId {
+        if let Some(id) = setting(KEY_DEVICE).ok().and_then(|t| DeviceId::parse(&t)) {
+            return id;
+        }
+        let id = DeviceId(uuid::Uuid::new_v4().as_u64_pair().0 | 1);
+        set_setting(KEY_DEVICE, id.to_string());
+        id
     }
 
     /// Goes to a route, adding a history entry.
@@ -156,18 +186,18 @@ impl AppState {
         }
     }
 
-    /// When the last backup was downloaded (ms since 1970), if ever.
+    /// When the last backup was downloaded, if ever.
     /// (Whole milliseconds: parsing or printing floats would add ~15 KB to the page's wasm.)
-    pub fn last_backup(&self) -> Option<f64> {
-        setting(KEY_LAST_BACKUP).ok().and_then(|v| v.parse::<i64>().ok()).map(|ms| ms as f64)
+    pub fn last_backup(&self) -> Option<crate::domain::Timestamp> {
+        setting(KEY_LAST_BACKUP).ok().and_then(|v| v.parse::<i64>().ok()).map(crate::domain::Timestamp)
     }
 
     /// The event the import/export page sends the app's window when it marked a backup (the app's
     /// reminder looks again).
     pub const BACKED_UP_EVENT: &'static str = "pocket:backed-up";
 
-    pub fn mark_backup(&self, at_ms: f64) {
-        set_setting(KEY_LAST_BACKUP, (at_ms as i64).to_string());
+    pub fn mark_backup(&self, at: crate::domain::Timestamp) {
+        set_setting(KEY_LAST_BACKUP, at.0.to_string());
     }
 
     /// The day (`2026-11-22`) the browser last showed the reminders, so they come once a day.
@@ -196,13 +226,28 @@ impl AppState {
 
     /// Reads from the loaded data; `None` until the store has loaded.
     pub fn with_data<R>(&self, f: impl FnOnce(&Data) -> R) -> Option<R> {
-        self.data.with_value(|d| d.as_ref().map(f))
+        self.data.try_with_value(|d| d.as_ref().map(f)).flatten()
     }
 
-    /// Like `with_data`, and tracks the archive version so the caller re-runs after changes.
-    pub fn read<R>(&self, f: impl FnOnce(&Data) -> R) -> Option<R> {
-        self.version.track();
+    /// Like `with_data`, and tracks the given kinds, so the caller re-runs when their records
+    /// change.
+    pub fn read<R>(&self, kinds: &[RecordKind], f: impl FnOnce(&Data) -> R) -> Option<R> {
+        self.track(kinds);
         self.with_data(f)
+    }
+
+    /// Makes the running view or memo re-run when records of these kinds change.
+    pub fn track(&self, kinds: &[RecordKind]) {
+        for kind in kinds {
+            self.changed[kind.index()].track();
+        }
+    }
+
+    /// Tells the views reading the kinds that changed.
+    pub fn bump(&self, changes: &ChangeSet) {
+        for kind in changes.kinds() {
+            self.changed[kind.index()].update(|n| *n += 1);
+        }
     }
 
     pub fn with_data_mut<R>(&self, f: impl FnOnce(&mut Data) -> R) -> Option<R> {
@@ -216,7 +261,7 @@ impl AppState {
             let toast = self.toast;
             set_timeout(
                 move || {
-                    if toast.get_untracked().is_some_and(|t| t.serial == serial) {
+                    if toast.try_get_untracked().flatten().is_some_and(|t| t.serial == serial) {
                         toast.set(None);
                     }
                 },
@@ -226,267 +271,10 @@ impl AppState {
     }
 
     pub fn show_store_error(&self, error: &StoreError) {
+        if *error == StoreError::Newer {
+            self.stale.set(true);
+        }
         self.show_toast(self.lang.get_untracked().store_error(error), true, None);
-    }
-
-    /// Opens the database and loads everything, recording how long each step took; then applies
-    /// the time rules (the app's own state does; the import/export page's copy leaves them to it).
-    pub fn start_loading(self, time_rules: bool) {
-        self.load_all(false, time_rules);
-    }
-
-    /// Loads everything again (another module of the page changed the store, e.g. an import),
-    /// keeping the page as it is until the new data is there. The time rules do not run: what
-    /// was restored stays as the backup had it until the next opening, so backup, restore,
-    /// backup gives the same bytes.
-    pub fn reload(self) {
-        self.load_all(true, false);
-    }
-
-    fn load_all(self, reloading: bool, time_rules: bool) {
-        leptos::task::spawn_local(async move {
-            let started = perf::now();
-            let opened = async {
-                let backend = IdbBackend::open(DB_NAME).await?;
-                perf::record("load:open", perf::now() - started);
-                let segments = backend.load().await?;
-                let loaded = perf::now();
-                perf::record("load:read", loaded - started);
-                // A reload (after an import) happens while the page is in use: read in parts.
-                let mut decoding = Decoding::new(segments);
-                while !decoding.decode_some(if reloading { 40 } else { usize::MAX })? {
-                    pause(0).await;
-                }
-                if reloading {
-                    pause(0).await;
-                }
-                let (mut repo, archive, heal) = decoding.finish();
-                let decoded = perf::now();
-                perf::record("load:decode", decoded - loaded);
-                if let Some(flagged) = heal {
-                    repo.heal(&backend, &archive, flagged).await?;
-                }
-                Ok::<_, StoreError>((backend, repo, archive))
-            }
-            .await;
-            match opened {
-                Ok((backend, repo, archive)) => {
-                    let before_index = perf::now();
-                    let mut query = CustomerQuery::default();
-                    while !query.index_some(&archive, if reloading { 20_000 } else { usize::MAX }) {
-                        pause(0).await;
-                    }
-                    if reloading {
-                        pause(0).await;
-                    }
-                    perf::record("load:index", perf::now() - before_index);
-                    perf::record_count("load:customers", archive.customers.len());
-                    if let Some(old) = self.backend.get_value() {
-                        old.close();
-                    }
-                    self.backend.set_value(Some(Rc::new(backend)));
-                    self.data.set_value(Some(Data { archive, query, repo }));
-                    self.version.update(|v| *v += 1);
-                    // (Set only on the first load: setting it again rebuilds every page.)
-                    if !reloading {
-                        self.load.set(LoadState::Ready);
-                        if time_rules {
-                            self.apply_time_rules();
-                        }
-                    }
-                    perf::record("load:total", perf::now() - started);
-                    perf::record("load:started-at", started);
-                }
-                Err(e) if reloading => self.show_store_error(&e),
-                Err(e) => self.load.set(LoadState::Failed(e)),
-            }
-        });
-    }
-
-    /// Runs the time rules again if the date changed since they last ran (the app calls this
-    /// every minute while it is open).
-    pub fn check_new_day(self) {
-        let today = Timestamp(js_sys::Date::now() as i64).date();
-        if self.load.get_untracked() == LoadState::Ready
-            && self.rules_day.try_get_value().flatten().is_some_and(|day| day != today)
-        {
-            // What depends on today (closing soon, overdue, idle days) is looked at again.
-            self.version.update(|v| *v += 1);
-            self.apply_time_rules();
-        }
-    }
-
-    /// On opening, and on each new day while open: writes the default pipeline on first run (in
-    /// the user's language), then closes deals past their close date and grace, and says so,
-    /// and shows the day's reminders as a notification if the user allowed them.
-    fn apply_time_rules(self) {
-        let now = Timestamp(js_sys::Date::now() as i64);
-        self.rules_day.set_value(Some(now.date()));
-        leptos::task::spawn_local(async move {
-            let lang = self.lang.get_untracked();
-            if self.with_data(|d| d.archive.pipeline().is_none()) == Some(true) {
-                let pipeline =
-                    crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), now, &self.user.get_untracked());
-                if self.execute(Command::SavePipeline(pipeline)).await.is_err() {
-                    return;
-                }
-            }
-            let today = now.date();
-            let expiring = self
-                .with_data(|d| {
-                    d.archive.pipeline().is_some_and(|p| d.archive.deals.live().any(|x| p.has_expired(x, today)))
-                })
-                .unwrap_or(false);
-            if expiring {
-                if let Ok(changes) = self.execute(Command::ExpireDeals { today }).await {
-                    self.show_toast(
-                        lang.fill(crate::i18n::PipeMsg::ExpiredToast, "n", &changes.deals.len().to_string()),
-                        false,
-                        None,
-                    );
-                }
-            }
-            super::notify::remind(self, false);
-        });
-    }
-
-    /// Runs one user action: applies it in memory at once (the page updates), writes it as one
-    /// transaction, and takes it back with a message if the write fails. Domain errors (invalid
-    /// fields) return before anything changes.
-    pub async fn execute(&self, command: Command) -> Result<ChangeSet, ActionError> {
-        self.execute_with_files(command, Vec::new()).await
-    }
-
-    /// `execute`, with attached files (key, stored value) written in the same transaction.
-    pub async fn execute_with_files(
-        &self,
-        command: Command,
-        files: Vec<(String, Vec<u8>)>,
-    ) -> Result<ChangeSet, ActionError> {
-        let (actor, backend) = self.begin_action()?;
-        let started = perf::now();
-        let prepared = self
-            .with_data_mut(|d| {
-                let (batch, pending) = d.repo.prepare(&mut d.archive, command, &actor)?;
-                let changes = pending.changes().clone();
-                d.query.note_changes(&d.archive, &changes);
-                Ok::<_, DomainError>((batch, pending, changes))
-            })
-            .ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
-        let (mut batch, pending, changes) = prepared.map_err(ActionError::Domain)?;
-        let with_files = !files.is_empty();
-        batch.puts.extend(files);
-        self.version.update(|v| *v += 1);
-        let result = self.write_and_settle(&backend, batch, pending, changes, started).await;
-        if with_files && result.is_ok() {
-            self.files_written.update(|n| *n += 1);
-        }
-        result
-    }
-
-    /// The stored values whose keys start with `prefix` (a deal's attached files).
-    pub async fn load_files(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        let backend = self.backend.get_value().ok_or(StoreError::Unavailable("not loaded".into()))?;
-        crate::store::Backend::load_prefix(&*backend, prefix).await
-    }
-
-    /// Like `execute`, for large changes (imports, restores), given as one or more commands
-    /// that succeed or fail together: the same single transaction, but the work on the page's
-    /// thread is split (each command applied; segments encoded a few at a time; the indexes
-    /// built in parts) with pauses in between, so the page can paint and respond. `files`, if
-    /// given, replace every attached file in the same transaction (a restore).
-    pub async fn execute_staged(
-        &self,
-        commands: Vec<Command>,
-        files: Option<Vec<(String, Vec<u8>)>>,
-    ) -> Result<ChangeSet, ActionError> {
-        let unavailable = || ActionError::Store(StoreError::Unavailable("not loaded".into()));
-        let (actor, backend) = self.begin_action()?;
-        let started = perf::now();
-        let mut applying = Applying::default();
-        for command in commands {
-            let applied =
-                self.with_data_mut(|d| applying.apply(&mut d.archive, command, &actor)).ok_or_else(unavailable);
-            if let Err(e) = applied.and_then(|r| r.map_err(ActionError::Domain)) {
-                self.with_data_mut(|d| applying.abandon(&mut d.archive));
-                return Err(e);
-            }
-            pause(0).await;
-        }
-        let mut staged = self.with_data(|d| d.repo.stage_applied(&d.archive, applying)).ok_or_else(unavailable)?;
-        perf::record("staged:apply", perf::now() - started);
-        loop {
-            pause(0).await;
-            if self.with_data(|d| staged.encode_some(&d.archive, 20)).unwrap_or(true) {
-                break;
-            }
-        }
-        let (mut batch, pending) = self.with_data(|d| staged.into_write(&d.archive)).ok_or_else(unavailable)?;
-        if let Some(files) = files {
-            batch.clear.push(crate::store::files::FILE_PREFIX.to_owned());
-            batch.puts.extend(files);
-        }
-        let changes = pending.changes().clone();
-        let indexing = perf::now();
-        if changes.replaced_all || changes.customers.len() > 2_000 {
-            // Many changes: a new index, built in parts.
-            let mut query = CustomerQuery::default();
-            while !self.with_data(|d| query.index_some(&d.archive, 20_000)).unwrap_or(true) {
-                pause(0).await;
-            }
-            self.with_data_mut(|d| d.query = query);
-        } else {
-            self.with_data_mut(|d| d.query.note_changes(&d.archive, &changes));
-        }
-        perf::record("staged:index", perf::now() - indexing);
-        self.version.update(|v| *v += 1);
-        self.write_and_settle(&backend, batch, pending, changes, started).await
-    }
-
-    /// Who acts now, and the store to write to (armed to fail if a test asked for it).
-    fn begin_action(&self) -> Result<(Actor, Rc<IdbBackend>), ActionError> {
-        let actor = Actor { name: self.user.get_untracked(), now: Timestamp(js_sys::Date::now() as i64) };
-        let backend =
-            self.backend.get_value().ok_or(ActionError::Store(StoreError::Unavailable("not loaded".into())))?;
-        if take_test_failure_flag() {
-            backend.fail_next_write_at_put(0);
-        }
-        Ok((actor, backend))
-    }
-
-    /// Writes a prepared command's batch and keeps or takes back the command.
-    async fn write_and_settle(
-        &self,
-        backend: &IdbBackend,
-        batch: WriteBatch,
-        pending: Pending,
-        changes: ChangeSet,
-        started: f64,
-    ) -> Result<ChangeSet, ActionError> {
-        let replaced = changes.replaced_all;
-        let bytes = batch.bytes();
-        let write_started = perf::now();
-        let written = backend.write(batch).await;
-        let finished = perf::now();
-        perf::record(if replaced { "save:replace-all" } else { "save:commit" }, finished - write_started);
-        perf::record("action:total", finished - started);
-        perf::record_count("save:bytes", bytes);
-        let result = self.with_data_mut(|d| {
-            let result = d.repo.finish(&mut d.archive, pending, written);
-            if result.is_err() {
-                d.query.note_changes(&d.archive, &changes);
-            }
-            result
-        });
-        match result {
-            Some(Ok(changes)) => Ok(changes),
-            Some(Err(e)) => {
-                self.version.update(|v| *v += 1);
-                self.show_store_error(&e);
-                Err(ActionError::Store(e))
-            }
-            None => Err(ActionError::Store(StoreError::Unavailable("not loaded".into()))),
-        }
     }
 }
 
@@ -497,17 +285,6 @@ pub async fn pause(delay_ms: i32) {
         let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay_ms);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-/// End-to-end tests set `window.pocketFailNextWrite = true` to make the next write fail inside
-/// IndexedDB, so they can see what the user is told and that nothing was lost.
-fn take_test_failure_flag() -> bool {
-    let key = wasm_bindgen::JsValue::from_str("pocketFailNextWrite");
-    let set = js_sys::Reflect::get(&window(), &key).map(|v| v.is_truthy()).unwrap_or(false);
-    if set {
-        let _ = js_sys::Reflect::set(&window(), &key, &wasm_bindgen::JsValue::FALSE);
-    }
-    set
 }
 
 impl Default for AppState {

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::domain::validate::{Field, FieldError, Problem};
 use crate::domain::{
-    Command, CompanySize, Contact, Customer, CustomerKind, DomainError, Intent, Money, MoneyError, Tier,
+    Command, CompanySize, Contact, Customer, CustomerKind, DomainError, Intent, Money, MoneyError, RecordKind, Tier,
 };
 use crate::i18n::Msg;
 use crate::store::ActionError;
@@ -16,7 +16,7 @@ use crate::ui::state::{tr, use_app};
 #[component]
 pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
     let state = use_app();
-    let existing = id.and_then(|id| state.with_data(|d| d.archive.customers.get(id).cloned()).flatten());
+    let existing = id.and_then(|id| state.with_data(|d| d.archive().customers.get(id).cloned()).flatten());
     if id.is_some() && existing.is_none() {
         return view! { <section class="page"><p class="empty" data-testid="not-found">{tr(Msg::NotFound)}</p></section> }.into_any();
     }
@@ -36,7 +36,7 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
     let contact_count = Memo::new(move |_| draft.with(|c| c.contacts.len()));
     let reps = Memo::new(move |_| {
         state
-            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
             .unwrap_or_default()
     });
 
@@ -71,13 +71,15 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
                 return;
             }
         }
-        let command = match id {
-            Some(_) => Command::UpdateCustomer(customer),
+        // An edit says what the form began with, so only what the user changed is saved.
+        let command = match existing.clone() {
+            Some(before) => Command::EditCustomer { before: Box::new(before), after: Box::new(customer.clone()) },
             None => {
                 customer.meta.id = Uuid::new_v4();
-                Command::CreateCustomer(customer)
+                Command::CreateCustomer(customer.clone())
             }
         };
+        let saved_id = customer.meta.id;
         in_flight.set_value(true);
         // The form may be gone by then (saved and navigated away): try_ never panics on that.
         set_timeout(
@@ -89,19 +91,17 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
             in_flight.try_set_value(false);
             saving.try_set(false);
             match result {
-                Ok(changes) => {
+                Ok(_) => {
                     errors.set(Vec::new());
                     state.show_toast(state.t(Msg::Saved).to_owned(), false, None);
-                    if let Some(saved) = changes.customers.first() {
-                        state.navigate(Route::Customer(*saved));
-                    }
+                    state.navigate(Route::Customer(saved_id));
                 }
                 Err(ActionError::Domain(DomainError::Invalid(field_errors))) => errors.set(field_errors),
                 Err(ActionError::Domain(other)) => {
-                    state.show_toast(format!("{}{other:?}", state.t(Msg::ErrGeneric)), true, None)
+                    state.show_toast(state.lang.get_untracked().domain_error(&other), true, None)
                 }
-                // The store error is already shown; the form keeps what was typed.
-                Err(ActionError::Store(_)) => {}
+                // The store's refusal is already shown; the form keeps what was typed.
+                Err(ActionError::Store(_) | ActionError::Refused(_)) => {}
             }
         });
     };

@@ -3,9 +3,11 @@
 
 mod detail;
 mod form;
+mod log;
+
+pub use log::RemoveEntry;
 mod summary;
 
-pub(crate) use detail::format_time;
 pub use detail::CustomerDetail;
 pub use form::CustomerForm;
 
@@ -14,13 +16,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::assign::{AssignBar, AssignKind};
+use super::assign::{AssignBar, Holding};
 use super::perf;
 use super::route::Route;
 use super::state::{tr, use_app};
 use super::virtual_rows::VirtualRows;
 use crate::domain::query::{CustomerFilter, OwnerFilter, Sort, SortKey};
-use crate::domain::{CustomerKind, Intent, Money, Tier};
+use crate::domain::{CustomerKind, Intent, Money, RecordKind, Tier};
 use crate::i18n::{Lang, Msg};
 use summary::CustomerSummaryCharts;
 
@@ -81,19 +83,19 @@ pub fn CustomerList() -> impl IntoView {
     });
 
     let results = Memo::new(move |_| {
-        state.version.track();
+        state.track(&[RecordKind::Customer]);
         let (f, s) = (filter.get(), sort.get());
         let started = perf::now();
-        let rows = state.with_data_mut(|d| d.query.run(&d.archive, &f, s)).unwrap_or_default();
+        let rows = state.with_data_mut(|d| d.query.run(d.replica.archive(), &f, s)).unwrap_or_default();
         perf::record("search", perf::now() - started);
         Arc::new(rows)
     });
-    let total_live = Memo::new(move |_| state.read(|d| d.query.live_count()).unwrap_or(0));
-    let industries = Memo::new(move |_| state.read(|d| d.query.industries()).unwrap_or_default());
-    let regions = Memo::new(move |_| state.read(|d| d.query.regions()).unwrap_or_default());
+    let total_live = Memo::new(move |_| state.read(&[RecordKind::Customer], |d| d.query.live_count()).unwrap_or(0));
+    let industries = Memo::new(move |_| state.read(&[RecordKind::Customer], |d| d.query.industries()).unwrap_or_default());
+    let regions = Memo::new(move |_| state.read(&[RecordKind::Customer], |d| d.query.regions()).unwrap_or_default());
     let reps = Memo::new(move |_| {
         state
-            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
             .unwrap_or_default()
     });
 
@@ -104,10 +106,10 @@ pub fn CustomerList() -> impl IntoView {
         let (first, last) = window_range.get();
         let rows: Vec<u32> = results.with(|r| r[first..last].to_vec());
         state
-            .read(|d| {
+            .read(&[RecordKind::Customer, RecordKind::Rep], |d| {
                 rows.iter()
                     .map(|&row| {
-                        let c = &d.archive.customers.rows()[row as usize];
+                        let c = &d.archive().customers.rows()[row as usize];
                         RowData {
                             id: c.id(),
                             updated: c.meta.updated_at.0,
@@ -119,7 +121,7 @@ pub fn CustomerList() -> impl IntoView {
                             } else {
                                 format!("{} · {}", c.region, c.city)
                             },
-                            owner: d.archive.rep_name(c.owner).to_owned(),
+                            owner: d.archive().rep_name(c.owner).to_owned(),
                             tier: c.tier,
                             intent: c.intent,
                             value: c.potential_value,
@@ -318,13 +320,13 @@ pub fn CustomerList() -> impl IntoView {
             </div>
             <div class="count-bar">
                 <p class="count" data-testid="result-count">
-                    {move || state.lang.get().fill(Msg::CustomersCount, "n", &results.with(|r| r.len()).to_string())}
+                    {move || state.lang.get().customers_count(results.with(|r| r.len()))}
                 </p>
                 <AssignBar
-                    kind=AssignKind::Customers
+                    kind=Holding::Customers
                     count=Signal::derive(move || results.with(|r| r.len()))
                     ids=Callback::new(move |()| {
-                        results.with_untracked(|r| state.read(|d| r.iter().map(|&row| d.archive.customers.rows()[row as usize].id()).collect()).unwrap_or_default())
+                        results.with_untracked(|r| state.with_data(|d| r.iter().map(|&row| d.archive().customers.rows()[row as usize].id()).collect()).unwrap_or_default())
                     })
                 />
             </div>

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::list::DealTable;
 use super::{amount, sums, today};
 use crate::domain::pipeline::{board, Attention, BoardFilter, Stage};
-use crate::domain::{Command, StageOutcome};
+use crate::domain::{Command, RecordKind, StageOutcome};
 use crate::i18n::{Msg, PipeMsg};
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
@@ -90,23 +90,25 @@ pub(super) fn set_params(state: AppState, pairs: Vec<(&str, Option<String>)>) {
     state.replace_route(Route::Pipeline { query });
 }
 
-/// Moves a deal and says so; the board redraws from the archive at once, before the write.
+/// Moves a deal and says so (with an undo); the board redraws from the archive at once, before
+/// the write. The stage it leaves is the one the user saw it in.
 fn move_deal(state: AppState, id: Uuid, stage: Uuid) {
     let started = perf::now();
+    let from = state.with_data(|d| d.archive().deals.get(id).map(|x| x.stage)).flatten();
     leptos::task::spawn_local(async move {
-        let result = state.execute(Command::MoveDeal { id, stage }).await;
+        let result = state.execute(Command::MoveDeal { id, stage, from }).await;
         perf::record("deal:move", perf::now() - started);
         match result {
-            Ok(_) => {
+            Ok(saved) => {
                 let names = state.with_data(|d| {
-                    let deal = d.archive.deals.get(id).map(|x| x.title.clone()).unwrap_or_default();
+                    let deal = d.archive().deals.get(id).map(|x| x.title.clone()).unwrap_or_default();
                     let stage =
-                        d.archive.pipeline().and_then(|p| p.stage(stage)).map(|s| s.name.clone()).unwrap_or_default();
+                        d.archive().pipeline().and_then(|p| p.stage(stage)).map(|s| s.name.clone()).unwrap_or_default();
                     (deal, stage)
                 });
                 if let Some((deal, stage)) = names {
                     let lang = state.lang.get_untracked();
-                    state.show_toast(lang.fill_all(PipeMsg::Moved, &[("deal", deal), ("stage", stage)]), false, None);
+                    state.toast_with_undo(lang.moved(&deal, &stage), &saved, lang.t(PipeMsg::MoveUndone).to_owned());
                 }
                 // Keyboard users keep their place: focus follows the card.
                 let _ = window().request_animation_frame(
@@ -135,7 +137,7 @@ pub fn PipelineBoard() -> impl IntoView {
     let limits = RwSignal::new(Vec::<(Uuid, usize)>::new());
     let reps = Memo::new(move |_| {
         state
-            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
             .unwrap_or_default()
     });
 
@@ -145,10 +147,10 @@ pub fn PipelineBoard() -> impl IntoView {
         let lang = state.lang.get();
         let limits = limits.get();
         let today = today();
-        let built = state.read(|d| {
-            let pipeline = d.archive.pipeline()?;
-            let deals = d.archive.deals.rows();
-            let name = |id| d.archive.customers.get(id).map_or("", |c| c.name.as_str());
+        let built = state.read(&[RecordKind::Deal, RecordKind::Customer, RecordKind::Rep, RecordKind::Pipeline], |d| {
+            let pipeline = d.archive().pipeline()?;
+            let deals = d.archive().deals.rows();
+            let name = |id| d.archive().customers.get(id).map_or("", |c| c.name.as_str());
             let b = board(pipeline, deals, name, &filter, today);
             let columns = pipeline
                 .stages
@@ -169,7 +171,7 @@ pub fn PipelineBoard() -> impl IntoView {
                                 title: deal.title.clone(),
                                 customer: name(deal.customer).to_owned(),
                                 amount: amount(lang, deal.currency, deal.amount),
-                                owner: d.archive.rep_name(deal.owner).to_owned(),
+                                owner: d.archive().rep_name(deal.owner).to_owned(),
                                 close: deal.expected_close.map(|c| c.to_string()).unwrap_or_default(),
                                 attention: pipeline.attention(deal, today),
                             }
@@ -237,7 +239,7 @@ pub fn PipelineBoard() -> impl IntoView {
                 let v = view_model.get();
                 (v.due_soon + v.overdue + v.rotting > 0).then(|| view! {
                     <p class="reminders" role="status" data-testid="deal-reminders">
-                        {state.lang.get().fill_all(PipeMsg::RemindSummary, &[("due", v.due_soon.to_string()), ("overdue", v.overdue.to_string()), ("rotting", v.rotting.to_string())])}
+                        {state.lang.get().remind_summary(v.due_soon, v.overdue, v.rotting)}
                         {move || match notifications.get() {
                             Some(NotificationPermission::Default) => Some(view! {
                                 " " <button class="link" data-testid="notify-enable" on:click=move |_| notify::ask(state, notifications)>{tr(PipeMsg::NotifyEnable)}</button>
@@ -291,7 +293,7 @@ fn BoardColumn(
         let id = ev.data_transfer().and_then(|t| t.get_data("text/plain").ok()).and_then(|s| s.parse::<Uuid>().ok());
         if let Some(id) = id {
             let here =
-                state.with_data(|d| d.archive.deals.get(id).map(|x| x.stage == stage_id)).flatten().unwrap_or(true);
+                state.with_data(|d| d.archive().deals.get(id).map(|x| x.stage == stage_id)).flatten().unwrap_or(true);
             if !here {
                 move_deal(state, id, stage_id);
             }
@@ -316,12 +318,12 @@ fn BoardColumn(
                     <header class=format!("column-head outcome-{}", c.stage.outcome.code())>
                         <h2 data-testid="column-name">{c.stage.name.clone()}</h2>
                         <p class="column-meta">
-                            <span data-testid="column-count">{lang.fill(PipeMsg::DealCount, "n", &c.count.to_string())}</span>
+                            <span data-testid="column-count">{lang.deal_count(c.count)}</span>
                             " · " {format!("{}%", c.stage.probability)}
                         </p>
                         <p class="column-total">
                             <strong data-testid="column-total">{c.total.clone()}</strong>
-                            <span class="muted" data-testid="column-weighted">{lang.fill(PipeMsg::Weighted, "amount", &c.weighted)}</span>
+                            <span class="muted" data-testid="column-weighted">{lang.weighted(&c.weighted)}</span>
                         </p>
                     </header>
                 }
@@ -344,7 +346,7 @@ fn BoardColumn(
                         l.retain(|(s, _)| *s != stage_id);
                         l.push((stage_id, shown));
                     })>
-                        {state.lang.get().fill(PipeMsg::ShowMore, "n", &left.to_string())}
+                        {state.lang.get().show_more(left)}
                     </button>
                 }.into_any())
             })}
@@ -398,7 +400,7 @@ fn DealCard(card: Card, previous: Option<Uuid>, next: Option<Uuid>) -> impl Into
                 {(!card.close.is_empty()).then(|| view! { <span class="muted">{card.close}</span> })}
                 {(card.open && a.overdue).then(|| view! { <span class="badge warn" data-testid="badge-overdue">{lang.t(PipeMsg::Overdue)}</span> })}
                 {(card.open && a.due_soon).then(|| view! { <span class="badge soon">{lang.t(PipeMsg::DueSoon)}</span> })}
-                {(card.open && a.rotting).then(|| view! { <span class="badge rot">{lang.fill(PipeMsg::Rotting, "n", &a.idle_days.to_string())}</span> })}
+                {(card.open && a.rotting).then(|| view! { <span class="badge rot">{lang.rotting(a.idle_days.max(0) as usize)}</span> })}
             </p>
             <div class="card-moves">
                 {previous.map(|to| view! {

@@ -8,8 +8,9 @@ use uuid::Uuid;
 use super::board::{query_value, set_param, set_params};
 use super::{amount, sums, today};
 use crate::domain::pipeline::{deal_list, BoardFilter, DealSort, DealStatus};
+use crate::domain::RecordKind;
 use crate::i18n::{Lang, Msg, PipeMsg};
-use crate::ui::assign::{AssignBar, AssignKind};
+use crate::ui::assign::{AssignBar, Holding};
 use crate::ui::perf;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app};
@@ -84,7 +85,7 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
     });
     let stages = Memo::new(move |_| {
         state
-            .read(|d| d.archive.pipeline().map(|p| p.stages.iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>()))
+            .read(&[RecordKind::Pipeline], |d| d.archive().pipeline().map(|p| p.stages.iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>()))
             .flatten()
             .unwrap_or_default()
     });
@@ -92,11 +93,11 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
     let list = Memo::new(move |_| {
         let started = perf::now();
         let (filter, status, stage, sort) = (filter.get(), status.get(), stage.get(), sort.get());
-        let built = state.read(|d| {
-            let pipeline = d.archive.pipeline()?;
-            let customer = |id| d.archive.customers.get(id).map_or("", |c| c.name.as_str());
-            let owner = |id| d.archive.rep_name(id);
-            Some(deal_list(pipeline, d.archive.deals.rows(), customer, owner, &filter, status, stage, sort, today()))
+        let built = state.read(&[RecordKind::Deal, RecordKind::Customer, RecordKind::Rep, RecordKind::Pipeline], |d| {
+            let pipeline = d.archive().pipeline()?;
+            let customer = |id| d.archive().customers.get(id).map_or("", |c| c.name.as_str());
+            let owner = |id| d.archive().rep_name(id);
+            Some(deal_list(pipeline, d.archive().deals.rows(), customer, owner, &filter, status, stage, sort, today()))
         });
         perf::record("deals:list", perf::now() - started);
         built.flatten().unwrap_or_default()
@@ -113,12 +114,12 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
         let shown: Vec<u32> = list.with(|l| l.rows[first..last].to_vec());
         let today = today();
         let rows = state
-            .read(|d| {
-                let Some(pipeline) = d.archive.pipeline() else { return Vec::new() };
+            .read(&[RecordKind::Deal, RecordKind::Customer, RecordKind::Rep, RecordKind::Pipeline], |d| {
+                let Some(pipeline) = d.archive().pipeline() else { return Vec::new() };
                 shown
                     .iter()
                     .map(|&row| {
-                        let deal = &d.archive.deals.rows()[row as usize];
+                        let deal = &d.archive().deals.rows()[row as usize];
                         let found = pipeline.stage(deal.stage);
                         let attention = pipeline.attention(deal, today);
                         let open = pipeline.is_open(deal);
@@ -126,7 +127,7 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                             id: deal.id(),
                             title: deal.title.clone(),
                             customer: d
-                                .archive
+                                .archive()
                                 .customers
                                 .get(deal.customer)
                                 .map(|c| c.name.clone())
@@ -138,9 +139,9 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                             weighted: amount(lang, deal.currency, pipeline.weighted(deal)),
                             close: deal.expected_close.map(|c| c.to_string()).unwrap_or_default(),
                             overdue: open && attention.overdue,
-                            owner: d.archive.rep_name(deal.owner).to_owned(),
+                            owner: d.archive().rep_name(deal.owner).to_owned(),
                             idle: if open {
-                                lang.fill(PipeMsg::IdleDays, "n", &attention.idle_days.to_string())
+                                lang.idle_days(attention.idle_days.max(0) as usize)
                             } else {
                                 String::new()
                             },
@@ -184,20 +185,16 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
                 }).collect_view()}
             </select>
             <AssignBar
-                kind=AssignKind::Deals
+                kind=Holding::Deals
                 count=Signal::derive(move || list.with(|l| l.rows.len()))
                 ids=Callback::new(move |()| {
-                    list.with_untracked(|l| state.read(|d| l.rows.iter().map(|&r| d.archive.deals.rows()[r as usize].id()).collect()).unwrap_or_default())
+                    list.with_untracked(|l| state.with_data(|d| l.rows.iter().map(|&r| d.archive().deals.rows()[r as usize].id()).collect()).unwrap_or_default())
                 })
             />
             <p class="count" data-testid="deal-list-summary">
                 {move || {
                     let lang = state.lang.get();
-                    list.with(|l| lang.fill_all(PipeMsg::ListSummary, &[
-                        ("n", l.rows.len().to_string()),
-                        ("total", sums(lang, &l.total)),
-                        ("weighted", sums(lang, &l.weighted)),
-                    ]))
+                    list.with(|l| lang.list_summary(l.rows.len(), &sums(lang, &l.total), &sums(lang, &l.weighted)))
                 }}
             </p>
         </div>

@@ -2,16 +2,17 @@
 //! keyboard), a deal's page with its timeline and activities, the deal form, the stages and
 //! the no-follow-up report.
 
+mod activities;
 mod board;
 mod deal;
+mod deal_form;
 mod list;
 mod stages;
 
 pub use board::PipelineBoard;
-pub use deal::{CustomerDeals, DealDetail, DealForm};
+pub use deal::{CustomerDeals, DealDetail};
+pub use deal_form::DealForm;
 pub use stages::{FollowUpReport, StagesPage};
-
-use chrono::NaiveDate;
 
 use crate::domain::{Currency, Money};
 use crate::i18n::Lang;
@@ -29,6 +30,7 @@ fn sums(lang: Lang, sums: &[(Currency, Money)]) -> String {
     sums.iter().map(|(c, m)| amount(lang, *c, *m)).collect::<Vec<_>>().join(" + ")
 }
 
-fn today() -> NaiveDate {
-    crate::domain::Timestamp(js_sys::Date::now() as i64).date()
+/// Today where the user is.
+fn today() -> crate::domain::Today {
+    crate::ui::clock::today()
 }

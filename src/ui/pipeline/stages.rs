@@ -21,14 +21,14 @@ fn number<T: std::str::FromStr>(text: &str, old: T) -> T {
 pub fn StagesPage() -> impl IntoView {
     let state = use_app();
     // The pipeline being edited; saved as a whole.
-    let draft = RwSignal::new(state.with_data(|d| d.archive.pipeline().cloned()).flatten());
+    let draft = RwSignal::new(state.with_data(|d| d.archive().pipeline().cloned()).flatten());
     let error = RwSignal::new(None::<String>);
     // A stage with deals the user wants removed: where its deals go.
     let removing = RwSignal::new(None::<(Uuid, usize)>);
     let move_to = RwSignal::new(String::new());
 
     let deals_in = move |stage: Uuid| {
-        state.with_data(|d| d.archive.deals.live().filter(|x| x.stage == stage).count()).unwrap_or(0)
+        state.with_data(|d| d.archive().deals.live().filter(|x| x.stage == stage).count()).unwrap_or(0)
     };
     let edit = move |f: Box<dyn FnOnce(&mut Pipeline)>| {
         draft.update(|p| {
@@ -41,9 +41,10 @@ pub fn StagesPage() -> impl IntoView {
         let Some(pipeline) = draft.get_untracked() else { return };
         leptos::task::spawn_local(async move {
             match state.execute(Command::SavePipeline(pipeline)).await {
-                Ok(_) => {
+                Ok(saved) => {
                     error.set(None);
-                    state.show_toast(state.t(PipeMsg::StagesSaved).to_owned(), false, None);
+                    let lang = state.lang.get_untracked();
+                    state.toast_with_undo(lang.t(PipeMsg::StagesSaved).to_owned(), &saved, lang.t(PipeMsg::StagesUndone).to_owned());
                 }
                 Err(ActionError::Domain(e)) => error.set(Some(state.lang.get_untracked().domain_error(&e))),
                 Err(_) => {}
@@ -56,7 +57,7 @@ pub fn StagesPage() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match state.execute(Command::RemoveStage { stage, move_to: to }).await {
-                Ok(_) => {
+                Ok(saved) => {
                     let names = draft.with_untracked(|p| {
                         let name =
                             |id| p.as_ref().and_then(|p| p.stage(id)).map(|s| s.name.clone()).unwrap_or_default();
@@ -68,14 +69,9 @@ pub fn StagesPage() -> impl IntoView {
                             p.stages.retain(|s| s.id != stage);
                         }
                     });
-                    state.show_toast(
-                        state
-                            .lang
-                            .get_untracked()
-                            .fill_all(PipeMsg::StageRemoved, &[("stage", names.0), ("to", names.1)]),
-                        false,
-                        None,
-                    );
+                    let lang = state.lang.get_untracked();
+                    let text = lang.stage_removed(&names.0, &names.1);
+                    state.toast_with_undo(text, &saved, lang.t(PipeMsg::StagesUndone).to_owned());
                 }
                 Err(ActionError::Domain(e)) => error.set(Some(state.lang.get_untracked().domain_error(&e))),
                 Err(_) => {}
@@ -148,7 +144,7 @@ pub fn StagesPage() -> impl IntoView {
                     });
                     view! {
                         <div class="confirm" role="alertdialog" data-testid="remove-ask">
-                            <p>{lang.fill_all(PipeMsg::RemoveAsk, &[("stage", name), ("n", n.to_string())])}</p>
+                            <p>{lang.remove_ask(&name, n)}</p>
                             <select data-testid="remove-move-to" on:change=move |ev| move_to.set(event_target_value(&ev))>
                                 <option value="">"—"</option>
                                 {others.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
@@ -205,7 +201,7 @@ fn HandOverAll() -> impl IntoView {
     let to = RwSignal::new(String::new());
     let reps = Memo::new(move |_| {
         state
-            .read(|d| d.archive.reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[crate::domain::RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
             .unwrap_or_default()
     });
     let go = move |_| {
@@ -218,18 +214,18 @@ fn HandOverAll() -> impl IntoView {
         let (deals, customers) = state
             .with_data(|d| {
                 (
-                    d.archive.deals.live().filter(|x| x.owner == Some(from)).map(|x| x.meta.id).collect::<Vec<_>>(),
-                    d.archive.customers.live().filter(|x| x.owner == Some(from)).map(|x| x.meta.id).collect::<Vec<_>>(),
+                    d.archive().deals.live().filter(|x| x.owner == Some(from)).map(|x| x.meta.id).collect::<Vec<_>>(),
+                    d.archive().customers.live().filter(|x| x.owner == Some(from)).map(|x| x.meta.id).collect::<Vec<_>>(),
                 )
             })
             .unwrap_or_default();
-        let counts = [("deals", deals.len().to_string()), ("customers", customers.len().to_string())];
+        let counts = (deals.len(), customers.len());
         leptos::task::spawn_local(async move {
-            if state.execute(Command::HandOver { deals, customers, to: Some(to) }).await.is_ok() {
-                let name = state.with_data(|d| d.archive.rep_name(Some(to)).to_owned()).unwrap_or_default();
-                let mut pairs = counts.to_vec();
-                pairs.push(("name", name));
-                state.show_toast(state.lang.get_untracked().fill_all(PipeMsg::HandOverAllDone, &pairs), false, None);
+            if let Ok(saved) = state.execute(Command::HandOver { deals, customers, to: Some(to) }).await {
+                let name = state.with_data(|d| d.archive().rep_name(Some(to)).to_owned()).unwrap_or_default();
+                let lang = state.lang.get_untracked();
+                let text = lang.hand_over_all_done(counts.0, counts.1, &name);
+                state.toast_with_undo(text, &saved, lang.t(PipeMsg::AssignUndone).to_owned());
             }
         });
     };
@@ -268,17 +264,17 @@ pub fn FollowUpReport() -> impl IntoView {
     let state = use_app();
     let rows = Memo::new(move |_| {
         state
-            .read(|d| {
-                let pipeline = d.archive.pipeline()?;
+            .read(&[crate::domain::RecordKind::Deal, crate::domain::RecordKind::Rep, crate::domain::RecordKind::Pipeline], |d| {
+                let pipeline = d.archive().pipeline()?;
                 Some(
-                    closed_without_follow_up(pipeline, d.archive.deals.rows().iter())
+                    closed_without_follow_up(pipeline, d.archive().deals.rows().iter())
                         .into_iter()
                         .map(|(owner, ids)| {
-                            let name = d.archive.rep_name(owner).to_owned();
+                            let name = d.archive().rep_name(owner).to_owned();
                             let titles: Vec<(Uuid, String)> = ids
                                 .iter()
                                 .take(5)
-                                .filter_map(|id| d.archive.deals.get(*id))
+                                .filter_map(|id| d.archive().deals.get(*id))
                                 .map(|x| (x.meta.id, x.title.clone()))
                                 .collect();
                             (name, ids.len(), titles)

@@ -1,0 +1,384 @@
+//! Running commands, and sharing the store with other tabs. A command is applied to this tab's
+//! copy at once (the page shows it), then written in one transaction that first takes in what
+//! other tabs saved (see `store::Replica`); the other tabs hear of it on a BroadcastChannel and
+//! take it in within moments, without a reload. Also: loading the store, and the time rules.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use super::clock;
+use super::perf;
+use super::state::{pause, AppState, Data, LoadState, UndoAction};
+use crate::domain::query::CustomerQuery;
+use crate::domain::{ChangeSet, Command, RecordKind, Superseded};
+use crate::store::idb::{IdbBackend, DB_NAME};
+use crate::store::writer::{self, Flushed, Holder};
+use crate::store::{ActionError, Notice, Outcome, Saved, StoreError};
+
+/// The channel tabs of this app tell each other on that they saved something.
+const CHANNEL: &str = "pocket-crm-saved";
+
+/// The app state as the place the replica is kept: borrowed only between awaits, and every
+/// change it reports brings the query indexes and the views of the kinds touched up to date.
+struct Holding(AppState);
+
+impl Holder for Holding {
+    fn with<R>(&self, f: impl FnOnce(&mut crate::store::Replica) -> R) -> Option<R> {
+        self.0.with_data_mut(|d| f(&mut d.replica))
+    }
+
+    fn changed(&self, changes: &ChangeSet) {
+        if changes.is_empty() {
+            return;
+        }
+        self.0.with_data_mut(|d| d.query.note_changes(d.replica.archive(), changes));
+        self.0.bump(changes);
+    }
+}
+
+impl AppState {
+    /// Opens the database and loads everything, recording how long each step took; then applies
+    /// the time rules (the app's own state does; the import/export page's copy leaves them to it).
+    pub fn start_loading(self, time_rules: bool) {
+        leptos::task::spawn_local(async move {
+            let started = perf::now();
+            let opened = async {
+                let backend = IdbBackend::open(DB_NAME).await?;
+                perf::record("load:open", perf::now() - started);
+                let decoding = perf::now();
+                let replica = writer::open(&backend, self.device(), || async {}).await?;
+                perf::record("load:decode", perf::now() - decoding);
+                Ok::<_, StoreError>((backend, replica))
+            }
+            .await;
+            match opened {
+                Ok((backend, replica)) => {
+                    let before_index = perf::now();
+                    let query = CustomerQuery::new(replica.archive());
+                    perf::record("load:index", perf::now() - before_index);
+                    perf::record_count("load:customers", replica.archive().customers.len());
+                    self.backend.set_value(Some(Rc::new(backend)));
+                    self.data.set_value(Some(Data { replica, query }));
+                    let mut all = ChangeSet::default();
+                    all.replaced_all = true;
+                    self.bump(&all);
+                    self.load.set(LoadState::Ready);
+                    self.listen_to_other_tabs();
+                    if time_rules {
+                        self.apply_time_rules();
+                    }
+                    perf::record("load:total", perf::now() - started);
+                    perf::record("load:started-at", started);
+                }
+                Err(e) => {
+                    self.stale.set(e == StoreError::Newer);
+                    self.load.set(LoadState::Failed(e));
+                }
+            }
+        });
+    }
+
+    /// Runs one user action: applies it at once (the page updates), writes it, and takes it back
+    /// with a message if the write fails. A domain error (an invalid field) returns before
+    /// anything changed.
+    pub async fn execute(&self, command: Command) -> Result<Saved, ActionError> {
+        self.execute_with_files(command, Vec::new(), false).await
+    }
+
+    /// `execute`, with attached files (key, stored value) written in the same transaction
+    /// (`replace_files`: instead of every stored file, as a restore does).
+    pub async fn execute_with_files(
+        &self,
+        command: Command,
+        files: Vec<(String, Vec<u8>)>,
+        replace_files: bool,
+    ) -> Result<Saved, ActionError> {
+        let unavailable = || ActionError::Store(StoreError::Unavailable("not loaded".into()));
+        if self.stale.get_untracked() {
+            self.show_store_error(&StoreError::Newer);
+            return Err(ActionError::Store(StoreError::Newer));
+        }
+        let started = perf::now();
+        let now = clock::now();
+        let (offset, user) = (clock::offset_at(now), self.user.get_untracked());
+        let with_files = !files.is_empty();
+        let applied = self
+            .with_data_mut(|d| {
+                let applied = d.replica.apply(command, &user, now, offset, files, replace_files);
+                if let Ok((_, changes)) = &applied {
+                    d.query.note_changes(d.replica.archive(), changes);
+                }
+                applied
+            })
+            .ok_or_else(unavailable)?;
+        let (ticket, changes) = applied.map_err(ActionError::Domain)?;
+        self.bump(&changes);
+        perf::record("action:apply", perf::now() - started);
+        loop {
+            if let Some(outcome) = self.with_data_mut(|d| d.replica.take_outcome(ticket)).flatten() {
+                perf::record("action:total", perf::now() - started);
+                return self.settle(outcome, with_files);
+            }
+            self.flush().await;
+        }
+    }
+
+    /// Large changes (imports, restores), given as one or more commands that succeed or fail
+    /// together: each applied with a pause after it, so the page can paint, then written as one
+    /// transaction. `files`, if given, replace every attached file in it (a restore).
+    pub async fn execute_staged(
+        &self,
+        commands: Vec<Command>,
+        files: Option<Vec<(String, Vec<u8>)>>,
+    ) -> Result<Saved, ActionError> {
+        let count = commands.len();
+        let mut last = None;
+        let mut files = files;
+        for (i, command) in commands.into_iter().enumerate() {
+            let replace = files.is_some() && i + 1 == count;
+            let attached = if i + 1 == count { files.take().unwrap_or_default() } else { Vec::new() };
+            let now = clock::now();
+            let user = self.user.get_untracked();
+            let applied = self.with_data_mut(|d| d.replica.apply(command, &user, now, clock::offset_at(now), attached, replace));
+            match applied {
+                Some(Ok((ticket, changes))) => {
+                    self.with_data_mut(|d| d.query.note_changes(d.replica.archive(), &changes));
+                    self.bump(&changes);
+                    last = Some(ticket);
+                }
+                Some(Err(e)) => return Err(ActionError::Domain(e)),
+                None => return Err(ActionError::Store(StoreError::Unavailable("not loaded".into()))),
+            }
+            pause(0).await;
+        }
+        let Some(ticket) = last else { return Ok(Saved::default()) };
+        loop {
+            if let Some(outcome) = self.with_data_mut(|d| d.replica.take_outcome(ticket)).flatten() {
+                return self.settle(outcome, false);
+            }
+            self.flush().await;
+        }
+    }
+
+    /// What a settled command means for the user: saved (and what it replaced), refused, failed.
+    fn settle(&self, outcome: Outcome, with_files: bool) -> Result<Saved, ActionError> {
+        match outcome {
+            Outcome::Saved(saved) => {
+                if with_files {
+                    self.files_written.update(|n| *n += 1);
+                }
+                if let Some(lost) = saved.superseded.first() {
+                    let lang = self.lang.get_untracked();
+                    let text = lang.replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
+                    self.show_toast(text, false, None);
+                }
+                Ok(saved)
+            }
+            Outcome::Refused(e) => {
+                let lang = self.lang.get_untracked();
+                self.show_toast(lang.refused_meanwhile(&lang.domain_error(&e)), true, None);
+                Err(ActionError::Refused(e))
+            }
+            // The flush already told the user.
+            Outcome::Failed(e) => Err(ActionError::Store(e)),
+        }
+    }
+
+    /// A superseded value's field, named as its record's form names it.
+    pub fn field_label(&self, lost: &Superseded) -> String {
+        self.lang.get_untracked().field_label(lost.kind, &lost.field).to_owned()
+    }
+
+    /// Writes everything applied and not yet saved (if a write is under way, waits for it; the
+    /// caller looks again whether its command was in it).
+    async fn flush(&self) {
+        if self.writing.get_value().busy {
+            while self.writing.try_get_value().is_some_and(|w| w.busy) {
+                pause(1).await;
+            }
+            return;
+        }
+        let Some(backend) = self.backend.get_value() else { return };
+        self.writing.update_value(|w| w.busy = true);
+        if take_test_failure_flag() {
+            backend.fail_next_write_at_put(0);
+        }
+        let before = self.with_data(|d| d.replica.seen()).unwrap_or(0);
+        let started = perf::now();
+        let flushed = writer::flush(&*backend, &Holding(*self), || pause(0)).await;
+        perf::record("save:commit", perf::now() - started);
+        self.writing.update_value(|w| w.busy = false);
+        self.after_write(&flushed, before);
+    }
+
+    /// Tells the user what a write or catch-up brought, other tabs that something was saved, and
+    /// takes in what other tabs saved meanwhile.
+    fn after_write(&self, flushed: &Flushed, seen_before: u64) {
+        if let Some(e) = &flushed.error {
+            self.show_store_error(e);
+        }
+        self.tell_notices(&flushed.caught.notices);
+        let seen = self.with_data(|d| d.replica.seen()).unwrap_or(0);
+        if seen > seen_before && flushed.error.is_none() {
+            if let Some(channel) = self.channel.get_value() {
+                let _ = channel.post_message(&JsValue::from_f64(seen as f64));
+            }
+        }
+        if self.writing.get_value().catch_up {
+            self.writing.update_value(|w| w.catch_up = false);
+            let state = *self;
+            leptos::task::spawn_local(async move { state.catch_up().await });
+        }
+    }
+
+    fn tell_notices(&self, notices: &[Notice]) {
+        let lang = self.lang.get_untracked();
+        for Notice::Superseded(lost) in notices {
+            let record = self.record_name(lost.kind, lost.record);
+            let text = lang.yours_replaced(&self.field_label(lost), &record, &lost.won_by, &lost.value);
+            self.show_toast(text, false, None);
+        }
+    }
+
+    /// A record's name as the user knows it (a customer's, a deal's title).
+    pub fn record_name(&self, kind: RecordKind, id: uuid::Uuid) -> String {
+        self.with_data(|d| match kind {
+            RecordKind::Customer => d.archive().customers.get(id).map(|c| c.name.clone()),
+            RecordKind::Deal => d.archive().deals.get(id).map(|x| x.title.clone()),
+            RecordKind::Rep => d.archive().reps.get(id).map(|r| r.name.clone()),
+            _ => None,
+        })
+        .flatten()
+        .unwrap_or_default()
+    }
+
+    /// Takes in what other tabs saved (they said so on the channel, or this tab came back to
+    /// the front). Waits for a write under way: that write takes them in itself.
+    pub async fn catch_up(&self) {
+        if self.writing.get_value().busy {
+            self.writing.update_value(|w| w.catch_up = true);
+            return;
+        }
+        let Some(backend) = self.backend.get_value() else { return };
+        self.writing.update_value(|w| w.busy = true);
+        let started = perf::now();
+        let flushed = writer::catch_up(&*backend, &Holding(*self), || pause(0)).await;
+        if !flushed.changed.is_empty() {
+            perf::record("sync:catch-up", perf::now() - started);
+        }
+        self.writing.update_value(|w| w.busy = false);
+        if backend.is_stale() {
+            self.stale.set(true);
+        }
+        match &flushed.error {
+            Some(StoreError::Newer) => self.stale.set(true),
+            Some(e) => self.show_store_error(e),
+            None => {}
+        }
+        self.tell_notices(&flushed.caught.notices);
+        // Commands applied while it ran are written now.
+        if self.with_data(|d| d.replica.has_pending()).unwrap_or(false) {
+            self.flush().await;
+        }
+    }
+
+    /// Hears other tabs' saves, and looks again when this tab comes back to the front (a tab in
+    /// the background may have been frozen and missed a message).
+    fn listen_to_other_tabs(&self) {
+        let state = *self;
+        let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else { return };
+        let heard = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            leptos::task::spawn_local(async move { state.catch_up().await });
+        });
+        channel.set_onmessage(Some(heard.as_ref().unchecked_ref()));
+        heard.forget();
+        self.channel.set_value(Some(channel));
+        let visible = Closure::<dyn Fn()>::new(move || {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                leptos::task::spawn_local(async move { state.catch_up().await });
+            }
+        });
+        let _ = document().add_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
+        visible.forget();
+    }
+
+    /// The stored values whose keys start with `prefix` (a deal's attached files).
+    pub async fn load_files(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let backend = self.backend.get_value().ok_or(StoreError::Unavailable("not loaded".into()))?;
+        crate::store::Backend::load_prefix(&*backend, prefix).await
+    }
+
+    /// An id for an entry the user is about to add (its files are keyed by it before it is saved).
+    pub fn new_entry_id(&self) -> crate::domain::EntryId {
+        let now = clock::now();
+        let stamp = self.with_data_mut(|d| d.replica.stamp(now));
+        crate::domain::EntryId::new(stamp.unwrap_or_default(), 0)
+    }
+
+    /// Offers to take back a saved command from the message that says it was done.
+    pub fn toast_with_undo(&self, text: String, saved: &Saved, done: String) {
+        let undo = saved.undo.clone().map(|token| UndoAction { token, done });
+        self.show_toast(text, false, undo);
+    }
+
+    /// Runs the time rules again if the date changed since they last ran (the app calls this
+    /// every minute while it is open).
+    pub fn check_new_day(self) {
+        let today = clock::today().date;
+        if self.load.get_untracked() == LoadState::Ready
+            && self.rules_day.try_get_value().flatten().is_some_and(|day| day != today)
+        {
+            // What depends on today (closing soon, overdue, idle days) is looked at again.
+            let mut all = ChangeSet::default();
+            all.replaced_all = true;
+            self.bump(&all);
+            self.apply_time_rules();
+        }
+    }
+
+    /// On opening, and on each new day while open: writes the default pipeline on first run (in
+    /// the user's language), then closes deals past their close date and grace, and says so,
+    /// and shows the day's reminders as a notification if the user allowed them.
+    fn apply_time_rules(self) {
+        let today = clock::today();
+        self.rules_day.set_value(Some(today.date));
+        leptos::task::spawn_local(async move {
+            let lang = self.lang.get_untracked();
+            if self.with_data(|d| d.archive().pipeline().is_none()) == Some(true) {
+                let pipeline =
+                    crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), clock::now(), &self.user.get_untracked());
+                if self.execute(Command::SavePipeline(pipeline)).await.is_err() {
+                    return;
+                }
+            }
+            let expiring = self
+                .with_data(|d| {
+                    let archive = d.archive();
+                    archive.pipeline().is_some_and(|p| archive.deals.live().any(|x| p.has_expired(x, today.date)))
+                })
+                .unwrap_or(false);
+            if expiring {
+                if let Ok(saved) = self.execute(Command::ExpireDeals { today: today.date }).await {
+                    let n = saved.changes.ids(RecordKind::Deal).len();
+                    if n > 0 {
+                        self.show_toast(lang.expired_toast(n), false, None);
+                    }
+                }
+            }
+            super::notify::remind(self, false);
+        });
+    }
+}
+
+/// End-to-end tests set `window.pocketFailNextWrite = true` to make the next write fail inside
+/// IndexedDB, so they can see what the user is told and that nothing was lost.
+fn take_test_failure_flag() -> bool {
+    let key = JsValue::from_str("pocketFailNextWrite");
+    let set = js_sys::Reflect::get(&window(), &key).map(|v| v.is_truthy()).unwrap_or(false);
+    if set {
+        let _ = js_sys::Reflect::set(&window(), &key, &JsValue::FALSE);
+    }
+    set
+}
