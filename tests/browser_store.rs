@@ -7,9 +7,7 @@
 use std::cell::RefCell;
 
 use idb::{Factory, ObjectStoreParams, TransactionMode};
-use pocket_crm::domain::{
-    demo, Command, Customer, CustomerKind, DeviceId, Intent, Records, Timestamp, UtcOffset,
-};
+use pocket_crm::domain::{demo, Command, Customer, CustomerKind, DeviceId, Intent, Records, Timestamp, UtcOffset};
 use pocket_crm::store::idb::{IdbBackend, LEGACY_CUSTOMERS};
 use pocket_crm::store::migrate::{CustomerV3, DealV3, PipelineV3};
 use pocket_crm::store::segments::encode_as;
@@ -34,7 +32,8 @@ async fn open(backend: &IdbBackend, device: u64) -> RefCell<Replica> {
 
 /// Applies and saves one command; returns how it ended.
 async fn run(backend: &IdbBackend, replica: &RefCell<Replica>, command: Command) -> Outcome {
-    let (ticket, _) = replica.borrow_mut().apply(command, "browser-test", Timestamp(NOW), UtcOffset::CHINA, vec![], false).unwrap();
+    let (ticket, _) =
+        replica.borrow_mut().apply(command, "browser-test", Timestamp(NOW), UtcOffset::CHINA, vec![], false).unwrap();
     writer::flush(backend, replica, || async {}).await;
     replica.borrow_mut().take_outcome(ticket).unwrap()
 }
@@ -78,7 +77,12 @@ async fn two_connections_writing_one_database_keep_each_others_customers() {
     let second_db = IdbBackend::open("t-two-tabs").await.unwrap();
     let first = open(&first_db, 1).await;
     let second = open(&second_db, 1).await;
-    run(&first_db, &first, Command::ReplaceAll(Box::new(demo::generate(3, 700, Timestamp(NOW), UtcOffset::CHINA, "demo")))).await;
+    run(
+        &first_db,
+        &first,
+        Command::ReplaceAll(Box::new(demo::generate(3, 700, Timestamp(NOW), UtcOffset::CHINA, "demo"))),
+    )
+    .await;
     run(&second_db, &second, Command::CreateCustomer(customer(1, "第二个标签页的客户"))).await;
     run(&first_db, &first, Command::CreateCustomer(customer(2, "第一个标签页的客户"))).await;
     // The first tab hears of nothing here; its write took the second's customer in.
@@ -98,14 +102,24 @@ async fn two_connections_writing_one_database_keep_each_others_customers() {
 async fn a_write_failing_inside_its_transaction_rolls_back_everything() {
     let backend = fresh("t-rollback").await;
     let replica = open(&backend, 1).await;
-    run(&backend, &replica, Command::ReplaceAll(Box::new(demo::generate(12, 1_500, Timestamp(NOW), UtcOffset::CHINA, "demo")))).await;
+    run(
+        &backend,
+        &replica,
+        Command::ReplaceAll(Box::new(demo::generate(12, 1_500, Timestamp(NOW), UtcOffset::CHINA, "demo"))),
+    )
+    .await;
     let stored_before = backend.load().await.unwrap();
     let rows_before = replica.borrow().archive().customers.rows().to_vec();
 
     // A replacement writes several buckets; the second put fails after the first was queued.
     backend.fail_next_write_at_put(1);
     let other = demo::generate(13, 2_500, Timestamp(NOW), UtcOffset::CHINA, "demo");
-    let outcome = run(&backend, &replica, Command::ReplaceAll(Box::new(Records { customers: other.customers, ..Records::default() }))).await;
+    let outcome = run(
+        &backend,
+        &replica,
+        Command::ReplaceAll(Box::new(Records { customers: other.customers, ..Records::default() })),
+    )
+    .await;
     assert!(matches!(outcome, Outcome::Failed(StoreError::WriteFailed(_))), "{outcome:?}");
     assert_eq!(backend.load().await.unwrap(), stored_before, "the first put was rolled back with the rest");
     assert_eq!(replica.borrow().archive().customers.rows(), &rows_before[..], "memory was reverted too");
@@ -229,7 +243,14 @@ async fn a_schema_3_database_with_files_migrates_in_one_transaction() {
     put("customer/000001".into(), encode_as(&customers[500..], 3));
     put("deal/000000".into(), encode_as(&d.deals.iter().map(DealV3::of).collect::<Vec<_>>(), 3));
     put("pipeline/000000".into(), encode_as(&d.pipelines.iter().map(PipelineV3::of).collect::<Vec<_>>(), 3));
-    let info = files::FileInfo { id: Uuid::from_u128(5), name: "样品.jpg".into(), mime: "image/jpeg".into(), added_at: Timestamp(NOW), by: "王伟".into(), size: 0 };
+    let info = files::FileInfo {
+        id: Uuid::from_u128(5),
+        name: "样品.jpg".into(),
+        mime: "image/jpeg".into(),
+        added_at: Timestamp(NOW),
+        by: "王伟".into(),
+        size: 0,
+    };
     put(files::numbered_key(deal.meta.id, 1, info.id), files::encode(&info, &[9, 8, 7]));
     put(files::numbered_key(talker.meta.id, 0, Uuid::from_u128(6)), files::encode(&info, &[1, 2]));
     tx.commit().unwrap().await.unwrap();

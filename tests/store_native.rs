@@ -160,7 +160,8 @@ fn an_edit_rewrites_only_its_bucket_and_logs_one_entry() {
     assert!(changed[0].starts_with("customer/"));
     assert_eq!(backend.log_snapshot().len(), log_before + 1);
     let entry =
-        pocket_crm::store::LogEntry::decode(tab.replica().seen(), &backend.log_snapshot()[&tab.replica().seen()]).unwrap();
+        pocket_crm::store::LogEntry::decode(tab.replica().seen(), &backend.log_snapshot()[&tab.replica().seen()])
+            .unwrap();
     assert_eq!(entry.changes.len(), 1);
     assert_eq!((entry.changes[0].0, entry.changes[0].1), (RecordKind::Customer, target.meta.id));
     assert_eq!(entry.user, "tester");

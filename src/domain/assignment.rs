@@ -113,7 +113,9 @@ mod tests {
             c.owner = Some(id(owner));
             archive.apply(Command::CreateCustomer(c), &actor).unwrap();
         }
-        archive.apply(Command::DeleteCustomer { id: id(2), deals: crate::domain::DealsOfDeleted::Delete }, &actor).unwrap();
+        archive
+            .apply(Command::DeleteCustomer { id: id(2), deals: crate::domain::DealsOfDeleted::Delete }, &actor)
+            .unwrap();
         assert_eq!(workloads(&archive, Holding::Customers, &[id(7), id(8)]), vec![(id(7), 1), (id(8), 1)]);
         assert_eq!(workloads(&archive, Holding::Deals, &[id(7)]), vec![(id(7), 0)]);
     }

@@ -132,6 +132,7 @@ super::messages! {
         ErrNewerVersion => "另一个标签页打开了新版本的口袋CRM。请刷新本页；在此之前本页不会保存任何更改。", "A newer version of Pocket CRM is open in another tab. Reload this page; until then it saves nothing.";
         Reload => "刷新", "Reload";
         SupersededTitle => "被覆盖的修改", "Replaced values";
+        EditUndone => "已撤销这次修改", "The change was undone";
         EntryRemoved => "已删除这条记录", "Entry removed";
         EntryBack => "这条记录已恢复", "Entry restored";
         DeleteWithDeals => "删除客户及其销售机会", "Delete the customer and its deals";

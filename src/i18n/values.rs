@@ -103,9 +103,9 @@ impl Lang {
 
     /// A record field's name as its form shows it (by the field's declared name).
     pub fn field_label(self, kind: crate::domain::RecordKind, field: &str) -> &'static str {
-        use crate::domain::RecordKind as K;
         use super::app::Msg as M;
         use super::pipeline::PipeMsg as P;
+        use crate::domain::RecordKind as K;
         let customer = |m: M| self.t(m);
         let deal = |m: P| self.t(m);
         match (kind, field) {

@@ -50,6 +50,8 @@ pub struct IdbBackend {
     fail_at_put: Cell<Option<usize>>,
     /// A newer version opened the database elsewhere: closed, and nothing more is written.
     stale: Rc<Cell<bool>>,
+    /// Told when that happens (the page shows it at once).
+    on_stale: Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>>,
 }
 
 /// Turns what IndexedDB reports into what the user can be told.
@@ -98,7 +100,8 @@ impl IdbBackend {
             }
         })?;
         let stale = Rc::new(Cell::new(false));
-        let mark = stale.clone();
+        let on_stale: Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>> = Rc::default();
+        let (mark, tell) = (stale.clone(), on_stale.clone());
         // A newer version opened in another tab: let it upgrade instead of blocking it, and
         // write nothing more from this page.
         db.on_version_change(move |event| {
@@ -106,8 +109,11 @@ impl IdbBackend {
             if let Some(db) = event.target().and_then(|t| t.dyn_into::<web_sys::IdbDatabase>().ok()) {
                 db.close();
             }
+            if let Some(tell) = tell.borrow().as_ref() {
+                tell();
+            }
         });
-        let backend = IdbBackend { db, fail_at_put: Cell::new(None), stale };
+        let backend = IdbBackend { db, fail_at_put: Cell::new(None), stale, on_stale };
         if let Err(e) = backend.migrate_legacy().await {
             // Do not keep a connection that would block a later delete or upgrade.
             backend.close();
@@ -124,6 +130,11 @@ impl IdbBackend {
     /// Whether a newer version took over the database (this page must be reloaded).
     pub fn is_stale(&self) -> bool {
         self.stale.get()
+    }
+
+    /// Calls `tell` when a newer version takes the database over.
+    pub fn on_stale(&self, tell: impl Fn() + 'static) {
+        *self.on_stale.borrow_mut() = Some(Box::new(tell));
     }
 
     /// Test hook: the `n`-th put (0-based) of the next write is given an invalid key, so
@@ -206,7 +217,8 @@ impl Backend for IdbBackend {
             Some(cursor) => seq_of(&cursor.key().map_err(fail)?),
             None => 0,
         };
-        let segments = keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect();
+        let segments =
+            keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect();
         Ok(Loaded { segments, head })
     }
 

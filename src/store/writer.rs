@@ -102,7 +102,11 @@ impl Flushed {
 /// Writes every pending command in one transaction, taking in what other writers saved first.
 /// When their entries cannot be taken in one by one, the whole store is read again and the
 /// commands applied on top of it.
-pub async fn flush<B: Backend, F: Future<Output = ()>>(backend: &B, holder: &impl Holder, pause: impl Fn() -> F) -> Flushed {
+pub async fn flush<B: Backend, F: Future<Output = ()>>(
+    backend: &B,
+    holder: &impl Holder,
+    pause: impl Fn() -> F,
+) -> Flushed {
     let mut out = Flushed::default();
     for _ in 0..8 {
         let Some(seen) = holder.with(|r| r.has_pending().then(|| r.seen())).flatten() else { return out };
@@ -163,7 +167,11 @@ async fn reload<B: Backend, F: Future<Output = ()>>(
 }
 
 /// Takes in what other writers saved since this replica last looked (another tab said so).
-pub async fn catch_up<B: Backend, F: Future<Output = ()>>(backend: &B, holder: &impl Holder, pause: impl Fn() -> F) -> Flushed {
+pub async fn catch_up<B: Backend, F: Future<Output = ()>>(
+    backend: &B,
+    holder: &impl Holder,
+    pause: impl Fn() -> F,
+) -> Flushed {
     let mut out = Flushed::default();
     let Some(seen) = holder.with(|r| r.seen()) else { return out };
     let tail = match backend.read_log(seen).await {

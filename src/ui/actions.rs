@@ -59,6 +59,8 @@ impl AppState {
                     let query = CustomerQuery::new(replica.archive());
                     perf::record("load:index", perf::now() - before_index);
                     perf::record_count("load:customers", replica.archive().customers.len());
+                    let stale = self.stale;
+                    backend.on_stale(move || stale.set(true));
                     self.backend.set_value(Some(Rc::new(backend)));
                     self.data.set_value(Some(Data { replica, query }));
                     let mut all = ChangeSet::default();
@@ -141,7 +143,8 @@ impl AppState {
             let attached = if i + 1 == count { files.take().unwrap_or_default() } else { Vec::new() };
             let now = clock::now();
             let user = self.user.get_untracked();
-            let applied = self.with_data_mut(|d| d.replica.apply(command, &user, now, clock::offset_at(now), attached, replace));
+            let applied =
+                self.with_data_mut(|d| d.replica.apply(command, &user, now, clock::offset_at(now), attached, replace));
             match applied {
                 Some(Ok((ticket, changes))) => {
                     self.with_data_mut(|d| d.query.note_changes(d.replica.archive(), &changes));
@@ -169,11 +172,6 @@ impl AppState {
                 if with_files {
                     self.files_written.update(|n| *n += 1);
                 }
-                if let Some(lost) = saved.superseded.first() {
-                    let lang = self.lang.get_untracked();
-                    let text = lang.replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
-                    self.show_toast(text, false, None);
-                }
                 Ok(saved)
             }
             Outcome::Refused(e) => {
@@ -194,13 +192,14 @@ impl AppState {
     /// Writes everything applied and not yet saved (if a write is under way, waits for it; the
     /// caller looks again whether its command was in it).
     async fn flush(&self) {
-        if self.writing.get_value().busy {
+        let Some(writing) = self.writing.try_get_value() else { return };
+        if writing.busy {
             while self.writing.try_get_value().is_some_and(|w| w.busy) {
                 pause(1).await;
             }
             return;
         }
-        let Some(backend) = self.backend.get_value() else { return };
+        let Some(backend) = self.backend.try_get_value().flatten() else { return };
         self.writing.update_value(|w| w.busy = true);
         if take_test_failure_flag() {
             backend.fail_next_write_at_put(0);
@@ -209,8 +208,9 @@ impl AppState {
         let started = perf::now();
         let flushed = writer::flush(&*backend, &Holding(*self), || pause(0)).await;
         perf::record("save:commit", perf::now() - started);
-        self.writing.update_value(|w| w.busy = false);
-        self.after_write(&flushed, before);
+        if self.writing.try_update_value(|w| w.busy = false).is_some() {
+            self.after_write(&flushed, before);
+        }
     }
 
     /// Tells the user what a write or catch-up brought, other tabs that something was saved, and
@@ -257,18 +257,22 @@ impl AppState {
     /// Takes in what other tabs saved (they said so on the channel, or this tab came back to
     /// the front). Waits for a write under way: that write takes them in itself.
     pub async fn catch_up(&self) {
-        if self.writing.get_value().busy {
+        // (A copy whose page has closed hears nothing more.)
+        let Some(writing) = self.writing.try_get_value() else { return };
+        if writing.busy {
             self.writing.update_value(|w| w.catch_up = true);
             return;
         }
-        let Some(backend) = self.backend.get_value() else { return };
+        let Some(backend) = self.backend.try_get_value().flatten() else { return };
         self.writing.update_value(|w| w.busy = true);
         let started = perf::now();
         let flushed = writer::catch_up(&*backend, &Holding(*self), || pause(0)).await;
         if !flushed.changed.is_empty() {
             perf::record("sync:catch-up", perf::now() - started);
         }
-        self.writing.update_value(|w| w.busy = false);
+        if self.writing.try_update_value(|w| w.busy = false).is_none() {
+            return;
+        }
         if backend.is_stale() {
             self.stale.set(true);
         }
@@ -285,7 +289,7 @@ impl AppState {
     }
 
     /// Hears other tabs' saves, and looks again when this tab comes back to the front (a tab in
-    /// the background may have been frozen and missed a message).
+    /// the background may have been frozen and missed a message). Until `stop_listening`.
     fn listen_to_other_tabs(&self) {
         let state = *self;
         let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else { return };
@@ -294,14 +298,26 @@ impl AppState {
         });
         channel.set_onmessage(Some(heard.as_ref().unchecked_ref()));
         heard.forget();
-        self.channel.set_value(Some(channel));
+        let _ = self.channel.try_set_value(Some(channel));
         let visible = Closure::<dyn Fn()>::new(move || {
             if document().visibility_state() == web_sys::VisibilityState::Visible {
                 leptos::task::spawn_local(async move { state.catch_up().await });
             }
         });
         let _ = document().add_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
-        visible.forget();
+        let _ = self.listeners.try_set_value(Some(visible));
+    }
+
+    /// Stops hearing other tabs (the import/export page's copy, when the page closes).
+    pub fn stop_listening(&self) {
+        if let Some(channel) = self.channel.try_update_value(Option::take).flatten() {
+            channel.set_onmessage(None);
+            channel.close();
+        }
+        if let Some(visible) = self.listeners.try_update_value(Option::take).flatten() {
+            let _ =
+                document().remove_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
+        }
     }
 
     /// The stored values whose keys start with `prefix` (a deal's attached files).
@@ -317,9 +333,18 @@ impl AppState {
         crate::domain::EntryId::new(stamp.unwrap_or_default(), 0)
     }
 
-    /// Offers to take back a saved command from the message that says it was done.
+    /// Says a command was saved (and, if it replaced a value someone else saved meanwhile,
+    /// whose, which is kept), with an undo that takes it back.
     pub fn toast_with_undo(&self, text: String, saved: &Saved, done: String) {
         let undo = saved.undo.clone().map(|token| UndoAction { token, done });
+        let text = match saved.superseded.first() {
+            Some(lost) => {
+                let replaced =
+                    self.lang.get_untracked().replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
+                format!("{text} {replaced}")
+            }
+            None => text,
+        };
         self.show_toast(text, false, undo);
     }
 

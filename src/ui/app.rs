@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::clock;
 use super::customers::{CustomerDetail, CustomerForm, CustomerList};
 use super::data_host::DataHost;
 use super::pipeline::{DealDetail, DealForm, FollowUpReport, PipelineBoard, StagesPage};
@@ -11,7 +12,6 @@ use super::settings::SettingsPage;
 use super::state::{tr, use_app, AppState, LoadState, UndoAction};
 use crate::domain::backup::BackupDue;
 use crate::domain::{Command, RecordKind};
-use super::clock;
 use crate::i18n::Msg;
 
 /// Which page is shown; filters in the URL are not part of it, so typing a filter does not
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
         }
     });
     state.start_loading(true);
+    super::testing::install(state);
 
     // Memos, so that typing a filter (which rewrites the route) does not touch the shell.
     let page = Memo::new(move |_| state.route.with(page_of));
@@ -128,6 +129,7 @@ pub fn App() -> impl IntoView {
                     {tr(Msg::SwitchLanguage)}
                 </button>
             </header>
+            <StaleBanner />
             <BackupReminder />
             <main class="main">
                 {move || match state.load.get() {
@@ -207,6 +209,21 @@ pub fn Toasts() -> impl IntoView {
                     })
             }}
         </div>
+    }
+}
+
+/// Shown when a newer version took the store over (in another tab): this page saves nothing
+/// until it is reloaded.
+#[component]
+fn StaleBanner() -> impl IntoView {
+    let state = use_app();
+    view! {
+        <Show when=move || state.stale.get()>
+            <p class="stale-banner" role="alert" data-testid="stale-banner">
+                {tr(Msg::ErrNewerVersion)} " "
+                <button class="link" on:click=move |_| { let _ = window().location().reload(); }>{tr(Msg::Reload)}</button>
+            </p>
+        </Show>
     }
 }
 

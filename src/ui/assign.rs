@@ -5,12 +5,11 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::domain::assignment::{plan, workloads, Target};
 pub use crate::domain::assignment::Holding;
+use crate::domain::assignment::{plan, workloads, Target};
 use crate::domain::{Assignment, Command, RecordKind};
 use crate::i18n::{Lang, Msg, PipeMsg};
 use crate::ui::state::{tr, use_app, AppState};
-
 
 /// The value of the "spread evenly" choice in the menu.
 const SPREAD: &str = "spread";
@@ -22,7 +21,11 @@ pub fn describe(state: &AppState, lang: Lang, assignments: &[Assignment]) -> Str
             assignments
                 .iter()
                 .map(|a| {
-                    let name = if a.to.is_some() { d.archive().rep_name(a.to).to_owned() } else { lang.t(Msg::Unassigned).to_owned() };
+                    let name = if a.to.is_some() {
+                        d.archive().rep_name(a.to).to_owned()
+                    } else {
+                        lang.t(Msg::Unassigned).to_owned()
+                    };
                     format!("{name} {}", a.deals.len() + a.customers.len())
                 })
                 .collect::<Vec<_>>()
@@ -38,7 +41,9 @@ pub fn run(state: AppState, assignments: Vec<Assignment>) {
         let lang = state.lang.get_untracked();
         let text = describe(&state, lang, &assignments);
         match state.execute(Command::Assign(assignments)).await {
-            Ok(saved) => state.toast_with_undo(lang.assign_done(count, &text), &saved, lang.t(PipeMsg::AssignUndone).to_owned()),
+            Ok(saved) => {
+                state.toast_with_undo(lang.assign_done(count, &text), &saved, lang.t(PipeMsg::AssignUndone).to_owned())
+            }
             Err(crate::store::ActionError::Domain(e)) => state.show_toast(lang.domain_error(&e), true, None),
             Err(_) => {}
         }
@@ -53,7 +58,9 @@ pub fn AssignBar(kind: Holding, #[prop(into)] count: Signal<usize>, ids: Callbac
     let choice = RwSignal::new(String::new());
     let reps = Memo::new(move |_| {
         state
-            .read(&[RecordKind::Rep], |d| d.archive().reps.live().filter(|r| r.active).map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[RecordKind::Rep], |d| {
+                d.archive().reps.live().filter(|r| r.active).map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
     // The target as chosen, with each rep's present load for an even spread.
@@ -66,7 +73,8 @@ pub fn AssignBar(kind: Holding, #[prop(into)] count: Signal<usize>, ids: Callbac
             Target::One(choice.parse().ok())
         }
     };
-    let items = move || -> Vec<(Uuid, bool)> { ids.run(()).into_iter().map(|id| (id, kind == Holding::Deals)).collect() };
+    let items =
+        move || -> Vec<(Uuid, bool)> { ids.run(()).into_iter().map(|id| (id, kind == Holding::Deals)).collect() };
     let preview = Memo::new(move |_| {
         if !open.get() {
             return String::new();

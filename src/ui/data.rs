@@ -12,14 +12,14 @@ use std::rc::Rc;
 
 use super::app::Toasts;
 use super::attachments::size_text;
+use super::clock;
 use super::jobs::{self, download, read_file};
 use super::perf;
 use super::route::Route;
 use super::state::{pause, tr, use_app, AppState, LoadState};
-use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
 use crate::domain::backup::days_since;
+use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
 use crate::domain::{Command, Customer};
-use super::clock;
 use crate::i18n::{Lang, Msg, ToolMsg};
 use crate::io::backup::{Contents, StoredFile};
 use crate::io::export::header;
@@ -174,6 +174,8 @@ pub fn ToolsApp(notify: Notify) -> impl IntoView {
     provide_context(state);
     provide_context(notify);
     state.start_loading(false);
+    // This copy of the store goes with the page: it stops hearing the other tabs.
+    on_cleanup(move || state.stop_listening());
     view! {
         {move || match state.load.get() {
             LoadState::Loading => view! { <p class="loading">{state.t(Msg::Loading)}</p> }.into_any(),
@@ -398,11 +400,7 @@ fn ImportCard() -> impl IntoView {
                 Ok(_) => {
                     state.remember_mapping(&remembered);
                     let lang = state.lang.get_untracked();
-                    announce(
-                        state,
-                        &notify,
-                        lang.import_done(created, updated),
-                    );
+                    announce(state, &notify, lang.import_done(created, updated));
                     reset_check();
                     opened.set(None);
                     step.set(Step::Idle);

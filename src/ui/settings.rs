@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use crate::domain::demo::{generate, DEMO_SIZES};
 use crate::domain::pipeline::Pipeline;
 use crate::domain::Command;
-use crate::ui::clock;
 use crate::i18n::{Lang, Msg};
+use crate::ui::clock;
 use crate::ui::perf;
 use crate::ui::state::{tr, use_app};
 
@@ -39,11 +39,7 @@ pub fn SettingsPage() -> impl IntoView {
                     busy.set(false);
                     if result.is_ok() {
                         perf::record_count("demo:size", size);
-                        state.show_toast(
-                            state.lang.get_untracked().demo_loaded(size),
-                            false,
-                            None,
-                        );
+                        state.show_toast(state.lang.get_untracked().demo_loaded(size), false, None);
                     }
                 });
             },

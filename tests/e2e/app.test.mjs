@@ -26,6 +26,7 @@ async function open(locale = 'zh-CN', viewport = { width: 1280, height: 800 }) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') console.log('console error:', m.text()); });
   page.on('dialog', (d) => d.accept());
   await page.goto(server.url);
   await page.waitForSelector('[data-testid=result-count]');

@@ -85,7 +85,8 @@ fn Profile(customer: Customer) -> impl IntoView {
             </div>
         }
     };
-    let place = [c.region.as_str(), c.city.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ");
+    let place =
+        [c.region.as_str(), c.city.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ");
     let last = c.last_contacted().map(|d| d.to_string()).unwrap_or_else(|| lang.t(Msg::Never).to_owned());
     view! {
         <section class="card">

@@ -36,7 +36,9 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
     let contact_count = Memo::new(move |_| draft.with(|c| c.contacts.len()));
     let reps = Memo::new(move |_| {
         state
-            .read(&[RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[RecordKind::Rep], |d| {
+                d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
 
@@ -91,9 +93,10 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
             in_flight.try_set_value(false);
             saving.try_set(false);
             match result {
-                Ok(_) => {
+                Ok(saved) => {
                     errors.set(Vec::new());
-                    state.show_toast(state.t(Msg::Saved).to_owned(), false, None);
+                    let lang = state.lang.get_untracked();
+                    state.toast_with_undo(lang.t(Msg::Saved).to_owned(), &saved, lang.t(Msg::EditUndone).to_owned());
                     state.navigate(Route::Customer(saved_id));
                 }
                 Err(ActionError::Domain(DomainError::Invalid(field_errors))) => errors.set(field_errors),

@@ -15,7 +15,13 @@ use crate::ui::state::{tr, use_app, AppState};
 
 /// Runs a command that adds an entry: on success says so and runs `done`; a refusal is put in
 /// `error` (in the user's language).
-fn add_entry(state: AppState, command: Command, files: Vec<(String, Vec<u8>)>, error: RwSignal<Option<String>>, done: impl FnOnce() + 'static) {
+fn add_entry(
+    state: AppState,
+    command: Command,
+    files: Vec<(String, Vec<u8>)>,
+    error: RwSignal<Option<String>>,
+    done: impl FnOnce() + 'static,
+) {
     leptos::task::spawn_local(async move {
         match state.execute_with_files(command, files, false).await {
             Ok(_) => {
@@ -69,7 +75,8 @@ pub fn TransactionsCard(customer: Customer) -> impl IntoView {
         let Ok(money) = Money::parse(&amount.get_untracked()) else {
             return error.set(Some(lang.t(Msg::ProblemAmount).to_owned()));
         };
-        let transaction = Transaction { id: EntryId::default(), date: d, product: product.get_untracked(), amount: money };
+        let transaction =
+            Transaction { id: EntryId::default(), date: d, product: product.get_untracked(), amount: money };
         add_entry(state, Command::AddTransaction { customer: id, transaction }, Vec::new(), error, move || {
             product.set(String::new());
             amount.set(String::new());
@@ -164,13 +171,25 @@ pub fn CommunicationsCard(customer: Customer) -> impl IntoView {
         file_error.set(None);
         let by = state.user.get_untracked();
         let entry = state.new_entry_id();
-        let communication = Communication { id: entry, date: d, kind: kind.get_untracked(), summary: summary.get_untracked(), by: by.clone() };
+        let communication = Communication {
+            id: entry,
+            date: d,
+            kind: kind.get_untracked(),
+            summary: summary.get_untracked(),
+            by: by.clone(),
+        };
         leptos::task::spawn_local(async move {
             match attachments::stored(picked, owner, entry, &by, lang).await {
-                Ok(files) => add_entry(state, Command::AddCommunication { customer: owner, communication }, files, error, move || {
-                    summary.set(String::new());
-                    attachments::clear(picker);
-                }),
+                Ok(files) => add_entry(
+                    state,
+                    Command::AddCommunication { customer: owner, communication },
+                    files,
+                    error,
+                    move || {
+                        summary.set(String::new());
+                        attachments::clear(picker);
+                    },
+                ),
                 Err(problem) => file_error.set(Some(problem)),
             }
         });
@@ -185,12 +204,10 @@ pub fn CommunicationsCard(customer: Customer) -> impl IntoView {
                     <ul class="log" data-testid="communications">
                         {rows.into_iter().map(|c| view! {
                             <li>
-                                <span class="log-head">
-                                    {format!("{} · ", c.date)}{move || state.lang.get().comm(c.kind)}{(!c.by.is_empty()).then(|| format!(" · {}", c.by))}
-                                    <RemoveEntry record=owner entry=RecordEntry::Communication(c.id) />
-                                </span>
+                                <span class="log-head">{format!("{} · ", c.date)}{move || state.lang.get().comm(c.kind)}{(!c.by.is_empty()).then(|| format!(" · {}", c.by))}</span>
                                 <span>{c.summary}</span>
                                 {attachments::shown(attached, c.id)}
+                                <RemoveEntry record=owner entry=RecordEntry::Communication(c.id) />
                             </li>
                         }).collect_view()}
                     </ul>

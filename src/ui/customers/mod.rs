@@ -91,11 +91,14 @@ pub fn CustomerList() -> impl IntoView {
         Arc::new(rows)
     });
     let total_live = Memo::new(move |_| state.read(&[RecordKind::Customer], |d| d.query.live_count()).unwrap_or(0));
-    let industries = Memo::new(move |_| state.read(&[RecordKind::Customer], |d| d.query.industries()).unwrap_or_default());
+    let industries =
+        Memo::new(move |_| state.read(&[RecordKind::Customer], |d| d.query.industries()).unwrap_or_default());
     let regions = Memo::new(move |_| state.read(&[RecordKind::Customer], |d| d.query.regions()).unwrap_or_default());
     let reps = Memo::new(move |_| {
         state
-            .read(&[RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[RecordKind::Rep], |d| {
+                d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
 

@@ -23,7 +23,9 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
     let state = use_app();
     let charts = Memo::new(move |_| {
         let lang = state.lang.get();
-        let summary = state.read(&[crate::domain::RecordKind::Customer, crate::domain::RecordKind::Rep], |d| summarise(d.archive())).unwrap_or_default();
+        let summary = state
+            .read(&[crate::domain::RecordKind::Customer, crate::domain::RecordKind::Rep], |d| summarise(d.archive()))
+            .unwrap_or_default();
         let count = |n: usize| Bar { label: String::new(), value: n as f64, value_text: n.to_string() };
         let by_tier = BarChart {
             title: lang.t(Msg::ChartByTier).to_owned(),

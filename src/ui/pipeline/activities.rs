@@ -96,13 +96,11 @@ pub fn ActivitiesCard(deal: Deal) -> impl IntoView {
                             ].into_iter().flatten().collect::<Vec<_>>().join(" · ");
                             view! {
                                 <li>
-                                    <span class="log-head">
-                                        {format!("{} · ", a.date)}{move || state.lang.get().activity(a.kind)}{(!a.by.is_empty()).then(|| format!(" · {}", a.by))}
-                                        <RemoveEntry record=deal_id entry=RecordEntry::Activity(a.id) />
-                                    </span>
+                                    <span class="log-head">{format!("{} · ", a.date)}{move || state.lang.get().activity(a.kind)}{(!a.by.is_empty()).then(|| format!(" · {}", a.by))}</span>
                                     <span>{a.outcome.clone()}</span>
                                     {(!extra.is_empty()).then(|| view! { <span class="muted">{extra}</span> })}
                                     {attachments::shown(attached, a.id)}
+                                    <RemoveEntry record=deal_id entry=RecordEntry::Activity(a.id) />
                                 </li>
                             }
                         }).collect_view()}
@@ -132,4 +130,3 @@ pub fn ActivitiesCard(deal: Deal) -> impl IntoView {
         </section>
     }
 }
-

@@ -137,7 +137,9 @@ pub fn PipelineBoard() -> impl IntoView {
     let limits = RwSignal::new(Vec::<(Uuid, usize)>::new());
     let reps = Memo::new(move |_| {
         state
-            .read(&[RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[RecordKind::Rep], |d| {
+                d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
 

@@ -12,9 +12,9 @@ use crate::domain::{Command, Money, RecordKind};
 use crate::i18n::{Lang, Msg, PipeMsg};
 use crate::store::ActionError;
 use crate::ui::clock::format_time;
-use crate::ui::superseded::SupersededCard;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
+use crate::ui::superseded::SupersededCard;
 
 /// A timeline line for one history entry.
 fn describe(state: AppState, lang: Lang, change: &DealChange) -> String {
@@ -50,7 +50,11 @@ fn extend(state: AppState, id: Uuid, error: RwSignal<Option<String>>) {
         match state.execute(Command::ExtendDeal { id, days: 30 }).await {
             Ok(saved) => {
                 let lang = state.lang.get_untracked();
-                state.toast_with_undo(lang.t(PipeMsg::Extended).to_owned(), &saved, lang.t(PipeMsg::ExtendUndone).to_owned());
+                state.toast_with_undo(
+                    lang.t(PipeMsg::Extended).to_owned(),
+                    &saved,
+                    lang.t(PipeMsg::ExtendUndone).to_owned(),
+                );
             }
             Err(ActionError::Domain(e)) => error.set(Some(state.lang.get_untracked().domain_error(&e))),
             Err(_) => {}

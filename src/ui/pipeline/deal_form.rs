@@ -140,8 +140,13 @@ pub fn DealForm(id: Option<Uuid>, customer: Option<Uuid>) -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match state.execute(command).await {
-                Ok(_) => {
-                    state.show_toast(state.t(PipeMsg::DealSaved).to_owned(), false, None);
+                Ok(done) => {
+                    let lang = state.lang.get_untracked();
+                    state.toast_with_undo(
+                        lang.t(PipeMsg::DealSaved).to_owned(),
+                        &done,
+                        lang.t(Msg::EditUndone).to_owned(),
+                    );
                     state.navigate(Route::Deal(saved));
                 }
                 Err(ActionError::Domain(e)) => {
@@ -236,4 +241,3 @@ pub fn DealForm(id: Option<Uuid>, customer: Option<Uuid>) -> impl IntoView {
         </section>
     }
 }
-

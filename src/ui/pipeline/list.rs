@@ -85,7 +85,9 @@ pub fn DealTable(filter: Memo<BoardFilter>) -> impl IntoView {
     });
     let stages = Memo::new(move |_| {
         state
-            .read(&[RecordKind::Pipeline], |d| d.archive().pipeline().map(|p| p.stages.iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>()))
+            .read(&[RecordKind::Pipeline], |d| {
+                d.archive().pipeline().map(|p| p.stages.iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>())
+            })
             .flatten()
             .unwrap_or_default()
     });

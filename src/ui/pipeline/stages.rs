@@ -44,7 +44,11 @@ pub fn StagesPage() -> impl IntoView {
                 Ok(saved) => {
                     error.set(None);
                     let lang = state.lang.get_untracked();
-                    state.toast_with_undo(lang.t(PipeMsg::StagesSaved).to_owned(), &saved, lang.t(PipeMsg::StagesUndone).to_owned());
+                    state.toast_with_undo(
+                        lang.t(PipeMsg::StagesSaved).to_owned(),
+                        &saved,
+                        lang.t(PipeMsg::StagesUndone).to_owned(),
+                    );
                 }
                 Err(ActionError::Domain(e)) => error.set(Some(state.lang.get_untracked().domain_error(&e))),
                 Err(_) => {}
@@ -201,7 +205,9 @@ fn HandOverAll() -> impl IntoView {
     let to = RwSignal::new(String::new());
     let reps = Memo::new(move |_| {
         state
-            .read(&[crate::domain::RecordKind::Rep], |d| d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>())
+            .read(&[crate::domain::RecordKind::Rep], |d| {
+                d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     });
     let go = move |_| {
@@ -215,7 +221,12 @@ fn HandOverAll() -> impl IntoView {
             .with_data(|d| {
                 (
                     d.archive().deals.live().filter(|x| x.owner == Some(from)).map(|x| x.meta.id).collect::<Vec<_>>(),
-                    d.archive().customers.live().filter(|x| x.owner == Some(from)).map(|x| x.meta.id).collect::<Vec<_>>(),
+                    d.archive()
+                        .customers
+                        .live()
+                        .filter(|x| x.owner == Some(from))
+                        .map(|x| x.meta.id)
+                        .collect::<Vec<_>>(),
                 )
             })
             .unwrap_or_default();
@@ -264,24 +275,27 @@ pub fn FollowUpReport() -> impl IntoView {
     let state = use_app();
     let rows = Memo::new(move |_| {
         state
-            .read(&[crate::domain::RecordKind::Deal, crate::domain::RecordKind::Rep, crate::domain::RecordKind::Pipeline], |d| {
-                let pipeline = d.archive().pipeline()?;
-                Some(
-                    closed_without_follow_up(pipeline, d.archive().deals.rows().iter())
-                        .into_iter()
-                        .map(|(owner, ids)| {
-                            let name = d.archive().rep_name(owner).to_owned();
-                            let titles: Vec<(Uuid, String)> = ids
-                                .iter()
-                                .take(5)
-                                .filter_map(|id| d.archive().deals.get(*id))
-                                .map(|x| (x.meta.id, x.title.clone()))
-                                .collect();
-                            (name, ids.len(), titles)
-                        })
-                        .collect::<Vec<_>>(),
-                )
-            })
+            .read(
+                &[crate::domain::RecordKind::Deal, crate::domain::RecordKind::Rep, crate::domain::RecordKind::Pipeline],
+                |d| {
+                    let pipeline = d.archive().pipeline()?;
+                    Some(
+                        closed_without_follow_up(pipeline, d.archive().deals.rows().iter())
+                            .into_iter()
+                            .map(|(owner, ids)| {
+                                let name = d.archive().rep_name(owner).to_owned();
+                                let titles: Vec<(Uuid, String)> = ids
+                                    .iter()
+                                    .take(5)
+                                    .filter_map(|id| d.archive().deals.get(*id))
+                                    .map(|x| (x.meta.id, x.title.clone()))
+                                    .collect();
+                                (name, ids.len(), titles)
+                            })
+                            .collect::<Vec<_>>(),
+                    )
+                },
+            )
             .flatten()
             .unwrap_or_default()
     });

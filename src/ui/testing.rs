@@ -1,0 +1,111 @@
+//! A door for the end-to-end tests that run hundreds of commands in several tabs at once:
+//! `window.pocketTest(line)` runs one command through the app's own path (`AppState::execute`:
+//! applied at once, written, other tabs told) and resolves to how it ended. The commands are the
+//! ones the forms send; the tests check afterwards that nothing saved was lost. Lines are
+//! tab-separated: `create id name`, `rename id name`, `city id city`, `delete id`,
+//! `followup id text`, `import n prefix`, and `digest` (every customer, one line each).
+
+use leptos::prelude::*;
+use uuid::Uuid;
+use wasm_bindgen::prelude::*;
+
+use super::state::AppState;
+use crate::domain::{CommKind, Command, Communication, Customer, CustomerKind, DealsOfDeleted};
+use crate::store::ActionError;
+
+/// Installs `window.pocketTest`.
+pub fn install(state: AppState) {
+    let run = Closure::<dyn Fn(String) -> js_sys::Promise>::new(move |line: String| {
+        wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_str(&run(state, &line).await)) })
+    });
+    let _ = js_sys::Reflect::set(&window(), &JsValue::from_str("pocketTest"), run.as_ref());
+    run.forget();
+}
+
+async fn run(state: AppState, line: &str) -> String {
+    let parts: Vec<&str> = line.split('\t').collect();
+    let id = |i: usize| parts.get(i).and_then(|p| p.parse::<Uuid>().ok()).unwrap_or_default();
+    let text = |i: usize| parts.get(i).copied().unwrap_or_default().to_owned();
+    let current = |id: Uuid| state.with_data(|d| d.archive().customers.get(id).cloned()).flatten();
+    let edit = |id: Uuid, change: &dyn Fn(&mut Customer)| {
+        current(id).map(|before| {
+            let mut after = before.clone();
+            change(&mut after);
+            Command::EditCustomer { before: Box::new(before), after: Box::new(after) }
+        })
+    };
+    let command = match parts.first().copied().unwrap_or_default() {
+        "create" => {
+            let mut c = Customer::blank(CustomerKind::Organisation);
+            c.meta.id = id(1);
+            c.name = text(2);
+            Some(Command::CreateCustomer(c))
+        }
+        "rename" => edit(id(1), &|c| c.name = text(2)),
+        "city" => edit(id(1), &|c| c.city = text(2)),
+        "delete" => Some(Command::DeleteCustomer { id: id(1), deals: DealsOfDeleted::Delete }),
+        "followup" => {
+            let entry = state.new_entry_id();
+            let communication = Communication {
+                id: entry,
+                date: super::clock::today().date,
+                kind: CommKind::Call,
+                summary: text(2),
+                by: String::new(),
+            };
+            let done = state.execute(Command::AddCommunication { customer: id(1), communication }).await;
+            return outcome(state, done.map(|_| entry.hex()));
+        }
+        "import" => {
+            let n: usize = text(1).parse().unwrap_or(0);
+            let create: Vec<Customer> = (0..n)
+                .map(|i| {
+                    let mut c = Customer::blank(CustomerKind::Organisation);
+                    c.meta.id = Uuid::new_v4();
+                    c.name = format!("{} {i}", text(2));
+                    c
+                })
+                .collect();
+            let ids: Vec<String> = create.iter().map(|c| c.meta.id.to_string()).collect();
+            let done = state.execute(Command::ImportCustomers { create, fill: vec![] }).await;
+            return outcome(state, done.map(|_| ids.join(",")));
+        }
+        "digest" => return digest(state),
+        _ => None,
+    };
+    match command {
+        Some(command) => outcome(state, state.execute(command).await.map(|_| String::new())),
+        None => "refused\tno such command or record".to_owned(),
+    }
+}
+
+/// `saved info seq` (the log entry the save became, which orders saves across tabs),
+/// `refused reason`, or `failed reason`.
+fn outcome(state: AppState, result: Result<String, ActionError>) -> String {
+    match result {
+        Ok(info) => format!("saved\t{info}\t{}", state.with_data(|d| d.replica.seen()).unwrap_or(0)),
+        Err(ActionError::Domain(e) | ActionError::Refused(e)) => format!("refused\t{e:?}"),
+        Err(ActionError::Store(e)) => format!("failed\t{e}"),
+    }
+}
+
+/// Every customer as `id name city deleted follow-up-ids`, sorted by id, after the last log
+/// entry this tab has taken in.
+fn digest(state: AppState) -> String {
+    state
+        .with_data(|d| {
+            let mut lines: Vec<String> = d
+                .archive()
+                .customers
+                .rows()
+                .iter()
+                .map(|c| {
+                    let log: Vec<String> = c.communications.iter().map(|e| e.id.hex()).collect();
+                    format!("{}\t{}\t{}\t{}\t{}", c.meta.id, c.name, c.city, c.meta.is_deleted(), log.join(","))
+                })
+                .collect();
+            lines.sort();
+            format!("seen {}\n{}", d.replica.seen(), lines.join("\n"))
+        })
+        .unwrap_or_default()
+}
