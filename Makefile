@@ -4,7 +4,7 @@ export PATH := $(CURDIR)/scripts/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: setup serve build test test-native test-browser test-e2e bench
+.PHONY: setup serve build lint test test-native test-browser test-e2e bench
 
 setup:
 	@scripts/setup.sh
@@ -16,6 +16,12 @@ serve: setup
 build: setup
 	trunk build --release
 
+## The house style: rustfmt (width 120) and clippy with warnings as errors, native and wasm.
+lint: setup
+	cargo fmt --check
+	cargo clippy --locked --all-targets -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings
+
 ## Every test layer: native, browser (wasm-bindgen-test in headless Chromium), end-to-end.
 test: setup test-native test-browser build test-e2e
 
@@ -26,7 +32,7 @@ test-browser:
 	cargo test --locked --target wasm32-unknown-unknown --test browser_store --test browser_ui
 
 test-e2e:
-	cd tests/e2e && node --test --test-concurrency=1 app.test.mjs
+	cd tests/e2e && node --test --test-concurrency=1 app.test.mjs tabs.test.mjs
 
 ## Figures, not tests: sizes, load, save, edit and search times at 10k and 100k customers.
 bench: build

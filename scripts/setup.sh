@@ -13,6 +13,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# rustfmt and clippy (`make lint`, run by CI).
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding $component"
+    rustup component add "$component"
+  fi
+done
+
 # Chromium and its driver (browser and end-to-end tests), CJK fonts so Chinese renders.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -168,7 +168,7 @@ async fn schema_1_database(name: &str, values: &[(Uuid, String)]) {
 async fn a_broken_schema_1_value_stops_the_migration_and_changes_nothing() {
     let name = "t-migrate-broken";
     let good = Uuid::from_u128(1);
-    let values = vec![
+    let values = [
         (good, format!(r#"{{"id":"{good}","name":"好客户","created":1,"updated":2}}"#)),
         (Uuid::from_u128(2), r#"{"id":"not-a-uuid","name":"坏","created":1,"updated":2}"#.to_owned()),
         (Uuid::from_u128(3), "{not json".to_owned()),
@@ -202,10 +202,8 @@ async fn a_schema_1_database_is_migrated_once() {
     schema_1_database(name, &values).await;
     let backend = IdbBackend::open(name).await.unwrap();
     let replica = open(&backend, 1).await;
-    let archive = replica.borrow();
-    let archive = archive.archive();
-    assert_eq!(archive.customers.len(), 1_234);
-    let c = archive.customers.get(Uuid::from_u128(1_000)).unwrap();
+    assert_eq!(replica.borrow().archive().customers.len(), 1_234);
+    let c = replica.borrow().archive().customers.get(Uuid::from_u128(1_000)).unwrap().clone();
     assert_eq!(c.name, "旧客户999");
     assert_eq!(c.intent, Intent::High);
     assert_eq!(c.contacts[0].phone, "13800000999");
@@ -258,22 +256,26 @@ async fn a_schema_3_database_with_files_migrates_in_one_transaction() {
 
     let backend = IdbBackend::open(name).await.unwrap();
     let replica = open(&backend, 1).await;
-    {
+    let (counts, migrated, talker_now) = {
         let r = replica.borrow();
         let archive = r.archive();
-        assert_eq!((archive.customers.len(), archive.deals.len()), (900, d.deals.len()));
-        let migrated = archive.deals.get(deal.meta.id).unwrap();
-        assert_eq!(migrated.title, deal.title);
-        assert_eq!(migrated.activities.len(), deal.activities.len());
-        // The files moved to their entries' ids, in the same transaction as the segments.
-        let photo = backend.load_prefix(&files::owner_prefix(deal.meta.id)).await.unwrap();
-        assert_eq!(photo.len(), 1);
-        let (entry, back, bytes) = files::decode(&photo[0].0, &photo[0].1).unwrap();
-        assert_eq!((entry, back.name.as_str(), bytes), (migrated.activities[1].id, "样品.jpg", vec![9, 8, 7]));
-        let card = backend.load_prefix(&files::owner_prefix(talker.meta.id)).await.unwrap();
-        let talker_now = archive.customers.get(talker.meta.id).unwrap();
-        assert_eq!(files::decode(&card[0].0, &card[0].1).unwrap().0, talker_now.communications[0].id);
-    }
+        let counts = (archive.customers.len(), archive.deals.len());
+        (
+            counts,
+            archive.deals.get(deal.meta.id).unwrap().clone(),
+            archive.customers.get(talker.meta.id).unwrap().clone(),
+        )
+    };
+    assert_eq!(counts, (900, d.deals.len()));
+    assert_eq!(migrated.title, deal.title);
+    assert_eq!(migrated.activities.len(), deal.activities.len());
+    // The files moved to their entries' ids, in the same transaction as the segments.
+    let photo = backend.load_prefix(&files::owner_prefix(deal.meta.id)).await.unwrap();
+    assert_eq!(photo.len(), 1);
+    let (entry, back, bytes) = files::decode(&photo[0].0, &photo[0].1).unwrap();
+    assert_eq!((entry, back.name.as_str(), bytes), (migrated.activities[1].id, "样品.jpg", vec![9, 8, 7]));
+    let card = backend.load_prefix(&files::owner_prefix(talker.meta.id)).await.unwrap();
+    assert_eq!(files::decode(&card[0].0, &card[0].1).unwrap().0, talker_now.communications[0].id);
     // No segment of the old layout is left, and opening again changes nothing.
     let keys: Vec<String> = backend.load().await.unwrap().segments.into_iter().map(|(k, _)| k).collect();
     assert!(keys.iter().all(|k| k.contains('-')), "{keys:?}");

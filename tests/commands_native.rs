@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use pocket_crm::domain::pipeline::{Activity, Deal, DealProblem, Pipeline};
 use pocket_crm::domain::{
     demo, ActivityKind, Actor, Archive, Assignment, CommKind, Command, Communication, Customer, CustomerKind,
-    DealsOfDeleted, DomainError, EntryId, EntryProblem, Hlc, Money, RecordEntry, RecordKind, Records, StageOutcome,
-    Stamp, Timestamp, Today, Transaction, UtcOffset,
+    DealsOfDeleted, DomainError, EntryId, EntryProblem, Hlc, Money, RecordEntry, RecordKind, StageOutcome, Stamp,
+    Timestamp, Today, Transaction, UtcOffset,
 };
 use uuid::Uuid;
 
@@ -190,7 +190,7 @@ fn orders_follow_ups_and_activities_are_checked_added_removed_and_undone() {
         DomainError::NotFound(Uuid::from_u128(404)),
     );
     let before = visible(&s.customer(5));
-    let added = s.apply(Command::AddTransaction { customer: id, transaction: order("空调", 12_000_00) }).unwrap();
+    let added = s.apply(Command::AddTransaction { customer: id, transaction: order("空调", 1_200_000) }).unwrap();
     assert_eq!(
         s.customer(5).lifetime_revenue().0 - s.archive.customers.get(id).map(|_| 0).unwrap(),
         s.customer(5).lifetime_revenue().0
@@ -232,7 +232,7 @@ fn orders_follow_ups_and_activities_are_checked_added_removed_and_undone() {
         outcome: " 客户认可 ".into(),
         courier: "顺丰".into(),
         tracking: "SF123".into(),
-        amount: Money(5_000_00),
+        amount: Money(500_000),
     };
     for kind in [ActivityKind::Sample, ActivityKind::Quotation, ActivityKind::Call] {
         s.apply(Command::AddActivity { deal, activity: activity(kind) }).unwrap();
@@ -364,7 +364,7 @@ fn imports_create_and_fill_and_are_undone() {
     assert!(s.archive.customers.get(Uuid::from_u128(500)).unwrap().meta.is_deleted());
     // A replacement changes everything and offers no undo.
     let actor = s.actor();
-    let applied = s.archive.apply(Command::ReplaceAll(Box::new(Records::default())), &actor).unwrap();
+    let applied = s.archive.apply(Command::ReplaceAll(Box::default()), &actor).unwrap();
     assert!(applied.undo_token(&s.archive).is_none());
     assert_eq!(s.archive.count(RecordKind::Customer), 0);
 }

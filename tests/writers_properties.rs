@@ -152,9 +152,9 @@ proptest! {
                 w.waiting.push((ticket, meant));
             }
         }
-        for i in 0..3 {
-            block_on(writer::flush(&backend, &writers[i].replica, || async {}));
-            settle(&mut writers[i], &mut saved, &mut order);
+        for w in writers.iter_mut() {
+            block_on(writer::flush(&backend, &w.replica, || async {}));
+            settle(w, &mut saved, &mut order);
         }
         for w in writers.iter_mut() {
             block_on(writer::catch_up(&backend, &w.replica, || async {}));

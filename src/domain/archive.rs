@@ -10,7 +10,7 @@ use super::kinds::{AnyRecord, ChangeSet, RecordKind, Stored, TableVisitorMut};
 use super::record::{stamp_change, Record};
 use super::records::{Timestamp, Today};
 use super::revision::{EntryId, Stamp};
-use super::{Archive, Command, DomainError};
+use super::{Archive, Command, DomainError, Records};
 
 /// Records of one kind in the order they were added, found by id in constant time. Row numbers
 /// are stable: deleted records stay (soft delete), so indexes built over rows stay valid.
@@ -41,6 +41,11 @@ impl<R: Record> Table<R> {
 
     pub fn rows(&self) -> &[R] {
         &self.rows
+    }
+
+    /// The records, in row order.
+    pub fn into_rows(self) -> Vec<R> {
+        self.rows
     }
 
     pub fn len(&self) -> usize {
@@ -207,6 +212,18 @@ impl Archive {
     pub fn revert(&mut self, applied: Applied) {
         self.undo_applied(applied);
         self.version += 1;
+    }
+
+    /// Takes back an applied command; for a replacement, returns the records it had put in
+    /// place (moved out, not copied), so it can be applied again.
+    pub fn revert_replacement(&mut self, applied: Applied) -> Option<Records> {
+        let Some(old) = applied.replaced else {
+            self.revert(applied);
+            return None;
+        };
+        let version = self.version + 1;
+        let current = std::mem::replace(self, Archive { version, ..*old });
+        Some(current.into_records())
     }
 
     fn undo_applied(&mut self, applied: Applied) {

@@ -17,8 +17,10 @@ use super::superseded::Superseded;
 use super::validate::{validate_customer, FieldError, MAX_NAME, MAX_TEXT};
 use super::{Archive, Money};
 
-/// A change a user asks for.
+/// A change a user asks for. (A few are alive at a time, so the size of the largest variant does
+/// not matter.)
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// A new customer; its id must be new and not nil.
     CreateCustomer(Customer),

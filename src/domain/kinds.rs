@@ -92,6 +92,11 @@ macro_rules! record_kinds {
                 Records { $($table: self.$table.rows().to_vec(),)+ }
             }
 
+            /// Every record of every kind, moved out.
+            pub fn into_records(self) -> Records {
+                Records { $($table: self.$table.into_rows(),)+ }
+            }
+
             /// Calls `visitor` with the table of `kind`.
             pub fn visit(&self, kind: RecordKind, visitor: &mut impl TableVisitor) {
                 match kind { $(RecordKind::$kind => visitor.visit(&self.$table),)+ }

@@ -51,8 +51,11 @@ pub struct IdbBackend {
     /// A newer version opened the database elsewhere: closed, and nothing more is written.
     stale: Rc<Cell<bool>>,
     /// Told when that happens (the page shows it at once).
-    on_stale: Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>>,
+    on_stale: StaleHook,
 }
+
+/// What to call when a newer version takes the database over.
+type StaleHook = Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>>;
 
 /// Turns what IndexedDB reports into what the user can be told.
 fn classify(error: &idb::Error, write: bool) -> StoreError {
@@ -100,7 +103,7 @@ impl IdbBackend {
             }
         })?;
         let stale = Rc::new(Cell::new(false));
-        let on_stale: Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>> = Rc::default();
+        let on_stale: StaleHook = Rc::default();
         let (mark, tell) = (stale.clone(), on_stale.clone());
         // A newer version opened in another tab: let it upgrade instead of blocking it, and
         // write nothing more from this page.

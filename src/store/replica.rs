@@ -289,14 +289,11 @@ impl Replica {
                 let later = self.pending.split_off(count);
                 let mut again = Vec::new();
                 for p in later.into_iter().rev() {
-                    changed.extend(&p.applied.changes);
-                    self.archive.revert(p.applied);
-                    again.push(p.intent);
+                    again.push(self.take_back(p, &mut changed));
                 }
                 for p in std::mem::take(&mut self.pending).into_iter().rev() {
-                    changed.extend(&p.applied.changes);
-                    self.archive.revert(p.applied);
-                    self.settled.push((p.intent.ticket, Outcome::Failed(e.clone())));
+                    let intent = self.take_back(p, &mut changed);
+                    self.settled.push((intent.ticket, Outcome::Failed(e.clone())));
                 }
                 self.restore_layout(prepared.bits_before);
                 again.reverse();
@@ -311,13 +308,22 @@ impl Replica {
         let mut intents = Vec::with_capacity(self.pending.len());
         let replaced = self.pending.iter().any(|p| p.applied.changes.replaced_all);
         for p in std::mem::take(&mut self.pending).into_iter().rev() {
-            changed.extend(&p.applied.changes);
-            self.archive.revert(p.applied);
-            intents.push(p.intent);
+            intents.push(self.take_back(p, changed));
         }
         intents.reverse();
         self.restore_layout(replaced.then_some(self.stored_bits));
         intents
+    }
+
+    /// Takes back one pending command (the newest); returns its intent, whole again: a
+    /// replacement's records are kept in the archive while it is applied, not copied.
+    fn take_back(&mut self, p: Pending, changed: &mut ChangeSet) -> Intent {
+        changed.extend(&p.applied.changes);
+        let mut intent = p.intent;
+        if let Some(records) = self.archive.revert_replacement(p.applied) {
+            intent.command = Command::ReplaceAll(Box::new(records));
+        }
+        intent
     }
 
     fn restore_layout(&mut self, bits: Option<PerKind<u8>>) {
@@ -339,11 +345,19 @@ impl Replica {
         }
     }
 
-    /// Applies an intent with a new revision and keeps it pending.
-    fn reapply(&mut self, intent: Intent, changed: &mut ChangeSet) -> Result<(), DomainError> {
+    /// Applies an intent with a new revision and keeps it pending. A replacement is applied
+    /// without a copy of its records (taking it back gives them back, see `take_back`).
+    fn reapply(&mut self, mut intent: Intent, changed: &mut ChangeSet) -> Result<(), DomainError> {
         let stamp = self.clock.tick(intent.now.0);
         let actor = Actor { name: intent.user.clone(), now: intent.now, today: intent.today, stamp };
-        let applied = self.archive.apply(intent.command.clone(), &actor)?;
+        let command = match &mut intent.command {
+            Command::ReplaceAll(records) => Command::ReplaceAll(std::mem::take(records)),
+            other => other.clone(),
+        };
+        let applied = match self.archive.apply(command, &actor) {
+            Ok(applied) => applied,
+            Err(e) => return Err(e),
+        };
         changed.extend(&applied.changes);
         if applied.changes.replaced_all {
             self.layout = Layout::fitting(&self.archive);
