@@ -146,6 +146,11 @@ impl Replica {
         !self.pending.is_empty()
     }
 
+    /// Whether a pending command replaces everything.
+    pub fn replacing(&self) -> bool {
+        self.pending.iter().any(|p| p.applied.changes.replaced_all)
+    }
+
     /// Whether a write was prepared and not yet settled.
     pub fn is_writing(&self) -> bool {
         self.prepared.is_some()

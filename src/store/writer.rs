@@ -84,6 +84,10 @@ pub struct Flushed {
     pub caught: Caught,
     /// The store refused; the pending commands were taken back.
     pub error: Option<StoreError>,
+    /// Bytes the last write put (segments and log).
+    pub bytes: usize,
+    /// The last write replaced everything (a restore, demo data).
+    pub replaced: bool,
 }
 
 impl Flushed {
@@ -115,6 +119,8 @@ pub async fn flush<B: Backend, F: Future<Output = ()>>(
             .transact(seen, |tail| {
                 let (batch, c) = holder.with(|r| r.prepare(tail)).unwrap_or(Err(Catch::Store(gone())))?;
                 caught = Some(c);
+                out.bytes = batch.bytes();
+                out.replaced = holder.with(|r| r.replacing()).unwrap_or(false);
                 Ok::<_, Catch>(batch)
             })
             .await;

@@ -207,7 +207,8 @@ impl AppState {
         let before = self.with_data(|d| d.replica.seen()).unwrap_or(0);
         let started = perf::now();
         let flushed = writer::flush(&*backend, &Holding(*self), || pause(0)).await;
-        perf::record("save:commit", perf::now() - started);
+        perf::record(if flushed.replaced { "save:replace-all" } else { "save:commit" }, perf::now() - started);
+        perf::record_count("save:bytes", flushed.bytes);
         if self.writing.try_update_value(|w| w.busy = false).is_some() {
             self.after_write(&flushed, before);
         }

@@ -134,6 +134,38 @@ test('delete shows undo; undo restores; a delete without undo survives reload', 
   await context.close();
 });
 
+test('deleting a customer with deals asks what becomes of them; closing them as lost is undone whole', async () => {
+  const { context, page, errors } = await open('en-US');
+  await loadDemo(page);
+  // A customer with open deals, from the deal list.
+  await page.goto(server.url + '#/pipeline?view=list');
+  await page.waitForSelector('[data-testid=deal-row]');
+  const openBefore = Number((await page.textContent('[data-testid=deal-list-summary]')).match(/\d+/)[0]);
+  await page.click('[data-testid=deal-row] a[href^="#/deals/"]');
+  await page.click('[data-testid=deal-customer]');
+  await page.waitForSelector('[data-testid=customer-deals]');
+  const name = await page.textContent('[data-testid=detail-name]');
+  await page.click('[data-testid=delete]');
+  await page.waitForSelector('[data-testid=delete-ask]');
+  assert.match(await page.textContent('[data-testid=delete-ask]'), /This customer has (a deal|\d+ deals)\. What becomes of (it|them)\?/);
+  await page.click('[data-testid=delete-close-deals]');
+  await page.waitForSelector('[data-testid=undo]');
+  assert.equal(await page.textContent('[data-testid=toast] span'), `Deleted “${name}”`);
+  await page.goto(server.url + '#/pipeline?view=list');
+  await page.waitForSelector('[data-testid=deal-list-summary]');
+  const openAfter = Number((await page.textContent('[data-testid=deal-list-summary]')).match(/\d+/)[0]);
+  assert.ok(openAfter < openBefore, `its open deals were closed: ${openBefore} -> ${openAfter}`);
+  await page.click('[data-testid=undo]');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=deal-list-summary]')?.textContent.startsWith(`${n} deals`), openBefore);
+  await reload(page).catch(() => {});
+  await page.goto(server.url + '#/customers');
+  await page.waitForSelector(ROW);
+  await search(page, name);
+  assert.ok((await rowNames(page)).includes(name), 'the customer is back after a reload');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a failed write tells the user, keeps the form, and loses nothing stored', async () => {
   const { context, page, errors } = await open();
   await page.click('[data-testid=new-customer]');

@@ -190,15 +190,15 @@ async function benchSize(browser, url, size) {
  * when another tab saved first (this write takes that change in, then writes its own). */
 async function benchTabs(context, page, url, hrefs) {
   const other = await context.newPage();
-  await other.goto(url + '#/customers');
-  await other.waitForSelector('[data-testid=customer-row]:not([hidden])', { timeout: 60_000 });
   const ids = hrefs.map((h) => h.split('/').pop());
-  // The other tab shows the list; this one renames the first customer it shows, by script.
+  // The other tab shows a customer's page; this one renames that customer, by script.
+  await other.goto(url + `#/customers/${ids[0]}`);
+  await other.waitForSelector('[data-testid=detail-name]', { timeout: 60_000 });
   const shown = [];
   for (let i = 0; i < EDITS; i++) {
     const name = `Other tab sees ${i}`;
     const seen = other.evaluate((want) => new Promise((resolve) => {
-      const look = () => [...document.querySelectorAll('[data-testid=customer-row]:not([hidden]) .c-name a')].some((a) => a.textContent === want);
+      const look = () => document.querySelector('[data-testid=detail-name]')?.textContent === want;
       if (look()) return resolve(Date.now());
       const observer = new MutationObserver(() => { if (look()) { observer.disconnect(); resolve(Date.now()); } });
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
