@@ -340,9 +340,9 @@ impl AppState {
         let undo = saved.undo.clone().map(|token| UndoAction { token, done });
         let text = match saved.superseded.first() {
             Some(lost) => {
-                let replaced =
-                    self.lang.get_untracked().replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
-                format!("{text} {replaced}")
+                let lang = self.lang.get_untracked();
+                let replaced = lang.replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
+                format!("{text}{}{replaced}", if lang.is_zh() { "。" } else { ". " })
             }
             None => text,
         };
