@@ -359,10 +359,7 @@ impl Replica {
             Command::ReplaceAll(records) => Command::ReplaceAll(std::mem::take(records)),
             other => other.clone(),
         };
-        let applied = match self.archive.apply(command, &actor) {
-            Ok(applied) => applied,
-            Err(e) => return Err(e),
-        };
+        let applied = self.archive.apply(command, &actor)?;
         changed.extend(&applied.changes);
         if applied.changes.replaced_all {
             self.layout = Layout::fitting(&self.archive);
