@@ -21,6 +21,7 @@ lint: setup
 	cargo fmt --check
 	cargo clippy --locked --all-targets -- -D warnings
 	cargo clippy --locked --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --features split --bin pocket-crm -- -D warnings
 
 ## Every test layer: native, browser (wasm-bindgen-test in headless Chromium), end-to-end.
 test: setup test-native test-browser build test-e2e

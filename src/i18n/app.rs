@@ -122,7 +122,9 @@ super::messages! {
         BackupDue => "数据只保存在本浏览器中，已超过 7 天未备份。", "Your data lives only in this browser and has not been backed up for over 7 days.";
         BackupNever => "数据只保存在本浏览器中，还没有备份过。", "Your data lives only in this browser and has never been backed up.";
         BackupNowLink => "立即备份", "Back up now";
-        ToolsLoading => "正在加载导入导出工具…", "Loading the import and export tools…";
+        AreaLoadFailed => "这部分页面未能加载（可能已离线，或刚发布了新版本）。已保存的数据不受影响。", "This part of the app could not be loaded (offline, or a new version was just published). Your saved data is safe.";
+        Retry => "重试", "Try again";
+        UpdateReady => "口袋CRM 有新版本可用。", "A new version of Pocket CRM is ready.";
         ChartsUnavailable => "图表暂时无法绘制，请刷新页面重试。", "The charts could not be drawn; reload the page to try again.";
         Other => "其他", "Other";
         Unknown => "未填写", "Not given";

@@ -40,8 +40,8 @@ impl Holder for Holding {
 
 impl AppState {
     /// Opens the database and loads everything, recording how long each step took; then applies
-    /// the time rules (the app's own state does; the import/export page's copy leaves them to it).
-    pub fn start_loading(self, time_rules: bool) {
+    /// the time rules and starts hearing other tabs.
+    pub fn start_loading(self) {
         leptos::task::spawn_local(async move {
             let started = perf::now();
             let opened = async {
@@ -68,9 +68,7 @@ impl AppState {
                     self.bump(&all);
                     self.load.set(LoadState::Ready);
                     self.listen_to_other_tabs();
-                    if time_rules {
-                        self.apply_time_rules();
-                    }
+                    self.apply_time_rules();
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
                 }
@@ -290,7 +288,7 @@ impl AppState {
     }
 
     /// Hears other tabs' saves, and looks again when this tab comes back to the front (a tab in
-    /// the background may have been frozen and missed a message). Until `stop_listening`.
+    /// the background may have been frozen and missed a message). For the page's lifetime.
     fn listen_to_other_tabs(&self) {
         let state = *self;
         let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else { return };
@@ -306,19 +304,7 @@ impl AppState {
             }
         });
         let _ = document().add_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
-        let _ = self.listeners.try_set_value(Some(visible));
-    }
-
-    /// Stops hearing other tabs (the import/export page's copy, when the page closes).
-    pub fn stop_listening(&self) {
-        if let Some(channel) = self.channel.try_update_value(Option::take).flatten() {
-            channel.set_onmessage(None);
-            channel.close();
-        }
-        if let Some(visible) = self.listeners.try_update_value(Option::take).flatten() {
-            let _ =
-                document().remove_event_listener_with_callback("visibilitychange", visible.as_ref().unchecked_ref());
-        }
+        visible.forget();
     }
 
     /// The stored values whose keys start with `prefix` (a deal's attached files).

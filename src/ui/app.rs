@@ -3,35 +3,14 @@
 
 use leptos::prelude::*;
 
+use super::areas::{AreaPage, Page};
 use super::clock;
-use super::customers::{CustomerDetail, CustomerForm, CustomerList};
-use super::data_host::DataHost;
-use super::pipeline::{DealDetail, DealForm, FollowUpReport, PipelineBoard, StagesPage};
+use super::customers::CustomerList;
 use super::route::{Route, AREAS};
-use super::settings::SettingsPage;
 use super::state::{tr, use_app, AppState, LoadState, UndoAction};
 use crate::domain::backup::BackupDue;
 use crate::domain::{Command, RecordKind};
 use crate::i18n::Msg;
-
-/// Which page is shown; filters in the URL are not part of it, so typing a filter does not
-/// rebuild the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Page {
-    Customers,
-    NewCustomer,
-    Customer(uuid::Uuid),
-    EditCustomer(uuid::Uuid),
-    Data,
-    Pipeline,
-    Stages,
-    Deal(uuid::Uuid),
-    NewDeal(Option<uuid::Uuid>),
-    EditDeal(uuid::Uuid),
-    Reports,
-    Settings,
-    Later(usize),
-}
 
 fn page_of(route: &Route) -> Page {
     match route {
@@ -87,7 +66,7 @@ pub fn App() -> impl IntoView {
             watch.clear();
         }
     });
-    state.start_loading(true);
+    state.start_loading();
     super::testing::install(state);
 
     // Memos, so that typing a filter (which rewrites the route) does not touch the shell.
@@ -130,6 +109,7 @@ pub fn App() -> impl IntoView {
                 </button>
             </header>
             <StaleBanner />
+            <super::offline::UpdateOffer />
             <BackupReminder />
             <main class="main">
                 {move || match state.load.get() {
@@ -140,17 +120,6 @@ pub fn App() -> impl IntoView {
                     LoadState::Ready => {
                         match page.get() {
                             Page::Customers => view! { <CustomerList /> }.into_any(),
-                            Page::NewCustomer => view! { <CustomerForm id=None /> }.into_any(),
-                            Page::Customer(id) => view! { <CustomerDetail id /> }.into_any(),
-                            Page::EditCustomer(id) => view! { <CustomerForm id=Some(id) /> }.into_any(),
-                            Page::Data => view! { <DataHost /> }.into_any(),
-                            Page::Pipeline => view! { <PipelineBoard /> }.into_any(),
-                            Page::Stages => view! { <StagesPage /> }.into_any(),
-                            Page::Deal(id) => view! { <DealDetail id /> }.into_any(),
-                            Page::NewDeal(customer) => view! { <DealForm id=None customer /> }.into_any(),
-                            Page::EditDeal(id) => view! { <DealForm id=Some(id) customer=None /> }.into_any(),
-                            Page::Reports => view! { <FollowUpReport /> }.into_any(),
-                            Page::Settings => view! { <SettingsPage /> }.into_any(),
                             Page::Later(area) => {
                                 view! {
                                     <section class="page later">
@@ -160,6 +129,7 @@ pub fn App() -> impl IntoView {
                                 }
                                     .into_any()
                             }
+                            page => view! { <AreaPage page /> }.into_any(),
                         }
                     }
                 }}

@@ -1,22 +1,17 @@
-//! Import, export, backup and restore. This page is its own wasm module (`src/bin/tools.rs`),
-//! loaded only when the user opens it (see `data_host`), so none of it is in the first load: it
-//! has its own `AppState` over the same IndexedDB store and tells the page's app when the store
-//! changed. Files are read and written in the worker (`crate::jobs`); this page shows the
-//! preview and mapping, the problems and the choices, and commits an import or a restore as one
-//! transaction.
+//! Import, export, backup and restore: an area loaded on first use (see `areas`), working on
+//! the app's one copy of the data. Files are read and written in the worker (`crate::jobs`);
+//! this page shows the preview and mapping, the problems and the choices, and commits an import
+//! or a restore as one transaction.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use std::rc::Rc;
-
-use super::app::Toasts;
 use super::attachments::size_text;
 use super::clock;
 use super::jobs::{self, download, read_file};
 use super::perf;
 use super::route::Route;
-use super::state::{pause, tr, use_app, AppState, LoadState};
+use super::state::{pause, tr, use_app, AppState};
 use crate::domain::backup::days_since;
 use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
 use crate::domain::{Command, Customer};
@@ -147,43 +142,6 @@ pub fn export_customers(state: AppState, ids: Vec<u32>, xlsx: bool) {
             _ => state.show_toast(state.t(Msg::ErrWorker).to_owned(), true, None),
         }
     });
-}
-
-/// Tells the app around this module that the store changed, with the message to show.
-#[derive(Clone, Copy)]
-pub struct Notify(pub StoredValue<Rc<dyn Fn(String)>, LocalStorage>);
-
-impl Notify {
-    pub fn new(f: impl Fn(String) + 'static) -> Self {
-        Notify(StoredValue::new_local(Rc::new(f)))
-    }
-}
-
-/// Reports a finished change to the host (which reloads and shows `text`), or shows it here.
-fn announce(state: AppState, notify: &Option<Notify>, text: String) {
-    match notify.and_then(|n| n.0.try_get_value()) {
-        Some(f) => f(text),
-        None => state.show_toast(text, false, None),
-    }
-}
-
-/// The tools module's whole app: its own state over the store, the data page, its messages.
-#[component]
-pub fn ToolsApp(notify: Notify) -> impl IntoView {
-    let state = AppState::new();
-    provide_context(state);
-    provide_context(notify);
-    state.start_loading(false);
-    // This copy of the store goes with the page: it stops hearing the other tabs.
-    on_cleanup(move || state.stop_listening());
-    view! {
-        {move || match state.load.get() {
-            LoadState::Loading => view! { <p class="loading">{state.t(Msg::Loading)}</p> }.into_any(),
-            LoadState::Failed(e) => view! { <p class="load-error" role="alert">{state.lang.get().store_error(&e)}</p> }.into_any(),
-            LoadState::Ready => view! { <DataPage /> }.into_any(),
-        }}
-        <Toasts />
-    }
 }
 
 #[component]
@@ -348,9 +306,7 @@ fn ImportCard() -> impl IntoView {
         });
     };
 
-    let notify = use_context::<Notify>();
     let commit = move |_| {
-        let notify = notify;
         if import_plan.get_untracked().is_none_or(|p| p.create + p.update == 0) {
             error.set(Some(state.t(ToolMsg::NothingToImport).to_owned()));
             return;
@@ -400,7 +356,7 @@ fn ImportCard() -> impl IntoView {
                 Ok(_) => {
                     state.remember_mapping(&remembered);
                     let lang = state.lang.get_untracked();
-                    announce(state, &notify, lang.import_done(created, updated));
+                    state.show_toast(lang.import_done(created, updated), false, None);
                     reset_check();
                     opened.set(None);
                     step.set(Step::Idle);
@@ -722,9 +678,7 @@ fn BackupCard() -> impl IntoView {
         });
     };
 
-    let notify = use_context::<Notify>();
     let restore = move |_| {
-        let notify = notify;
         let Some(contents) = pending.try_update_value(Option::take).flatten() else { return };
         confirm_text.set(None);
         let count = contents.records.customers.len();
@@ -740,7 +694,7 @@ fn BackupCard() -> impl IntoView {
             };
             if result.is_ok() {
                 state.restore_settings(&restore.settings);
-                announce(state, &notify, state.lang.get_untracked().restored2(count));
+                state.show_toast(state.lang.get_untracked().restored2(count), false, None);
             }
         });
     };

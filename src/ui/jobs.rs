@@ -14,19 +14,27 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use crate::jobs::{open, seal};
 
-/// The workers; Trunk writes their loaders next to index.html.
+/// The workers. Their files are in the app's folder (scripts/split.mjs puts them there), two
+/// levels above this crate's JS snippets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     Charts,
     Files,
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(
+    inline_js = "export function app_file(name) { return new URL('../../' + name, import.meta.url).href; }"
+)]
+extern "C" {
+    fn app_file(name: &str) -> String;
+}
+
 impl Kind {
-    fn url(self) -> &'static str {
-        match self {
-            Kind::Charts => "./worker_loader.js",
-            Kind::Files => "./files_loader.js",
-        }
+    fn url(self) -> String {
+        app_file(match self {
+            Kind::Charts => "worker_loader.js",
+            Kind::Files => "files_loader.js",
+        })
     }
 }
 
@@ -94,7 +102,7 @@ fn post(worker: Option<&Worker>, message: &Uint8Array) {
 }
 
 fn start(kind: Kind) -> Result<Worker, String> {
-    let worker = Worker::new(kind.url()).map_err(|e| format!("{e:?}"))?;
+    let worker = Worker::new(&kind.url()).map_err(|e| format!("{e:?}"))?;
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
         POOLS.with(|pools| {

@@ -8,6 +8,8 @@ mod actions;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+mod areas;
+#[cfg(target_arch = "wasm32")]
 mod assign;
 #[cfg(target_arch = "wasm32")]
 mod attachments;
@@ -16,13 +18,13 @@ pub mod clock;
 #[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
-pub mod data;
-#[cfg(target_arch = "wasm32")]
-mod data_host;
+mod data;
 #[cfg(target_arch = "wasm32")]
 pub mod jobs;
 #[cfg(target_arch = "wasm32")]
 mod notify;
+#[cfg(target_arch = "wasm32")]
+mod offline;
 #[cfg(target_arch = "wasm32")]
 mod perf;
 #[cfg(target_arch = "wasm32")]

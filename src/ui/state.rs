@@ -83,8 +83,6 @@ pub struct AppState {
     pub data: StoredValue<Option<Data>>,
     pub(crate) backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
     pub(crate) channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
-    /// The page-visibility listener (removed with `stop_listening`).
-    pub(crate) listeners: StoredValue<Option<wasm_bindgen::closure::Closure<dyn Fn()>>, LocalStorage>,
     pub(crate) writing: StoredValue<Writing>,
     /// The day the time rules (expiry, reminders) last ran: a tab left open runs them again
     /// when the date changes.
@@ -116,7 +114,6 @@ impl AppState {
             data: StoredValue::new(None),
             backend: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
-            listeners: StoredValue::new_local(None),
             writing: StoredValue::new(Writing::default()),
             rules_day: StoredValue::new(None),
         }

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// Splits the page's module into the first load and one chunk per area, then makes the service
+// worker's list of files. Trunk runs it after its own build (a `post_build` hook in Trunk.toml):
+// Trunk builds the CSS, the workers and the app binary (with the `split` feature, linked with
+// --emit-relocs: src/build.rs), but cannot split it (Trunk 0.21, trunk issue #1022). This
+// takes cargo's linked module and:
+//
+// 1. cuts it with wasm-split-cli at the #[wasm_split] functions (src/ui/areas.rs): the main
+//    module, a chunk per area, shared chunks, and __wasm_split.js that loads them (the release
+//    profile keeps the relocations it reads: strip = "debuginfo");
+// 2. makes the main module's JS with wasm-bindgen (--keep-lld-exports: the chunks import those);
+// 3. runs wasm-opt -Oz on every module (release);
+// 4. puts all of it, and the workers' files, in app-<content hash>/ (chunk names are not hashed,
+//    so a new build never mixes with an old one's files), removes Trunk's unsplit copy of the
+//    app, and puts the tags that load ours in index.html;
+// 5. writes sw.js: the service worker (style/pwa/sw.js) with this build's version and the
+//    SHA-256 of every file.
+//
+// By hand, after `trunk build --release`: TRUNK_STAGING_DIR=dist node scripts/split.mjs
+
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const STAGING = process.env.TRUNK_STAGING_DIR ?? join(ROOT, 'dist');
+const RELEASE = (process.env.TRUNK_PROFILE ?? 'release') === 'release';
+const TARGET_DIR = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
+const OUT = join(TARGET_DIR, 'split');
+const BIN = 'pocket-crm';
+// The workers Trunk built (index.html): their files go into the app's folder too, so a page only
+// ever starts the workers of its own build.
+const WORKERS = ['worker', 'files'];
+// The same features as Trunk.toml's wasm-opt for the workers (Chromium supports them all).
+const WASM_FEATURES = [
+  '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+];
+
+function run(cmd, args, opts = {}) {
+  const started = Date.now();
+  const result = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: ROOT, ...opts });
+  if (result.error) throw new Error(`${cmd}: ${result.error.message} (is it installed? run scripts/setup.sh)`);
+  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${result.status})`);
+  return Date.now() - started;
+}
+
+function sha(algorithm, bytes, encoding = 'hex') {
+  return createHash(algorithm).update(bytes).digest(encoding);
+}
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isFile())
+    .sort();
+}
+
+/** Runs `jobs` (functions returning promises) at most `limit` at a time. */
+async function pool(jobs, limit) {
+  const running = new Set();
+  for (const job of jobs) {
+    const p = job().finally(() => running.delete(p));
+    running.add(p);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+}
+
+function wasmOpt(file) {
+  return new Promise((resolve, reject) => {
+    import('node:child_process').then(({ spawn }) => {
+      const child = spawn('wasm-opt', ['-Oz', ...WASM_FEATURES, file, '-o', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`wasm-opt ${file} failed (exit ${code})`))));
+    });
+  });
+}
+
+async function buildApp() {
+  const raw = join(TARGET_DIR, 'wasm32-unknown-unknown', RELEASE ? 'release' : 'debug', `${BIN}.wasm`);
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  const splitMs = run('wasm-split-cli', [raw, OUT, '--out-name', BIN]);
+  const bindgenMs = run('wasm-bindgen', [
+    '--target', 'web', '--keep-lld-exports', '--no-typescript', '--out-dir', OUT, '--out-name', BIN, join(OUT, `${BIN}.wasm`),
+  ]);
+  rmSync(join(OUT, `${BIN}.wasm`));
+  let optMs = 0;
+  if (RELEASE) {
+    const started = Date.now();
+    const modules = filesUnder(OUT).filter((f) => f.endsWith('.wasm'));
+    // The largest first, so the two cores finish together.
+    modules.sort((a, b) => statSync(b).size - statSync(a).size);
+    await pool(modules.map((f) => () => wasmOpt(f)), Math.max(1, Math.min(2, cpus().length)));
+    optMs = Date.now() - started;
+  }
+  console.log(`split.mjs: split ${splitMs} ms, wasm-bindgen ${bindgenMs} ms, wasm-opt ${optMs} ms`);
+}
+
+/** Moves the build and the workers into app-<hash>/ in the staging folder; returns its name. */
+function placeApp() {
+  for (const worker of WORKERS) {
+    for (const name of [`${worker}.js`, `${worker}_bg.wasm`, `${worker}_loader.js`]) {
+      renameSync(join(STAGING, name), join(OUT, name));
+    }
+  }
+  const hash = createHash('sha256');
+  for (const file of filesUnder(OUT)) {
+    hash.update(relative(OUT, file));
+    hash.update(readFileSync(file));
+  }
+  const folder = `app-${hash.digest('hex').slice(0, 16)}`;
+  for (const name of readdirSync(STAGING)) {
+    if (name.startsWith('app-') || /^pocket-crm-[0-9a-f]+(_bg\.wasm|\.js)$/.test(name)) {
+      rmSync(join(STAGING, name), { recursive: true, force: true });
+    }
+  }
+  for (const name of readdirSync(join(STAGING, 'snippets'))) {
+    if (name.startsWith(`${BIN}-`)) rmSync(join(STAGING, 'snippets', name), { recursive: true, force: true });
+  }
+  if (readdirSync(join(STAGING, 'snippets')).length === 0) rmSync(join(STAGING, 'snippets'), { recursive: true });
+  renameSync(OUT, join(STAGING, folder));
+  return folder;
+}
+
+/** Puts the tags that load the app into index.html (paths relative: it works from a sub-path). */
+function patchHtml(folder) {
+  const htmlPath = join(STAGING, 'index.html');
+  const html = readFileSync(htmlPath, 'utf8');
+  const marker = '<!-- app module -->';
+  if (!html.includes(marker)) throw new Error(`index.html has no "${marker}" line for the app's tags`);
+  const js = `./${folder}/${BIN}.js`;
+  const wasm = `./${folder}/${BIN}_bg.wasm`;
+  const integrity = (path) => `sha384-${sha('sha384', readFileSync(join(STAGING, path)), 'base64')}`;
+  // Trunk's tags for its unsplit copy: its loader script and the preloads of its files.
+  const trunkTags = [
+    /<script type="module">\s*import init, \* as bindings from '[^']*pocket-crm-[0-9a-f]+\.js';[\s\S]*?<\/script>/,
+    /<link rel="modulepreload" href="[^"]*(pocket-crm-[0-9a-f]+\.js|snippets\/pocket-crm-[0-9a-f]+\/[^"]+)"[^>]*>/g,
+    /<link rel="preload" href="[^"]*pocket-crm-[0-9a-f]+_bg\.wasm"[^>]*>/,
+  ];
+  let cleaned = html;
+  for (const tag of trunkTags) {
+    if (!tag.test(cleaned)) throw new Error(`index.html: Trunk's tag ${tag} not found (another Trunk version?)`);
+    cleaned = cleaned.replace(tag, '');
+  }
+  // The module's imports too, so they are not fetched one after another.
+  const imports = filesUnder(join(STAGING, folder))
+    .map((path) => `./${relative(STAGING, path).split('\\').join('/')}`)
+    .filter((path) => path.includes('/snippets/') || path.endsWith('/__wasm_split.js'));
+  const tags = [
+    ...[js, ...imports].map((path) => `<link rel="modulepreload" href="${path}" crossorigin="anonymous" integrity="${integrity(path)}">`),
+    // No integrity here: the module's own fetch of it carries none, and would not use the preload.
+    `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">`,
+    `<script type="module">import init from '${js}'; init();</script>`,
+  ].join('\n    ');
+  writeFileSync(htmlPath, cleaned.replace(marker, tags));
+}
+
+/** Writes sw.js: the worker's code (style/pwa/sw.js) with this build's version and files. */
+function writeServiceWorker() {
+  const files = filesUnder(STAGING)
+    .map((path) => relative(STAGING, path).split('\\').join('/'))
+    .filter((name) => name !== 'sw.js');
+  const list = files.map((name) => [name, sha('sha256', readFileSync(join(STAGING, name)))]);
+  const version = sha('sha256', JSON.stringify(list)).slice(0, 16);
+  const template = readFileSync(join(ROOT, 'style', 'pwa', 'sw.js'), 'utf8');
+  const filled = template.replace('self.BUILD = null;', `self.BUILD = ${JSON.stringify({ version, files: Object.fromEntries(list) })};`);
+  if (filled === template) throw new Error('style/pwa/sw.js has no "self.BUILD = null;" line');
+  writeFileSync(join(STAGING, 'sw.js'), filled);
+  console.log(`split.mjs: sw.js version ${version}, ${files.length} files`);
+}
+
+await buildApp();
+const folder = placeApp();
+patchHtml(folder);
+writeServiceWorker();

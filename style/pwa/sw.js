@@ -1,0 +1,108 @@
+// The service worker: after one visit the app opens and works with no network.
+//
+// - Installing, it fetches every file of its build (the list below, written by
+//   scripts/split.mjs with each file's SHA-256) into a cache named after the build.
+// - It answers the app's requests from that cache, checking each file's hash first: an entry that
+//   does not match is fetched again (and checked) and never handed to the page.
+// - A new build (a new sw.js) installs beside the running one and waits: the page offers a reload,
+//   and only when the user takes it does the new worker take over. Every page therefore runs the
+//   files of one build: the app's module, chunks and workers live in a folder named after their
+//   content (app-<hash>/), and the previous build's cache stays until the build after it, so a
+//   page still open on it can load its chunks.
+//
+// Paths are relative to the worker's scope, so the app works from any folder of a static host.
+
+self.BUILD = null;
+
+const { version, files } = self.BUILD;
+const PREFIX = 'pocket-crm-';
+const CACHE = PREFIX + version;
+// The builds activated here, newest last (to know which cache is the previous build's).
+const HISTORY = PREFIX + 'history';
+const KEEP_BUILDS = 2;
+
+const scope = new URL(self.registration.scope);
+const url = (path) => new URL(path, scope).href;
+const pathOf = (href) => {
+  const u = new URL(href);
+  return u.origin === scope.origin && u.pathname.startsWith(scope.pathname) ? u.pathname.slice(scope.pathname.length) : null;
+};
+
+async function sha256(buffer) {
+  const digest = await crypto.subtle.digest('SHA-256', buffer);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The file from the network, if it is this build's (its hash matches); else null. */
+async function fetchChecked(path) {
+  const response = await fetch(url(path), { cache: 'no-store' });
+  if (!response.ok) return null;
+  const body = await response.arrayBuffer();
+  if ((await sha256(body)) !== files[path]) return null;
+  return new Response(body, { status: 200, headers: response.headers });
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      for (const path of Object.keys(files)) {
+        const response = await fetchChecked(path);
+        // A file that is not this build's (a deploy under way): fail; the browser tries again later.
+        if (!response) throw new Error(`${path} does not match build ${version}`);
+        await cache.put(url(path), response);
+      }
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'take-over') self.skipWaiting();
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const history = await caches.open(HISTORY);
+      const stored = await history.match('builds');
+      const builds = (stored ? await stored.json() : []).filter((v) => v !== version);
+      builds.push(version);
+      const keep = new Set(builds.slice(-KEEP_BUILDS).map((v) => PREFIX + v));
+      await history.put('builds', new Response(JSON.stringify([...builds.slice(-KEEP_BUILDS)])));
+      for (const name of await caches.keys()) {
+        if (name.startsWith(PREFIX) && name !== HISTORY && !keep.has(name)) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+/** This build's file `path`: from the cache if its hash matches, else fetched again and kept. */
+async function serve(path) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(url(path));
+  if (cached) {
+    const body = await cached.arrayBuffer();
+    if ((await sha256(body)) === files[path]) return new Response(body, { status: 200, headers: cached.headers });
+    await cache.delete(url(path));
+  }
+  const fresh = await fetchChecked(path);
+  if (!fresh) return new Response('This file could not be loaded for this version of the app.', { status: 503 });
+  await cache.put(url(path), fresh.clone());
+  return fresh;
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const path = pathOf(request.url);
+  if (path === null) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(serve('index.html'));
+  } else if (path in files) {
+    event.respondWith(serve(path));
+  } else if (path.startsWith('app-')) {
+    // A file of the previous build, for a page still running it.
+    event.respondWith(caches.match(request.url).then((hit) => hit ?? fetch(request)));
+  }
+});
