@@ -46,6 +46,12 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
+# The splitter that cuts the page's module into chunks (scripts/split.mjs).
+if ! wasm-split-cli --help >/dev/null 2>&1; then
+  say "building wasm-split-cli 0.2.4 (about 2 minutes, once)"
+  cargo install --locked wasm_split_cli_support --version 0.2.4 --features build-binary
+fi
+
 # Node tools: binaryen's wasm-opt for release builds, playwright-core for end-to-end tests.
 for dir in scripts tests/e2e; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then

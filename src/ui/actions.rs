@@ -3,18 +3,21 @@
 //! other tabs saved (see `store::Replica`); the other tabs hear of it on a BroadcastChannel and
 //! take it in within moments, without a reload. Also: loading the store, and the time rules.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::clock;
+use super::engine::{Engine, Keeper};
 use super::perf;
 use super::state::{pause, AppState, Data, LoadState, UndoAction};
 use crate::domain::query::CustomerQuery;
 use crate::domain::{ChangeSet, Command, RecordKind, Superseded};
 use crate::store::idb::{IdbBackend, DB_NAME};
-use crate::store::writer::{self, Flushed, Holder};
+use crate::store::writer::{self, Flushed};
 use crate::store::{ActionError, Notice, Outcome, Saved, StoreError};
 
 /// The channel tabs of this app tell each other on that they saved something.
@@ -24,9 +27,9 @@ const CHANNEL: &str = "pocket-crm-saved";
 /// change it reports brings the query indexes and the views of the kinds touched up to date.
 struct Holding(AppState);
 
-impl Holder for Holding {
-    fn with<R>(&self, f: impl FnOnce(&mut crate::store::Replica) -> R) -> Option<R> {
-        self.0.with_data_mut(|d| f(&mut d.replica))
+impl Keeper for Holding {
+    fn with_replica(&self, f: &mut dyn FnMut(&mut crate::store::Replica)) {
+        self.0.with_data_mut(|d| f(&mut d.replica));
     }
 
     fn changed(&self, changes: &ChangeSet) {
@@ -35,6 +38,10 @@ impl Holder for Holding {
         }
         self.0.with_data_mut(|d| d.query.note_changes(d.replica.archive(), changes));
         self.0.bump(changes);
+    }
+
+    fn pause(&self) -> Pin<Box<dyn Future<Output = ()>>> {
+        Box::pin(pause(0))
     }
 }
 
@@ -80,6 +87,23 @@ impl AppState {
         });
     }
 
+    /// The write path (its chunk loads with the first write, see `engine`).
+    pub async fn engine(&self) -> Result<&'static dyn Engine, super::areas::LoadFailed> {
+        #[cfg(feature = "split")]
+        return super::engine::write_engine().await;
+        #[cfg(not(feature = "split"))]
+        return super::engine::write_engine();
+    }
+
+    /// `engine`, telling the user if it could not be loaded (nothing was changed; what they typed
+    /// stays on the page).
+    async fn engine_or_say(&self) -> Result<&'static dyn Engine, ActionError> {
+        self.engine().await.map_err(|_| {
+            self.show_toast(self.t(crate::i18n::Msg::AreaLoadFailed).to_owned(), true, None);
+            ActionError::Store(StoreError::Unavailable("the write path did not load".into()))
+        })
+    }
+
     /// Runs one user action: applies it at once (the page updates), writes it, and takes it back
     /// with a message if the write fails. A domain error (an invalid field) returns before
     /// anything changed.
@@ -100,13 +124,14 @@ impl AppState {
             self.show_store_error(&StoreError::Newer);
             return Err(ActionError::Store(StoreError::Newer));
         }
+        let engine = self.engine_or_say().await?;
         let started = perf::now();
         let now = clock::now();
         let (offset, user) = (clock::offset_at(now), self.user.get_untracked());
         let with_files = !files.is_empty();
         let applied = self
             .with_data_mut(|d| {
-                let applied = d.replica.apply(command, &user, now, offset, files, replace_files);
+                let applied = engine.apply(&mut d.replica, command, &user, now, offset, files, replace_files);
                 if let Ok((_, changes)) = &applied {
                     d.query.note_changes(d.replica.archive(), changes);
                 }
@@ -133,6 +158,7 @@ impl AppState {
         commands: Vec<Command>,
         files: Option<Vec<(String, Vec<u8>)>>,
     ) -> Result<Saved, ActionError> {
+        let engine = self.engine_or_say().await?;
         let count = commands.len();
         let mut last = None;
         let mut files = files;
@@ -141,8 +167,9 @@ impl AppState {
             let attached = if i + 1 == count { files.take().unwrap_or_default() } else { Vec::new() };
             let now = clock::now();
             let user = self.user.get_untracked();
-            let applied =
-                self.with_data_mut(|d| d.replica.apply(command, &user, now, clock::offset_at(now), attached, replace));
+            let applied = self.with_data_mut(|d| {
+                engine.apply(&mut d.replica, command, &user, now, clock::offset_at(now), attached, replace)
+            });
             match applied {
                 Some(Ok((ticket, changes))) => {
                     self.with_data_mut(|d| d.query.note_changes(d.replica.archive(), &changes));
@@ -198,13 +225,14 @@ impl AppState {
             return;
         }
         let Some(backend) = self.backend.try_get_value().flatten() else { return };
+        let Ok(engine) = self.engine().await else { return };
         self.writing.update_value(|w| w.busy = true);
         if take_test_failure_flag() {
             backend.fail_next_write_at_put(0);
         }
         let before = self.with_data(|d| d.replica.seen()).unwrap_or(0);
         let started = perf::now();
-        let flushed = writer::flush(&*backend, &Holding(*self), || pause(0)).await;
+        let flushed = engine.flush(&backend, &Holding(*self)).await;
         perf::record(if flushed.replaced { "save:replace-all" } else { "save:commit" }, perf::now() - started);
         perf::record_count("save:bytes", flushed.bytes);
         if self.writing.try_update_value(|w| w.busy = false).is_some() {
@@ -263,9 +291,12 @@ impl AppState {
             return;
         }
         let Some(backend) = self.backend.try_get_value().flatten() else { return };
+        // Not loaded (offline before it was cached): the next save heard, or coming back to the
+        // front, tries again.
+        let Ok(engine) = self.engine().await else { return };
         self.writing.update_value(|w| w.busy = true);
         let started = perf::now();
-        let flushed = writer::catch_up(&*backend, &Holding(*self), || pause(0)).await;
+        let flushed = engine.catch_up(&backend, &Holding(*self)).await;
         if !flushed.changed.is_empty() {
             perf::record("sync:catch-up", perf::now() - started);
         }
