@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Draws the app's icons (style/pwa/icon-*.png): a blue rounded square with a white pocket and a
+// Draws the app's icons (style/pwa/icon-*.png: 32 px for the tab, the others to install): a blue rounded square with a white pocket and a
 // rising line, as plain PNGs (no image library). Run once after changing the drawing:
 //   node scripts/icons.mjs
 import { deflateSync } from 'node:zlib';
@@ -89,6 +89,7 @@ function png(size, maskable) {
 }
 
 const dir = new URL('../style/pwa/', import.meta.url);
+writeFileSync(new URL('icon-32.png', dir), png(32, false));
 writeFileSync(new URL('icon-192.png', dir), png(192, false));
 writeFileSync(new URL('icon-512.png', dir), png(512, false));
 writeFileSync(new URL('icon-maskable-512.png', dir), png(512, true));

@@ -9,12 +9,12 @@
 //    module, a chunk per area, shared chunks, and __wasm_split.js that loads them (the release
 //    profile keeps the relocations it reads: strip = "debuginfo");
 // 2. makes the main module's JS with wasm-bindgen (--keep-lld-exports: the chunks import those);
-// 3. runs wasm-opt -Oz on every module (release);
+// 3. runs wasm-opt -Oz on every module and minifies the JS (release);
 // 4. puts all of it, and the workers' files, in app-<content hash>/ (chunk names are not hashed,
 //    so a new build never mixes with an old one's files), removes Trunk's unsplit copy of the
 //    app, and puts the tags that load ours in index.html;
 // 5. writes sw.js: the service worker (style/pwa/sw.js) with this build's version and the
-//    SHA-256 of every file.
+//    SHA-256 of every file (its first 128 bits).
 //
 // By hand, after `trunk build --release`: TRUNK_STAGING_DIR=dist node scripts/split.mjs
 
@@ -24,6 +24,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, wri
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { minify } from 'terser';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGING = process.env.TRUNK_STAGING_DIR ?? join(ROOT, 'dist');
@@ -101,13 +103,25 @@ async function buildApp() {
   console.log(`split.mjs: split ${splitMs} ms, wasm-bindgen ${bindgenMs} ms, wasm-opt ${optMs} ms`);
 }
 
-/** Moves the build and the workers into app-<hash>/ in the staging folder; returns its name. */
-function placeApp() {
+/** Minifies every JS file under `dir` (ES modules, but the workers' classic scripts). */
+async function minifyJs(dir) {
+  for (const file of filesUnder(dir).filter((f) => f.endsWith('.js'))) {
+    const classic = WORKERS.some((w) => file.endsWith(`/${w}.js`) || file.endsWith(`/${w}_loader.js`));
+    const code = readFileSync(file, 'utf8');
+    const out = await minify(code, { module: !classic, compress: { passes: 2 }, mangle: true, format: { comments: false } });
+    writeFileSync(file, out.code);
+  }
+}
+
+/** Moves the build and the workers (minified) into app-<hash>/ in the staging folder; returns its
+ *  name. */
+async function placeApp() {
   for (const worker of WORKERS) {
     for (const name of [`${worker}.js`, `${worker}_bg.wasm`, `${worker}_loader.js`]) {
       renameSync(join(STAGING, name), join(OUT, name));
     }
   }
+  if (RELEASE) await minifyJs(OUT);
   const hash = createHash('sha256');
   for (const file of filesUnder(OUT)) {
     hash.update(relative(OUT, file));
@@ -161,20 +175,22 @@ function patchHtml(folder) {
 }
 
 /** Writes sw.js: the worker's code (style/pwa/sw.js) with this build's version and files. */
-function writeServiceWorker() {
+async function writeServiceWorker() {
   const files = filesUnder(STAGING)
     .map((path) => relative(STAGING, path).split('\\').join('/'))
     .filter((name) => name !== 'sw.js');
-  const list = files.map((name) => [name, sha('sha256', readFileSync(join(STAGING, name)))]);
+  // The first 128 bits of each SHA-256: plenty to tell a damaged or foreign file.
+  const list = files.map((name) => [name, sha('sha256', readFileSync(join(STAGING, name))).slice(0, 32)]);
   const version = sha('sha256', JSON.stringify(list)).slice(0, 16);
   const template = readFileSync(join(ROOT, 'style', 'pwa', 'sw.js'), 'utf8');
   const filled = template.replace('self.BUILD = null;', `self.BUILD = ${JSON.stringify({ version, files: Object.fromEntries(list) })};`);
   if (filled === template) throw new Error('style/pwa/sw.js has no "self.BUILD = null;" line');
-  writeFileSync(join(STAGING, 'sw.js'), filled);
+  const code = RELEASE ? (await minify(filled, { compress: { passes: 2 }, format: { comments: false } })).code : filled;
+  writeFileSync(join(STAGING, 'sw.js'), code);
   console.log(`split.mjs: sw.js version ${version}, ${files.length} files`);
 }
 
 await buildApp();
-const folder = placeApp();
+const folder = await placeApp();
 patchHtml(folder);
-writeServiceWorker();
+await writeServiceWorker();

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use idb::{Factory, ObjectStoreParams, TransactionMode};
 use pocket_crm::domain::{demo, Command, Customer, CustomerKind, DeviceId, Intent, Records, Timestamp, UtcOffset};
 use pocket_crm::store::idb::{IdbBackend, LEGACY_CUSTOMERS};
+use pocket_crm::store::migrate::Bundled;
 use pocket_crm::store::migrate::{CustomerV3, DealV3, PipelineV3};
 use pocket_crm::store::segments::encode_as;
 use pocket_crm::store::writer;
@@ -23,11 +24,11 @@ const NOW: i64 = 1_790_000_000_000;
 
 async fn fresh(name: &str) -> IdbBackend {
     IdbBackend::delete(name).await.unwrap();
-    IdbBackend::open(name).await.unwrap()
+    IdbBackend::open(name, &Bundled).await.unwrap()
 }
 
 async fn open(backend: &IdbBackend, device: u64) -> RefCell<Replica> {
-    RefCell::new(writer::open(backend, DeviceId(device), || async {}).await.unwrap())
+    RefCell::new(writer::open(backend, DeviceId(device), || async {}, &Bundled).await.unwrap())
 }
 
 /// Applies and saves one command; returns how it ended.
@@ -63,7 +64,7 @@ async fn records_survive_closing_and_reopening() {
     run(&backend, &replica, Command::EditCustomer { before: Box::new(before), after: Box::new(after.clone()) }).await;
     backend.close();
 
-    let reopened = IdbBackend::open("t-reopen").await.unwrap();
+    let reopened = IdbBackend::open("t-reopen", &Bundled).await.unwrap();
     let loaded = open(&reopened, 2).await;
     assert_eq!(sorted(&loaded), sorted(&replica));
     assert_eq!(loaded.borrow().archive().customers.get(after.meta.id).unwrap().name, "重新打开后仍在");
@@ -74,7 +75,7 @@ async fn records_survive_closing_and_reopening() {
 async fn two_connections_writing_one_database_keep_each_others_customers() {
     // Two tabs: each opened the store before the other saved.
     let first_db = fresh("t-two-tabs").await;
-    let second_db = IdbBackend::open("t-two-tabs").await.unwrap();
+    let second_db = IdbBackend::open("t-two-tabs", &Bundled).await.unwrap();
     let first = open(&first_db, 1).await;
     let second = open(&second_db, 1).await;
     run(
@@ -88,7 +89,7 @@ async fn two_connections_writing_one_database_keep_each_others_customers() {
     // The first tab hears of nothing here; its write took the second's customer in.
     assert!(first.borrow().archive().customers.get(Uuid::from_u128(1)).is_some());
     writer::catch_up(&second_db, &second, || async {}).await;
-    let third_db = IdbBackend::open("t-two-tabs").await.unwrap();
+    let third_db = IdbBackend::open("t-two-tabs", &Bundled).await.unwrap();
     let third = open(&third_db, 3).await;
     assert_eq!(third.borrow().archive().customers.len(), 702);
     assert_eq!(sorted(&first), sorted(&third));
@@ -143,7 +144,7 @@ async fn a_newer_version_taking_the_database_over_stops_this_one_writing() {
     assert!(matches!(outcome, Outcome::Failed(StoreError::Newer)), "{outcome:?}");
     newer.close();
     // And this build cannot open the upgraded database at all.
-    assert_eq!(IdbBackend::open(name).await.err(), Some(StoreError::Newer));
+    assert_eq!(IdbBackend::open(name, &Bundled).await.err(), Some(StoreError::Newer));
 }
 
 /// A database as schema 1 left it: one flat JSON value per customer.
@@ -175,7 +176,7 @@ async fn a_broken_schema_1_value_stops_the_migration_and_changes_nothing() {
     ];
     for (i, broken) in [1usize, 2].into_iter().enumerate() {
         schema_1_database(name, &[values[0].clone(), values[broken].clone()]).await;
-        let err = IdbBackend::open(name).await.err().unwrap_or_else(|| panic!("case {i}: opened"));
+        let err = IdbBackend::open(name, &Bundled).await.err().unwrap_or_else(|| panic!("case {i}: opened"));
         assert!(matches!(err, StoreError::Corrupt { .. }), "case {i}: {err:?}");
         // The old values are all still there, and no segment was written.
         let db = Factory::new().unwrap().open(name, None).unwrap().await.unwrap();
@@ -200,7 +201,7 @@ async fn a_schema_1_database_is_migrated_once() {
         })
         .collect();
     schema_1_database(name, &values).await;
-    let backend = IdbBackend::open(name).await.unwrap();
+    let backend = IdbBackend::open(name, &Bundled).await.unwrap();
     let replica = open(&backend, 1).await;
     assert_eq!(replica.borrow().archive().customers.len(), 1_234);
     let c = replica.borrow().archive().customers.get(Uuid::from_u128(1_000)).unwrap().clone();
@@ -211,7 +212,7 @@ async fn a_schema_1_database_is_migrated_once() {
     backend.close();
 
     // Opening again does not migrate twice.
-    let again = IdbBackend::open(name).await.unwrap();
+    let again = IdbBackend::open(name, &Bundled).await.unwrap();
     assert_eq!(open(&again, 1).await.borrow().archive().customers.len(), 1_234);
     again.close();
 }
@@ -254,7 +255,7 @@ async fn a_schema_3_database_with_files_migrates_in_one_transaction() {
     tx.commit().unwrap().await.unwrap();
     db.close();
 
-    let backend = IdbBackend::open(name).await.unwrap();
+    let backend = IdbBackend::open(name, &Bundled).await.unwrap();
     let replica = open(&backend, 1).await;
     let (counts, migrated, talker_now) = {
         let r = replica.borrow();

@@ -10,6 +10,7 @@ use pocket_crm::domain::{
     Money, RecordKind, Records, Timestamp, UtcOffset,
 };
 use pocket_crm::store::files;
+use pocket_crm::store::migrate::{self, Bundled, CustomerV3, Migrations, Without};
 use pocket_crm::store::segments::{bucket_key, encode_as};
 use pocket_crm::store::writer::{self, Flushed};
 use pocket_crm::store::{MemoryBackend, Notice, Outcome, Replica, StoreError, Ticket};
@@ -33,7 +34,7 @@ struct Tab<'a> {
 
 impl<'a> Tab<'a> {
     fn open(backend: &'a MemoryBackend, user: &str, device: u64) -> Tab<'a> {
-        let replica = block_on(writer::open(backend, DeviceId(device), || async {})).unwrap();
+        let replica = block_on(writer::open(backend, DeviceId(device), || async {}, &Bundled)).unwrap();
         Tab { backend, cell: RefCell::new(replica), user: user.into(), clock: 0 }
     }
 
@@ -216,12 +217,57 @@ fn an_unreadable_segment_is_refused_and_left_untouched() {
     let key = bucket_key(RecordKind::Customer, 2, 1);
     backend.put_raw(&key, b"{not a segment");
     let stored = backend.snapshot();
-    let err = block_on(writer::open(&backend, DeviceId(2), || async {})).err().unwrap();
+    let err = block_on(writer::open(&backend, DeviceId(2), || async {}, &Bundled)).err().unwrap();
     assert!(matches!(err, StoreError::Corrupt { key: ref k, .. } if *k == key), "{err:?}");
     assert_eq!(backend.snapshot(), stored, "nothing was rewritten");
     // One written by a newer version: this build refuses to read or write.
     backend.put_raw(&key, &encode_as::<Customer>(&[], 99));
-    assert_eq!(block_on(writer::open(&backend, DeviceId(2), || async {})).err(), Some(StoreError::Newer));
+    assert_eq!(block_on(writer::open(&backend, DeviceId(2), || async {}, &Bundled)).err(), Some(StoreError::Newer));
+}
+
+/// A counting stand-in for the page's chunk loader: how often the migration was asked for.
+struct Counted(std::cell::Cell<u32>, bool);
+
+impl Migrations for Counted {
+    async fn get(&self) -> Result<&'static migrate::Migration, StoreError> {
+        self.0.set(self.0.get() + 1);
+        if self.1 {
+            Bundled.get().await
+        } else {
+            Without.get().await
+        }
+    }
+}
+
+#[test]
+fn the_migration_is_asked_for_only_by_a_store_with_older_data_and_without_it_nothing_changes() {
+    // Today's store: opened without asking for the migration.
+    let backend = MemoryBackend::new();
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(300))));
+    let asked = Counted(Default::default(), true);
+    block_on(writer::open(&backend, DeviceId(2), || async {}, &asked)).unwrap();
+    assert_eq!(asked.0.get(), 0);
+
+    // A schema-3 store: refused, untouched, when the migration cannot be had (offline before
+    // its chunk was cached); converted when it can.
+    let old = MemoryBackend::new();
+    let customers: Vec<CustomerV3> = demo_records(300).customers.iter().map(CustomerV3::of).collect();
+    old.put_raw("customer/000000", &encode_as(&customers, 3));
+    let stored = old.snapshot();
+    let missing = Counted(Default::default(), false);
+    assert!(matches!(
+        block_on(writer::open(&old, DeviceId(2), || async {}, &missing)),
+        Err(StoreError::Corrupt { .. })
+    ));
+    assert_eq!(missing.0.get(), 1);
+    assert_eq!(old.snapshot(), stored, "nothing was rewritten");
+    let asked = Counted(Default::default(), true);
+    let replica = block_on(writer::open(&old, DeviceId(2), || async {}, &asked)).unwrap();
+    assert!(asked.0.get() >= 1);
+    assert_eq!(replica.archive().customers.live().count(), 300);
+    assert_ne!(old.snapshot(), stored, "rewritten in today's layout");
+    assert!(old.snapshot().iter().all(|(key, _)| !key.starts_with("customer/0000")), "the old segment is gone");
 }
 
 #[test]

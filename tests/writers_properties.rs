@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use pocket_crm::domain::{
     CommKind, Command, Communication, Customer, CustomerKind, DealsOfDeleted, DeviceId, EntryId, Timestamp, UtcOffset,
 };
+use pocket_crm::store::migrate::Bundled;
 use pocket_crm::store::writer;
 use pocket_crm::store::{MemoryBackend, Outcome, Replica, Ticket};
 use pollster::block_on;
@@ -75,7 +76,7 @@ proptest! {
     fn no_saved_change_is_lost_and_every_writer_agrees(steps in proptest::collection::vec(step(), 1..80)) {
         let backend = MemoryBackend::new();
         let mut writers: Vec<Writer> = (0..3)
-            .map(|_| Writer { replica: block_on(writer::open(&backend, DeviceId(7), || async {})).unwrap().into(), waiting: vec![], clock: 0 })
+            .map(|_| Writer { replica: block_on(writer::open(&backend, DeviceId(7), || async {}, &Bundled)).unwrap().into(), waiting: vec![], clock: 0 })
             .collect();
         let mut next = 1u128;
         // (save order, what it meant): the later save of a field is the one that must hold.
@@ -159,7 +160,7 @@ proptest! {
         for w in writers.iter_mut() {
             block_on(writer::catch_up(&backend, &w.replica, || async {}));
         }
-        let fresh = block_on(writer::open(&backend, DeviceId(8), || async {})).unwrap();
+        let fresh = block_on(writer::open(&backend, DeviceId(8), || async {}, &Bundled)).unwrap();
         let store = fresh.archive();
         // Nothing saved is lost.
         let mut last_field: HashMap<(Uuid, &str), (usize, String)> = HashMap::new();

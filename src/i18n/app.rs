@@ -124,6 +124,7 @@ super::messages! {
         BackupNowLink => "立即备份", "Back up now";
         AreaLoadFailed => "这部分页面未能加载（可能已离线，或刚发布了新版本）。已保存的数据不受影响。", "This part of the app could not be loaded (offline, or a new version was just published). Your saved data is safe.";
         Retry => "重试", "Try again";
+        AssignOpen => "批量分配", "Assign…";
         UpdateReady => "口袋CRM 有新版本可用。", "A new version of Pocket CRM is ready.";
         ChartsUnavailable => "图表暂时无法绘制，请刷新页面重试。", "The charts could not be drawn; reload the page to try again.";
         Other => "其他", "Other";

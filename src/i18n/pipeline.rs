@@ -108,7 +108,6 @@ super::messages! {
         NotifyBlocked => "浏览器已阻止通知；可在浏览器设置中允许。", "The browser blocks notifications; allow them in its settings.";
         NotifyTitle => "口袋CRM 销售提醒", "Pocket CRM reminders";
         Attach => "附件（单个不超过 5 MB）", "Attach files (up to 5 MB each)";
-        AssignOpen => "批量分配", "Assign…";
         AssignReason => "每人分得相同数量，余下的先给目前负责最少的销售。", "Each rep gets the same number; any left over go first to those holding least now.";
         AssignGo => "分配", "Assign";
         AssignUndone => "已撤销这次分配", "The assignment was undone";

@@ -16,10 +16,8 @@ use std::rc::Rc;
 use idb::{CursorDirection, Database, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::migrate::CustomerV1;
-use super::replica::{Decoding, Replica};
+use super::migrate::{CustomerV1, Migrations};
 use super::{Backend, Loaded, StoreError, WriteBatch, SCHEMA_VERSION};
-use crate::domain::{DeviceId, Hlc, Stamp};
 
 /// The database the app uses; tests use their own names.
 pub const DB_NAME: &str = "pocket-crm";
@@ -73,9 +71,10 @@ fn classify(error: &idb::Error, write: bool) -> StoreError {
 }
 
 impl IdbBackend {
-    /// Opens (creating or upgrading) the database `name` and migrates schema-1 data. A database
-    /// a newer version has upgraded is refused with `StoreError::Newer`.
-    pub async fn open(name: &str) -> Result<IdbBackend, StoreError> {
+    /// Opens (creating or upgrading) the database `name` and migrates schema-1 data (asking
+    /// `migrations` for the code only then). A database a newer version has upgraded is refused
+    /// with `StoreError::Newer`.
+    pub async fn open(name: &str, migrations: &impl Migrations) -> Result<IdbBackend, StoreError> {
         let unavailable = |e: idb::Error| StoreError::Unavailable(e.to_string());
         let factory = Factory::new().map_err(unavailable)?;
         let mut request = factory.open(name, Some(SCHEMA_VERSION)).map_err(unavailable)?;
@@ -117,7 +116,7 @@ impl IdbBackend {
             }
         });
         let backend = IdbBackend { db, fail_at_put: Cell::new(None), stale, on_stale };
-        if let Err(e) = backend.migrate_legacy().await {
+        if let Err(e) = backend.migrate_legacy(migrations).await {
             // Do not keep a connection that would block a later delete or upgrade.
             backend.close();
             return Err(e);
@@ -154,10 +153,12 @@ impl IdbBackend {
 
     /// Schema 1's customers, with whatever segments there already are, rewritten in today's
     /// layout in one transaction.
-    async fn migrate_legacy(&self) -> Result<(), StoreError> {
+    async fn migrate_legacy(&self, migrations: &impl Migrations) -> Result<(), StoreError> {
         if !self.db.store_names().iter().any(|s| s == LEGACY_CUSTOMERS) {
             return Ok(());
         }
+        // Before the transaction: it would end while this waits.
+        let migration = migrations.get().await?;
         let fail = |e: idb::Error| classify(&e, true);
         let tx = self.db.transaction(&[LEGACY_CUSTOMERS, SEGMENTS, LOG], TransactionMode::ReadWrite).map_err(fail)?;
         let legacy = tx.object_store(LEGACY_CUSTOMERS).map_err(fail)?;
@@ -168,7 +169,7 @@ impl IdbBackend {
         let mut customers = Vec::with_capacity(values.len());
         for value in values {
             match v1_from_json(&value) {
-                Ok(old) => customers.push(old.into_customer()),
+                Ok(old) => customers.push((migration.customer_v1)(old)),
                 Err(reason) => {
                     let _ = tx.abort();
                     return Err(StoreError::Corrupt { key: format!("{LEGACY_CUSTOMERS} (schema 1)"), reason });
@@ -181,17 +182,13 @@ impl IdbBackend {
         let bodies = segments.get_all(Some(range()?), None).map_err(fail)?.await.map_err(fail)?;
         let existing: Vec<(String, Vec<u8>)> =
             keys.iter().zip(&bodies).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(v))).collect();
-        let mut decoding = Decoding::new(existing.clone());
-        if let Err(e) = decoding.decode_some(usize::MAX) {
-            let _ = tx.abort();
-            return Err(e);
-        }
-        let mut records = decoding.finish(0, DeviceId(0)).replica.archive().to_records();
-        records.customers.extend(customers);
-        let archive = crate::domain::Archive::from_records(records);
-        let mut batch = Replica::full_batch(&archive, 0, Stamp { at: Hlc(0), device: DeviceId(0) }, "migration");
-        let kept: Vec<&String> = batch.puts.iter().map(|(k, _)| k).collect();
-        batch.deletes = existing.iter().map(|(k, _)| k.clone()).filter(|k| !kept.contains(&k)).collect();
+        let batch = match (migration.legacy_batch)(existing, customers) {
+            Ok(batch) => batch,
+            Err(e) => {
+                let _ = tx.abort();
+                return Err(e);
+            }
+        };
         let log = tx.object_store(LOG).map_err(fail)?;
         if let Err(e) = queue(&segments, &log, &batch, None) {
             let _ = tx.abort();

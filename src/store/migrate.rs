@@ -14,12 +14,78 @@ use uuid::Uuid;
 
 use super::files;
 use super::segments::{decode, schema_of};
-use super::StoreError;
+use super::{Decoding, Replica, StoreError, WriteBatch};
 use crate::domain::pipeline::{optional_date, Activity, Deal, DealChange, DealEvent, Pipeline, Stage};
 use crate::domain::{
     ActivityKind, AnyRecord, Archive, CommKind, Communication, CompanySize, Contact, Currency, Customer, CustomerKind,
-    EntryId, Intent, Meta, Money, OwnerChange, RecordKind, Rep, Team, Tier, Timestamp, Transaction,
+    DeviceId, EntryId, Hlc, Intent, Meta, Money, OwnerChange, RecordKind, Rep, Stamp, Team, Tier, Timestamp,
+    Transaction,
 };
+
+/// The reading of older schemas, as values: the page loads this code only when a store holds old
+/// data (it is a chunk of its own, see `Migrations`); native tests use `MIGRATION` directly.
+/// Stored values by key.
+pub type Stored = Vec<(String, Vec<u8>)>;
+/// An old segment's records in today's shape.
+pub type Converted = Result<Vec<AnyRecord>, StoreError>;
+
+#[derive(Debug)]
+pub struct Migration {
+    /// `decode_old`.
+    pub decode_old: fn(RecordKind, &str, &[u8]) -> Converted,
+    /// `file_moves`.
+    pub file_moves: fn(&Archive, Stored) -> (Stored, Vec<String>),
+    /// `CustomerV1::into_customer`.
+    pub customer_v1: fn(CustomerV1) -> Customer,
+    /// `legacy_batch`.
+    pub legacy_batch: fn(Stored, Vec<Customer>) -> Result<WriteBatch, StoreError>,
+}
+
+pub static MIGRATION: Migration =
+    Migration { decode_old, file_moves, customer_v1: CustomerV1::into_customer, legacy_batch };
+
+/// Where the reading of older schemas comes from when a store needs it.
+pub trait Migrations {
+    fn get(&self) -> impl std::future::Future<Output = Result<&'static Migration, StoreError>>;
+}
+
+/// `MIGRATION`, at hand (native code and tests).
+pub struct Bundled;
+
+impl Migrations for Bundled {
+    async fn get(&self) -> Result<&'static Migration, StoreError> {
+        Ok(&MIGRATION)
+    }
+}
+
+/// No reading of older schemas: for a store `open` has already converted.
+pub struct Without;
+
+impl Migrations for Without {
+    async fn get(&self) -> Result<&'static Migration, StoreError> {
+        Err(StoreError::Corrupt { key: "segments".into(), reason: "an older schema's data after the migration".into() })
+    }
+}
+
+/// The rewrite of a schema-1 store: its `customers` (converted) and the records of the segments
+/// it also has (`existing`, any schema), in today's layout; the keys not written again deleted.
+pub fn legacy_batch(existing: Vec<(String, Vec<u8>)>, customers: Vec<Customer>) -> Result<WriteBatch, StoreError> {
+    let keys: Vec<String> = existing.iter().map(|(k, _)| k.clone()).collect();
+    let mut decoding = Decoding::new(existing, Some(&MIGRATION));
+    decoding.decode_some(usize::MAX)?;
+    let mut records = decoding.finish(0, DeviceId(0)).replica.archive().to_records();
+    records.customers.extend(customers);
+    let archive = Archive::from_records(records);
+    let mut batch = Replica::full_batch(&archive, 0, Stamp { at: Hlc(0), device: DeviceId(0) }, "migration");
+    let kept: Vec<&String> = batch.puts.iter().map(|(k, _)| k).collect();
+    batch.deletes = keys.into_iter().filter(|k| !kept.contains(&k)).collect();
+    Ok(batch)
+}
+
+/// Whether any of these stored keys is an older schema's segment.
+pub fn has_old_segments(segments: &[(String, Vec<u8>)]) -> bool {
+    segments.iter().any(|(key, _)| old_segment_kind(key).is_some())
+}
 
 /// The kind an old segment key (`customer/000012`, schema 2 and 3) names.
 pub fn old_segment_kind(key: &str) -> Option<RecordKind> {

@@ -16,8 +16,9 @@ use std::collections::{BTreeSet, HashSet};
 
 use super::files::FILE_PREFIX;
 use super::log::LogEntry;
+use super::migrate::{self, Migration};
 use super::segments::{bits_for, bucket_key, decode, parse_bucket_key, Layout};
-use super::{migrate, Loaded, StoreError, WriteBatch};
+use super::{StoreError, WriteBatch};
 use crate::domain::kinds::{ListVisitor, Stored};
 use crate::domain::{
     Actor, AnyRecord, Applied, Archive, ChangeSet, Clock, Command, DeviceId, DomainError, PerKind, RecordKind, Records,
@@ -119,16 +120,6 @@ pub struct Replica {
 }
 
 impl Replica {
-    /// A replica of a store as `Backend::load` read it (decoded in one go; see `Decoding` for
-    /// parts). The batch, if any, rewrites the store in today's layout (an older schema was
-    /// converted, or segments were in an odd shape): it must be written with `transact` at
-    /// `seen` before anything else, with the attached files' new keys if `migrated`.
-    pub fn open(loaded: Loaded, device: DeviceId) -> Result<Opened, StoreError> {
-        let mut decoding = Decoding::new(loaded.segments);
-        decoding.decode_some(usize::MAX)?;
-        Ok(decoding.finish(loaded.head, device))
-    }
-
     pub fn archive(&self) -> &Archive {
         &self.archive
     }
@@ -472,13 +463,28 @@ impl Replica {
     }
 }
 
-/// A store read and decoded: the replica, and the rewrite it needs first (if any).
+/// A store read and decoded: the replica, and whether it must be rewritten first.
 pub struct Opened {
     pub replica: Replica,
-    /// Rewrites the store in today's layout; `migrated` when an older schema was converted (then
-    /// the attached files move to their new keys in the same write).
-    pub rewrite: Option<WriteBatch>,
+    /// The store must be written again in today's layout before anything else
+    /// (`rewrite_batch`): an older schema was converted, or segments were in an odd shape.
+    pub needs_rewrite: bool,
+    /// An older schema was converted: the attached files move to their new keys in the same write.
     pub migrated: bool,
+    /// Every segment key read (the rewrite deletes those it does not write again).
+    keys: Vec<String>,
+}
+
+impl Opened {
+    /// The write that puts the store in today's layout: every record, and the old keys deleted.
+    pub fn rewrite_batch(&self) -> WriteBatch {
+        let replica = &self.replica;
+        let stamp = Stamp { at: crate::domain::Hlc(0), device: replica.device() };
+        let mut batch = Replica::full_batch(&replica.archive, replica.seen, stamp, "migration");
+        let kept: HashSet<&String> = batch.puts.iter().map(|(k, _)| k).collect();
+        batch.deletes = self.keys.iter().filter(|k| !kept.contains(k)).cloned().collect();
+        batch
+    }
 }
 
 /// Reading a store a part at a time, for large stores read while the page must respond.
@@ -490,10 +496,13 @@ pub struct Decoding {
     keys: Vec<String>,
     odd: bool,
     migrated: bool,
+    migration: Option<&'static Migration>,
 }
 
 impl Decoding {
-    pub fn new(segments: Vec<(String, Vec<u8>)>) -> Self {
+    /// `migration` reads older schemas' segments; without it they are refused (see
+    /// `migrate::has_old_segments`).
+    pub fn new(segments: Vec<(String, Vec<u8>)>, migration: Option<&'static Migration>) -> Self {
         let keys = segments.iter().map(|(k, _)| k.clone()).collect();
         Decoding {
             segments: segments.into_iter(),
@@ -502,6 +511,7 @@ impl Decoding {
             keys,
             odd: false,
             migrated: false,
+            migration,
         }
     }
 
@@ -514,7 +524,11 @@ impl Decoding {
                 *slot = Some(slot.map_or(bits, |b| b.max(bits)));
                 decode_into(&mut self.records, kind, &key, &body)?;
             } else if let Some(kind) = migrate::old_segment_kind(&key) {
-                for record in migrate::decode_old(kind, &key, &body)? {
+                let migration = self.migration.ok_or_else(|| StoreError::Corrupt {
+                    key: key.clone(),
+                    reason: "an older schema's data, read without the migration".into(),
+                })?;
+                for record in (migration.decode_old)(kind, &key, &body)? {
                     self.records.push(record);
                 }
                 self.migrated = true;
@@ -526,20 +540,12 @@ impl Decoding {
         Ok(self.segments.len() == 0)
     }
 
-    /// The replica read, and the rewrite it needs.
+    /// The replica read, and whether the store needs rewriting.
     pub fn finish(self, head: u64, device: DeviceId) -> Opened {
         let archive = Archive::from_records(self.records);
         let needs_rewrite = self.odd || self.migrated;
         let bits = RecordKind::ALL.map(|k| self.bits[k.index()].unwrap_or(0));
         let layout = if needs_rewrite { Layout::fitting(&archive) } else { Layout::new(&archive, bits) };
-        let rewrite = needs_rewrite.then(|| {
-            let stamp = Stamp { at: crate::domain::Hlc(0), device };
-            let mut batch = Replica::full_batch(&archive, head, stamp, "migration");
-            let kept: HashSet<&String> = batch.puts.iter().map(|(k, _)| k).collect();
-            let stale: Vec<String> = self.keys.iter().filter(|k| !kept.contains(k)).cloned().collect();
-            batch.deletes = stale;
-            batch
-        });
         let stored_bits = RecordKind::ALL.map(|k| layout.bits(k));
         let replica = Replica {
             archive,
@@ -553,7 +559,7 @@ impl Decoding {
             prepared: None,
             saved: HashSet::new(),
         };
-        Opened { replica, rewrite, migrated: self.migrated }
+        Opened { replica, needs_rewrite, migrated: self.migrated, keys: self.keys }
     }
 }
 

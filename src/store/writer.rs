@@ -6,8 +6,9 @@
 use std::cell::RefCell;
 use std::future::Future;
 
+use super::migrate::{self, Migrations, Without};
 use super::replica::{Catch, Caught, Decoding, Opened, Replica};
-use super::{files, migrate, Backend, StoreError};
+use super::{files, Backend, StoreError};
 use crate::domain::{ChangeSet, DeviceId};
 
 /// Where a replica is kept. It is only ever borrowed between awaits, never across one: the page
@@ -34,41 +35,84 @@ fn gone() -> StoreError {
 const DECODE_PART: usize = 40;
 
 /// Opens the store: reads it (in parts, calling `pause` in between), converts an older schema or
-/// an odd layout in one transaction (moving attached files to their new keys), and returns the
-/// replica. If another writer changed the store meanwhile, it reads it again.
+/// an odd layout (see `rewrite`), and returns the replica. `migrations` is asked for the reading
+/// of older schemas only if the store holds such data.
 pub async fn open<B: Backend, F: Future<Output = ()>>(
     backend: &B,
     device: DeviceId,
     pause: impl Fn() -> F,
+    migrations: &impl Migrations,
 ) -> Result<Replica, StoreError> {
+    let opened = first_read(backend, device, &pause, migrations).await?;
+    if !opened.needs_rewrite {
+        return Ok(opened.replica);
+    }
+    rewrite(backend, opened, &pause, migrations).await
+}
+
+/// The first read of `open`: the store decoded, older schemas converted in memory. A store that
+/// `needs_rewrite` must go through `rewrite` before anything else is written.
+pub async fn first_read<B: Backend, F: Future<Output = ()>>(
+    backend: &B,
+    device: DeviceId,
+    pause: &impl Fn() -> F,
+    migrations: &impl Migrations,
+) -> Result<Opened, StoreError> {
+    read_with(backend, device, pause, migrations).await
+}
+
+/// Writes an opened store again in today's layout (attached files moved to their keys by entry
+/// id if an older schema was converted), in one transaction if nobody wrote since it was read;
+/// otherwise reads it again and retries. Returns the replica of what was written.
+pub async fn rewrite<B: Backend, F: Future<Output = ()>>(
+    backend: &B,
+    mut opened: Opened,
+    pause: &impl Fn() -> F,
+    migrations: &impl Migrations,
+) -> Result<Replica, StoreError> {
+    let device = opened.replica.device();
     for _ in 0..4 {
-        let opened = read(backend, device, &pause).await?;
-        let Some(mut rewrite) = opened.rewrite else { return Ok(opened.replica) };
+        if !opened.needs_rewrite {
+            return Ok(opened.replica);
+        }
+        let mut batch = opened.rewrite_batch();
         if opened.migrated {
+            let migration = migrations.get().await?;
             let stored = backend.load_prefix(files::FILE_PREFIX).await?;
-            let (puts, deletes) = migrate::file_moves(opened.replica.archive(), stored);
-            rewrite.deletes.extend(deletes);
-            rewrite.puts.extend(puts);
+            let (puts, deletes) = (migration.file_moves)(opened.replica.archive(), stored);
+            batch.deletes.extend(deletes);
+            batch.puts.extend(puts);
         }
         let seen = opened.replica.seen();
         // Written only if nobody wrote since it was read; otherwise read again.
-        match backend.transact(seen, |tail| if tail.is_empty() { Ok(rewrite) } else { Err(()) }).await? {
-            Ok(()) => return read(backend, device, &pause).await.map(|o| o.replica),
-            Err(()) => continue,
+        match backend.transact(seen, |tail| if tail.is_empty() { Ok(batch) } else { Err(()) }).await? {
+            Ok(()) => return read(backend, device, pause).await.map(|o| o.replica),
+            Err(()) => opened = read_with(backend, device, pause, migrations).await?,
         }
     }
     Err(StoreError::Blocked)
 }
 
-/// Reads and decodes the store without writing anything.
+/// Reads and decodes the store (in today's schema: `open` converted older data) without writing
+/// anything.
 pub async fn read<B: Backend, F: Future<Output = ()>>(
     backend: &B,
     device: DeviceId,
     pause: &impl Fn() -> F,
 ) -> Result<Opened, StoreError> {
+    read_with(backend, device, pause, &Without).await
+}
+
+async fn read_with<B: Backend, F: Future<Output = ()>>(
+    backend: &B,
+    device: DeviceId,
+    pause: &impl Fn() -> F,
+    migrations: &impl Migrations,
+) -> Result<Opened, StoreError> {
     let loaded = backend.load().await?;
     let head = loaded.head;
-    let mut decoding = Decoding::new(loaded.segments);
+    let migration = if migrate::has_old_segments(&loaded.segments) { Some(migrations.get().await?) } else { None };
+    let mut decoding = Decoding::new(loaded.segments, migration);
     while !decoding.decode_some(DECODE_PART)? {
         pause().await;
     }

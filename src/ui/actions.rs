@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::clock;
-use super::engine::{Engine, Keeper};
+use super::engine::{Engine, Keeper, LoadMigration};
 use super::perf;
 use super::state::{pause, AppState, Data, LoadState, UndoAction};
 use crate::domain::query::CustomerQuery;
@@ -52,10 +52,20 @@ impl AppState {
         leptos::task::spawn_local(async move {
             let started = perf::now();
             let opened = async {
-                let backend = IdbBackend::open(DB_NAME).await?;
+                let backend = IdbBackend::open(DB_NAME, &LoadMigration).await?;
                 perf::record("load:open", perf::now() - started);
                 let decoding = perf::now();
-                let replica = writer::open(&backend, self.device(), || async {}).await?;
+                let opened = writer::first_read(&backend, self.device(), &|| async {}, &LoadMigration).await?;
+                // An older schema or an odd layout: written again first, by the write path.
+                let replica = if opened.needs_rewrite {
+                    let engine = self
+                        .engine()
+                        .await
+                        .map_err(|_| StoreError::Unavailable("the write path did not load".into()))?;
+                    engine.rewrite(&backend, opened).await?
+                } else {
+                    opened.replica
+                };
                 perf::record("load:decode", perf::now() - decoding);
                 Ok::<_, StoreError>((backend, replica))
             }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::state::{tr, use_app};
+use crate::domain::assignment::Holding;
 use crate::i18n::Msg;
 
 /// Which page is shown; filters in the URL are not part of it, so typing a filter does not
@@ -94,6 +95,27 @@ fn settings_area() -> Result<AnyView, LoadFailed> {
     Ok(view! { <super::settings::SettingsPage /> }.into_any())
 }
 
+/// The batch assignment panel (see `assign`), loaded when first opened.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(assign, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn assign_area(
+    kind: Holding,
+    count: Signal<usize>,
+    ids: Callback<(), Vec<Uuid>>,
+    open: RwSignal<bool>,
+) -> Result<AnyView, LoadFailed> {
+    Ok(super::assign::panel(kind, count, ids, open))
+}
+
+/// `assign_area`, loading its chunk first.
+pub async fn assign_panel(
+    kind: Holding,
+    count: Signal<usize>,
+    ids: Callback<(), Vec<Uuid>>,
+    open: RwSignal<bool>,
+) -> Result<AnyView, LoadFailed> {
+    enter!(assign_area(kind, count, ids, open))
+}
+
 /// Loads the chunk of `page`'s area (once) and builds the page.
 async fn open(page: Page) -> Result<AnyView, LoadFailed> {
     match page {
@@ -107,19 +129,31 @@ async fn open(page: Page) -> Result<AnyView, LoadFailed> {
     }
 }
 
-/// A page of an area loaded on first use: blank while its chunk loads (a "loading" line if that
-/// takes a moment), then the page; a failed load shows a message with a retry.
+/// A page of an area loaded on first use (see `Lazy`).
 ///
 /// `page`: the page to show; it must belong to a split area (not the customer list).
 #[component]
 pub fn AreaPage(page: Page) -> impl IntoView {
+    view! { <Lazy load=move || open(page) /> }
+}
+
+/// A view built by code loaded on first use: blank while its chunk loads (a "loading" line if
+/// that takes a moment), then the view; a failed load shows a message with a retry.
+///
+/// `load`: loads the chunk (once; at once when it is loaded) and builds the view.
+#[component]
+pub fn Lazy<L, F>(load: L) -> impl IntoView
+where
+    L: Fn() -> F + Copy + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<AnyView, LoadFailed>> + Send + 'static,
+{
     let attempt = RwSignal::new(0_u32);
     view! {
         <Suspense fallback=|| view! { <p class="loading" data-testid="area-loading">{tr(Msg::Loading)}</p> }>
             {move || {
                 attempt.track();
                 Suspend::new(async move {
-                    match open(page).await {
+                    match load().await {
                         Ok(view) => view,
                         Err(LoadFailed) => view! { <LoadError retry=move || attempt.update(|n| *n += 1) /> }.into_any(),
                     }

@@ -9,6 +9,7 @@ pub use crate::domain::assignment::Holding;
 use crate::domain::assignment::{plan, workloads, Target};
 use crate::domain::{Assignment, Command, RecordKind};
 use crate::i18n::{Lang, Msg, PipeMsg};
+use crate::ui::areas::Lazy;
 use crate::ui::state::{tr, use_app, AppState};
 
 /// The value of the "spread evenly" choice in the menu.
@@ -50,11 +51,23 @@ pub fn run(state: AppState, assignments: Vec<Assignment>) {
     });
 }
 
-/// "Assign…": a panel to give the `count` records the list shows (`ids` on demand) to reps.
+/// "Assign…": opens a panel (loaded on first use, see `areas`) to give the `count` records the
+/// list shows (`ids` on demand) to reps.
 #[component]
 pub fn AssignBar(kind: Holding, #[prop(into)] count: Signal<usize>, ids: Callback<(), Vec<Uuid>>) -> impl IntoView {
-    let state = use_app();
     let open = RwSignal::new(false);
+    view! {
+        <button class="secondary" data-testid="assign-open" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {tr(Msg::AssignOpen)}
+        </button>
+        {move || open.get().then(|| view! { <Lazy load=move || super::areas::assign_panel(kind, count, ids, open) /> })}
+    }
+}
+
+/// The assignment panel: who gets the records, the plan, and the button that runs it; closes
+/// `open` when it has run.
+pub fn panel(kind: Holding, count: Signal<usize>, ids: Callback<(), Vec<Uuid>>, open: RwSignal<bool>) -> AnyView {
+    let state = use_app();
     let choice = RwSignal::new(String::new());
     let reps = Memo::new(move |_| {
         state
@@ -76,9 +89,6 @@ pub fn AssignBar(kind: Holding, #[prop(into)] count: Signal<usize>, ids: Callbac
     let items =
         move || -> Vec<(Uuid, bool)> { ids.run(()).into_iter().map(|id| (id, kind == Holding::Deals)).collect() };
     let preview = Memo::new(move |_| {
-        if !open.get() {
-            return String::new();
-        }
         state.track(&[RecordKind::Deal, RecordKind::Customer, RecordKind::Rep]);
         let lang = state.lang.get();
         let _ = count.get();
@@ -95,10 +105,6 @@ pub fn AssignBar(kind: Holding, #[prop(into)] count: Signal<usize>, ids: Callbac
         run(state, assignments);
     };
     view! {
-        <button class="secondary" data-testid="assign-open" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-            {tr(PipeMsg::AssignOpen)}
-        </button>
-        {move || open.get().then(|| view! {
             <div class="assign-panel card" data-testid="assign-panel">
                 <label class="field">
                     <span>{move || {
@@ -119,6 +125,6 @@ pub fn AssignBar(kind: Holding, #[prop(into)] count: Signal<usize>, ids: Callbac
                 {move || (choice.get() == SPREAD).then(|| view! { <p class="muted small">{tr(PipeMsg::AssignReason)}</p> })}
                 <button class="primary" data-testid="assign-go" on:click=go>{tr(PipeMsg::AssignGo)}</button>
             </div>
-        })}
     }
+    .into_any()
 }

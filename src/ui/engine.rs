@@ -5,7 +5,8 @@
 //! right after the list has loaded so that a first edit does not wait for it.
 //!
 //! The page reaches the write path only through the `Engine` trait object the chunk returns:
-//! that keeps every function behind it (and the commands' code) out of the first load.
+//! that keeps every function behind it (and the commands' code) out of the first load. Also
+//! here: the reading of older schemas, a chunk loaded only for a store that holds old data.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,8 +14,9 @@ use std::pin::Pin;
 use super::areas::LoadFailed;
 use crate::domain::{ChangeSet, Command, DomainError, Timestamp, UtcOffset};
 use crate::store::idb::IdbBackend;
+use crate::store::migrate::{Migration, Migrations, MIGRATION};
 use crate::store::writer::{self, Flushed, Holder};
-use crate::store::{Replica, Ticket};
+use crate::store::{Opened, Replica, StoreError, Ticket};
 
 /// A write or catch-up under way.
 pub type Writing<'a> = Pin<Box<dyn Future<Output = Flushed> + 'a>>;
@@ -40,7 +42,13 @@ pub trait Engine {
 
     /// Takes in what other writers saved (see `writer::catch_up`).
     fn catch_up<'a>(&self, backend: &'a IdbBackend, holder: &'a dyn Keeper) -> Writing<'a>;
+
+    /// Writes a store opened in an older schema or an odd layout again (see `writer::rewrite`).
+    fn rewrite<'a>(&self, backend: &'a IdbBackend, opened: Opened) -> Rewriting<'a>;
 }
+
+/// A store's rewrite under way, ending with its replica.
+pub type Rewriting<'a> = Pin<Box<dyn Future<Output = Result<Replica, StoreError>> + 'a>>;
 
 /// Where the page keeps its replica, as the write path sees it (object-safe `writer::Holder`).
 pub trait Keeper {
@@ -92,10 +100,33 @@ impl Engine for Writer {
     fn catch_up<'a>(&self, backend: &'a IdbBackend, keeper: &'a dyn Keeper) -> Writing<'a> {
         Box::pin(async move { writer::catch_up(backend, &Held(keeper), || keeper.pause()).await })
     }
+
+    fn rewrite<'a>(&self, backend: &'a IdbBackend, opened: Opened) -> Rewriting<'a> {
+        Box::pin(async move { writer::rewrite(backend, opened, &|| async {}, &LoadMigration).await })
+    }
 }
 
 /// The write path, loading its chunk first (once).
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(write, wasm_split_path = ::leptos::wasm_split, fallible))]
 pub fn write_engine() -> Result<&'static dyn Engine, LoadFailed> {
     Ok(&Writer)
+}
+
+/// The reading of older schemas: a chunk of its own, loaded only when a store holds old data.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(migrate, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn migration() -> Result<&'static Migration, LoadFailed> {
+    Ok(&MIGRATION)
+}
+
+/// `Migrations` for the page: loads the migration's chunk when asked.
+pub struct LoadMigration;
+
+impl Migrations for LoadMigration {
+    async fn get(&self) -> Result<&'static Migration, StoreError> {
+        #[cfg(feature = "split")]
+        let loaded = migration().await;
+        #[cfg(not(feature = "split"))]
+        let loaded = migration();
+        loaded.map_err(|_| StoreError::Unavailable("the migration of older data did not load".into()))
+    }
 }

@@ -1,7 +1,8 @@
 // The service worker: after one visit the app opens and works with no network.
 //
 // - Installing, it fetches every file of its build (the list below, written by
-//   scripts/split.mjs with each file's SHA-256) into a cache named after the build.
+//   scripts/split.mjs with each file's SHA-256, cut to 128 bits) into a cache named after the
+//   build.
 // - It answers the app's requests from that cache, checking each file's hash first: an entry that
 //   does not match is fetched again (and checked) and never handed to the page.
 // - A new build (a new sw.js) installs beside the running one and waits: the page offers a reload,
@@ -28,9 +29,10 @@ const pathOf = (href) => {
   return u.origin === scope.origin && u.pathname.startsWith(scope.pathname) ? u.pathname.slice(scope.pathname.length) : null;
 };
 
+/** The first 128 bits of the SHA-256 of `buffer`, in hex (as the list gives them). */
 async function sha256(buffer) {
-  const digest = await crypto.subtle.digest('SHA-256', buffer);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The file from the network, if it is this build's (its hash matches); else null. */
