@@ -13,8 +13,7 @@
 // 4. puts all of it, and the workers' files, in app-<content hash>/ (chunk names are not hashed,
 //    so a new build never mixes with an old one's files), removes Trunk's unsplit copy of the
 //    app, and puts the tags that load ours in index.html;
-// 5. writes sw.js: the service worker (style/pwa/sw.js) with this build's version and the
-//    SHA-256 of every file (its first 128 bits).
+// 5. writes sw.js: the service worker with this build's version and file list (sw-list.mjs).
 //
 // By hand, after `trunk build --release`: TRUNK_STAGING_DIR=dist node scripts/split.mjs
 
@@ -26,6 +25,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { minify } from 'terser';
+
+import { writeServiceWorker } from './sw-list.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGING = process.env.TRUNK_STAGING_DIR ?? join(ROOT, 'dist');
@@ -174,23 +175,8 @@ function patchHtml(folder) {
   writeFileSync(htmlPath, cleaned.replace(marker, tags));
 }
 
-/** Writes sw.js: the worker's code (style/pwa/sw.js) with this build's version and files. */
-async function writeServiceWorker() {
-  const files = filesUnder(STAGING)
-    .map((path) => relative(STAGING, path).split('\\').join('/'))
-    .filter((name) => name !== 'sw.js');
-  // The first 128 bits of each SHA-256: plenty to tell a damaged or foreign file.
-  const list = files.map((name) => [name, sha('sha256', readFileSync(join(STAGING, name))).slice(0, 32)]);
-  const version = sha('sha256', JSON.stringify(list)).slice(0, 16);
-  const template = readFileSync(join(ROOT, 'style', 'pwa', 'sw.js'), 'utf8');
-  const filled = template.replace('self.BUILD = null;', `self.BUILD = ${JSON.stringify({ version, files: Object.fromEntries(list) })};`);
-  if (filled === template) throw new Error('style/pwa/sw.js has no "self.BUILD = null;" line');
-  const code = RELEASE ? (await minify(filled, { compress: { passes: 2 }, format: { comments: false } })).code : filled;
-  writeFileSync(join(STAGING, 'sw.js'), code);
-  console.log(`split.mjs: sw.js version ${version}, ${files.length} files`);
-}
-
 await buildApp();
 const folder = await placeApp();
 patchHtml(folder);
-await writeServiceWorker();
+const { version, count } = await writeServiceWorker(STAGING, { minified: RELEASE });
+console.log(`split.mjs: sw.js version ${version}, ${count} files`);

@@ -399,6 +399,15 @@ impl AppState {
         self.rules_day.set_value(Some(today.date));
         leptos::task::spawn_local(async move {
             let lang = self.lang.get_untracked();
+            // Rules that write need the write path; if it cannot be loaded now, they run next time.
+            let writes = self.with_data(|d| {
+                let archive = d.archive();
+                archive.pipeline().is_none_or(|p| archive.deals.live().any(|x| p.has_expired(x, today.date)))
+            });
+            if writes == Some(true) && self.engine().await.is_err() {
+                super::notify::remind(self, false);
+                return;
+            }
             if self.with_data(|d| d.archive().pipeline().is_none()) == Some(true) {
                 let pipeline =
                     crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), clock::now(), &self.user.get_untracked());

@@ -14,7 +14,7 @@ use super::route::Route;
 use super::state::{pause, tr, use_app, AppState};
 use crate::domain::backup::days_since;
 use crate::domain::dedupe::{plan_decided, Decider, Decision, DuplicateChoice, PlanCounts};
-use crate::domain::{Command, Customer};
+use crate::domain::{Command, Customer, RecordKind};
 use crate::i18n::{Lang, Msg, ToolMsg};
 use crate::io::backup::{Contents, StoredFile};
 use crate::io::export::header;
@@ -552,32 +552,37 @@ fn ExportCard() -> impl IntoView {
     let state = use_app();
     // The customer list links here with its filters and sort in the query.
     let filtered = state.route.with_untracked(|r| matches!(r, Route::Data { query } if !query.is_empty()));
-    let (filter, sort) = state.route.with_untracked(Route::customer_filter);
-    let rows = StoredValue::new(
+    let query = StoredValue::new(state.route.with_untracked(Route::customer_filter));
+    // What to export, worked out when asked: customers imported or changed meanwhile go too.
+    let rows = move || -> Vec<u32> {
         state
             .with_data_mut(|d| {
                 if filtered {
-                    d.query.run(d.replica.archive(), &filter, sort)
+                    query.with_value(|(filter, sort)| d.query.run(d.replica.archive(), filter, *sort))
                 } else {
                     (0..d.archive().customers.len() as u32).collect()
                 }
             })
-            .unwrap_or_default(),
-    );
-    let count = rows.with_value(|r| {
+            .unwrap_or_default()
+    };
+    let count = Memo::new(move |_| {
+        state.track(&[RecordKind::Customer]);
+        let rows = rows();
         state
-            .with_data(|d| r.iter().filter(|&&i| !d.archive().customers.rows()[i as usize].meta.is_deleted()).count())
+            .with_data(|d| {
+                rows.iter().filter(|&&i| !d.archive().customers.rows()[i as usize].meta.is_deleted()).count()
+            })
             .unwrap_or(0)
     });
     view! {
         <div class="card export">
             <h2>{tr(ToolMsg::ExportTitle)}</h2>
             <p class="hint" data-testid="export-scope">
-                {move || if filtered { state.lang.get().export_filtered(count) } else { state.t(ToolMsg::ExportAllHint).to_owned() }}
+                {move || if filtered { state.lang.get().export_filtered(count.get()) } else { state.t(ToolMsg::ExportAllHint).to_owned() }}
             </p>
             <div class="actions">
-                <button class="secondary" data-testid="export-csv" on:click=move |_| export_customers(state, rows.get_value(), false)>{tr(ToolMsg::ExportCsv)}</button>
-                <button class="secondary" data-testid="export-xlsx" on:click=move |_| export_customers(state, rows.get_value(), true)>{tr(ToolMsg::ExportXlsx)}</button>
+                <button class="secondary" data-testid="export-csv" on:click=move |_| export_customers(state, rows(), false)>{tr(ToolMsg::ExportCsv)}</button>
+                <button class="secondary" data-testid="export-xlsx" on:click=move |_| export_customers(state, rows(), true)>{tr(ToolMsg::ExportXlsx)}</button>
             </div>
         </div>
     }

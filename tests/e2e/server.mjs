@@ -11,17 +11,26 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
 export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
-/** Serves `root` on a free loopback port; resolves to { url, close }. */
-export async function serve(root = DIST) {
+/** Serves `root` under `prefix` (a folder of the site, '/crm/' say) on a free loopback port;
+ *  resolves to { url, close, requests } (`requests`: the paths asked for, in order). */
+export async function serve(root = DIST, { prefix = '/' } = {}) {
   await stat(join(root, 'index.html')).catch(() => {
     throw new Error(`${root}index.html is missing: build the app first (trunk build --release)`);
   });
+  const requests = [];
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    requests.push(pathname);
+    if (!pathname.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const path = normalize('/' + pathname.slice(prefix.length)).replace(/^(\.\.[/\\])+/, '');
     const file = join(root, path === '/' ? 'index.html' : path);
     try {
       const body = await readFile(file);
@@ -33,7 +42,11 @@ export async function serve(root = DIST) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    requests,
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }),
+  };
 }
 
 export const CHROMIUM_ARGS = [
