@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { serve, launch, DIST } from './server.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
@@ -24,34 +24,167 @@ const pct = (values, p) => {
 };
 const line = (label, value) => console.log(`${label.padEnd(52)} ${value}`);
 
-/** Every file under dist/, with its path relative to dist/. */
+/** Brotli (quality 11) sizes of built files, by path under dist/, computed once each. */
+const brotliOf = (() => {
+  const known = new Map();
+  return (path) => {
+    if (!known.has(path)) {
+      const body = readFileSync(join(DIST, path));
+      known.set(path, { raw: body.length, br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
+    }
+    return known.get(path);
+  };
+})();
+
+/** Every file under dist/, by path relative to it. */
 function distFiles(dir = DIST, prefix = '') {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? distFiles(path, prefix + name + '/') : [[prefix + name, path]];
+    return statSync(path).isDirectory() ? distFiles(path, prefix + name + '/') : [prefix + name];
   });
 }
 
-function firstLoadSizes() {
-  // The workers' and the import/export page's modules load on first use, not with the page:
-  // they are listed apart and left out of the first-load total.
-  const onDemand = (n) => /^(worker|files|tools)[._]/.test(n);
-  const groups = {
-    'First-load size (dist/)': (n) => !onDemand(n),
-    'On demand: charts worker, files worker, import/export page': onDemand,
-  };
-  for (const [title, wanted] of Object.entries(groups)) {
-    console.log(`\n== ${title} ==`);
-    const totals = { raw: 0, gzip: 0, br: 0 };
-    for (const [name, path] of distFiles().filter(([n]) => wanted(n))) {
-      const body = readFileSync(path);
-      const gzip = gzipSync(body, { level: 9 }).length;
-      const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-      totals.raw += body.length; totals.gzip += gzip; totals.br += br;
-      line(`  ${name.replace(/-[0-9a-f]{16}/g, '')}`, `raw ${kb(body.length)}  gzip ${kb(gzip)}  brotli ${kb(br)}`);
-    }
-    line('  total', `raw ${kb(totals.raw)}  gzip ${kb(totals.gzip)}  brotli ${kb(totals.br)}`);
+/** A file's name as the bench prints it (build hashes left out). */
+const shortName = (path) => path.replace(/app-[0-9a-f]{16}\//, '').replace(/-[0-9a-f]{16}/g, '');
+
+/** Prints files with their sizes and their total; returns the brotli total. */
+function sizeTable(paths) {
+  let raw = 0;
+  let br = 0;
+  for (const path of paths) {
+    const size = brotliOf(path);
+    raw += size.raw;
+    br += size.br;
+    line(`  ${shortName(path)}`, `raw ${kb(size.raw)}  brotli ${kb(size.br)}`);
   }
+  line('  total', `raw ${kb(raw)}  brotli ${kb(br)}`);
+  return br;
+}
+
+/** The paths under dist/ a page asked the server for (in order, once each). */
+function watchFetches(page) {
+  const paths = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname.replace(/^\//, '') || 'index.html';
+    if (!paths.includes(path)) paths.push(path);
+  });
+  return paths;
+}
+
+/** Every file of `page` comes from the server, none from the HTTP cache. */
+async function noCache(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+}
+
+/** The browser fetches these for an installable page besides what the page's code asks for. */
+const BROWSER_FETCHES = ['sw.js', 'manifest.webmanifest', 'icon-32.png'];
+
+/**
+ * The first load as a user's browser gets it (every file the page fetches until the list is
+ * interactive, brotli), then each area's first opening: the chunks it fetched from the local
+ * server and the time until it painted. The service worker is kept out so every file shows as a
+ * request; what it stores for offline use after the first visit is listed apart.
+ */
+async function benchParts(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
+  let page = await context.newPage();
+  page.on('pageerror', (e) => console.log('  page error:', e.message));
+  let fetched = watchFetches(page);
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=result-count]');
+  const firstPaint = [...fetched];
+  await page.waitForTimeout(2000);
+  const firstRun = fetched.filter((p) => !firstPaint.includes(p));
+  await loadDemo(page, url, 1000);
+  await page.close();
+
+  // A returning user's first load (the store holds customers): nothing more than the list needs.
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.log('  page error:', e.message));
+  page.on('dialog', (d) => d.accept());
+  await noCache(page);
+  fetched = watchFetches(page);
+  await page.addInitScript(WATCH_FIRST_ROW);
+  await page.goto(url + '?fresh=1#/customers');
+  await page.waitForFunction(() => window.__firstRow, null, { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  const withData = [...fetched];
+  console.log('\n== First load: every file fetched until the list is interactive (brotli q11) ==');
+  const total = sizeTable([...withData, ...BROWSER_FETCHES.filter((p) => !withData.includes(p))]);
+  line('  budget (issue 12)', `220.0 KB: ${total <= 220 * 1024 ? 'within' : 'OVER'}`);
+  line('  fetched on a first-ever visit after the empty list painted', firstRun.length ? firstRun.map(shortName).join(', ') : 'nothing');
+  line('    (the first-run default pipeline write brings the write path)', kb(firstRun.reduce((n, p) => n + brotliOf(p).br, 0)));
+
+  // Each area's first opening, in a fresh page each round (so each chunk comes from the server).
+  const areas = [
+    ['customer page', 'hash', async (p) => p.evaluate(() => document.querySelector('[data-testid=customer-row]:not([hidden]) .c-name a').getAttribute('href')), '[data-testid=detail-name]'],
+    ['pipeline board', 'hash', async () => '#/pipeline', '[data-testid=deal-card]'],
+    ['import / export', 'hash', async () => '#/data', '[data-testid=import-file]'],
+    ['settings', 'hash', async () => '#/settings', '[data-testid=demo-size]'],
+    ['batch assignment panel', 'click', async () => '[data-testid=assign-open]', '[data-testid=assign-plan]'],
+  ];
+  const rounds = 3;
+  const times = new Map(areas.map(([name]) => [name, []]));
+  const again = new Map(areas.map(([name]) => [name, []]));
+  const fetchEnds = new Map(areas.map(([name]) => [name, []]));
+  const chunks = new Map();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, how, target, selector] of areas) {
+      const tab = await context.newPage();
+      await noCache(tab);
+      await tab.goto(url + `?area=${round}#/customers`);
+      await tab.waitForSelector('[data-testid=customer-row]:not([hidden])', { timeout: 60_000 });
+      await tab.waitForTimeout(300);
+      const asked = watchFetches(tab);
+      const what = await target(tab);
+      const open = () => tab.evaluate(async ([how, what, selector]) => {
+        const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        const shown = () => new Promise((resolve) => {
+          if (document.querySelector(selector)) return resolve();
+          const observer = new MutationObserver(() => { if (document.querySelector(selector)) { observer.disconnect(); resolve(); } });
+          observer.observe(document.body, { childList: true, subtree: true });
+        });
+        const t0 = performance.now();
+        if (how === 'hash') location.hash = what; else document.querySelector(what).click();
+        await shown();
+        await painted();
+        const took = performance.now() - t0;
+        const chunks = performance.getEntriesByType('resource').filter((e) => e.startTime >= t0 && e.name.endsWith('.wasm'));
+        return { took, fetchedBy: Math.max(0, ...chunks.map((e) => e.responseEnd - t0)) };
+      }, [how, what, selector]);
+      const first = await open();
+      times.get(name).push(first.took);
+      fetchEnds.get(name).push(first.fetchedBy);
+      // Opened again, its chunks in place: what of the first opening was the page's own work.
+      if (how === 'hash') {
+        await tab.evaluate(() => { location.hash = '#/customers'; });
+        await tab.waitForSelector('[data-testid=customer-row]:not([hidden])');
+        again.get(name).push((await open()).took);
+      }
+      chunks.set(name, asked.filter((p) => /\.wasm$/.test(p)));
+      await tab.close();
+    }
+  }
+  console.log(`\n== Each area opened for the first time: its chunks from the local server, until painted (${rounds} rounds) ==`);
+  for (const [name] of areas) {
+    const files = chunks.get(name);
+    const br = files.reduce((n, p) => n + brotliOf(p).br, 0);
+    const t = times.get(name);
+    line(`  ${name}`, `p50 ${ms(pct(t, 50))}  max ${ms(Math.max(...t))}  (${files.length} chunks, ${kb(br)} brotli)`);
+    line('    of which its chunks fetched (last byte): p50', ms(pct(fetchEnds.get(name), 50)));
+    const a = again.get(name);
+    if (a.length) line('    opened again (chunks loaded): p50', ms(pct(a, 50)));
+  }
+  line('  target (issue 12)', '150 ms');
+  await context.close();
+
+  console.log('\n== Kept by the service worker for offline use (the whole build) ==');
+  const all = distFiles().filter((p) => p !== 'index.html');
+  const group = (test) => all.filter(test).reduce((n, p) => n + brotliOf(p).br, 0);
+  line('  area chunks (split_*, chunk_*)', kb(group((p) => /\/(split|chunk)_/.test(p))));
+  line('  charts worker / files worker', `${kb(group((p) => /\/worker/.test(p)))} / ${kb(group((p) => /\/files/.test(p)))}`);
+  line('  every file of the build', `${kb(group(() => true) + brotliOf('index.html').br)} (${all.length + 1} files)`);
 }
 
 /** Records when the first list row appears, measured from navigation start. */
@@ -76,6 +209,19 @@ async function loadDemo(page, url, size) {
   await page.waitForSelector('[data-testid=toast]', { timeout: 120_000 });
 }
 
+/** Waits until the service worker has stored the build and controls the page. */
+async function untilControlled(page) {
+  for (let tries = 0; tries < 600; tries++) {
+    const ready = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      return Boolean(reg?.active?.state === 'activated' && navigator.serviceWorker.controller);
+    });
+    if (ready) return;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('the service worker did not take over');
+}
+
 /** Time from a DOM event to the end of the work it causes (a macrotask after it). */
 async function timeInput(page, selector, value) {
   return page.evaluate(async ({ selector, value }) => {
@@ -95,7 +241,7 @@ async function timeInput(page, selector, value) {
 
 async function benchSize(browser, url, size) {
   console.log(`\n== ${size.toLocaleString('en')} demo customers ==`);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   page = await context.newPage();
   page.on('dialog', (d) => d.accept());
   page.on('pageerror', (e) => console.log('  page error:', e.message));
@@ -105,12 +251,15 @@ async function benchSize(browser, url, size) {
   // The largest write is the demo's (the first can be the default pipeline, saved on first run).
   line('  bytes written', kb(Math.max(...(await perfEntries(page, 'save:bytes')))));
 
-  // Cold start: navigation to an interactive list.
+  // A repeat visit: navigation to an interactive list, every file from the service worker's cache.
+  await untilControlled(page);
   const loads = [];
+  const fromWorker = [];
   for (let i = 0; i < 3; i++) {
     await page.addInitScript(WATCH_FIRST_ROW);
     // A new query string makes this a full page load, not a same-document hash change.
-    await page.goto(`${url}?load=${i}#/customers`);
+    const response = await page.goto(`${url}?load=${i}#/customers`);
+    fromWorker.push(response.fromServiceWorker());
     await page.waitForFunction(() => window.__firstRow, null, { timeout: 60_000 });
     const first = await page.evaluate(() => window.__firstRow);
     const steps = {};
@@ -118,7 +267,8 @@ async function benchSize(browser, url, size) {
     loads.push({ first, ...steps });
   }
   const best = loads.map((l) => l.first);
-  line('  navigation -> interactive list (3 loads)', best.map(ms).join(', '));
+  line('  repeat visit: navigation -> interactive list (3 loads)', best.map(ms).join(', '));
+  line('    served by the service worker', fromWorker.every(Boolean) ? 'yes' : `no (${fromWorker.join(', ')})`);
   const l = loads[loads.length - 1];
   line('    of which: page + wasm start', ms(l['load:started-at']));
   line('    open / read + decode / index', `${ms(l['load:open'])} / ${ms(l['load:decode'])} / ${ms(l['load:index'])}`);
@@ -243,7 +393,7 @@ async function benchImport(browser, url, rows) {
   const dir = mkdtempSync(join(tmpdir(), 'pocket-bench-'));
   const file = join(dir, `import-${rows}.csv`);
   writeFileSync(file, importCsv(rows));
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log('  page error:', e.message));
   await page.goto(url + '#/data');
@@ -325,7 +475,7 @@ const scrollFrames = (page, plans) =>
 async function benchBackupFiles(browser, url, photos) {
   console.log(`\n== Backup and restore with ${photos} attached photos of 3 MB (1,000 demo customers) ==`);
   const open = async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', acceptDownloads: true, timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
     const page = await context.newPage();
     page.on('pageerror', (e) => console.log('  page error:', e.message));
     page.on('dialog', (d) => d.accept());
@@ -382,7 +532,7 @@ async function benchBackupFiles(browser, url, photos) {
 /** The pipeline board with the demo's deals: opening, scrolling, moving a deal. */
 async function benchBoard(browser, url, size) {
   console.log(`\n== Pipeline board (${size.toLocaleString('en')} demo customers) ==`);
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN' });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
   const page = await context.newPage();
   page.on('dialog', (d) => d.accept());
   page.on('pageerror', (e) => console.log('  page error:', e.message));
@@ -486,13 +636,13 @@ async function benchBoard(browser, url, size) {
 }
 
 let page;
-firstLoadSizes();
 const server = await serve();
 const browser = await launch();
 try {
   // Each section starts once the browser has finished what the last one left behind (a closed
   // context's storage is deleted in the background; on two cores that slows the next figures).
   const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  if (process.env.BENCH_PARTS !== '0') { await benchParts(browser, server.url); await settle(); }
   for (const rows of IMPORT_SIZES) { await benchImport(browser, server.url, rows); await settle(); }
   if (BOARD_SIZE) { await benchBoard(browser, server.url, BOARD_SIZE); await settle(); }
   for (const size of SIZES) { await benchSize(browser, server.url, size); await settle(); }
