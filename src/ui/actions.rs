@@ -86,6 +86,7 @@ impl AppState {
                     self.load.set(LoadState::Ready);
                     self.listen_to_other_tabs();
                     self.apply_time_rules();
+                    super::areas::prefetch();
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
                 }

@@ -58,41 +58,45 @@ macro_rules! enter {
     };
 }
 
+// Each area function builds `page`, or with `None` only loads its chunk (see `prefetch`).
+
 /// The customer's page and the customer form (the list itself is in the first load).
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(customer, wasm_split_path = ::leptos::wasm_split, fallible))]
-fn customer_area(page: Page) -> Result<AnyView, LoadFailed> {
+fn customer_area(page: Option<Page>) -> Result<AnyView, LoadFailed> {
     use super::customers::{CustomerDetail, CustomerForm};
     Ok(match page {
-        Page::Customer(id) => view! { <CustomerDetail id /> }.into_any(),
-        Page::EditCustomer(id) => view! { <CustomerForm id=Some(id) /> }.into_any(),
-        _ => view! { <CustomerForm id=None /> }.into_any(),
+        None => ().into_any(),
+        Some(Page::Customer(id)) => view! { <CustomerDetail id /> }.into_any(),
+        Some(Page::EditCustomer(id)) => view! { <CustomerForm id=Some(id) /> }.into_any(),
+        Some(_) => view! { <CustomerForm id=None /> }.into_any(),
     })
 }
 
 /// The board, deals, stages and the follow-up report.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(pipeline, wasm_split_path = ::leptos::wasm_split, fallible))]
-fn pipeline_area(page: Page) -> Result<AnyView, LoadFailed> {
+fn pipeline_area(page: Option<Page>) -> Result<AnyView, LoadFailed> {
     use super::pipeline::{DealDetail, DealForm, FollowUpReport, PipelineBoard, StagesPage};
     Ok(match page {
-        Page::Stages => view! { <StagesPage /> }.into_any(),
-        Page::Deal(id) => view! { <DealDetail id /> }.into_any(),
-        Page::NewDeal(customer) => view! { <DealForm id=None customer /> }.into_any(),
-        Page::EditDeal(id) => view! { <DealForm id=Some(id) customer=None /> }.into_any(),
-        Page::Reports => view! { <FollowUpReport /> }.into_any(),
-        _ => view! { <PipelineBoard /> }.into_any(),
+        None => ().into_any(),
+        Some(Page::Stages) => view! { <StagesPage /> }.into_any(),
+        Some(Page::Deal(id)) => view! { <DealDetail id /> }.into_any(),
+        Some(Page::NewDeal(customer)) => view! { <DealForm id=None customer /> }.into_any(),
+        Some(Page::EditDeal(id)) => view! { <DealForm id=Some(id) customer=None /> }.into_any(),
+        Some(Page::Reports) => view! { <FollowUpReport /> }.into_any(),
+        Some(_) => view! { <PipelineBoard /> }.into_any(),
     })
 }
 
 /// Import, export and backup.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(data, wasm_split_path = ::leptos::wasm_split, fallible))]
-fn data_area() -> Result<AnyView, LoadFailed> {
-    Ok(view! { <super::data::DataPage /> }.into_any())
+fn data_area(show: bool) -> Result<AnyView, LoadFailed> {
+    Ok(if show { view! { <super::data::DataPage /> }.into_any() } else { ().into_any() })
 }
 
 /// Language, user name and demo data.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible))]
-fn settings_area() -> Result<AnyView, LoadFailed> {
-    Ok(view! { <super::settings::SettingsPage /> }.into_any())
+fn settings_area(show: bool) -> Result<AnyView, LoadFailed> {
+    Ok(if show { view! { <super::settings::SettingsPage /> }.into_any() } else { ().into_any() })
 }
 
 /// The batch assignment panel (see `assign`), loaded when first opened.
@@ -119,14 +123,75 @@ pub async fn assign_panel(
 /// Loads the chunk of `page`'s area (once) and builds the page.
 async fn open(page: Page) -> Result<AnyView, LoadFailed> {
     match page {
-        Page::NewCustomer | Page::Customer(_) | Page::EditCustomer(_) => enter!(customer_area(page)),
+        Page::NewCustomer | Page::Customer(_) | Page::EditCustomer(_) => enter!(customer_area(Some(page))),
         Page::Pipeline | Page::Stages | Page::Deal(_) | Page::NewDeal(_) | Page::EditDeal(_) | Page::Reports => {
-            enter!(pipeline_area(page))
+            enter!(pipeline_area(Some(page)))
         }
-        Page::Data => enter!(data_area()),
-        Page::Settings => enter!(settings_area()),
+        Page::Data => enter!(data_area(true)),
+        Page::Settings => enter!(settings_area(true)),
         Page::Customers | Page::Later(_) => Ok(().into_any()),
     }
+}
+
+/// Loads the areas' chunks and the write path's, one after another while the page is idle after
+/// its first paint, so that opening an area later only builds its page. A chunk that fails here
+/// is left alone: opening its area tries again (and says so if it fails then). Nothing is
+/// prefetched when the browser is asked to save data, or with `noprefetch` in the address's
+/// query (the benchmark measures cold first openings with it).
+pub fn prefetch() {
+    #[cfg(feature = "split")]
+    {
+        let search = window().location().search().unwrap_or_default();
+        if search.contains("noprefetch") || save_data() {
+            return;
+        }
+        leptos::task::spawn_local(async {
+            let started = super::perf::now();
+            idle().await;
+            let _ = pipeline_area(None).await;
+            idle().await;
+            let _ = customer_area(None).await;
+            idle().await;
+            let _ = super::engine::write_engine().await;
+            idle().await;
+            let _ = settings_area(false).await;
+            idle().await;
+            let _ = data_area(false).await;
+            super::perf::record("prefetch:done", super::perf::now() - started);
+        });
+    }
+}
+
+/// Whether the user asked the browser to use less data (`navigator.connection.saveData`).
+#[cfg(feature = "split")]
+fn save_data() -> bool {
+    let connection = js_sys::Reflect::get(&window().navigator(), &"connection".into()).ok();
+    connection
+        .filter(|c| c.is_object())
+        .and_then(|c| js_sys::Reflect::get(&c, &"saveData".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// Resolves when the browser is idle (`requestIdleCallback`, at most a second later), or after
+/// 100 ms where it has none.
+#[cfg(feature = "split")]
+async fn idle() {
+    use wasm_bindgen::{JsCast, JsValue};
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let window: JsValue = window().into();
+        let request = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok();
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &1000.into());
+        let called = match request.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+            Some(request) => request.call2(&window, &resolve, &options).is_ok(),
+            None => false,
+        };
+        if !called {
+            let _ = leptos::prelude::window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// A page of an area loaded on first use (see `Lazy`).

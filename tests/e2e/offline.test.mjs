@@ -69,11 +69,12 @@ const chunksAsked = (requests, from = 0) =>
   requests.slice(from).filter((p) => /\/app-[0-9a-f]+\/(split_|chunk_)/.test(p)).map((p) => p.split('/').pop());
 
 test('the first load holds the list; every area opens from its chunk on first use and works on the one state', async () => {
-  const { context, page, errors } = await open(server.url, { serviceWorkers: 'block' });
+  // `noprefetch`: the areas' chunks are not fetched in idle time (the next test covers that).
+  const { context, page, errors } = await open(server.url + '?noprefetch', { serviceWorkers: 'block' });
   const asked = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  const first = asked.length;
-  assert.deepEqual(chunksAsked(asked, first), [], 'no area chunk before an area opens');
+  await page.waitForTimeout(1500);
+  assert.deepEqual(chunksAsked(asked), [], 'no area chunk before an area opens');
 
   // Settings (demo data) from its chunk; the list shows what it saved without a reload.
   await loadDemo(page, 100);
@@ -108,6 +109,36 @@ test('the first load holds the list; every area opens from its chunk on first us
   await go(page, '#/pipeline');
   await page.waitForSelector('[data-testid=deal-card]');
   assert.deepEqual(chunksAsked(asked, again), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('after the first paint the areas load in idle time; opening one then fetches nothing', async () => {
+  const asked = [];
+  const routes = async (context) => context.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  const { context, page, errors } = await open(server.url, { serviceWorkers: 'block', routes });
+  const atPaint = chunksAsked(asked).length;
+  await page.waitForFunction(() => (window.pocketPerf ?? []).some((e) => e.name === 'prefetch:done'), null, { timeout: 20_000 });
+  const prefetched = chunksAsked(asked);
+  assert.ok(prefetched.length > atPaint, 'chunks were fetched after the first paint');
+  for (const chunk of ['split_pipeline.wasm', 'split_customer.wasm', 'split_write.wasm', 'split_settings.wasm', 'split_data.wasm']) {
+    assert.ok(prefetched.includes(chunk), `${chunk} prefetched`);
+  }
+  // The areas open from what was loaded, and work: a customer saved, the board shows.
+  const before = asked.length;
+  await go(page, '#/customers/new');
+  await page.fill('[data-testid=name]', '杭州预取科技');
+  await page.click('[data-testid=save]');
+  await page.waitForSelector('[data-testid=detail-name]');
+  await go(page, '#/pipeline');
+  await page.waitForSelector('[data-testid=board]');
+  await go(page, '#/data');
+  await page.waitForSelector('[data-testid=import-file]');
+  assert.deepEqual(chunksAsked(asked, before), [], 'nothing fetched when the areas opened');
+  await go(page, '#/customers');
+  await page.reload();
+  await page.waitForSelector(ROW);
+  assert.equal(await page.textContent(ROW + ' .c-name a'), '杭州预取科技');
   assert.deepEqual(errors, []);
   await context.close();
 });
