@@ -197,7 +197,9 @@ pub fn PipelineBoard() -> impl IntoView {
     let stage_ids = Memo::new(move |_| view_model.with(|v| v.columns.iter().map(|c| c.stage.id).collect::<Vec<_>>()));
 
     let set_param = move |key: &'static str, value: Option<String>| set_param(state, key, value);
-    let notifications = RwSignal::new(notify::permission());
+    // Read after the board's first paint: asking the browser takes a few ms.
+    let notifications = RwSignal::new(None);
+    set_timeout(move || notifications.set(notify::permission()), std::time::Duration::ZERO);
     let list_view = Memo::new(move |_| state.route.with(|r| query_value(r, "view")).is_some_and(|v| v == "list"));
 
     view! {
@@ -330,7 +332,34 @@ fn BoardColumn(
                     </header>
                 }
             })}
-            <ol class="cards-list">
+            // The cards' events are handled here, once for the column (see `DealCard`).
+            <ol
+                class="cards-list"
+                on:dragstart=move |ev: leptos::ev::DragEvent| {
+                    if let (Some(id), Some(t)) = (hit(&ev, "[data-deal]").and_then(|c| deal_of(&c)), ev.data_transfer()) {
+                        let _ = t.set_data("text/plain", &id.to_string());
+                        t.set_effect_allowed("move");
+                    }
+                }
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    // Alt+arrows move the focused card between stages.
+                    let to = match ev.key().as_str() {
+                        "ArrowLeft" if ev.alt_key() => previous,
+                        "ArrowRight" if ev.alt_key() => next,
+                        _ => None,
+                    };
+                    if let (Some(to), Some(id)) = (to, hit(&ev, "[data-deal]").and_then(|c| deal_of(&c))) {
+                        ev.prevent_default();
+                        move_deal(state, id, to);
+                    }
+                }
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    let to = hit(&ev, "button[data-to]").and_then(|b| b.get_attribute("data-to")?.parse::<Uuid>().ok());
+                    if let (Some(to), Some(id)) = (to, hit(&ev, "[data-deal]").and_then(|c| deal_of(&c))) {
+                        move_deal(state, id, to);
+                    }
+                }
+            >
                 <For
                     each=move || column.get().map(|c| c.cards).unwrap_or_default()
                     key=|card| (card.id, card.version)
@@ -356,8 +385,20 @@ fn BoardColumn(
     }
 }
 
+/// The element `ev` happened in, or the nearest one around it, that matches `selector`.
+fn hit(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok()?
+}
+
+/// The deal a card (`data-deal`) shows.
+fn deal_of(card: &web_sys::Element) -> Option<Uuid> {
+    card.get_attribute("data-deal")?.parse().ok()
+}
+
 /// A deal on the board: drag it, or move it with the buttons (keyboard). Its texts are fixed:
-/// a change of the deal or the language makes a new card.
+/// a change of the deal or the language makes a new card. It has no handlers of its own (its
+/// column handles drags, keys and the buttons, which carry the stage they move to in
+/// `data-to`): a card's listeners were most of what building one cost.
 #[component]
 fn DealCard(card: Card, previous: Option<Uuid>, next: Option<Uuid>) -> impl IntoView {
     let state = use_app();
@@ -373,24 +414,6 @@ fn DealCard(card: Card, previous: Option<Uuid>, next: Option<Uuid>) -> impl Into
             tabindex="0"
             data-testid="deal-card"
             data-deal=id.to_string()
-            on:dragstart=move |ev: leptos::ev::DragEvent| {
-                if let Some(t) = ev.data_transfer() {
-                    let _ = t.set_data("text/plain", &id.to_string());
-                    t.set_effect_allowed("move");
-                }
-            }
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                // Alt+arrows move the focused card between stages.
-                let to = match ev.key().as_str() {
-                    "ArrowLeft" if ev.alt_key() => previous,
-                    "ArrowRight" if ev.alt_key() => next,
-                    _ => None,
-                };
-                if let Some(to) = to {
-                    ev.prevent_default();
-                    move_deal(state, id, to);
-                }
-            }
         >
             <a class="deal-title" href=Route::Deal(id).to_hash() draggable="false">{card.title}</a>
             <p class="deal-customer muted">{card.customer}</p>
@@ -406,10 +429,10 @@ fn DealCard(card: Card, previous: Option<Uuid>, next: Option<Uuid>) -> impl Into
             </p>
             <div class="card-moves">
                 {previous.map(|to| view! {
-                    <button class="icon" data-testid="move-left" title=lang.t(PipeMsg::MoveLeft) aria-label=lang.t(PipeMsg::MoveLeft) on:click=move |_| move_deal(state, id, to)>"‹"</button>
+                    <button class="icon" data-testid="move-left" data-to=to.to_string() title=lang.t(PipeMsg::MoveLeft) aria-label=lang.t(PipeMsg::MoveLeft)>"‹"</button>
                 })}
                 {next.map(|to| view! {
-                    <button class="icon" data-testid="move-right" title=lang.t(PipeMsg::MoveRight) aria-label=lang.t(PipeMsg::MoveRight) on:click=move |_| move_deal(state, id, to)>"›"</button>
+                    <button class="icon" data-testid="move-right" data-to=to.to_string() title=lang.t(PipeMsg::MoveRight) aria-label=lang.t(PipeMsg::MoveRight)>"›"</button>
                 })}
             </div>
         </li>
