@@ -91,7 +91,9 @@ async function benchParts(browser, url) {
   let page = await context.newPage();
   page.on('pageerror', (e) => console.log('  page error:', e.message));
   let fetched = watchFetches(page);
-  await page.goto(url);
+  // `noprefetch`: the page fetches only what it needs (what it fetches in idle time after its
+  // first paint is measured apart, below).
+  await page.goto(url + '?noprefetch');
   await page.waitForSelector('[data-testid=result-count]');
   const firstPaint = [...fetched];
   await page.waitForTimeout(2000);
@@ -106,15 +108,26 @@ async function benchParts(browser, url) {
   await noCache(page);
   fetched = watchFetches(page);
   await page.addInitScript(WATCH_FIRST_ROW);
-  await page.goto(url + '?fresh=1#/customers');
+  await page.goto(url + '?fresh=1&noprefetch#/customers');
   await page.waitForFunction(() => window.__firstRow, null, { timeout: 60_000 });
   await page.waitForTimeout(1500);
   const withData = [...fetched];
+  // The same visit as the app makes it: the areas' chunks follow in idle time.
+  await page.close();
+  page = await context.newPage();
+  await noCache(page);
+  fetched = watchFetches(page);
+  await page.goto(url + '?fresh=2#/customers');
+  await page.waitForFunction(() => (window.pocketPerf ?? []).some((e) => e.name === 'prefetch:done'), null, { timeout: 60_000 });
+  const prefetched = fetched.filter((p) => !withData.includes(p) && !BROWSER_FETCHES.includes(p));
+  const prefetchMs = (await perfEntries(page, 'prefetch:done'))[0];
+  await page.close();
   console.log('\n== First load: every file fetched until the list is interactive (brotli q11) ==');
   const total = sizeTable([...withData, ...BROWSER_FETCHES.filter((p) => !withData.includes(p))]);
   line('  budget (issue 12)', `220.0 KB: ${total <= 220 * 1024 ? 'within' : 'OVER'}`);
   line('  fetched on a first-ever visit after the empty list painted', firstRun.length ? firstRun.map(shortName).join(', ') : 'nothing');
   line('    (the first-run default pipeline write brings the write path)', kb(firstRun.reduce((n, p) => n + brotliOf(p).br, 0)));
+  line('  then, in idle time after the first paint (prefetch)', `${prefetched.length} files, ${kb(prefetched.reduce((n, p) => n + brotliOf(p).br, 0))} brotli, done ${ms(prefetchMs)} after the list was ready`);
 
   // Each area's first opening, in a fresh page each round (so each chunk comes from the server).
   const areas = [
@@ -128,13 +141,16 @@ async function benchParts(browser, url) {
   const times = new Map(areas.map(([name]) => [name, []]));
   const again = new Map(areas.map(([name]) => [name, []]));
   const fetchEnds = new Map(areas.map(([name]) => [name, []]));
+  const warm = new Map(areas.map(([name]) => [name, []]));
   const chunks = new Map();
   for (let round = 0; round < rounds; round++) {
     for (const [name, how, target, selector] of areas) {
+     for (const cold of [true, false]) {
       const tab = await context.newPage();
       await noCache(tab);
-      await tab.goto(url + `?area=${round}#/customers`);
+      await tab.goto(url + `?area=${round}${cold ? '&noprefetch' : ''}#/customers`);
       await tab.waitForSelector('[data-testid=customer-row]:not([hidden])', { timeout: 60_000 });
+      if (!cold) await tab.waitForFunction(() => (window.pocketPerf ?? []).some((e) => e.name === 'prefetch:done'), null, { timeout: 60_000 });
       await tab.waitForTimeout(300);
       const asked = watchFetches(tab);
       const what = await target(tab);
@@ -154,6 +170,11 @@ async function benchParts(browser, url) {
         return { took, fetchedBy: Math.max(0, ...chunks.map((e) => e.responseEnd - t0)) };
       }, [how, what, selector]);
       const first = await open();
+      if (!cold) {
+        warm.get(name).push(first.took);
+        await tab.close();
+        continue;
+      }
       times.get(name).push(first.took);
       fetchEnds.get(name).push(first.fetchedBy);
       // Opened again, its chunks in place: what of the first opening was the page's own work.
@@ -164,14 +185,17 @@ async function benchParts(browser, url) {
       }
       chunks.set(name, asked.filter((p) => /\.wasm$/.test(p)));
       await tab.close();
+     }
     }
   }
-  console.log(`\n== Each area opened for the first time: its chunks from the local server, until painted (${rounds} rounds) ==`);
+  console.log(`\n== Each area opened for the first time, until painted; chunks from the local server (${rounds} rounds) ==`);
   for (const [name] of areas) {
     const files = chunks.get(name);
     const br = files.reduce((n, p) => n + brotliOf(p).br, 0);
     const t = times.get(name);
-    line(`  ${name}`, `p50 ${ms(pct(t, 50))}  max ${ms(Math.max(...t))}  (${files.length} chunks, ${kb(br)} brotli)`);
+    const w = warm.get(name);
+    line(`  ${name}: as the app does it (chunks prefetched)`, `p50 ${ms(pct(w, 50))}  max ${ms(Math.max(...w))}`);
+    line(`    cold: chunks fetched on opening`, `p50 ${ms(pct(t, 50))}  max ${ms(Math.max(...t))}  (${files.length} chunks, ${kb(br)} brotli)`);
     line('    of which its chunks fetched (last byte): p50', ms(pct(fetchEnds.get(name), 50)));
     const a = again.get(name);
     if (a.length) line('    opened again (chunks loaded): p50', ms(pct(a, 50)));
