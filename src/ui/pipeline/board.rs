@@ -16,7 +16,7 @@ use crate::ui::{notify, perf};
 use web_sys::NotificationPermission;
 
 /// Cards shown per column when the board opens: building a card's DOM is
-/// what opening costs (about 0.7 ms a card), so a column starts short.
+/// what opening costs, so a column starts short.
 const PAGE: usize = 12;
 /// Cards added by "show more".
 const MORE: usize = 40;
