@@ -178,20 +178,20 @@ fn save_data() -> bool {
 #[cfg(feature = "split")]
 async fn idle() {
     use wasm_bindgen::{JsCast, JsValue};
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let window: JsValue = window().into();
-        let request = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok();
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"timeout".into(), &1000.into());
-        let called = match request.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-            Some(request) => request.call2(&window, &resolve, &options).is_ok(),
-            None => false,
-        };
-        if !called {
-            let _ = leptos::prelude::window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 100);
-        }
+    let window: JsValue = window().into();
+    let request = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok();
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeout".into(), &1000.into());
+    let called = request.and_then(|f| f.dyn_into::<js_sys::Function>().ok()).and_then(|request| {
+        let mut called = false;
+        let promise =
+            js_sys::Promise::new(&mut |resolve, _| called = request.call2(&window, &resolve, &options).is_ok());
+        called.then_some(promise)
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    match called {
+        Some(promise) => drop(wasm_bindgen_futures::JsFuture::from(promise).await),
+        None => super::state::pause(100).await,
+    }
 }
 
 /// A page of an area loaded on first use (see `Lazy`).
