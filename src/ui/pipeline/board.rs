@@ -336,7 +336,7 @@ fn BoardColumn(
             <ol
                 class="cards-list"
                 on:dragstart=move |ev: leptos::ev::DragEvent| {
-                    if let (Some(id), Some(t)) = (hit(&ev, "[data-deal]").and_then(|c| deal_of(&c)), ev.data_transfer()) {
+                    if let (Some(id), Some(t)) = (deal_at(&ev), ev.data_transfer()) {
                         let _ = t.set_data("text/plain", &id.to_string());
                         t.set_effect_allowed("move");
                     }
@@ -348,14 +348,14 @@ fn BoardColumn(
                         "ArrowRight" if ev.alt_key() => next,
                         _ => None,
                     };
-                    if let (Some(to), Some(id)) = (to, hit(&ev, "[data-deal]").and_then(|c| deal_of(&c))) {
+                    if let (Some(to), Some(id)) = (to, deal_at(&ev)) {
                         ev.prevent_default();
                         move_deal(state, id, to);
                     }
                 }
                 on:click=move |ev: leptos::ev::MouseEvent| {
                     let to = hit(&ev, "button[data-to]").and_then(|b| b.get_attribute("data-to")?.parse::<Uuid>().ok());
-                    if let (Some(to), Some(id)) = (to, hit(&ev, "[data-deal]").and_then(|c| deal_of(&c))) {
+                    if let (Some(to), Some(id)) = (to, deal_at(&ev)) {
                         move_deal(state, id, to);
                     }
                 }
@@ -390,9 +390,9 @@ fn hit(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
     ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest(selector).ok()?
 }
 
-/// The deal a card (`data-deal`) shows.
-fn deal_of(card: &web_sys::Element) -> Option<Uuid> {
-    card.get_attribute("data-deal")?.parse().ok()
+/// The deal of the card (`data-deal`) `ev` happened in.
+fn deal_at(ev: &web_sys::Event) -> Option<Uuid> {
+    hit(ev, "[data-deal]")?.get_attribute("data-deal")?.parse().ok()
 }
 
 /// A deal on the board: drag it, or move it with the buttons (keyboard). Its texts are fixed:
