@@ -50,6 +50,8 @@ pub struct IdbBackend {
     stale: Rc<Cell<bool>>,
     /// Told when that happens (the page shows it at once).
     on_stale: StaleHook,
+    /// The first load took index.html's early read (`take_early`).
+    read_early: Cell<bool>,
 }
 
 /// What to call when a newer version takes the database over.
@@ -115,13 +117,18 @@ impl IdbBackend {
                 tell();
             }
         });
-        let backend = IdbBackend { db, fail_at_put: Cell::new(None), stale, on_stale };
+        let backend = IdbBackend { db, fail_at_put: Cell::new(None), stale, on_stale, read_early: Cell::new(false) };
         if let Err(e) = backend.migrate_legacy(migrations).await {
             // Do not keep a connection that would block a later delete or upgrade.
             backend.close();
             return Err(e);
         }
         Ok(backend)
+    }
+
+    /// Whether the first load was index.html's early read.
+    pub fn read_early(&self) -> bool {
+        self.read_early.get()
     }
 
     /// Closes the connection (after running transactions finish).
@@ -202,8 +209,45 @@ impl IdbBackend {
     }
 }
 
+/// The name of the promise index.html's first script keeps its early read in.
+const EARLY: &str = "__pocketEarly";
+
+impl IdbBackend {
+    /// What index.html's first script read while the app's module was still loading: the same
+    /// read as `load` (every segment and the log's head, in one read-only transaction), started
+    /// before wasm could start. Used once per page, and only if it read this database at this
+    /// schema; `None` otherwise (no such script, another database, an older schema that must be
+    /// migrated first, or the read failed), and `load` reads for itself.
+    async fn take_early(&self) -> Option<Loaded> {
+        let window: JsValue = web_sys::window()?.into();
+        let key = JsValue::from_str(EARLY);
+        let promise = js_sys::Reflect::get(&window, &key).ok()?.dyn_into::<js_sys::Promise>().ok()?;
+        let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
+        let read = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+        let field = |name: &str| js_sys::Reflect::get(&read, &JsValue::from_str(name)).ok();
+        let same_db = field("name")?.as_string()? == self.db.name();
+        let same_schema = field("version")?.as_f64()? == f64::from(SCHEMA_VERSION);
+        if !(same_db && same_schema) {
+            return None;
+        }
+        let keys = field("keys")?.dyn_into::<js_sys::Array>().ok()?;
+        let values = field("values")?.dyn_into::<js_sys::Array>().ok()?;
+        if keys.length() != values.length() {
+            return None;
+        }
+        let head = seq_of(&field("head")?);
+        let segments =
+            keys.iter().zip(values.iter()).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect();
+        Some(Loaded { segments, head })
+    }
+}
+
 impl Backend for IdbBackend {
     async fn load(&self) -> Result<Loaded, StoreError> {
+        if let Some(early) = self.take_early().await {
+            self.read_early.set(true);
+            return Ok(early);
+        }
         let fail = |e: idb::Error| classify(&e, false);
         let tx = self.db.transaction(&[SEGMENTS, LOG], TransactionMode::ReadOnly).map_err(fail)?;
         let store = tx.object_store(SEGMENTS).map_err(fail)?;

@@ -76,15 +76,26 @@ impl AppState {
                     let query = CustomerQuery::new(replica.archive());
                     perf::record("load:index", perf::now() - before_index);
                     perf::record_count("load:customers", replica.archive().customers.len());
+                    perf::record_count("load:early", usize::from(backend.read_early()));
                     let stale = self.stale;
                     backend.on_stale(move || stale.set(true));
-                    self.backend.set_value(Some(Rc::new(backend)));
+                    let seen = replica.seen();
+                    let backend = Rc::new(backend);
+                    self.backend.set_value(Some(backend.clone()));
                     self.data.set_value(Some(Data { replica, query }));
                     let mut all = ChangeSet::default();
                     all.replaced_all = true;
                     self.bump(&all);
                     self.load.set(LoadState::Ready);
                     self.listen_to_other_tabs();
+                    // What another tab saved after this page's read and before it listened
+                    // (index.html starts the read early, so the gap is the module's start-up).
+                    leptos::task::spawn_local(async move {
+                        let missed = crate::store::Backend::read_log(&*backend, seen).await;
+                        if missed.is_ok_and(|tail| !tail.is_empty()) {
+                            self.catch_up().await;
+                        }
+                    });
                     self.apply_time_rules();
                     super::areas::prefetch();
                     perf::record("load:total", perf::now() - started);

@@ -287,7 +287,7 @@ async function benchSize(browser, url, size) {
     await page.waitForFunction(() => window.__firstRow, null, { timeout: 60_000 });
     const first = await page.evaluate(() => window.__firstRow);
     const steps = {};
-    for (const n of ['load:started-at', 'load:open', 'load:read', 'load:decode', 'load:index', 'load:total']) steps[n] = (await perfEntries(page, n))[0];
+    for (const n of ['load:early', 'load:started-at', 'load:open', 'load:read', 'load:decode', 'load:index', 'load:total']) steps[n] = (await perfEntries(page, n))[0];
     loads.push({ first, ...steps });
   }
   const best = loads.map((l) => l.first);
@@ -295,6 +295,7 @@ async function benchSize(browser, url, size) {
   line('    served by the service worker', fromWorker.every(Boolean) ? 'yes' : `no (${fromWorker.join(', ')})`);
   const l = loads[loads.length - 1];
   line('    of which: page + wasm start', ms(l['load:started-at']));
+  line('    store read by index.html before the module started', loads.every((x) => x['load:early'] === 1) ? 'yes' : `no (${loads.map((x) => x['load:early']).join(', ')})`);
   line('    open / read + decode / index', `${ms(l['load:open'])} / ${ms(l['load:decode'])} / ${ms(l['load:index'])}`);
   line('    first query + render', ms(l.first - l['load:started-at'] - l['load:total']));
 

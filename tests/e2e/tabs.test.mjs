@@ -99,6 +99,30 @@ test('one field edited in two tabs: the later save wins, the other value is kept
   await context.close();
 });
 
+test('a tab read by index.html before its module started still shows what another tab saved in between', async () => {
+  // No service worker: the held module below must come from the network.
+  const { context, pages: [a], errors } = await tabs(1, { serviceWorkers: 'block', timezoneId: 'Asia/Shanghai' });
+  await addCustomer(a, '读取之前的客户');
+  const b = await context.newPage();
+  b.on('pageerror', (e) => errors.push(`tab b: ${e.message}`));
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await b.route(/\/pocket-crm_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+  await b.goto(server.url + '#/customers', { waitUntil: 'commit' });
+  // The early read has finished (it holds the first customer) while the module is held back...
+  const early = await b.waitForFunction(() => window.__pocketEarly?.then((r) => r && r.keys.length > 0));
+  assert.equal(await early.jsonValue(), true);
+  // ...and then the other tab saves, before this one can hear it.
+  await addCustomer(a, '读取之后的客户');
+  release();
+  await b.waitForFunction((row) => document.querySelectorAll(row).length === 2, ROW, { timeout: 5000 });
+  assert.deepEqual(await rowNames(b), ['读取之前的客户', '读取之后的客户'].sort());
+  const used = await b.evaluate(() => (window.pocketPerf ?? []).find((e) => e.name === 'load:early')?.value);
+  assert.equal(used, 1, 'the first load took the early read');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a tab that a newer version took over asks for a reload and saves nothing', async () => {
   const { context, pages: [page], errors } = await tabs(1, { locale: 'en-US' });
   await addCustomer(page, 'Before the upgrade');
