@@ -1,10 +1,9 @@
 // Benchmarks (not tests): builds are measured as they ship. Prints every figure the issues ask
 // for; asserts nothing. Run through `make bench`, which builds the release app first.
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliCompressSync, constants } from 'node:zlib';
-import { serve, launch, DIST } from './server.mjs';
+import { serve, launch, DIST, brotliOf, BROWSER_FETCHES } from './server.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const IMPORT_SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
@@ -23,18 +22,6 @@ const pct = (values, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const line = (label, value) => console.log(`${label.padEnd(52)} ${value}`);
-
-/** Brotli (quality 11) sizes of built files, by path under dist/, computed once each. */
-const brotliOf = (() => {
-  const known = new Map();
-  return (path) => {
-    if (!known.has(path)) {
-      const body = readFileSync(join(DIST, path));
-      known.set(path, { raw: body.length, br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
-    }
-    return known.get(path);
-  };
-})();
 
 /** Every file under dist/, by path relative to it. */
 function distFiles(dir = DIST, prefix = '') {
@@ -77,8 +64,6 @@ async function noCache(page) {
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
 }
 
-/** The browser fetches these for an installable page besides what the page's code asks for. */
-const BROWSER_FETCHES = ['sw.js', 'manifest.webmanifest', 'icon-32.png'];
 
 /**
  * The first load as a user's browser gets it (every file the page fetches until the list is

@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, serve, launch } from './server.mjs';
+import { DIST, serve, launch, brotliOf, BROWSER_FETCHES } from './server.mjs';
 
 const ROW = '[data-testid=customer-row]:not([hidden])';
 const SW_LIST = fileURLToPath(new URL('../../scripts/sw-list.mjs', import.meta.url));
@@ -110,6 +110,32 @@ test('the first load holds the list; every area opens from its chunk on first us
   await page.waitForSelector('[data-testid=deal-card]');
   assert.deepEqual(chunksAsked(asked, again), []);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the first load, every file until the list is interactive, stays within 220 KB brotli', async () => {
+  // As a returning user's browser gets it (customers in the store), nothing from a cache.
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
+  const setup = await context.newPage();
+  await setup.goto(server.url + '?noprefetch');
+  await setup.waitForSelector('[data-testid=result-count]');
+  await loadDemo(setup, 100);
+  await setup.close();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const asked = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname.slice(1) || 'index.html';
+    if (!asked.includes(path)) asked.push(path);
+  });
+  await page.goto(server.url + '?noprefetch#/customers');
+  await page.waitForSelector(ROW);
+  await page.waitForTimeout(1000);
+  const files = [...asked, ...BROWSER_FETCHES.filter((p) => !asked.includes(p))];
+  assert.ok(files.some((p) => p.endsWith('/pocket-crm_bg.wasm')), 'the main module is counted');
+  const total = files.reduce((n, p) => n + brotliOf(p).br, 0);
+  assert.ok(total <= 220 * 1024, `first load ${(total / 1024).toFixed(1)} KB brotli: ${files.join(', ')}`);
   await context.close();
 });
 

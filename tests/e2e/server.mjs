@@ -1,8 +1,10 @@
 // A static file server for dist/ on 127.0.0.1, started and stopped by the tests themselves.
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -15,6 +17,22 @@ const TYPES = {
 };
 
 export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+
+/** Raw and brotli (quality 11, what a static host serves) sizes of a built file, by its path
+ *  under dist/; computed once each. */
+export const brotliOf = (() => {
+  const known = new Map();
+  return (path) => {
+    if (!known.has(path)) {
+      const body = readFileSync(join(DIST, path));
+      known.set(path, { raw: body.length, br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
+    }
+    return known.get(path);
+  };
+})();
+
+/** Files the browser fetches for an installable page besides what the page's code asks for. */
+export const BROWSER_FETCHES = ['sw.js', 'manifest.webmanifest', 'icon-32.png'];
 
 /** Serves `root` under `prefix` (a folder of the site, '/crm/' say) on a free loopback port;
  *  resolves to { url, close, requests } (`requests`: the paths asked for, in order). */
