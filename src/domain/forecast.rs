@@ -1,0 +1,734 @@
+//! 销售预测: the funnel and the forecast for a period, from the pipeline's deals.
+//!
+//! Two methods side by side: the weighted forecast (each deal's amount x its win probability) and
+//! our users' A/B/C/D method (each class's amount x that class's conversion rate). The class
+//! rates come from settings or are learned from the team's own closed deals, with how many deals
+//! a learned rate rests on. Forecast categories (pipeline, best case, commit, closed, omitted)
+//! follow the deal's stage. Amounts are integer cents throughout; rates are basis points
+//! (1 % = 100), so nothing drifts.
+
+use chrono::{Datelike, Months, NaiveDate};
+use uuid::Uuid;
+
+use super::money::Money;
+use super::pipeline::{Deal, DealChange, Pipeline, Stage};
+use super::records::{Currency, FunnelClass, StageOutcome, Timestamp, UtcOffset};
+
+/// A rate in basis points: 10,000 is 100 %.
+pub type BasisPoints = u32;
+
+/// How long a forecast period is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+    Year,
+}
+
+/// A forecast period: the days from `start` up to, not including, `end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Period {
+    /// The month, quarter or year that holds `date`.
+    pub fn containing(kind: PeriodKind, date: NaiveDate) -> Period {
+        let (month, months) = match kind {
+            PeriodKind::Month => (date.month(), 1),
+            PeriodKind::Quarter => ((date.month() - 1) / 3 * 3 + 1, 3),
+            PeriodKind::Year => (1, 12),
+        };
+        let start = NaiveDate::from_ymd_opt(date.year(), month, 1).unwrap_or(date);
+        Period { kind, start, end: start + Months::new(months) }
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.start <= date && date < self.end
+    }
+
+    /// The period before this one.
+    pub fn previous(&self) -> Period {
+        Period::containing(self.kind, self.start.pred_opt().unwrap_or(self.start))
+    }
+
+    /// The period after this one.
+    pub fn next(&self) -> Period {
+        Period::containing(self.kind, self.end)
+    }
+}
+
+/// A deal's forecast category. The cumulative view adds the ones below: see `Cumulative`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Pipeline,
+    BestCase,
+    Commit,
+    Closed,
+    Omitted,
+}
+
+impl Category {
+    /// What a deal in `stage` counts as unless its rep says otherwise: won is closed, lost is
+    /// omitted; open deals by funnel class: A (about to close) commit, B best case, C and D
+    /// pipeline.
+    pub fn of_stage(stage: &Stage) -> Category {
+        match (stage.outcome, stage.class) {
+            (StageOutcome::Won, _) => Category::Closed,
+            (StageOutcome::Lost, _) => Category::Omitted,
+            (StageOutcome::Open, FunnelClass::A) => Category::Commit,
+            (StageOutcome::Open, FunnelClass::B) => Category::BestCase,
+            (StageOutcome::Open, _) => Category::Pipeline,
+        }
+    }
+}
+
+/// One deal as the forecast reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForecastDeal {
+    pub id: Uuid,
+    pub owner: Option<Uuid>,
+    pub amount: Money,
+    /// Win probability, 0-100.
+    pub probability: u8,
+    pub class: FunnelClass,
+    pub category: Category,
+    /// The expected close date (open deals) or the day it closed (won and lost deals).
+    pub close: Option<NaiveDate>,
+}
+
+impl ForecastDeal {
+    pub fn is_open(&self) -> bool {
+        !matches!(self.category, Category::Closed | Category::Omitted)
+    }
+
+    /// Amount x win probability, in cents (rounded down, as the board shows it).
+    pub fn weighted(&self) -> Money {
+        Money(self.amount.0 * i64::from(self.probability) / 100)
+    }
+}
+
+/// Which deals a forecast or funnel covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    /// One currency: amounts in different currencies are never added.
+    pub currency: Currency,
+    /// Only this rep's deals (None: everyone's).
+    pub owner: Option<Uuid>,
+    /// Only deals from this lead source (None: all).
+    pub lead_source: Option<String>,
+}
+
+impl Default for Scope {
+    /// Everyone's deals in yuan.
+    fn default() -> Self {
+        Scope { currency: Currency::Cny, owner: None, lead_source: None }
+    }
+}
+
+/// The live deals of `scope` as the forecast reads them; with a period, only the open deals
+/// expected to close in it and the deals that closed in it.
+pub fn forecast_deals<'a>(
+    pipeline: &Pipeline,
+    deals: impl IntoIterator<Item = &'a Deal>,
+    scope: &Scope,
+    period: Option<&Period>,
+    offset: UtcOffset,
+) -> Vec<ForecastDeal> {
+    deals
+        .into_iter()
+        .filter(|d| d.meta.deleted_at.is_none() && d.currency == scope.currency)
+        .filter(|d| scope.owner.is_none_or(|o| d.owner == Some(o)))
+        .filter(|d| scope.lead_source.as_ref().is_none_or(|s| &d.lead_source == s))
+        .filter_map(|d| {
+            let stage = pipeline.stage(d.stage)?;
+            let category = Category::of_stage(stage);
+            let close = match stage.outcome {
+                StageOutcome::Open => d.expected_close,
+                _ => Some(closed_at(d).date(offset)),
+            };
+            Some(ForecastDeal {
+                id: d.id(),
+                owner: d.owner,
+                amount: d.amount,
+                probability: pipeline.probability(d),
+                class: stage.class,
+                category,
+                close,
+            })
+        })
+        .filter(|f| period.is_none_or(|p| f.close.is_some_and(|c| p.contains(c))))
+        .collect()
+}
+
+/// When a closed deal closed: its last move (or expiry) into the stage it is in, else its last
+/// change.
+fn closed_at(deal: &Deal) -> Timestamp {
+    deal.history
+        .iter()
+        .rev()
+        .find(|e| match e.change {
+            DealChange::Stage { to, .. } | DealChange::Expired { to, .. } => to == deal.stage,
+            _ => false,
+        })
+        .map_or(deal.meta.updated_at, |e| e.at)
+}
+
+/// Sum of amount x win probability over the open deals.
+pub fn weighted_total(deals: &[ForecastDeal]) -> Money {
+    Money(deals.iter().filter(|d| d.is_open()).map(|d| d.weighted().0).sum())
+}
+
+/// Conversion rates of the four classes, D C B A, in basis points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassRates(pub [BasisPoints; 4]);
+
+impl ClassRates {
+    pub fn of(&self, class: FunnelClass) -> BasisPoints {
+        self.0[class as usize]
+    }
+
+    /// Each class's rate: its stages' average win probability (where settings give none).
+    pub fn from_stages(pipeline: &Pipeline) -> ClassRates {
+        let mut sums = [(0u32, 0u32); 4];
+        for s in pipeline.stages.iter().filter(|s| s.outcome == StageOutcome::Open) {
+            let (sum, n) = &mut sums[s.class as usize];
+            *sum += u32::from(s.probability) * 100;
+            *n += 1;
+        }
+        ClassRates(sums.map(|(sum, n)| sum.checked_div(n).unwrap_or(0)))
+    }
+}
+
+/// One class of the A/B/C/D method: count x amount x the class's rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassLine {
+    pub class: FunnelClass,
+    pub count: usize,
+    pub amount: Money,
+    pub rate: BasisPoints,
+    /// amount x rate, rounded to the cent.
+    pub forecast: Money,
+}
+
+/// The A/B/C/D method over the open deals: one line per class (top of the funnel first) and
+/// their sum.
+pub fn class_method(deals: &[ForecastDeal], rates: &ClassRates) -> (Vec<ClassLine>, Money) {
+    let lines: Vec<ClassLine> = FunnelClass::ALL
+        .iter()
+        .map(|&class| {
+            let of_class = deals.iter().filter(|d| d.is_open() && d.class == class);
+            let (count, amount) = of_class.fold((0, 0i64), |(n, sum), d| (n + 1, sum + d.amount.0));
+            let rate = rates.of(class);
+            ClassLine { class, count, amount: Money(amount), rate, forecast: apply_rate(Money(amount), rate) }
+        })
+        .collect();
+    let total = Money(lines.iter().map(|l| l.forecast.0).sum());
+    (lines, total)
+}
+
+/// `amount` x `rate`, rounded half up to the cent.
+pub fn apply_rate(amount: Money, rate: BasisPoints) -> Money {
+    Money(((i128::from(amount.0) * i128::from(rate) + 5_000) / 10_000) as i64)
+}
+
+/// Totals per category, each on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CategoryTotals {
+    pub pipeline: Money,
+    pub best_case: Money,
+    pub commit: Money,
+    pub closed: Money,
+    pub omitted: Money,
+}
+
+/// The same totals as a forecast call reads them: each includes the surer ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cumulative {
+    pub closed: Money,
+    /// commit + closed.
+    pub commit: Money,
+    /// best case + commit + closed.
+    pub best_case: Money,
+    /// Every open deal: pipeline + best case + commit.
+    pub open_pipeline: Money,
+}
+
+impl CategoryTotals {
+    pub fn of(deals: &[ForecastDeal]) -> CategoryTotals {
+        let mut t = CategoryTotals::default();
+        for d in deals {
+            let slot = match d.category {
+                Category::Pipeline => &mut t.pipeline,
+                Category::BestCase => &mut t.best_case,
+                Category::Commit => &mut t.commit,
+                Category::Closed => &mut t.closed,
+                Category::Omitted => &mut t.omitted,
+            };
+            slot.0 += d.amount.0;
+        }
+        t
+    }
+
+    pub fn cumulative(&self) -> Cumulative {
+        let commit = Money(self.commit.0 + self.closed.0);
+        Cumulative {
+            closed: self.closed,
+            commit,
+            best_case: Money(self.best_case.0 + commit.0),
+            open_pipeline: Money(self.pipeline.0 + self.best_case.0 + self.commit.0),
+        }
+    }
+}
+
+/// Commit and best-case deals still open past their expected close date.
+pub fn slipped(deals: &[ForecastDeal], today: NaiveDate) -> Vec<&ForecastDeal> {
+    deals
+        .iter()
+        .filter(|d| matches!(d.category, Category::Commit | Category::BestCase))
+        .filter(|d| d.close.is_some_and(|c| c < today))
+        .collect()
+}
+
+/// Coverage: open weighted pipeline / (target - closed). None when nothing remains to cover
+/// (closed has reached the target) or there is no target.
+pub fn coverage(open_weighted: Money, target: Money, closed: Money) -> Option<f64> {
+    let remaining = target.0 - closed.0;
+    (remaining > 0).then(|| open_weighted.0 as f64 / remaining as f64)
+}
+
+/// A class rate learned from the team's closed deals.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LearnedRate {
+    pub class: FunnelClass,
+    /// Closed deals that were in this class at some time, and how many of them were won.
+    pub closed: u32,
+    pub won: u32,
+    /// The 95 % Wilson interval of the rate, 0-1.
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Below this many closed deals a learned rate is shown as its interval, not as a rate.
+pub const ENOUGH_DEALS: u32 = 20;
+
+impl LearnedRate {
+    /// won / closed, 0-1 (None with no closed deals).
+    pub fn rate(&self) -> Option<f64> {
+        (self.closed > 0).then(|| f64::from(self.won) / f64::from(self.closed))
+    }
+
+    /// Whether enough deals back the rate to show it as one number.
+    pub fn is_enough(&self) -> bool {
+        self.closed >= ENOUGH_DEALS
+    }
+}
+
+/// What each class actually converted: of the deals that closed (won or lost) since `since`
+/// and were in an open stage of the class at some time, the share won.
+pub fn learned_rates<'a>(
+    pipeline: &Pipeline,
+    deals: impl IntoIterator<Item = &'a Deal>,
+    since: Timestamp,
+) -> [LearnedRate; 4] {
+    let mut counts = [(0u32, 0u32); 4];
+    for deal in deals.into_iter().filter(|d| d.meta.deleted_at.is_none()) {
+        let Some(outcome) = pipeline.stage(deal.stage).map(|s| s.outcome).filter(|o| *o != StageOutcome::Open) else {
+            continue;
+        };
+        if closed_at(deal) < since {
+            continue;
+        }
+        for class in classes_visited(pipeline, deal) {
+            let (closed, won) = &mut counts[class as usize];
+            *closed += 1;
+            *won += u32::from(outcome == StageOutcome::Won);
+        }
+    }
+    let classes = [FunnelClass::D, FunnelClass::C, FunnelClass::B, FunnelClass::A];
+    std::array::from_fn(|i| {
+        let (closed, won) = counts[i];
+        let (low, high) = wilson(won, closed);
+        LearnedRate { class: classes[i], closed, won, low, high }
+    })
+}
+
+/// The classes of the open stages a deal has been in (by its history), each once.
+fn classes_visited(pipeline: &Pipeline, deal: &Deal) -> Vec<FunnelClass> {
+    let stages = deal.history.iter().flat_map(|e| match e.change {
+        DealChange::Created { stage } => vec![stage],
+        DealChange::Stage { from, to } | DealChange::Expired { from, to } => vec![from, to],
+        _ => Vec::new(),
+    });
+    let mut classes: Vec<FunnelClass> = stages
+        .chain([deal.stage])
+        .filter_map(|id| pipeline.stage(id))
+        .filter(|s| s.outcome == StageOutcome::Open)
+        .map(|s| s.class)
+        .collect();
+    classes.sort();
+    classes.dedup();
+    classes
+}
+
+/// The 95 % Wilson score interval of `won` out of `n` (0-1; the whole range with no deals).
+pub fn wilson(won: u32, n: u32) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let z = 1.96_f64;
+    let (n, p) = (f64::from(n), f64::from(won) / f64::from(n));
+    let denominator = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denominator;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denominator;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// How deals flowed out of one open stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageFlow {
+    pub stage: Uuid,
+    /// Deals that entered the stage (created in it or moved into it).
+    pub entered: u32,
+    /// Of those, deals that left it for a later stage or a won one.
+    pub moved_on: u32,
+    /// Median whole days from entering to moving on (None if none moved on).
+    pub median_days: Option<i64>,
+}
+
+/// The conversion between stages: for each open stage in order, how many deals entered, how many
+/// moved on (forward or to won), and how long that took.
+pub fn stage_flow<'a>(pipeline: &Pipeline, deals: impl IntoIterator<Item = &'a Deal>) -> Vec<StageFlow> {
+    let position = |id: Uuid| pipeline.stages.iter().position(|s| s.id == id);
+    let mut flows: Vec<(u32, Vec<i64>)> = vec![(0, Vec::new()); pipeline.stages.len()];
+    for deal in deals.into_iter().filter(|d| d.meta.deleted_at.is_none()) {
+        // (stage, when it was entered) of the stage the deal is in, walking its history.
+        let mut current: Option<(Uuid, Timestamp)> = None;
+        for event in &deal.history {
+            let (from, to) = match event.change {
+                DealChange::Created { stage } => (None, stage),
+                DealChange::Stage { from, to } | DealChange::Expired { from, to } => (Some(from), to),
+                _ => continue,
+            };
+            if let (Some(from), Some((_, entered))) = (from, current) {
+                let forward = pipeline.stage(to).is_some_and(|s| s.outcome == StageOutcome::Won)
+                    || position(to)
+                        .zip(position(from))
+                        .is_some_and(|(t, f)| t > f && pipeline.stages[t].outcome == StageOutcome::Open);
+                if let (true, Some(i)) = (forward, position(from)) {
+                    flows[i].1.push((event.at.0 - entered.0).div_euclid(86_400_000));
+                }
+            }
+            if let Some(i) = position(to) {
+                flows[i].0 += 1;
+            }
+            current = Some((to, event.at));
+        }
+    }
+    pipeline
+        .stages
+        .iter()
+        .zip(flows)
+        .filter(|(s, _)| s.outcome == StageOutcome::Open)
+        .map(|(s, (entered, mut days))| {
+            days.sort_unstable();
+            let median_days = (!days.is_empty()).then(|| days[days.len() / 2]);
+            StageFlow { stage: s.id, entered, moved_on: days.len() as u32, median_days }
+        })
+        .collect()
+}
+
+/// One band of the funnel: a class or a stage, over the open deals.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Band {
+    pub count: usize,
+    pub amount: Money,
+    pub weighted: Money,
+    /// The deals in the band (a click on the band lists them).
+    pub deals: Vec<Uuid>,
+}
+
+impl Band {
+    fn add(&mut self, deal: &ForecastDeal) {
+        self.count += 1;
+        self.amount.0 += deal.amount.0;
+        self.weighted.0 += deal.weighted().0;
+        self.deals.push(deal.id);
+    }
+}
+
+/// The open pipeline by class (D C B A, top first) and by open stage (in the pipeline's order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Funnel {
+    pub classes: [Band; 4],
+    pub stages: Vec<(Uuid, Band)>,
+}
+
+/// The funnel of `deals` (already scoped: see `forecast_deals`); `stage_of` gives each deal's
+/// stage.
+pub fn funnel(pipeline: &Pipeline, deals: &[ForecastDeal], stage_of: impl Fn(Uuid) -> Option<Uuid>) -> Funnel {
+    let mut f = Funnel {
+        stages: pipeline
+            .stages
+            .iter()
+            .filter(|s| s.outcome == StageOutcome::Open)
+            .map(|s| (s.id, Band::default()))
+            .collect(),
+        ..Funnel::default()
+    };
+    for deal in deals.iter().filter(|d| d.is_open()) {
+        f.classes[deal.class as usize].add(deal);
+        if let Some(band) = stage_of(deal.id).and_then(|id| f.stages.iter_mut().find(|(s, _)| *s == id)) {
+            band.1.add(deal);
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::pipeline::DealEvent;
+    use crate::domain::records::Meta;
+    use crate::domain::revision::EntryId;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn open(amount: i64, probability: u8, class: FunnelClass, category: Category) -> ForecastDeal {
+        ForecastDeal {
+            id: Uuid::new_v4(),
+            owner: None,
+            amount: Money::from_yuan(amount),
+            probability,
+            class,
+            category,
+            close: Some(date(2026, 12, 20)),
+        }
+    }
+
+    #[test]
+    fn periods_hold_their_days_and_follow_each_other() {
+        let q = Period::containing(PeriodKind::Quarter, date(2026, 11, 15));
+        assert_eq!((q.start, q.end), (date(2026, 10, 1), date(2027, 1, 1)));
+        assert!(q.contains(date(2026, 12, 31)) && !q.contains(date(2027, 1, 1)) && !q.contains(date(2026, 9, 30)));
+        assert_eq!(q.next().start, date(2027, 1, 1));
+        assert_eq!(q.previous().start, date(2026, 7, 1));
+        let m = Period::containing(PeriodKind::Month, date(2028, 2, 29));
+        assert_eq!((m.start, m.end), (date(2028, 2, 1), date(2028, 3, 1)));
+        assert_eq!(Period::containing(PeriodKind::Year, date(2026, 6, 1)).end, date(2027, 1, 1));
+    }
+
+    #[test]
+    fn weighted_forecast_of_the_worked_example_is_7920() {
+        let deals =
+            [open(3_800, 90, FunnelClass::A, Category::Commit), open(22_500, 20, FunnelClass::D, Category::Pipeline)];
+        assert_eq!(weighted_total(&deals), Money::from_yuan(7_920));
+        // Closed deals are not part of the open forecast.
+        let mut with_won = deals.to_vec();
+        with_won.push(open(50_000, 100, FunnelClass::A, Category::Closed));
+        assert_eq!(weighted_total(&with_won), Money::from_yuan(7_920));
+    }
+
+    #[test]
+    fn class_method_multiplies_each_class_amount_by_its_rate() {
+        // D 40 deals x 10 %, C 20 x 30 %, B 10 x 60 %, A 5 x 90 %, each deal 10,000.
+        let mut deals = Vec::new();
+        for (class, count, category) in [
+            (FunnelClass::D, 40, Category::Pipeline),
+            (FunnelClass::C, 20, Category::Pipeline),
+            (FunnelClass::B, 10, Category::BestCase),
+            (FunnelClass::A, 5, Category::Commit),
+        ] {
+            deals.extend((0..count).map(|_| open(10_000, 50, class, category)));
+        }
+        let rates = ClassRates([1_000, 3_000, 6_000, 9_000]);
+        let (lines, total) = class_method(&deals, &rates);
+        let forecasts: Vec<i64> = lines.iter().map(|l| l.forecast.0 / 100).collect();
+        assert_eq!(forecasts, [40_000, 60_000, 60_000, 45_000]);
+        assert_eq!(lines.iter().map(|l| l.count).collect::<Vec<_>>(), [40, 20, 10, 5]);
+        assert_eq!(total, Money::from_yuan(205_000));
+    }
+
+    #[test]
+    fn rates_round_half_up_to_the_cent_without_drift() {
+        assert_eq!(apply_rate(Money(1), 5_000), Money(1));
+        assert_eq!(apply_rate(Money(3), 3_333), Money(1));
+        assert_eq!(apply_rate(Money::MAX, 10_000), Money::MAX);
+    }
+
+    #[test]
+    fn cumulative_categories_of_the_worked_example() {
+        let deals = [
+            open(50, 100, FunnelClass::A, Category::Closed),
+            open(100, 90, FunnelClass::A, Category::Commit),
+            open(150, 60, FunnelClass::B, Category::BestCase),
+            open(200, 10, FunnelClass::D, Category::Pipeline),
+            open(999, 0, FunnelClass::D, Category::Omitted),
+        ];
+        let totals = CategoryTotals::of(&deals);
+        assert_eq!(totals.omitted, Money::from_yuan(999));
+        let c = totals.cumulative();
+        assert_eq!([c.closed, c.commit, c.best_case, c.open_pipeline], [50, 150, 300, 450].map(Money::from_yuan));
+    }
+
+    #[test]
+    fn slipped_holds_commit_and_best_case_deals_past_their_date() {
+        let mut late_commit = open(1, 90, FunnelClass::A, Category::Commit);
+        late_commit.close = Some(date(2026, 11, 30));
+        let mut late_pipeline = open(1, 10, FunnelClass::D, Category::Pipeline);
+        late_pipeline.close = Some(date(2026, 11, 30));
+        let on_time = open(1, 60, FunnelClass::B, Category::BestCase);
+        let deals = [late_commit.clone(), late_pipeline, on_time];
+        let got: Vec<Uuid> = slipped(&deals, date(2026, 12, 4)).iter().map(|d| d.id).collect();
+        assert_eq!(got, [late_commit.id]);
+    }
+
+    #[test]
+    fn coverage_is_open_weighted_over_what_remains() {
+        let c = coverage(Money::from_yuan(300), Money::from_yuan(250), Money::from_yuan(100)).unwrap();
+        assert!((c - 2.0).abs() < 1e-12);
+        assert_eq!(coverage(Money::from_yuan(300), Money::from_yuan(100), Money::from_yuan(100)), None);
+    }
+
+    #[test]
+    fn wilson_interval_narrows_with_more_deals() {
+        let (low5, high5) = wilson(2, 5);
+        let (low50, high50) = wilson(20, 50);
+        assert!(low5 < 0.4 && 0.4 < high5 && low50 < 0.4 && 0.4 < high50);
+        assert!(high50 - low50 < high5 - low5);
+        // Known value: 20 of 50 is 0.276-0.538.
+        assert!((low50 - 0.276).abs() < 0.001 && (high50 - 0.538).abs() < 0.001, "{low50} {high50}");
+        assert_eq!(wilson(0, 0), (0.0, 1.0));
+    }
+
+    fn pipeline() -> Pipeline {
+        Pipeline::defaults(false, Timestamp(0), "test")
+    }
+
+    /// A deal created in stage `path[0]` and moved along `path`, a day (`days[i]`) per step.
+    fn walked(p: &Pipeline, path: &[usize], days: &[i64]) -> Deal {
+        let mut deal = Deal::blank(Uuid::new_v4(), p.stages[path[0]].id);
+        deal.meta = Meta::new(Uuid::new_v4(), Timestamp(0), "test");
+        deal.amount = Money::from_yuan(1_000);
+        let event = |i: u64, at: i64, change| DealEvent {
+            id: EntryId::new(Default::default(), i as u32),
+            at: Timestamp(at),
+            by: "t".into(),
+            change,
+        };
+        deal.history.push(event(0, 0, DealChange::Created { stage: p.stages[path[0]].id }));
+        let mut at = 0;
+        for (i, pair) in path.windows(2).enumerate() {
+            at += days[i] * 86_400_000;
+            deal.history.push(event(
+                i as u64 + 1,
+                at,
+                DealChange::Stage { from: p.stages[pair[0]].id, to: p.stages[pair[1]].id },
+            ));
+        }
+        deal.stage = p.stages[*path.last().unwrap()].id;
+        deal.meta.updated_at = Timestamp(at);
+        deal
+    }
+
+    #[test]
+    fn learned_rates_count_each_class_a_closed_deal_passed_through() {
+        let p = pipeline();
+        // Default stages: 0-1 D, 2 C, 3-4 B, 5 A, 6 won, 7 lost.
+        let deals = [
+            walked(&p, &[0, 2, 3, 5, 6], &[1, 1, 1, 1]), // won through D C B A
+            walked(&p, &[0, 7], &[3]),                   // lost in D
+            walked(&p, &[2, 3, 7], &[1, 1]),             // lost in B, after C
+            walked(&p, &[0, 1], &[1]),                   // still open: not counted
+        ];
+        let rates = learned_rates(&p, &deals, Timestamp(0));
+        let got: Vec<(u32, u32)> = rates.iter().map(|r| (r.won, r.closed)).collect();
+        assert_eq!(got, [(1, 2), (1, 2), (1, 2), (1, 1)]);
+        assert!(!rates[0].is_enough());
+        assert_eq!(rates[3].rate(), Some(1.0));
+        // Deals that closed before `since` are left out.
+        let later = learned_rates(&p, &deals, Timestamp(5 * 86_400_000));
+        assert!(later.iter().all(|r| r.closed == 0 && r.rate().is_none()));
+    }
+
+    #[test]
+    fn stage_flow_counts_who_moved_on_and_how_long_it_took() {
+        let p = pipeline();
+        let deals = [walked(&p, &[0, 1, 2], &[2, 5]), walked(&p, &[0, 1, 7], &[4, 1]), walked(&p, &[0, 2], &[6])];
+        let flow = stage_flow(&p, &deals);
+        assert_eq!(flow.len(), 6, "open stages only");
+        assert_eq!((flow[0].entered, flow[0].moved_on, flow[0].median_days), (3, 3, Some(4)));
+        // Stage 1: two entered, one moved on (after 5 days), one was lost.
+        assert_eq!((flow[1].entered, flow[1].moved_on, flow[1].median_days), (2, 1, Some(5)));
+        assert_eq!((flow[2].entered, flow[2].moved_on, flow[2].median_days), (2, 0, None));
+    }
+
+    #[test]
+    fn funnel_bands_by_class_and_stage_hold_their_deals() {
+        let p = pipeline();
+        let deals: Vec<Deal> =
+            [&[0][..], &[0, 2], &[0, 2, 3], &[0, 6]].iter().map(|path| walked(&p, path, &[1, 1, 1])).collect();
+        let read = forecast_deals(&p, &deals, &Scope::default(), None, UtcOffset::CHINA);
+        let f = funnel(&p, &read, |id| deals.iter().find(|d| d.id() == id).map(|d| d.stage));
+        let counts: Vec<usize> = f.classes.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [1, 1, 1, 0], "D C B A; the won deal is not in the open funnel");
+        assert_eq!(f.classes[1].weighted, Money::from_yuan(400));
+        assert_eq!(f.stages[3].1.deals, [deals[2].id()]);
+        assert_eq!(f.stages.len(), 6);
+    }
+
+    #[test]
+    fn forecast_deals_keep_the_scope_and_the_period() {
+        let p = pipeline();
+        let rep = Uuid::new_v4();
+        let mut mine = walked(&p, &[0], &[]);
+        mine.owner = Some(rep);
+        mine.expected_close = Some(date(2026, 12, 10));
+        let mut later = mine.clone();
+        later.meta.id = Uuid::new_v4();
+        later.expected_close = Some(date(2027, 1, 10));
+        let mut usd = mine.clone();
+        usd.meta.id = Uuid::new_v4();
+        usd.currency = Currency::Usd;
+        let mut theirs = mine.clone();
+        theirs.meta.id = Uuid::new_v4();
+        theirs.owner = None;
+        let mut gone = mine.clone();
+        gone.meta.id = Uuid::new_v4();
+        gone.meta.deleted_at = Some(Timestamp(1));
+        let deals = [mine.clone(), later, usd, theirs, gone];
+        let scope = Scope { owner: Some(rep), ..Scope::default() };
+        let december = Period::containing(PeriodKind::Month, date(2026, 12, 4));
+        let got = forecast_deals(&p, &deals, &scope, Some(&december), UtcOffset::CHINA);
+        assert_eq!(got.iter().map(|d| d.id).collect::<Vec<_>>(), [mine.id()]);
+        assert_eq!((got[0].probability, got[0].category), (10, Category::Pipeline));
+    }
+
+    #[test]
+    fn a_won_deal_counts_in_the_period_it_closed_in_local_time() {
+        let p = pipeline();
+        let mut won = walked(&p, &[5, 6], &[0]);
+        // Won at 2026-11-30 17:00 UTC: 1 December in China.
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .unwrap()
+            .and_hms_opt(17, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis();
+        won.history.last_mut().unwrap().at = Timestamp(at);
+        let december = Period::containing(PeriodKind::Month, date(2026, 12, 1));
+        let got = forecast_deals(&p, [&won], &Scope::default(), Some(&december), UtcOffset::CHINA);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].category, Category::Closed);
+        assert!(forecast_deals(&p, [&won], &Scope::default(), Some(&december), UtcOffset(0)).is_empty());
+    }
+
+    #[test]
+    fn class_rates_from_stages_average_their_probabilities() {
+        assert_eq!(ClassRates::from_stages(&pipeline()), ClassRates([1_500, 4_000, 6_750, 9_000]));
+    }
+}
