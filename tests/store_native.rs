@@ -466,3 +466,43 @@ fn every_command_is_undone_as_a_new_change_and_undo_survives_a_reopen() {
     assert!(stored.activities.iter().all(|a| a.outcome != "聊了样品"));
     assert_eq!(stored.activities.removed().filter(|a| a.outcome == "聊了样品").count(), 1);
 }
+
+#[test]
+fn class_rates_set_in_two_tabs_are_both_kept_and_a_rate_over_100_percent_is_refused() {
+    use pocket_crm::domain::forecast::{ForecastPlan, FORECAST_PLAN_ID};
+    use pocket_crm::domain::FunnelClass;
+    let backend = MemoryBackend::new();
+    let mut first = Tab::open(&backend, "王经理", 1);
+    let mut second = Tab::open(&backend, "李经理", 2);
+    first.run(Command::SetClassRate { class: FunnelClass::A, rate: Some(8_500) });
+    second.run(Command::SetClassRate { class: FunnelClass::D, rate: Some(500) });
+    let refused = second.replica_mut().apply(
+        Command::SetClassRate { class: FunnelClass::B, rate: Some(10_001) },
+        "李经理",
+        now(9),
+        UtcOffset::CHINA,
+        Vec::new(),
+        false,
+    );
+    assert!(refused.is_err(), "over 100 % is refused");
+    let reopened = Tab::open(&backend, "other", 3);
+    let replica = reopened.replica();
+    let plan: &ForecastPlan = replica.archive().forecast_plans.get(FORECAST_PLAN_ID).expect("the plan is stored");
+    assert_eq!((plan.rate_a, plan.rate_d, plan.rate_b), (Some(8_500), Some(500), None), "both tabs' rates kept");
+}
+
+#[test]
+fn a_schema_4_store_opens_as_it_is_under_schema_5() {
+    // Schema 5 only added a kind: schema 4's segments read without the migration or a rewrite.
+    let backend = MemoryBackend::new();
+    let records = demo_records(200);
+    backend.put_raw(&bucket_key(RecordKind::Customer, 0, 0), &encode_as(&records.customers, 4));
+    backend.put_raw(&bucket_key(RecordKind::Deal, 0, 0), &encode_as(&records.deals, 4));
+    let stored = backend.snapshot();
+    let asked = Counted(Default::default(), false);
+    let replica = block_on(writer::open(&backend, DeviceId(2), || async {}, &asked)).unwrap();
+    assert_eq!(asked.0.get(), 0, "no migration asked for");
+    assert_eq!(replica.archive().customers.len(), 200);
+    assert_eq!(replica.archive().deals.len(), records.deals.len());
+    assert_eq!(backend.snapshot(), stored, "nothing rewritten");
+}

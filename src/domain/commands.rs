@@ -8,10 +8,13 @@ use uuid::Uuid;
 
 use super::archive::{Change, UndoToken};
 use super::dedupe;
+use super::forecast::{BasisPoints, ForecastPlan, PlanProblem, FORECAST_PLAN_ID};
 use super::kinds::{AnyRecord, Records, Stored};
 use super::pipeline::{Activity, Deal, DealChange, DealEvent, DealProblem, Pipeline, PipelineProblem, PIPELINE_ID};
 use super::record::{changed_fields, field_stamp, undo_onto, Entries, Entry, Record};
-use super::records::{ActivityKind, Communication, Customer, Meta, OwnerChange, Rep, StageOutcome, Team, Transaction};
+use super::records::{
+    ActivityKind, Communication, Customer, FunnelClass, Meta, OwnerChange, Rep, StageOutcome, Team, Transaction,
+};
 use super::revision::{mix, EntryId};
 use super::superseded::Superseded;
 use super::validate::{validate_customer, FieldError, MAX_NAME, MAX_TEXT};
@@ -104,6 +107,11 @@ pub enum Command {
     ExpireDeals {
         today: NaiveDate,
     },
+    /// Sets one funnel class's conversion rate in the forecast settings (None: the stages').
+    SetClassRate {
+        class: FunnelClass,
+        rate: Option<BasisPoints>,
+    },
     /// Takes back a stored command, as a new change: what it set goes back where nobody changed
     /// it since; entries it added are removed, entries it removed come back.
     Undo(Box<UndoToken>),
@@ -152,6 +160,7 @@ pub enum DomainError {
     Invalid(Vec<FieldError>),
     Deal(Vec<DealProblem>),
     Pipeline(Vec<PipelineProblem>),
+    Forecast(Vec<PlanProblem>),
     Entry(EntryProblem),
     /// Deals are still in this stage.
     StageInUse(Uuid),
@@ -214,6 +223,18 @@ impl Change<'_> {
             Command::HandOver { deals, customers, to } => self.assign(vec![Assignment { to, deals, customers }])?,
             Command::Assign(assignments) => self.assign(assignments)?,
             Command::ExpireDeals { today } => self.expire(today)?,
+            Command::SetClassRate { class, rate } => {
+                let mut plan = self
+                    .get::<ForecastPlan>(FORECAST_PLAN_ID)
+                    .cloned()
+                    .unwrap_or_else(|| ForecastPlan::new(self.actor.now, &self.actor.name));
+                plan.set_rate(class, rate);
+                let problems = plan.problems();
+                if !problems.is_empty() {
+                    return Err(DomainError::Forecast(problems));
+                }
+                self.put(plan);
+            }
             Command::Undo(token) => self.undo(*token)?,
         }
         Ok(())

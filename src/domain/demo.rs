@@ -256,7 +256,7 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, offset: UtcOffset, acto
     let customers: Vec<Customer> = customers;
     let pipeline = Pipeline::defaults(true, now, actor);
     let deals = demo_deals(&mut rng, &customers, &pipeline, now, offset, actor);
-    Records { teams, reps, customers, deals, pipelines: vec![pipeline], superseded: Vec::new() }.numbered()
+    Records { teams, reps, customers, deals, pipelines: vec![pipeline], ..Records::default() }.numbered()
 }
 
 /// Deals for the first customers (about three for every four), consistent with them: the

@@ -8,14 +8,101 @@
 //! (1 % = 100), so nothing drifts.
 
 use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::money::Money;
 use super::pipeline::{Deal, DealChange, Pipeline, Stage};
-use super::records::{Currency, FunnelClass, StageOutcome, Timestamp, UtcOffset};
+use super::record::record;
+use super::records::{Currency, FunnelClass, Meta, StageOutcome, Timestamp, UtcOffset};
 
 /// A rate in basis points: 10,000 is 100 %.
 pub type BasisPoints = u32;
+
+/// The forecast settings' record id (one per book, a fixed id so devices merge it).
+pub const FORECAST_PLAN_ID: Uuid = Uuid::from_u128(0x464f_5245_4341_5354);
+/// How far back learned rates look unless the plan says otherwise.
+pub const DEFAULT_LEARN_MONTHS: u16 = 12;
+
+/// The forecast's settings: each class's conversion rate for the A/B/C/D method (None: the
+/// average win probability of the class's stages), and how many months of closed deals the
+/// learned rates read. One field per class, so two managers changing different classes merge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForecastPlan {
+    pub meta: Meta,
+    pub rate_d: Option<BasisPoints>,
+    pub rate_c: Option<BasisPoints>,
+    pub rate_b: Option<BasisPoints>,
+    pub rate_a: Option<BasisPoints>,
+    pub learn_months: u16,
+}
+
+record!(ForecastPlan, ForecastPlan, fields: [rate_d, rate_c, rate_b, rate_a, learn_months], entries: []);
+
+/// Why a forecast setting was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanProblem {
+    /// A rate above 100 %.
+    RateTooHigh,
+    /// A rate that is not a number of percent (with at most two decimals).
+    NotARate,
+    /// Learned rates must read 1 to 60 months.
+    MonthsOutOfRange,
+}
+
+impl ForecastPlan {
+    /// The settings a book starts with: rates from the stages, a year of history.
+    pub fn new(now: Timestamp, actor: &str) -> ForecastPlan {
+        ForecastPlan {
+            meta: Meta::new(FORECAST_PLAN_ID, now, actor),
+            rate_d: None,
+            rate_c: None,
+            rate_b: None,
+            rate_a: None,
+            learn_months: DEFAULT_LEARN_MONTHS,
+        }
+    }
+
+    /// The rate set for `class`, if one is.
+    pub fn rate(&self, class: FunnelClass) -> Option<BasisPoints> {
+        match class {
+            FunnelClass::D => self.rate_d,
+            FunnelClass::C => self.rate_c,
+            FunnelClass::B => self.rate_b,
+            FunnelClass::A => self.rate_a,
+        }
+    }
+
+    pub fn set_rate(&mut self, class: FunnelClass, rate: Option<BasisPoints>) {
+        let slot = match class {
+            FunnelClass::D => &mut self.rate_d,
+            FunnelClass::C => &mut self.rate_c,
+            FunnelClass::B => &mut self.rate_b,
+            FunnelClass::A => &mut self.rate_a,
+        };
+        *slot = rate;
+    }
+
+    /// The rates the A/B/C/D method uses: the ones set, the stages' for the others.
+    pub fn rates(plan: Option<&ForecastPlan>, pipeline: &Pipeline) -> ClassRates {
+        let from_stages = ClassRates::from_stages(pipeline);
+        ClassRates(std::array::from_fn(|i| {
+            let class = FunnelClass::ALL[i];
+            plan.and_then(|p| p.rate(class)).unwrap_or(from_stages.0[i])
+        }))
+    }
+
+    pub fn problems(&self) -> Vec<PlanProblem> {
+        let mut problems = Vec::new();
+        if FunnelClass::ALL.iter().any(|&c| self.rate(c).is_some_and(|r| r > 10_000)) {
+            problems.push(PlanProblem::RateTooHigh);
+        }
+        if !(1..=60).contains(&self.learn_months) {
+            problems.push(PlanProblem::MonthsOutOfRange);
+        }
+        problems
+    }
+}
 
 /// How long a forecast period is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,6 +110,63 @@ pub enum PeriodKind {
     Month,
     Quarter,
     Year,
+}
+
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 3] = [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year];
+
+    /// Its name in the address (`?period=quarter`).
+    pub fn code(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<PeriodKind> {
+        PeriodKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// A rate as typed (`12.5`, `12.5%`, `９０`), in percent with up to two decimals: `Ok(None)` for
+/// an empty field (the stages' rate applies), an error outside 0-100 or for anything else.
+pub fn parse_percent(text: &str) -> Result<Option<BasisPoints>, PlanProblem> {
+    let text: String = text
+        .trim()
+        .trim_end_matches(['%', '％'])
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            c => c,
+        })
+        .collect();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 || whole.len() > 6 {
+        return Err(PlanProblem::NotARate);
+    }
+    let hundredths = format!("{fraction:0<2}").parse::<u32>().map_err(|_| PlanProblem::NotARate)?;
+    let bp = whole.parse::<u32>().map_err(|_| PlanProblem::NotARate)? * 100 + hundredths;
+    if bp > 10_000 {
+        return Err(PlanProblem::RateTooHigh);
+    }
+    Ok(Some(bp))
+}
+
+/// A rate as shown: `12.5`, `90`, `0.25` (percent, no trailing zeros).
+pub fn percent_text(rate: BasisPoints) -> String {
+    let (whole, hundredths) = (rate / 100, rate % 100);
+    match hundredths {
+        0 => whole.to_string(),
+        h if h % 10 == 0 => format!("{whole}.{}", h / 10),
+        h => format!("{whole}.{h:02}"),
+    }
 }
 
 /// A forecast period: the days from `start` up to, not including, `end`.
@@ -90,6 +234,7 @@ impl Category {
 pub struct ForecastDeal {
     pub id: Uuid,
     pub owner: Option<Uuid>,
+    pub stage: Uuid,
     pub amount: Money,
     /// Win probability, 0-100.
     pub probability: u8,
@@ -152,6 +297,7 @@ pub fn forecast_deals<'a>(
             Some(ForecastDeal {
                 id: d.id(),
                 owner: d.owner,
+                stage: d.stage,
                 amount: d.amount,
                 probability: pipeline.probability(d),
                 class: stage.class,
@@ -466,9 +612,8 @@ pub struct Funnel {
     pub stages: Vec<(Uuid, Band)>,
 }
 
-/// The funnel of `deals` (already scoped: see `forecast_deals`); `stage_of` gives each deal's
-/// stage.
-pub fn funnel(pipeline: &Pipeline, deals: &[ForecastDeal], stage_of: impl Fn(Uuid) -> Option<Uuid>) -> Funnel {
+/// The funnel of `deals` (already scoped: see `forecast_deals`).
+pub fn funnel(pipeline: &Pipeline, deals: &[ForecastDeal]) -> Funnel {
     let mut f = Funnel {
         stages: pipeline
             .stages
@@ -480,11 +625,61 @@ pub fn funnel(pipeline: &Pipeline, deals: &[ForecastDeal], stage_of: impl Fn(Uui
     };
     for deal in deals.iter().filter(|d| d.is_open()) {
         f.classes[deal.class as usize].add(deal);
-        if let Some(band) = stage_of(deal.id).and_then(|id| f.stages.iter_mut().find(|(s, _)| *s == id)) {
+        if let Some(band) = f.stages.iter_mut().find(|(s, _)| *s == deal.stage) {
             band.1.add(deal);
         }
     }
     f
+}
+
+/// Everything the forecast page shows for a scope and period but the class method (which the
+/// class rates change) and the range (see `outcome`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The deals of the period: open ones expected to close in it, closed ones that closed in it.
+    pub deals: Vec<ForecastDeal>,
+    /// Open deals of the scope with no expected close date: in no period.
+    pub undated: usize,
+    /// Open deals of the period with no amount.
+    pub no_amount: usize,
+    pub weighted: Money,
+    pub totals: CategoryTotals,
+    pub slipped: Vec<Uuid>,
+    pub learned: [LearnedRate; 4],
+    pub flow: Vec<StageFlow>,
+    pub funnel: Funnel,
+}
+
+/// The forecast of `period` for `scope` as of `today` (local date and offset); learned rates
+/// read the deals closed in the last `learn_months` months.
+pub fn report(
+    pipeline: &Pipeline,
+    deals: &[Deal],
+    scope: &Scope,
+    period: &Period,
+    today: super::records::Today,
+    learn_months: u16,
+) -> Report {
+    let all = forecast_deals(pipeline, deals, scope, None, today.offset);
+    let undated = all.iter().filter(|d| d.is_open() && d.close.is_none()).count();
+    let in_period: Vec<ForecastDeal> =
+        all.into_iter().filter(|d| d.close.is_some_and(|c| period.contains(c))).collect();
+    let scoped =
+        || deals.iter().filter(|d| d.currency == scope.currency && scope.owner.is_none_or(|o| d.owner == Some(o)));
+    let since_day = today.date - Months::new(u32::from(learn_months));
+    let since = since_day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
+        - i64::from(today.offset.0) * 60_000;
+    Report {
+        undated,
+        no_amount: in_period.iter().filter(|d| d.is_open() && d.amount.0 == 0).count(),
+        weighted: weighted_total(&in_period),
+        totals: CategoryTotals::of(&in_period),
+        slipped: slipped(&in_period, today.date).iter().map(|d| d.id).collect(),
+        learned: learned_rates(pipeline, scoped(), Timestamp(since)),
+        flow: stage_flow(pipeline, scoped()),
+        funnel: funnel(pipeline, &in_period),
+        deals: in_period,
+    }
 }
 
 #[cfg(test)]
@@ -502,6 +697,7 @@ mod tests {
         ForecastDeal {
             id: Uuid::new_v4(),
             owner: None,
+            stage: Uuid::nil(),
             amount: Money::from_yuan(amount),
             probability,
             class,
@@ -520,6 +716,27 @@ mod tests {
         let m = Period::containing(PeriodKind::Month, date(2028, 2, 29));
         assert_eq!((m.start, m.end), (date(2028, 2, 1), date(2028, 3, 1)));
         assert_eq!(Period::containing(PeriodKind::Year, date(2026, 6, 1)).end, date(2027, 1, 1));
+    }
+
+    #[test]
+    fn rates_are_typed_in_percent_and_shown_back_the_same() {
+        assert_eq!(parse_percent(""), Ok(None));
+        assert_eq!(parse_percent(" 12.5 % "), Ok(Some(1_250)));
+        assert_eq!(parse_percent("９０％"), Ok(Some(9_000)));
+        assert_eq!(parse_percent("0.25"), Ok(Some(25)));
+        assert_eq!(parse_percent("100"), Ok(Some(10_000)));
+        for bad in ["-5", "abc", "1.234", ".5", "1e2"] {
+            assert_eq!(parse_percent(bad), Err(PlanProblem::NotARate), "{bad}");
+        }
+        for high in ["100.01", "1000"] {
+            assert_eq!(parse_percent(high), Err(PlanProblem::RateTooHigh), "{high}");
+        }
+        for rate in [0, 25, 1_250, 9_000, 10_000, 333] {
+            assert_eq!(parse_percent(&percent_text(rate)), Ok(Some(rate)));
+        }
+        assert_eq!(percent_text(1_250), "12.5");
+        assert_eq!(PeriodKind::from_code("quarter"), Some(PeriodKind::Quarter));
+        assert_eq!(PeriodKind::from_code("week"), None);
     }
 
     #[test]
@@ -673,7 +890,7 @@ mod tests {
         let deals: Vec<Deal> =
             [&[0][..], &[0, 2], &[0, 2, 3], &[0, 6]].iter().map(|path| walked(&p, path, &[1, 1, 1])).collect();
         let read = forecast_deals(&p, &deals, &Scope::default(), None, UtcOffset::CHINA);
-        let f = funnel(&p, &read, |id| deals.iter().find(|d| d.id() == id).map(|d| d.stage));
+        let f = funnel(&p, &read);
         let counts: Vec<usize> = f.classes.iter().map(|b| b.count).collect();
         assert_eq!(counts, [1, 1, 1, 0], "D C B A; the won deal is not in the open funnel");
         assert_eq!(f.classes[1].weighted, Money::from_yuan(400));
@@ -730,5 +947,17 @@ mod tests {
     #[test]
     fn class_rates_from_stages_average_their_probabilities() {
         assert_eq!(ClassRates::from_stages(&pipeline()), ClassRates([1_500, 4_000, 6_750, 9_000]));
+    }
+
+    #[test]
+    fn the_plan_sets_some_rates_and_the_stages_give_the_rest() {
+        let mut plan = ForecastPlan::new(Timestamp(0), "t");
+        assert_eq!(ForecastPlan::rates(None, &pipeline()), ClassRates::from_stages(&pipeline()));
+        plan.set_rate(FunnelClass::B, Some(5_500));
+        assert_eq!(ForecastPlan::rates(Some(&plan), &pipeline()), ClassRates([1_500, 4_000, 5_500, 9_000]));
+        assert!(plan.problems().is_empty());
+        plan.set_rate(FunnelClass::A, Some(10_001));
+        plan.learn_months = 0;
+        assert_eq!(plan.problems(), [PlanProblem::RateTooHigh, PlanProblem::MonthsOutOfRange]);
     }
 }

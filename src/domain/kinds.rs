@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::archive::Table;
+use super::forecast::ForecastPlan;
 use super::pipeline::{Deal, Pipeline};
 use super::record::Record;
 use super::records::{Customer, Meta, Rep, Team};
@@ -232,6 +233,8 @@ record_kinds! {
     Pipeline(Pipeline) pipelines "pipeline";
     /// A value that lost to a later change of the same field, kept so nothing typed is lost.
     Superseded(Superseded) superseded "superseded";
+    /// The forecast's settings (one record).
+    ForecastPlan(ForecastPlan) forecast_plans "forecast_plan";
 }
 
 /// One value per record kind, in [`RecordKind::ALL`] order (an array: tiny, and it keeps the

@@ -370,6 +370,7 @@ mod tests {
         ForecastDeal {
             id: Uuid::new_v4(),
             owner: None,
+            stage: Uuid::nil(),
             amount: yuan(amount),
             probability,
             class: FunnelClass::B,

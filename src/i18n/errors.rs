@@ -52,6 +52,9 @@ impl Lang {
             DomainError::Pipeline(problems) => {
                 problems.iter().map(|p| self.pipeline_problem(*p)).collect::<Vec<_>>().join("；")
             }
+            DomainError::Forecast(problems) => {
+                problems.iter().map(|p| self.plan_problem(*p)).collect::<Vec<_>>().join("；")
+            }
             DomainError::Entry(problem) => self.entry_problem(*problem).to_owned(),
             DomainError::StageInUse(_) => self.t(PipeMsg::ErrStageInUse).to_owned(),
             DomainError::Invalid(errors) => errors.iter().map(|e| self.problem(e)).collect::<Vec<_>>().join("；"),

@@ -6,11 +6,13 @@
 
 pub mod app;
 mod errors;
+pub mod forecast;
 pub mod pipeline;
 pub mod tools;
 mod values;
 
 pub use app::Msg;
+pub use forecast::FcMsg;
 pub use pipeline::PipeMsg;
 pub use tools::ToolMsg;
 
@@ -133,6 +135,7 @@ mod tests {
         check(Msg::ALL, &["AppName", "SwitchLanguage"]);
         check(PipeMsg::ALL, &[]);
         check(ToolMsg::ALL, &[]);
+        check(FcMsg::ALL, &[]);
     }
 
     #[test]

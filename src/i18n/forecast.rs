@@ -1,0 +1,110 @@
+//! The forecast: funnel, the two methods, categories, the range.
+
+use super::{plural, Lang};
+use crate::domain::forecast::PlanProblem;
+
+super::messages! {
+    /// Texts without placeholders.
+    FcMsg {
+        Title => "销售预测", "Forecast";
+        Month => "月", "Month";
+        Quarter => "季度", "Quarter";
+        Year => "年", "Year";
+        Previous => "上一期", "Previous period";
+        Next => "下一期", "Next period";
+        AllReps => "全部销售", "All reps";
+        AllSources => "全部线索来源", "All lead sources";
+        Weighted => "加权预测", "Weighted forecast";
+        WeightedHint => "每个机会的金额 × 赢率之和", "Each deal's amount × win probability, summed";
+        ClassMethod => "A/B/C/D 漏斗预测", "A/B/C/D funnel forecast";
+        ClassMethodHint => "每类机会的金额 × 该类成交率之和", "Each class's amount × the class's conversion rate, summed";
+        ClosedWon => "本期已赢单", "Closed won this period";
+        Target => "目标", "Target";
+        NoTarget => "尚未设定目标", "No target set";
+        Coverage => "覆盖率", "Coverage";
+        ColClass => "漏斗分类", "Class";
+        ColCount => "机会数", "Deals";
+        ColAmount => "金额", "Amount";
+        ColRate => "成交率 %", "Rate %";
+        ColForecast => "预测", "Forecast";
+        ColWeighted => "加权金额", "Weighted";
+        ColLearned => "团队实际成交率", "The team's actual rate";
+        RateFromStages => "按阶段", "stages";
+        RateHint => "留空则用该类阶段的平均赢率。", "Leave empty to use the average probability of the class's stages.";
+        RateSaved => "成交率已保存", "Rate saved";
+        NoHistory => "暂无已结束的机会", "no closed deals yet";
+        LearnedHint => "不足 20 单时给出区间，而不是一个成交率。", "Below 20 closed deals this is an interval, not a rate.";
+        Categories => "预测类别", "Forecast categories";
+        CatPipeline => "漏斗中", "Pipeline";
+        CatBestCase => "乐观", "Best case";
+        CatCommit => "承诺", "Commit";
+        CatClosed => "已成交", "Closed";
+        CatOmitted => "排除", "Omitted";
+        Single => "单项", "Single";
+        Cumulative => "累计", "Cumulative";
+        OpenPipeline => "全部在途", "Open pipeline";
+        CategoriesHint => "类别跟随阶段：A 类为承诺，B 类为乐观，C、D 类为漏斗中；赢单为已成交，输单为排除。", "Categories follow the stage: class A is commit, B best case, C and D pipeline; won is closed, lost omitted.";
+        Slipped => "已逾期的承诺与乐观机会", "Slipped: commit and best-case deals past their close date";
+        NoSlipped => "没有逾期的承诺或乐观机会。", "No commit or best-case deal has slipped.";
+        Range => "结果区间", "Range of outcomes";
+        RangeHint => "按每个机会的赢率，本期可能的成交总额（含已赢单）。", "What this period may close, from each deal's win probability (closed won included).";
+        Exact => "精确计算", "computed exactly";
+        Low => "P10 保守", "P10 low";
+        Median => "P50 中位", "P50 median";
+        High => "P90 乐观", "P90 high";
+        Carriers => "影响最大的机会", "Deals that carry most of the spread";
+        Funnel => "销售漏斗", "Sales funnel";
+        StageFlow => "阶段转化", "Stage conversion";
+        ColStage => "阶段", "Stage";
+        ColEntered => "进入", "Entered";
+        ColMovedOn => "推进", "Moved on";
+        ColMedianDays => "中位天数", "Median days";
+        NoDeals => "本期没有机会。", "No deals in this period.";
+        NoPipeline => "还没有销售阶段，请先设置阶段。", "There are no stages yet: set them up first.";
+    }
+}
+
+super::phrases! {
+    /// The period's name: `2026年12月`, `December 2026`.
+    month_name(year: i32, month: u32) => "{year}年{month}月", { format!("{} {year}", MONTHS[month as usize - 1]) };
+    quarter_name(year: i32, quarter: u32) => "{year}年第{quarter}季度", "Q{quarter} {year}";
+    year_name(year: i32) => "{year}年", "{year}";
+    /// A learned rate resting on enough deals.
+    learned_rate(percent: String, closed: u32) => "{percent}%（{closed} 单）", { format!("{percent} % ({})", plural(closed as usize, "deal", "deals")) };
+    /// A learned rate on too few deals, as its interval.
+    learned_interval(low: u32, high: u32, won: u32, closed: u32) => "{won}/{closed} 单成交，区间 {low}–{high}%", { format!("{won} of {}, {low}–{high} %", plural(closed as usize, "deal", "deals")) };
+    undated(n: usize) => "{n} 个在途机会没有预计成交日期，不计入任何一期。", [n => "{n} open deal has no expected close date and is in no period.", "{n} open deals have no expected close date and are in no period."];
+    no_amount(n: usize) => "本期有 {n} 个机会没有金额。", [n => "{n} deal of this period has no amount.", "{n} deals of this period have no amount."];
+    simulated(runs: usize) => "模拟 {runs} 次", "{runs} simulated runs";
+    deals_count(n: usize) => "{n} 个机会", [n => "{n} deal", "{n} deals"];
+    coverage_times(x: String) => "{x} 倍", "{x}×";
+    spread_share(percent: u32) => "占波动 {percent}%", "{percent} % of the spread";
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Lang {
+    pub fn plan_problem(self, problem: PlanProblem) -> &'static str {
+        match (self, problem) {
+            (Lang::Zh, PlanProblem::RateTooHigh) => "成交率不能超过 100%",
+            (Lang::En, PlanProblem::RateTooHigh) => "A rate cannot be over 100 %",
+            (Lang::Zh, PlanProblem::NotARate) => "请输入 0 到 100 之间的百分数，最多两位小数",
+            (Lang::En, PlanProblem::NotARate) => "Enter a percentage from 0 to 100, with at most two decimals",
+            (Lang::Zh, PlanProblem::MonthsOutOfRange) => "月数须在 1 到 60 之间",
+            (Lang::En, PlanProblem::MonthsOutOfRange) => "Months must be 1 to 60",
+        }
+    }
+}
