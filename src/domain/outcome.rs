@@ -12,7 +12,7 @@
 
 use uuid::Uuid;
 
-use super::forecast::{Category, ForecastDeal};
+use super::forecast::{Category, ClassRates, ForecastDeal};
 use super::money::Money;
 
 /// The largest grid (sum of amounts / their gcd) the exact method walks, and the most grid x
@@ -78,17 +78,19 @@ impl Distribution {
         self.points.iter().filter(|(a, _)| *a >= target).map(|(_, p)| p).sum::<f64>().min(1.0)
     }
 
-    /// `bins` equal ranges from the lowest to the highest outcome, each with its probability.
+    /// `bins` equal ranges from P0.1 to P99.9 (the rarer outcomes at either end are counted in
+    /// the first and last range), each with its probability.
     pub fn histogram(&self, bins: usize) -> Vec<(Money, Money, f64)> {
-        let (Some(&(low, _)), Some(&(high, _))) = (self.points.first(), self.points.last()) else {
+        if self.points.is_empty() {
             return Vec::new();
-        };
+        }
+        let (low, high) = (self.quantile(0.001), self.quantile(0.999));
         let bins = bins.max(1);
         let width = ((high.0 - low.0) / bins as i64).max(1);
         let mut out: Vec<(Money, Money, f64)> =
             (0..bins as i64).map(|i| (Money(low.0 + i * width), Money(low.0 + (i + 1) * width), 0.0)).collect();
         for &(amount, p) in &self.points {
-            let i = (((amount.0 - low.0) / width) as usize).min(bins - 1);
+            let i = ((amount.0 - low.0).max(0) / width).min(bins as i64 - 1) as usize;
             out[i].2 += p;
         }
         if let Some(last) = out.last_mut() {
@@ -203,11 +205,21 @@ pub fn what_if(deals: &[ForecastDeal], changes: &[(Uuid, WhatIf)]) -> Vec<Foreca
         .collect()
 }
 
-/// The outcome of a period: what has closed won plus the distribution of the open deals.
-pub fn period_outcome(deals: &[ForecastDeal], seed: u64) -> Distribution {
+/// A deal's chance as its own win probability (the weighted forecast's view).
+pub fn by_probability(deal: &ForecastDeal) -> f64 {
+    f64::from(deal.probability) / 100.0
+}
+
+/// A deal's chance as its class's conversion rate (the A/B/C/D method's view).
+pub fn by_class_rate(rates: ClassRates) -> impl Fn(&ForecastDeal) -> f64 {
+    move |deal| f64::from(rates.of(deal.class)) / 10_000.0
+}
+
+/// The outcome of a period: what has closed won plus the distribution of the open deals, each
+/// won with the chance `chance` gives it.
+pub fn period_outcome(deals: &[ForecastDeal], chance: impl Fn(&ForecastDeal) -> f64, seed: u64) -> Distribution {
     let closed: i64 = deals.iter().filter(|d| d.category == Category::Closed).map(|d| d.amount.0).sum();
-    let open: Vec<(Money, f64)> =
-        deals.iter().filter(|d| d.is_open()).map(|d| (d.amount, f64::from(d.probability) / 100.0)).collect();
+    let open: Vec<(Money, f64)> = deals.iter().filter(|d| d.is_open()).map(|d| (d.amount, chance(d))).collect();
     let mut dist = Distribution::of(&open, seed);
     for point in &mut dist.points {
         point.0 .0 += closed;
@@ -350,7 +362,8 @@ mod tests {
 
     #[test]
     fn histogram_bins_hold_all_the_probability() {
-        // Eight deals of 1,000 at 50 %: nine outcomes, one per bin, C(8,k) / 256 each.
+        // Eight deals of 1,000 at 50 %: nine outcomes, one per bin, C(8,k) / 256 each (0 and
+        // 8,000 have 0.4 % each: above 0.1 %, so within the range).
         let d = Distribution::of(&[(yuan(1_000), 0.5); 8], 1);
         let bins = d.histogram(9);
         assert_eq!(bins.len(), 9);
@@ -364,6 +377,11 @@ mod tests {
         assert!((total - 1.0).abs() < 1e-12);
         let single = Distribution::of(&[], 1).histogram(4);
         assert!((single[0].2 - 1.0).abs() < 1e-12);
+        // Twelve deals: 0 and 12,000 (0.02 % each) fall outside P0.1-P99.9 and are counted in
+        // the end ranges, which start and stop inside.
+        let wide = Distribution::of(&[(yuan(1_000), 0.5); 12], 1).histogram(4);
+        assert!(wide[0].0 > yuan(0) && wide[3].1 < yuan(12_000), "{wide:?}");
+        assert!((wide.iter().map(|b| b.2).sum::<f64>() - 1.0).abs() < 1e-12);
     }
 
     fn deal(amount: i64, probability: u8) -> ForecastDeal {
@@ -393,11 +411,11 @@ mod tests {
     #[test]
     fn what_if_win_lose_slip_redraw_the_outcome() {
         let deals = [deal(3_800, 90), deal(22_500, 20), deal(5_000, 50)];
-        let before = period_outcome(&deals, 7);
+        let before = period_outcome(&deals, by_probability, 7);
         assert!((before.mean - (3_420.0 + 4_500.0 + 2_500.0) * 100.0).abs() < 1e-6);
         let changed = what_if(&deals, &[(deals[1].id, WhatIf::Win), (deals[2].id, WhatIf::Slip)]);
         assert_eq!(changed.len(), 2);
-        let after = period_outcome(&changed, 7);
+        let after = period_outcome(&changed, by_probability, 7);
         // 22,500 is now closed: every outcome holds it; the slipped deal is gone.
         assert_eq!(after.quantile(0.0), yuan(22_500));
         assert!((after.mean - (22_500.0 + 3_420.0) * 100.0).abs() < 1e-6);
@@ -405,16 +423,28 @@ mod tests {
         let lost = what_if(&deals, &[(deals[0].id, WhatIf::Lose)]);
         assert_eq!(lost[0].category, Category::Omitted);
         assert_eq!(
-            period_outcome(&lost, 7).chance_of(yuan(3_800)),
-            period_outcome(&deals[1..], 7).chance_of(yuan(3_800))
+            period_outcome(&lost, by_probability, 7).chance_of(yuan(3_800)),
+            period_outcome(&deals[1..], by_probability, 7).chance_of(yuan(3_800))
         );
+    }
+
+    #[test]
+    fn by_class_rate_every_deal_of_a_class_has_its_rate() {
+        let mut a = deal(10_000, 20);
+        a.class = FunnelClass::A;
+        let d = deal(10_000, 90);
+        let rates = ClassRates([1_000, 3_000, 6_000, 9_000]);
+        let outcome = period_outcome(&[a, d], by_class_rate(rates), 1);
+        // A at 90 %, the B deal (`deal` makes class B) at 60 %: the mean is 15,000.
+        assert!((outcome.mean - 1_500_000.0).abs() < 1e-6);
+        assert!((outcome.chance_of(yuan(20_000)) - 0.54).abs() < 1e-12);
     }
 
     #[test]
     fn nothing_open_is_the_closed_amount_for_certain() {
         let mut won = deal(9_000, 100);
         won.category = Category::Closed;
-        let d = period_outcome(&[won], 1);
+        let d = period_outcome(&[won], by_probability, 1);
         assert_eq!(d.points, [(yuan(9_000), 1.0)]);
         assert_eq!(d.quantile(0.1), yuan(9_000));
     }

@@ -49,6 +49,8 @@ super::messages! {
         Range => "结果区间", "Range of outcomes";
         RangeHint => "按每个机会的赢率，本期可能的成交总额（含已赢单）。", "What this period may close, from each deal's win probability (closed won included).";
         Exact => "精确计算", "computed exactly";
+        ByProbability => "按各机会赢率", "By each deal's win probability";
+        ByClassRate => "按分类成交率", "By the class rates";
         Low => "P10 保守", "P10 low";
         Median => "P50 中位", "P50 median";
         High => "P90 乐观", "P90 high";

@@ -25,6 +25,7 @@ fn page_of(route: &Route) -> Page {
         Route::NewDeal { customer } => Page::NewDeal(*customer),
         Route::EditDeal(id) => Page::EditDeal(*id),
         Route::Reports => Page::Reports,
+        Route::Forecast { .. } => Page::Forecast,
         Route::Settings => Page::Settings,
         other => Page::Later(other.area()),
     }

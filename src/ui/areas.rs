@@ -28,6 +28,7 @@ pub enum Page {
     NewDeal(Option<Uuid>),
     EditDeal(Uuid),
     Reports,
+    Forecast,
     Settings,
     Later(usize),
 }
@@ -87,6 +88,12 @@ fn pipeline_area(page: Option<Page>) -> Result<AnyView, LoadFailed> {
     })
 }
 
+/// The funnel and the forecast.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(forecast, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn forecast_area(show: bool) -> Result<AnyView, LoadFailed> {
+    Ok(if show { view! { <super::forecast::ForecastPage /> }.into_any() } else { ().into_any() })
+}
+
 /// Import, export and backup.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(data, wasm_split_path = ::leptos::wasm_split, fallible))]
 fn data_area(show: bool) -> Result<AnyView, LoadFailed> {
@@ -128,6 +135,7 @@ async fn open(page: Page) -> Result<AnyView, LoadFailed> {
             enter!(pipeline_area(Some(page)))
         }
         Page::Data => enter!(data_area(true)),
+        Page::Forecast => enter!(forecast_area(true)),
         Page::Settings => enter!(settings_area(true)),
         Page::Customers | Page::Later(_) => Ok(().into_any()),
     }
@@ -153,6 +161,8 @@ pub fn prefetch() {
             let _ = customer_area(None).await;
             idle().await;
             let _ = super::engine::write_engine().await;
+            idle().await;
+            let _ = forecast_area(false).await;
             idle().await;
             let _ = settings_area(false).await;
             idle().await;

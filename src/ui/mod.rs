@@ -14,6 +14,8 @@ mod assign;
 #[cfg(target_arch = "wasm32")]
 mod attachments;
 #[cfg(target_arch = "wasm32")]
+mod charts;
+#[cfg(target_arch = "wasm32")]
 pub mod clock;
 #[cfg(target_arch = "wasm32")]
 mod customers;
@@ -21,6 +23,8 @@ mod customers;
 mod data;
 #[cfg(target_arch = "wasm32")]
 mod engine;
+#[cfg(target_arch = "wasm32")]
+mod forecast;
 #[cfg(target_arch = "wasm32")]
 pub mod jobs;
 #[cfg(target_arch = "wasm32")]

@@ -3,7 +3,12 @@
 
 use uuid::Uuid;
 
+use chrono::NaiveDate;
+
+use crate::domain::dates::parse_date;
+use crate::domain::forecast::{Period, PeriodKind, Scope};
 use crate::domain::query::{CustomerFilter, Sort};
+use crate::domain::Currency;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
@@ -31,7 +36,11 @@ pub enum Route {
         customer: Option<Uuid>,
     },
     EditDeal(Uuid),
-    Forecast,
+    /// The funnel and forecast; the query holds the period and filters (`period`, `at`,
+    /// `owner`, `source`).
+    Forecast {
+        query: Vec<(String, String)>,
+    },
     Quotas,
     Assignment,
     Routes,
@@ -49,7 +58,7 @@ impl Default for Route {
 pub const AREAS: [Route; 8] = [
     Route::Customers { query: Vec::new() },
     Route::Pipeline { query: Vec::new() },
-    Route::Forecast,
+    Route::Forecast { query: Vec::new() },
     Route::Quotas,
     Route::Assignment,
     Route::Routes,
@@ -75,7 +84,7 @@ impl Route {
             },
             ["deals", id] => id.parse().map(Route::Deal).unwrap_or_default(),
             ["deals", id, "edit"] => id.parse().map(Route::EditDeal).unwrap_or_default(),
-            ["forecast"] => Route::Forecast,
+            ["forecast"] => Route::Forecast { query: parse_query(query) },
             ["quotas"] => Route::Quotas,
             ["assignment"] => Route::Assignment,
             ["routes"] => Route::Routes,
@@ -99,7 +108,7 @@ impl Route {
             Route::NewDeal { customer: None } => "#/deals/new".to_owned(),
             Route::NewDeal { customer: Some(id) } => format!("#/deals/new?customer={id}"),
             Route::EditDeal(id) => format!("#/deals/{id}/edit"),
-            Route::Forecast => "#/forecast".to_owned(),
+            Route::Forecast { query } => with_query("#/forecast", query),
             Route::Quotas => "#/quotas".to_owned(),
             Route::Assignment => "#/assignment".to_owned(),
             Route::Routes => "#/routes".to_owned(),
@@ -119,6 +128,32 @@ impl Route {
         }
     }
 
+    /// The value of `key` in this route's query, if it has one.
+    pub fn query_value(&self, key: &str) -> Option<&str> {
+        let query = match self {
+            Route::Customers { query }
+            | Route::Data { query }
+            | Route::Pipeline { query }
+            | Route::Forecast { query } => query,
+            _ => return None,
+        };
+        query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The forecast's period and scope this route carries: `period` (month, quarter, year;
+    /// a quarter if absent), the period holding `at` (today if absent or not a date), `owner`
+    /// (a rep id), `source` (a lead source), `currency` (yuan if absent).
+    pub fn forecast_view(&self, today: NaiveDate) -> (Period, Scope) {
+        let kind = self.query_value("period").and_then(PeriodKind::from_code).unwrap_or(PeriodKind::Quarter);
+        let at = self.query_value("at").and_then(parse_date).unwrap_or(today);
+        let scope = Scope {
+            currency: self.query_value("currency").and_then(|c| c.parse().ok()).unwrap_or(Currency::Cny),
+            owner: self.query_value("owner").and_then(|o| o.parse().ok()),
+            lead_source: self.query_value("source").filter(|s| !s.is_empty()).map(str::to_owned),
+        };
+        (Period::containing(kind, at), scope)
+    }
+
     /// Which navigation area this route belongs to.
     pub fn area(&self) -> usize {
         match self {
@@ -128,7 +163,7 @@ impl Route {
             | Route::EditCustomer(_)
             | Route::Data { .. } => 0,
             Route::Pipeline { .. } | Route::Stages | Route::Deal(_) | Route::NewDeal { .. } | Route::EditDeal(_) => 1,
-            Route::Forecast => 2,
+            Route::Forecast { .. } => 2,
             Route::Quotas => 3,
             Route::Assignment => 4,
             Route::Routes => 5,
@@ -136,6 +171,17 @@ impl Route {
             Route::Settings => 7,
         }
     }
+}
+
+/// `query` with each of `pairs` set, or (with `None` or empty) removed.
+pub fn set_pairs(mut query: Vec<(String, String)>, pairs: Vec<(&str, Option<String>)>) -> Vec<(String, String)> {
+    for (key, value) in pairs {
+        query.retain(|(k, _)| k != key);
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            query.push((key.to_owned(), v));
+        }
+    }
+    query
 }
 
 fn parse_query(query: &str) -> Vec<(String, String)> {
@@ -156,6 +202,7 @@ fn with_query(path: &str, query: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     #[test]
     fn every_route_round_trips_through_its_hash() {
@@ -175,6 +222,7 @@ mod tests {
             Route::NewDeal { customer: None },
             Route::NewDeal { customer: Some(id) },
             Route::EditDeal(id),
+            Route::Forecast { query: vec![("period".into(), "month".into()), ("at".into(), "2026-12-01".into())] },
         ];
         for route in routes.into_iter().chain(AREAS) {
             assert_eq!(Route::parse(&route.to_hash()), route, "{}", route.to_hash());
@@ -188,6 +236,34 @@ mod tests {
         assert_eq!(list.0.text, "恒达");
         assert_eq!(Route::Data { query }.customer_filter(), list);
         assert_eq!(Route::Settings.customer_filter(), Default::default());
+    }
+
+    #[test]
+    fn the_forecast_reads_its_period_and_scope_from_the_address() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let (period, scope) = Route::parse("#/forecast").forecast_view(today);
+        assert_eq!((period.kind, period.start), (PeriodKind::Quarter, NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()));
+        assert_eq!(scope, Scope::default());
+        let rep = Uuid::from_u128(7);
+        let route = Route::parse(&format!(
+            "#/forecast?period=month&at=2027-02-14&owner={rep}&source=%E5%B9%BF%E4%BA%A4%E4%BC%9A&currency=USD"
+        ));
+        let (period, scope) = route.forecast_view(today);
+        assert_eq!((period.kind, period.start), (PeriodKind::Month, NaiveDate::from_ymd_opt(2027, 2, 1).unwrap()));
+        assert_eq!(
+            (scope.owner, scope.lead_source.as_deref(), scope.currency),
+            (Some(rep), Some("广交会"), Currency::Usd)
+        );
+        // Nonsense falls back to the defaults.
+        let (period, scope) = Route::parse("#/forecast?period=week&at=tomorrow&owner=x").forecast_view(today);
+        assert_eq!((period.kind, period.start.month(), scope.owner), (PeriodKind::Quarter, 10, None));
+    }
+
+    #[test]
+    fn pairs_are_set_replaced_and_removed() {
+        let query = vec![("a".to_owned(), "1".to_owned()), ("b".to_owned(), "2".to_owned())];
+        let got = set_pairs(query, vec![("a", Some("3".into())), ("b", None), ("c", Some(String::new()))]);
+        assert_eq!(got, [("a".to_owned(), "3".to_owned())]);
     }
 
     #[test]

@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use crate::charts::{Bar, BarChart};
 use crate::domain::summary::{summarise, Bucket};
 use crate::i18n::{Lang, Msg};
-use crate::jobs::ChartJob;
+use crate::ui::charts::WorkerCharts;
 use crate::ui::state::use_app;
-use crate::ui::{jobs, perf};
 
 fn bucket_label(lang: Lang, bucket: &Bucket) -> String {
     match bucket {
@@ -17,7 +16,7 @@ fn bucket_label(lang: Lang, bucket: &Bucket) -> String {
 }
 
 /// Customers by tier and by region, potential value by industry. The page works out the
-/// numbers; the worker draws them (see `crate::jobs`), so plotters is not in the first load.
+/// numbers; the worker draws them (see `WorkerCharts`), so plotters is not in the first load.
 #[component]
 pub fn CustomerSummaryCharts() -> impl IntoView {
     let state = use_app();
@@ -49,50 +48,9 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
         };
         vec![by_tier, by_region, by_industry]
     });
-    // Drawn charts, or None while drawing or if the worker failed; the newest request wins.
-    let drawn = RwSignal::new(None::<Vec<String>>);
-    let failed = RwSignal::new(false);
-    let generation = StoredValue::new(0u32);
-    Effect::new(move |_| {
-        let job = ChartJob { charts: charts.get(), width: 420 };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        let started = perf::now();
-        leptos::task::spawn_local(async move {
-            let outcome = jobs::run::<_, Result<Vec<String>, String>>(jobs::Kind::Charts, job).await;
-            // A newer request, or the charts were closed meanwhile.
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
-            match outcome {
-                Ok(Ok(svgs)) => {
-                    perf::record("chart:summary", perf::now() - started);
-                    failed.try_set(false);
-                    drawn.try_set(Some(svgs));
-                }
-                other => {
-                    leptos::logging::warn!("charts not drawn: {other:?}");
-                    failed.try_set(true);
-                }
-            }
-        });
-    });
-    const NAMES: [&str; 3] = ["tier", "region", "industry"];
-    let figures =
-        move || -> Vec<(String, &'static str)> { drawn.get().unwrap_or_default().into_iter().zip(NAMES).collect() };
     view! {
         <div class="charts" data-testid="summary-charts">
-            <Show when=move || failed.get()>
-                <p class="chart-note">{move || state.t(Msg::ChartsUnavailable)}</p>
-            </Show>
-            <For
-                each=figures
-                key=|(svg, name)| (name.to_owned(), svg.clone())
-                let:chart
-            >
-                // The SVG comes from our chart code, which escapes every label (tested in charts).
-                <figure class="chart" data-testid=format!("chart-{}", chart.1) inner_html=chart.0 />
-            </For>
+            <WorkerCharts charts names=&["tier", "region", "industry"] width=420 timing="chart:summary" />
         </div>
     }
 }

@@ -55,10 +55,7 @@ struct BoardView {
 }
 
 pub(super) fn query_value(route: &Route, key: &str) -> Option<String> {
-    match route {
-        Route::Pipeline { query } => query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()),
-        _ => None,
-    }
+    route.query_value(key).map(str::to_owned)
 }
 
 /// The board's filter as the URL has it: `owner` (a rep id, or `none`), `q`, `attention`.
@@ -77,17 +74,11 @@ pub(super) fn set_param(state: AppState, key: &str, value: Option<String>) {
 
 /// Sets several parameters in one change of the URL (one recomputation of the view).
 pub(super) fn set_params(state: AppState, pairs: Vec<(&str, Option<String>)>) {
-    let mut query = state.route.with_untracked(|r| match r {
+    let query = state.route.with_untracked(|r| match r {
         Route::Pipeline { query } => query.clone(),
         _ => Vec::new(),
     });
-    for (key, value) in pairs {
-        query.retain(|(k, _)| k != key);
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            query.push((key.to_owned(), v));
-        }
-    }
-    state.replace_route(Route::Pipeline { query });
+    state.replace_route(Route::Pipeline { query: crate::ui::route::set_pairs(query, pairs) });
 }
 
 /// Moves a deal and says so (with an undo); the board redraws from the archive at once, before

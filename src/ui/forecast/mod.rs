@@ -1,0 +1,268 @@
+//! The forecast page: the funnel of the period's open deals, the weighted forecast and the
+//! A/B/C/D method side by side, the class rates (set and learned), the forecast categories, the
+//! range of outcomes, slipped deals and the conversion between stages. Every figure comes from
+//! `domain::forecast` and `domain::outcome`; the page only reads the address and shows them.
+
+mod classes;
+mod funnel;
+mod range;
+mod tables;
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::domain::forecast::{
+    class_method, report, ClassLine, ClassRates, ForecastPlan, Period, PeriodKind, Report, Scope,
+};
+use crate::domain::forecast::{DEFAULT_LEARN_MONTHS, FORECAST_PLAN_ID};
+use crate::domain::outcome::{by_class_rate, by_probability, period_outcome, Distribution};
+use crate::domain::{Currency, Money, RecordKind};
+use crate::i18n::{FcMsg, Lang};
+use crate::ui::route::{set_pairs, Route};
+use crate::ui::state::{tr, use_app, AppState};
+use crate::ui::{clock, perf};
+
+/// An amount in the scope's currency, in full: `¥12,345.00`.
+fn money(currency: Currency, amount: Money) -> String {
+    amount.to_string().replacen('¥', currency.symbol(), 1)
+}
+
+/// The period's name in the user's language.
+fn period_name(lang: Lang, period: &Period) -> String {
+    use chrono::Datelike;
+    let (year, month) = (period.start.year(), period.start.month());
+    match period.kind {
+        PeriodKind::Month => lang.month_name(year, month),
+        PeriodKind::Quarter => lang.quarter_name(year, (month - 1) / 3 + 1),
+        PeriodKind::Year => lang.year_name(year),
+    }
+}
+
+/// Sets (or with `None` or empty, removes) parameters of the forecast's address.
+fn set_params(state: AppState, pairs: Vec<(&str, Option<String>)>) {
+    let query = state.route.with_untracked(|r| match r {
+        Route::Forecast { query } => query.clone(),
+        _ => Vec::new(),
+    });
+    state.replace_route(Route::Forecast { query: set_pairs(query, pairs) });
+}
+
+/// Where the range takes each deal's chance from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Basis {
+    /// Its own win probability (as the weighted forecast).
+    Probability,
+    /// Its class's rate (as the A/B/C/D method).
+    ClassRates,
+}
+
+/// The page's figures, each a memo: the report (deals, pipeline and scope), the class method
+/// (that and the rates), the range (the report's deals, and the rates if it is by class).
+#[derive(Clone, Copy)]
+struct Figures {
+    view: Memo<(Period, Scope)>,
+    report: Memo<Option<Report>>,
+    classes: Memo<Option<(Vec<ClassLine>, Money)>>,
+    range: Memo<Option<Distribution>>,
+    plan: Memo<Option<ForecastPlan>>,
+    basis: RwSignal<Basis>,
+}
+
+impl Figures {
+    fn new(state: AppState) -> Figures {
+        let today = clock::today();
+        let view = Memo::new(move |_| state.route.with(|r| r.forecast_view(today.date)));
+        let plan = Memo::new(move |_| {
+            state
+                .read(&[RecordKind::ForecastPlan], |d| d.archive().forecast_plans.get(FORECAST_PLAN_ID).cloned())
+                .flatten()
+        });
+        let learn_months =
+            Memo::new(move |_| plan.with(|p| p.as_ref().map_or(DEFAULT_LEARN_MONTHS, |p| p.learn_months)));
+        let report = Memo::new(move |_| {
+            let (period, scope) = view.get();
+            let months = learn_months.get();
+            let started = perf::now();
+            let out = state
+                .read(&[RecordKind::Deal, RecordKind::Pipeline], |d| {
+                    let pipeline = d.archive().pipeline()?;
+                    Some(report(pipeline, d.archive().deals.rows(), &scope, &period, today, months))
+                })
+                .flatten();
+            perf::record("forecast:report", perf::now() - started);
+            out
+        });
+        let rates: Memo<Option<ClassRates>> = Memo::new(move |_| {
+            let plan = plan.get();
+            state
+                .read(&[RecordKind::Pipeline], |d| {
+                    d.archive().pipeline().map(|p| ForecastPlan::rates(plan.as_ref(), p))
+                })
+                .flatten()
+        });
+        let classes = Memo::new(move |_| {
+            let rates = rates.get()?;
+            let started = perf::now();
+            let out = report.with(|r| r.as_ref().map(|r| class_method(&r.deals, &rates)));
+            perf::record("forecast:classes", perf::now() - started);
+            out
+        });
+        let basis = RwSignal::new(Basis::Probability);
+        let range = Memo::new(move |_| {
+            let seed =
+                view.with(|(p, _)| p.start.to_string().bytes().fold(0u64, |h, b| h.wrapping_mul(31) + u64::from(b)));
+            let by_class = match basis.get() {
+                Basis::Probability => None,
+                Basis::ClassRates => Some(rates.get()?),
+            };
+            let started = perf::now();
+            let out = report.with(|r| {
+                let deals = &r.as_ref()?.deals;
+                Some(match by_class {
+                    None => period_outcome(deals, by_probability, seed),
+                    Some(rates) => period_outcome(deals, by_class_rate(rates), seed),
+                })
+            });
+            perf::record("forecast:range", perf::now() - started);
+            out
+        });
+        Figures { view, report, classes, range, plan, basis }
+    }
+
+    fn currency(&self) -> Currency {
+        self.view.with(|(_, s)| s.currency)
+    }
+}
+
+#[component]
+pub fn ForecastPage() -> impl IntoView {
+    let state = use_app();
+    let figures = Figures::new(state);
+    provide_context(figures);
+    view! {
+        <section class="page forecast" data-testid="forecast">
+            <h1>{tr(FcMsg::Title)}</h1>
+            <PeriodBar />
+            {move || match figures.report.with(|r| r.is_some()) {
+                false => view! { <p class="muted" data-testid="forecast-no-pipeline">{tr(FcMsg::NoPipeline)}</p> }.into_any(),
+                true => view! {
+                    <classes::Headline />
+                    <Notes />
+                    <funnel::FunnelCard />
+                    <classes::ClassTable />
+                    <range::RangeCard />
+                    <tables::Categories />
+                    <tables::Slipped />
+                    <tables::StageFlowTable />
+                }
+                .into_any(),
+            }}
+        </section>
+    }
+}
+
+fn use_figures() -> Figures {
+    expect_context::<Figures>()
+}
+
+/// Period kind, previous / next, and the rep and lead source filters, all in the address.
+#[component]
+fn PeriodBar() -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    let reps = Memo::new(move |_| {
+        state
+            .read(&[RecordKind::Rep], |d| {
+                d.archive().reps.live().map(|r| (r.meta.id, r.name.clone())).collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let sources = Memo::new(move |_| {
+        state
+            .read(&[RecordKind::Pipeline], |d| d.archive().pipeline().map(|p| p.lead_sources.clone()))
+            .flatten()
+            .unwrap_or_default()
+    });
+    let step = move |forward: bool| {
+        let (period, _) = figures.view.get_untracked();
+        let to = if forward { period.next() } else { period.previous() };
+        set_params(state, vec![("at", Some(to.start.to_string()))]);
+    };
+    let kind_of = move || figures.view.with(|(p, _)| p.kind);
+    let owner_of = move || figures.view.with(|(_, s)| s.owner);
+    let source_of = move || figures.view.with(|(_, s)| s.lead_source.clone());
+    view! {
+        <div class="period-bar inline-form">
+            <select data-testid="forecast-period" aria-label=move || state.t(FcMsg::Title)
+                on:change=move |ev| set_params(state, vec![("period", Some(event_target_value(&ev)))])>
+                {[(PeriodKind::Month, FcMsg::Month), (PeriodKind::Quarter, FcMsg::Quarter), (PeriodKind::Year, FcMsg::Year)]
+                    .into_iter()
+                    .map(|(kind, label)| view! { <option value=kind.code() selected=move || kind_of() == kind>{tr(label)}</option> })
+                    .collect_view()}
+            </select>
+            <button data-testid="forecast-previous" aria-label=move || state.t(FcMsg::Previous) on:click=move |_| step(false)>"‹"</button>
+            <strong class="period-name" data-testid="forecast-period-name">
+                {move || figures.view.with(|(p, _)| period_name(state.lang.get(), p))}
+            </strong>
+            <button data-testid="forecast-next" aria-label=move || state.t(FcMsg::Next) on:click=move |_| step(true)>"›"</button>
+            <select data-testid="forecast-owner" on:change=move |ev| set_params(state, vec![("owner", Some(event_target_value(&ev)))])>
+                <option value="" selected=move || owner_of().is_none()>{tr(FcMsg::AllReps)}</option>
+                {move || reps.get().into_iter().map(|(id, name)| view! {
+                    <option value=id.to_string() selected=move || owner_of() == Some(id)>{name}</option>
+                }).collect_view()}
+            </select>
+            <select data-testid="forecast-source" on:change=move |ev| set_params(state, vec![("source", Some(event_target_value(&ev)))])>
+                <option value="" selected=move || source_of().is_none()>{tr(FcMsg::AllSources)}</option>
+                {move || sources.get().into_iter().map(|s| {
+                    let (value, label) = (s.clone(), s.clone());
+                    view! { <option value=s selected=move || source_of().as_deref() == Some(value.as_str())>{label}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// What the figures leave out: open deals with no close date, deals with no amount.
+#[component]
+fn Notes() -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    let counts = move || figures.report.with(|r| r.as_ref().map_or((0, 0), |r| (r.undated, r.no_amount)));
+    view! {
+        <Show when=move || counts() != (0, 0)>
+            <p class="hint" data-testid="forecast-notes">
+                {move || {
+                    let (undated, no_amount) = counts();
+                    let lang = state.lang.get();
+                    let mut parts = Vec::new();
+                    if undated > 0 { parts.push(lang.undated(undated)); }
+                    if no_amount > 0 { parts.push(lang.no_amount(no_amount)); }
+                    parts.join(" ")
+                }}
+            </p>
+        </Show>
+    }
+}
+
+/// Deal titles by id, for lists of deals (a band, slipped deals, the spread).
+fn deal_links(state: AppState, ids: &[Uuid]) -> Vec<(Uuid, String)> {
+    state
+        .with_data(|d| ids.iter().filter_map(|id| d.archive().deals.get(*id).map(|x| (*id, x.title.clone()))).collect())
+        .unwrap_or_default()
+}
+
+/// A list of deals as links to their pages (at most `max`, then how many more).
+///
+/// `ids`: the deals; `max`: how many to show; `testid`: the list's test id.
+#[component]
+fn DealChips(ids: Vec<Uuid>, max: usize, testid: &'static str) -> impl IntoView {
+    let state = use_app();
+    let more = ids.len().saturating_sub(max);
+    let shown = deal_links(state, &ids[..ids.len().min(max)]);
+    view! {
+        <p class="deal-chips" data-testid=testid>
+            {shown.into_iter().map(|(id, title)| view! { <a class="chip" href=Route::Deal(id).to_hash()>{title}</a> }).collect_view()}
+            {(more > 0).then(|| view! { <span class="muted">{move || format!("+{}", state.lang.get().deals_count(more))}</span> })}
+        </p>
+    }
+}

@@ -1,0 +1,109 @@
+//! The forecast categories (single and cumulative), slipped deals, and the conversion between
+//! stages.
+
+use leptos::prelude::*;
+
+use super::{money, use_figures, DealChips};
+use crate::i18n::FcMsg;
+use crate::ui::state::{tr, use_app};
+
+/// Totals per category, each on its own and cumulative.
+#[component]
+pub fn Categories() -> impl IntoView {
+    let figures = use_figures();
+    let totals = move || figures.report.with(|r| r.as_ref().map(|r| r.totals).unwrap_or_default());
+    let rows = move || {
+        let t = totals();
+        let c = t.cumulative();
+        [
+            (FcMsg::CatClosed, t.closed, Some(c.closed)),
+            (FcMsg::CatCommit, t.commit, Some(c.commit)),
+            (FcMsg::CatBestCase, t.best_case, Some(c.best_case)),
+            (FcMsg::CatPipeline, t.pipeline, Some(c.open_pipeline)),
+            (FcMsg::CatOmitted, t.omitted, None),
+        ]
+    };
+    view! {
+        <div class="card">
+            <h2>{tr(FcMsg::Categories)}</h2>
+            <table class="history" data-testid="forecast-categories">
+                <thead><tr><th></th><th class="num">{tr(FcMsg::Single)}</th><th class="num">{tr(FcMsg::Cumulative)}</th></tr></thead>
+                <tbody>
+                    {move || rows().into_iter().map(|(label, single, cumulative)| view! {
+                        <tr>
+                            <td>{tr(label)}{(label == FcMsg::CatPipeline).then(|| view! { <span class="muted">" / " {tr(FcMsg::OpenPipeline)}</span> })}</td>
+                            <td class="num">{money(figures.currency(), single)}</td>
+                            <td class="num">{cumulative.map(|c| money(figures.currency(), c)).unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="hint">{tr(FcMsg::CategoriesHint)}</p>
+        </div>
+    }
+}
+
+/// Commit and best-case deals past their close date.
+#[component]
+pub fn Slipped() -> impl IntoView {
+    let figures = use_figures();
+    let ids = move || figures.report.with(|r| r.as_ref().map(|r| r.slipped.clone()).unwrap_or_default());
+    view! {
+        <div class="card">
+            <h2>{tr(FcMsg::Slipped)}</h2>
+            {move || {
+                let ids = ids();
+                if ids.is_empty() {
+                    view! { <p class="muted" data-testid="slipped-none">{tr(FcMsg::NoSlipped)}</p> }.into_any()
+                } else {
+                    view! { <DealChips ids max=30 testid="slipped" /> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// How many deals entered each open stage, how many moved on, and in how many days.
+#[component]
+pub fn StageFlowTable() -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    let rows = move || {
+        let names = state.with_data(|d| d.archive().pipeline().cloned()).flatten();
+        figures.report.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.flow
+                        .iter()
+                        .map(|f| {
+                            let name =
+                                names.as_ref().and_then(|p| p.stage_name(f.stage)).unwrap_or_default().to_owned();
+                            (name, f.entered, f.moved_on, f.median_days)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="card">
+            <h2>{tr(FcMsg::StageFlow)}</h2>
+            <table class="history" data-testid="forecast-flow">
+                <thead><tr>
+                    <th>{tr(FcMsg::ColStage)}</th><th class="num">{tr(FcMsg::ColEntered)}</th>
+                    <th class="num">{tr(FcMsg::ColMovedOn)}</th><th class="num">{tr(FcMsg::ColMedianDays)}</th>
+                </tr></thead>
+                <tbody>
+                    {move || rows().into_iter().map(|(name, entered, moved, days)| view! {
+                        <tr>
+                            <td>{name}</td>
+                            <td class="num">{entered}</td>
+                            <td class="num">{moved}{(entered > 0).then(|| format!(" ({}%)", moved * 100 / entered))}</td>
+                            <td class="num">{days.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

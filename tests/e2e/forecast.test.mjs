@@ -1,0 +1,142 @@
+// End-to-end: the forecast area in the release build. A manager opens the forecast on demo
+// data, changes a class rate and sees the A/B/C/D total and the range move (the weighted
+// forecast does not), reloads and finds the rate kept; a wrong rate gets a message and changes
+// nothing; the period and filters live in the address; a band lists its deals; both languages,
+// wide and narrow, in China's time zone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch } from './server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(locale = 'zh-CN', viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ locale, viewport, timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => d.accept());
+  await page.goto(server.url + '#/settings');
+  await page.waitForSelector('[data-testid=demo-size]');
+  await page.selectOption('[data-testid=demo-size]', '1000');
+  await page.click('[data-testid=load-demo]');
+  await page.waitForSelector('[data-testid=toast]');
+  await page.click('.toast-close');
+  return { context, page, errors };
+}
+
+const text = (page, id) => page.textContent(`[data-testid=${id}]`);
+/** An amount as shown (`¥54,860,250.00`) in yuan. */
+const yuan = (shown) => Number(shown.replace(/[^0-9.]/g, ''));
+
+async function openForecast(page, query = '') {
+  await page.goto(server.url + '#/forecast' + query);
+  await page.waitForSelector('[data-testid=forecast-weighted]');
+  await page.waitForSelector('[data-testid=range-p50]');
+}
+
+test('a class rate changed moves the A/B/C/D total and the range, not the weighted forecast, and is kept after a reload', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=year');
+  assert.match(await text(page, 'forecast-period-name'), /^2026年$/);
+  const weighted = await text(page, 'forecast-weighted');
+  const total = yuan(await text(page, 'forecast-class-total'));
+  // The class lines add up to the total shown.
+  const lines = await page.$$eval('[data-testid=forecast-class-forecast]', (tds) => tds.map((td) => td.textContent));
+  assert.equal(lines.length, 4);
+  assert.ok(Math.abs(lines.map(yuan).reduce((a, b) => a + b, 0) - total) < 0.05, `${lines} vs ${total}`);
+  const classD = await page.$eval('[data-testid=forecast-class-d] td:nth-child(3)', (td) => td.textContent);
+
+  await page.click('[data-testid=range-by-class]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=range-by-class]').getAttribute('aria-pressed') === 'true');
+  const p50 = await text(page, 'range-p50');
+
+  // Class D at 50 % instead of the stages' 15 %: its line is half its amount.
+  await page.fill('[data-testid=rate-d]', '50');
+  await page.press('[data-testid=rate-d]', 'Enter');
+  await page.waitForSelector('[data-testid=toast] >> text=成交率已保存');
+  const after = yuan(await text(page, 'forecast-class-total'));
+  assert.ok(after > total, `the total went up: ${total} -> ${after}`);
+  const lineD = yuan(await page.$eval('[data-testid=forecast-class-d] [data-testid=forecast-class-forecast]', (td) => td.textContent));
+  assert.ok(Math.abs(lineD - yuan(classD) / 2) < 0.01, `D is half of ${classD}: ${lineD}`);
+  await page.waitForFunction((before) => document.querySelector('[data-testid=range-p50]').textContent !== before, p50);
+  assert.equal(await text(page, 'forecast-weighted'), weighted, 'the weighted forecast does not use class rates');
+
+  // Kept after a reload.
+  await page.reload();
+  await page.waitForSelector('[data-testid=forecast-class-total]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=rate-d]')?.value === '50');
+  assert.equal(yuan(await text(page, 'forecast-class-total')), after);
+
+  // A rate that is not 0-100 % is refused, said why, and nothing changes.
+  await page.fill('[data-testid=rate-c]', '150');
+  await page.press('[data-testid=rate-c]', 'Enter');
+  assert.equal(await text(page, 'rate-error'), '成交率不能超过 100%');
+  assert.equal(yuan(await text(page, 'forecast-class-total')), after);
+  await page.fill('[data-testid=rate-c]', 'abc');
+  await page.press('[data-testid=rate-c]', 'Enter');
+  assert.match(await text(page, 'rate-error'), /请输入 0 到 100 之间的百分数/);
+  // Emptied: the class follows its stages again.
+  await page.fill('[data-testid=rate-d]', '');
+  await page.press('[data-testid=rate-d]', 'Enter');
+  await page.waitForFunction((t) => document.querySelector('[data-testid=forecast-class-total]').textContent.replace(/[^0-9.]/g, '') === String(t.toFixed(2)), total);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the period and the filters are in the address; a band lists its deals', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=month&at=2026-12-10');
+  assert.equal(await text(page, 'forecast-period-name'), '2026年12月');
+  await page.click('[data-testid=forecast-next]');
+  await page.waitForFunction(() => location.hash.includes('at=2027-01-01'));
+  assert.equal(await text(page, 'forecast-period-name'), '2027年1月');
+  await page.selectOption('[data-testid=forecast-period]', 'quarter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=forecast-period-name]').textContent === '2027年第1季度');
+  // A rep's forecast is part of the team's.
+  const team = yuan(await text(page, 'forecast-weighted'));
+  const rep = await page.$eval('[data-testid=forecast-owner] option:nth-child(2)', (o) => o.value);
+  await page.selectOption('[data-testid=forecast-owner]', rep);
+  await page.waitForFunction((id) => location.hash.includes(`owner=${id}`), rep);
+  const mine = yuan(await text(page, 'forecast-weighted'));
+  assert.ok(mine > 0 && mine < team, `${mine} of ${team}`);
+  // Reopened from the address, the same view.
+  await page.reload();
+  await page.waitForSelector('[data-testid=forecast-weighted]');
+  assert.equal(yuan(await text(page, 'forecast-weighted')), mine);
+  // A band's button lists that class's deals, as links.
+  const band = await text(page, 'band-a');
+  const count = Number(band.match(/(\d+) 个机会/)[1]);
+  await page.click('[data-testid=band-a]');
+  const links = await page.$$eval('[data-testid=band-deals] a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.equal(links.length, Math.min(count, 40));
+  assert.ok(links.every((h) => h.startsWith('#/deals/')));
+  await page.waitForSelector('[data-testid=chart-funnel-classes] svg');
+  assert.match(await page.innerHTML('[data-testid=chart-funnel-classes]'), /A类 即将成交/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('in English on a narrow screen every part is there and reads in English', async () => {
+  const { context, page, errors } = await open('en-US', { width: 390, height: 844 });
+  await openForecast(page, '?period=quarter&at=2026-12-01');
+  assert.equal(await text(page, 'forecast-period-name'), 'Q4 2026');
+  for (const label of ['Weighted forecast', 'A/B/C/D funnel forecast', 'Range of outcomes', 'Forecast categories', 'Stage conversion', 'P50 median']) {
+    assert.ok((await page.textContent('[data-testid=forecast]')).includes(label), label);
+  }
+  assert.match(await text(page, 'range-method'), /computed exactly|\d+ simulated runs/);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `no sideways scroll of the page: ${width}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
