@@ -138,6 +138,30 @@ fn person_name(rng: &mut fastrand::Rng, english: bool) -> String {
 
 /// Generates `count` customers (plus 3 teams of 4 reps) from `seed`, dated up to `now`.
 pub fn generate(seed: u64, count: usize, now: Timestamp, offset: UtcOffset, actor: &str) -> Records {
+    generate_with(seed, count, None, now, offset, actor)
+}
+
+/// `generate`, but with exactly `deals` deals (customers take several each as needed): the
+/// forecast's benchmark wants more deals than the demo's usual three for every four customers.
+pub fn generate_with_deals(
+    seed: u64,
+    customers: usize,
+    deals: usize,
+    now: Timestamp,
+    offset: UtcOffset,
+    actor: &str,
+) -> Records {
+    generate_with(seed, customers, Some(deals), now, offset, actor)
+}
+
+fn generate_with(
+    seed: u64,
+    count: usize,
+    deals: Option<usize>,
+    now: Timestamp,
+    offset: UtcOffset,
+    actor: &str,
+) -> Records {
     let mut rng = fastrand::Rng::with_seed(seed);
     let meta = |rng: &mut fastrand::Rng, age_days: i64| {
         let created = Timestamp(now.0 - age_days * 86_400_000);
@@ -255,7 +279,7 @@ pub fn generate(seed: u64, count: usize, now: Timestamp, offset: UtcOffset, acto
         .collect();
     let customers: Vec<Customer> = customers;
     let pipeline = Pipeline::defaults(true, now, actor);
-    let deals = demo_deals(&mut rng, &customers, &pipeline, now, offset, actor);
+    let deals = demo_deals(&mut rng, &customers, &pipeline, now, offset, actor, deals);
     Records { teams, reps, customers, deals, pipelines: vec![pipeline], ..Records::default() }.numbered()
 }
 
@@ -268,14 +292,19 @@ fn demo_deals(
     now: Timestamp,
     offset: UtcOffset,
     actor: &str,
+    exactly: Option<usize>,
 ) -> Vec<Deal> {
     let today = now.date(offset);
+    let cap = exactly.unwrap_or(MAX_DEMO_DEALS);
     let open: Vec<usize> =
         (0..pipeline.stages.len()).filter(|&i| pipeline.stages[i].outcome == StageOutcome::Open).collect();
     let mut deals = Vec::new();
-    for customer in customers.iter().filter(|c| !c.meta.is_deleted()) {
+    // Over the customers once (about three deals for every four), or as often as `exactly` needs.
+    let live: Vec<&Customer> = customers.iter().filter(|c| !c.meta.is_deleted()).collect();
+    let rounds = if exactly.is_some() && !live.is_empty() { usize::MAX } else { 1 };
+    for customer in live.iter().cycle().take(live.len().saturating_mul(rounds)) {
         for _ in 0..[0, 0, 1, 2][rng.usize(..4)] {
-            if deals.len() == MAX_DEMO_DEALS {
+            if deals.len() == cap {
                 return deals;
             }
             // Two in three still open; the rest won or lost.
@@ -467,6 +496,15 @@ mod tests {
             "{expired}"
         );
         assert_eq!(generate(3, 50_000, now, UtcOffset::CHINA, "demo").deals.len(), MAX_DEMO_DEALS);
+    }
+
+    #[test]
+    fn a_benchmark_demo_has_exactly_the_deals_asked_for_on_its_own_customers() {
+        let d = generate_with_deals(5, 300, 2_000, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo");
+        assert_eq!((d.customers.len(), d.deals.len()), (300, 2_000));
+        let ids: std::collections::HashSet<_> = d.customers.iter().map(|c| c.meta.id).collect();
+        assert!(d.deals.iter().all(|x| ids.contains(&x.customer)));
+        assert!(generate_with_deals(5, 0, 10, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo").deals.is_empty());
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! applied at once, written, other tabs told) and resolves to how it ended. The commands are the
 //! ones the forms send; the tests check afterwards that nothing saved was lost. Lines are
 //! tab-separated: `create id name`, `rename id name`, `city id city`, `delete id`,
-//! `followup id text`, `import n prefix`, and `digest` (every customer, one line each).
+//! `followup id text`, `import n prefix`, `demo customers deals` (demo data with that many
+//! deals, for the forecast's benchmark), and `digest` (every customer, one line each).
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -69,6 +70,13 @@ async fn run(state: AppState, line: &str) -> String {
             let ids: Vec<String> = create.iter().map(|c| c.meta.id.to_string()).collect();
             let done = state.execute(Command::ImportCustomers { create, fill: vec![] }).await;
             return outcome(state, done.map(|_| ids.join(",")));
+        }
+        "demo" => {
+            let (customers, deals) = (text(1).parse().unwrap_or(0), text(2).parse().unwrap_or(0));
+            match super::areas::benchmark_demo(customers, deals).await {
+                Ok(data) => Some(Command::ReplaceAll(Box::new(data))),
+                Err(_) => return "failed\tthe settings chunk did not load".to_owned(),
+            }
         }
         "digest" => return digest(state),
         _ => None,

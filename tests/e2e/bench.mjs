@@ -14,6 +14,8 @@ const BACKUP_PHOTOS = Number(process.env.BENCH_BACKUP_PHOTOS ?? 20);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 5000);
 /** Demo customers for the board benchmark (10,000 give 7,500 deals, about 5,000 open). */
 const BOARD_SIZE = Number(process.env.BENCH_BOARD ?? 10000);
+/** Deals for the forecast benchmark (on 20,000 demo customers); 0 skips it. */
+const FORECAST_DEALS = Number(process.env.BENCH_FORECAST_DEALS ?? 100000);
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => `${n.toFixed(1)} ms`;
@@ -645,6 +647,68 @@ async function benchBoard(browser, url, size) {
   await context.close();
 }
 
+/** The forecast with `deals` deals: the page opened to the funnel painted, a class rate changed
+ *  to the totals painted, the range computed (exactly or by simulation). */
+async function benchForecast(browser, url, deals) {
+  console.log(`\n== Forecast (${deals.toLocaleString('en')} demo deals, 20,000 customers) ==`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log('  page error:', e.message));
+  await page.goto(url + '#/customers');
+  await page.waitForSelector('[data-testid=result-count]');
+  const saved = await page.evaluate((n) => window.pocketTest(`demo\t20000\t${n}`), deals);
+  line('  demo data saved', saved.split('\t')[0]);
+  const opens = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(url + `?f=${i}#/customers`);
+    await page.waitForSelector('[data-testid=customer-row]:not([hidden])', { timeout: 120_000 });
+    await page.waitForFunction(() => (window.pocketPerf ?? []).some((e) => e.name === 'prefetch:done'), null, { timeout: 60_000 });
+    opens.push(await page.evaluate(async () => {
+      const t0 = performance.now();
+      location.hash = '#/forecast?period=year';
+      while (!document.querySelector('[data-testid=chart-funnel-classes] svg')) await new Promise((r) => requestAnimationFrame(r));
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - t0;
+    }));
+  }
+  const inPeriod = await page.$$eval('[data-testid^=forecast-class-] td:nth-child(2)', (tds) => tds.reduce((n, td) => n + Number(td.textContent), 0));
+  line('  open deals of the year (2026)', String(inPeriod));
+  line('  funnel painted: customer list -> forecast with its charts (3 opens)', opens.map(ms).join(', '));
+  line('    of which the report (funnel, categories, learned rates, stage flow)', `p50 ${ms(pct(await perfEntries(page, 'forecast:report'), 50))}`);
+  const ranges = await perfEntries(page, 'forecast:range');
+  line('  forecast range, by win probability', `p50 ${ms(pct(ranges, 50))}  (${await page.textContent('[data-testid=range-method]')})`);
+
+  // A class rate changed, until the new total is painted: the range by probability (not
+  // affected), then by class rate (recomputed with it).
+  const rateChange = (values) => page.evaluate(async (values) => {
+    const times = [];
+    for (const v of values) {
+      const input = document.querySelector('[data-testid=rate-d]');
+      const total = document.querySelector('[data-testid=forecast-class-total]');
+      const before = total.textContent;
+      const t0 = performance.now();
+      input.value = v;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+      while (total.textContent === before) await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => requestAnimationFrame(r));
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }, values);
+  const byProbability = await rateChange(['20', '25', '30', '35', '40', '45']);
+  const classes = (await perfEntries(page, 'forecast:classes')).slice(-6);
+  line('  forecast recompute after a rate change, to painted', `p50 ${ms(pct(byProbability, 50))}  max ${ms(Math.max(...byProbability))}`);
+  line('    of which the A/B/C/D method itself', `p50 ${ms(pct(classes, 50))}`);
+  await page.click('[data-testid=range-by-class]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=range-by-class]').getAttribute('aria-pressed') === 'true');
+  const byClass = await rateChange(['50', '55', '60', '65']);
+  const classRanges = (await perfEntries(page, 'forecast:range')).slice(-4);
+  line('  the same with the range by class rate (recomputed too)', `p50 ${ms(pct(byClass, 50))}  max ${ms(Math.max(...byClass))}`);
+  line('  forecast range, by class rate', `p50 ${ms(pct(classRanges, 50))}  max ${ms(Math.max(...classRanges))}  (${await page.textContent('[data-testid=range-method]')})`);
+  line('  targets (issue 13)', 'recompute under 50 ms, range under 1 s');
+  await context.close();
+}
+
 let page;
 const server = await serve();
 const browser = await launch();
@@ -655,6 +719,7 @@ try {
   if (process.env.BENCH_PARTS !== '0') { await benchParts(browser, server.url); await settle(); }
   for (const rows of IMPORT_SIZES) { await benchImport(browser, server.url, rows); await settle(); }
   if (BOARD_SIZE) { await benchBoard(browser, server.url, BOARD_SIZE); await settle(); }
+  if (FORECAST_DEALS) { await benchForecast(browser, server.url, FORECAST_DEALS); await settle(); }
   for (const size of SIZES) { await benchSize(browser, server.url, size); await settle(); }
   if (BACKUP_PHOTOS) await benchBackupFiles(browser, server.url, BACKUP_PHOTOS);
 } finally {

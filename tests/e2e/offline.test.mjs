@@ -92,6 +92,7 @@ test('the first load holds the list; every area opens from its chunk on first us
     ['new deal', async () => { await go(page, '#/deals/new'); return '[data-testid=deal-form]'; }, null],
     ['reports', async () => { await go(page, '#/reports'); return '[data-testid=followup-report]'; }, null],
     ['import and export', async () => { await go(page, '#/data'); return '[data-testid=import-file]'; }, 'split_data.wasm'],
+    ['forecast', async () => { await go(page, '#/forecast'); return '[data-testid=range-p50]'; }, 'split_forecast.wasm'],
     ['batch assignment', async () => {
       await go(page, '#/customers');
       await page.click('[data-testid=assign-open]');
