@@ -55,6 +55,10 @@ super::messages! {
         Median => "P50 中位", "P50 median";
         High => "P90 乐观", "P90 high";
         Carriers => "影响最大的机会", "Deals that carry most of the spread";
+        WhatIfWin => "假设赢单", "Win it";
+        WhatIfLose => "假设输单", "Lose it";
+        WhatIfSlip => "假设推迟", "Slip it";
+        WhatIfReset => "还原", "Reset";
         Funnel => "销售漏斗", "Sales funnel";
         StageFlow => "阶段转化", "Stage conversion";
         ColStage => "阶段", "Stage";
@@ -79,7 +83,7 @@ super::phrases! {
     no_amount(n: usize) => "本期有 {n} 个机会没有金额。", [n => "{n} deal of this period has no amount.", "{n} deals of this period have no amount."];
     simulated(runs: usize) => "模拟 {runs} 次", "{runs} simulated runs";
     deals_count(n: usize) => "{n} 个机会", [n => "{n} deal", "{n} deals"];
-    coverage_times(x: String) => "{x} 倍", "{x}×";
+    what_if_active(n: usize) => "假设情形：已改动 {n} 个机会。", [n => "What-if: 1 deal changed.", "What-if: {n} deals changed."];
     spread_share(percent: u32) => "占波动 {percent}%", "{percent} % of the spread";
 }
 

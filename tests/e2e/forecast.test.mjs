@@ -140,3 +140,34 @@ test('in English on a narrow screen every part is there and reads in English', a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('what-if: winning the deal that carries most of the spread moves closed won, the total and the range at once; reset brings them back', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=year');
+  const before = {
+    closed: yuan(await text(page, 'forecast-closed')),
+    weighted: yuan(await text(page, 'forecast-weighted')),
+    p10: await text(page, 'range-p10'),
+  };
+  const first = '[data-testid=range-carriers] li:first-child';
+  const href = await page.getAttribute(`${first} a`, 'href');
+  await page.click(`${first} [data-testid=what-if-win]`);
+  assert.match(await text(page, 'what-if-active'), /^假设情形：已改动 1 个机会。/);
+  const closed = yuan(await text(page, 'forecast-closed'));
+  const weighted = yuan(await text(page, 'forecast-weighted'));
+  assert.ok(closed > before.closed, `closed won grew: ${before.closed} -> ${closed}`);
+  assert.ok(weighted < before.weighted, 'the won deal left the open forecast');
+  assert.notEqual(await text(page, 'range-p10'), before.p10, 'the range moved');
+  // The deal's amount, from its form, is what closed won grew by.
+  const deal = await context.newPage();
+  await deal.goto(server.url + href + '/edit');
+  await deal.waitForSelector('[data-testid=deal-amount]');
+  assert.equal(closed - before.closed, yuan(await deal.inputValue('[data-testid=deal-amount]')));
+  await deal.close();
+  await page.click('[data-testid=what-if-reset]');
+  assert.equal(yuan(await text(page, 'forecast-closed')), before.closed);
+  assert.equal(yuan(await text(page, 'forecast-weighted')), before.weighted);
+  assert.equal(await text(page, 'range-p10'), before.p10);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use super::{money, use_figures};
-use crate::domain::forecast::{parse_percent, percent_text, ClassRates, LearnedRate, ENOUGH_DEALS};
+use crate::domain::forecast::{
+    parse_percent, percent_text, weighted_total, CategoryTotals, ClassRates, LearnedRate, ENOUGH_DEALS,
+};
 use crate::domain::{Command, FunnelClass};
 use crate::i18n::{FcMsg, Lang};
 use crate::ui::state::{tr, use_app};
@@ -15,9 +17,10 @@ pub fn Headline() -> impl IntoView {
     let state = use_app();
     let figures = use_figures();
     let currency = move || figures.currency();
-    let weighted = move || figures.report.with(|r| r.as_ref().map(|r| r.weighted).unwrap_or_default());
+    let weighted = move || figures.scenario.with(|d| d.as_deref().map(weighted_total).unwrap_or_default());
     let by_class = move || figures.classes.with(|c| c.as_ref().map(|c| c.1).unwrap_or_default());
-    let closed = move || figures.report.with(|r| r.as_ref().map(|r| r.totals.closed).unwrap_or_default());
+    let closed =
+        move || figures.scenario.with(|d| d.as_deref().map(|d| CategoryTotals::of(d).closed).unwrap_or_default());
     view! {
         <div class="figures">
             <Figure label=FcMsg::Weighted hint=FcMsg::WeightedHint testid="forecast-weighted"

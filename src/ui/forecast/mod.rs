@@ -12,10 +12,12 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::domain::forecast::{
-    class_method, report, ClassLine, ClassRates, ForecastPlan, Period, PeriodKind, Report, Scope,
+    class_method, report, ClassLine, ClassRates, ForecastDeal, ForecastPlan, Period, PeriodKind, Report, Scope,
 };
 use crate::domain::forecast::{DEFAULT_LEARN_MONTHS, FORECAST_PLAN_ID};
-use crate::domain::outcome::{by_class_rate, by_probability, period_outcome, Distribution};
+use crate::domain::outcome::{
+    by_class_rate, by_probability, period_outcome, what_if as apply_what_if, Distribution, WhatIf,
+};
 use crate::domain::{Currency, Money, RecordKind};
 use crate::i18n::{FcMsg, Lang};
 use crate::ui::route::{set_pairs, Route};
@@ -62,10 +64,13 @@ enum Basis {
 struct Figures {
     view: Memo<(Period, Scope)>,
     report: Memo<Option<Report>>,
+    scenario: Memo<Option<Vec<ForecastDeal>>>,
     classes: Memo<Option<(Vec<ClassLine>, Money)>>,
     range: Memo<Option<Distribution>>,
     plan: Memo<Option<ForecastPlan>>,
     basis: RwSignal<Basis>,
+    /// What-if changes to single deals (win it, lose it, slip it), until the page is left.
+    what_if: RwSignal<Vec<(Uuid, WhatIf)>>,
 }
 
 impl Figures {
@@ -100,10 +105,17 @@ impl Figures {
                 })
                 .flatten()
         });
+        let what_if = RwSignal::new(Vec::<(Uuid, WhatIf)>::new());
+        // The period's deals with the what-if changes made (the headline, the class method and
+        // the range read these; the funnel and the tables show the pipeline as it is).
+        let scenario = Memo::new(move |_| {
+            let changes = what_if.get();
+            report.with(|r| r.as_ref().map(|r| apply_what_if(&r.deals, &changes)))
+        });
         let classes = Memo::new(move |_| {
             let rates = rates.get()?;
             let started = perf::now();
-            let out = report.with(|r| r.as_ref().map(|r| class_method(&r.deals, &rates)));
+            let out = scenario.with(|deals| deals.as_ref().map(|deals| class_method(deals, &rates)));
             perf::record("forecast:classes", perf::now() - started);
             out
         });
@@ -116,8 +128,8 @@ impl Figures {
                 Basis::ClassRates => Some(rates.get()?),
             };
             let started = perf::now();
-            let out = report.with(|r| {
-                let deals = &r.as_ref()?.deals;
+            let out = scenario.with(|deals| {
+                let deals = deals.as_ref()?;
                 Some(match by_class {
                     None => period_outcome(deals, by_probability, seed),
                     Some(rates) => period_outcome(deals, by_class_rate(rates), seed),
@@ -126,7 +138,7 @@ impl Figures {
             perf::record("forecast:range", perf::now() - started);
             out
         });
-        Figures { view, report, classes, range, plan, basis }
+        Figures { view, report, scenario, classes, range, plan, basis, what_if }
     }
 
     fn currency(&self) -> Currency {

@@ -3,11 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::{money, use_figures, Basis, DealChips};
+use uuid::Uuid;
+
+use super::{deal_links, money, use_figures, Basis};
 use crate::charts::{Bar, BarChart};
+use crate::domain::outcome::WhatIf;
 use crate::domain::outcome::{spread_carriers, Method};
 use crate::i18n::FcMsg;
 use crate::ui::charts::WorkerCharts;
+use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app};
 
 /// Bins of the histogram.
@@ -48,9 +52,7 @@ pub fn RangeCard() -> impl IntoView {
     });
     let carriers = move || {
         figures.report.with(|r| {
-            r.as_ref()
-                .map(|r| spread_carriers(&r.deals).into_iter().take(5).map(|(id, _)| id).collect::<Vec<_>>())
-                .unwrap_or_default()
+            r.as_ref().map(|r| spread_carriers(&r.deals).into_iter().take(5).collect::<Vec<_>>()).unwrap_or_default()
         })
     };
     view! {
@@ -73,7 +75,55 @@ pub fn RangeCard() -> impl IntoView {
                 <WorkerCharts charts=histogram names=&["range"] width=460 timing="chart:range" />
             </div>
             <h3>{tr(FcMsg::Carriers)}</h3>
-            {move || view! { <DealChips ids=carriers() max=5 testid="range-carriers" /> }}
+            <ul class="what-if" data-testid="range-carriers">
+                {move || {
+                    let carriers = carriers();
+                    let ids: Vec<Uuid> = carriers.iter().map(|(id, _)| *id).collect();
+                    deal_links(state, &ids).into_iter().zip(carriers).map(|((id, title), (_, share))| view! { <WhatIfRow id title share /> }).collect_view()
+                }}
+            </ul>
+            <Show when=move || !figures.what_if.with(Vec::is_empty)>
+                <p class="hint" data-testid="what-if-active">
+                    {move || state.lang.get().what_if_active(figures.what_if.with(Vec::len))} " "
+                    <button class="link" data-testid="what-if-reset" on:click=move |_| figures.what_if.set(Vec::new())>{tr(FcMsg::WhatIfReset)}</button>
+                </p>
+            </Show>
         </div>
+    }
+}
+
+/// A deal with what-if buttons: win it, lose it, slip it out of the period (pressed again: as
+/// it is). The headline, the class method and the range redraw at once.
+///
+/// `id`: the deal; `title`: its title; `share`: its share of the outcome's variance, 0-1.
+#[component]
+fn WhatIfRow(id: Uuid, title: String, share: f64) -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    let current = move || figures.what_if.with(|w| w.iter().find(|(d, _)| *d == id).map(|(_, c)| *c));
+    let toggle = move |change: WhatIf| {
+        figures.what_if.update(|w| {
+            let was = w.iter().position(|(d, _)| *d == id);
+            let same = was.is_some_and(|i| w[i].1 == change);
+            w.retain(|(d, _)| *d != id);
+            if !same {
+                w.push((id, change));
+            }
+        })
+    };
+    let button = move |change: WhatIf, label: FcMsg, code: &'static str| {
+        view! {
+            <button class="band" data-testid=format!("what-if-{code}") aria-pressed=move || (current() == Some(change)).to_string()
+                on:click=move |_| toggle(change)>{tr(label)}</button>
+        }
+    };
+    view! {
+        <li>
+            <a class="chip" href=Route::Deal(id).to_hash()>{title}</a>
+            <span class="muted">{move || state.lang.get().spread_share((share * 100.0).round() as u32)}</span>
+            {button(WhatIf::Win, FcMsg::WhatIfWin, "win")}
+            {button(WhatIf::Lose, FcMsg::WhatIfLose, "lose")}
+            {button(WhatIf::Slip, FcMsg::WhatIfSlip, "slip")}
+        </li>
     }
 }
