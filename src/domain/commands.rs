@@ -16,6 +16,7 @@ use super::records::{
     ActivityKind, Communication, Customer, FunnelClass, Meta, OwnerChange, Rep, StageOutcome, Team, Transaction,
 };
 use super::revision::{mix, EntryId};
+use super::snapshot::ForecastSnapshot;
 use super::superseded::Superseded;
 use super::validate::{validate_customer, FieldError, MAX_NAME, MAX_TEXT};
 use super::{Archive, Money};
@@ -112,6 +113,8 @@ pub enum Command {
         class: FunnelClass,
         rate: Option<BasisPoints>,
     },
+    /// Keeps the forecast of a period as it stands (a new id each time).
+    SaveSnapshot(Box<ForecastSnapshot>),
     /// Takes back a stored command, as a new change: what it set goes back where nobody changed
     /// it since; entries it added are removed, entries it removed come back.
     Undo(Box<UndoToken>),
@@ -234,6 +237,17 @@ impl Change<'_> {
                     return Err(DomainError::Forecast(problems));
                 }
                 self.put(plan);
+            }
+            Command::SaveSnapshot(snapshot) => {
+                let mut snapshot = *snapshot;
+                if snapshot.meta.id.is_nil() {
+                    return Err(DomainError::NilId);
+                }
+                if self.get::<ForecastSnapshot>(snapshot.meta.id).is_some() {
+                    return Err(DomainError::AlreadyExists(snapshot.meta.id));
+                }
+                snapshot.meta = Meta::new(snapshot.meta.id, self.actor.now, &self.actor.name);
+                self.put(snapshot);
             }
             Command::Undo(token) => self.undo(*token)?,
         }

@@ -13,6 +13,7 @@ use super::pipeline::{Deal, Pipeline};
 use super::record::Record;
 use super::records::{Customer, Meta, Rep, Team};
 use super::revision::{mix, EntryId};
+use super::snapshot::ForecastSnapshot;
 use super::superseded::Superseded;
 
 /// A record type as the archive stores it: found by type in the archive and in record lists.
@@ -235,6 +236,8 @@ record_kinds! {
     Superseded(Superseded) superseded "superseded";
     /// The forecast's settings (one record).
     ForecastPlan(ForecastPlan) forecast_plans "forecast_plan";
+    /// The forecast of a period as it stood on a day.
+    ForecastSnapshot(ForecastSnapshot) forecast_snapshots "forecast_snapshot";
 }
 
 /// One value per record kind, in [`RecordKind::ALL`] order (an array: tiny, and it keeps the

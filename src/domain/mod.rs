@@ -17,6 +17,7 @@ pub mod query;
 pub mod record;
 pub mod records;
 pub mod revision;
+pub mod snapshot;
 pub mod sorting;
 pub mod summary;
 pub mod superseded;

@@ -66,6 +66,17 @@ super::messages! {
         ColMovedOn => "推进", "Moved on";
         ColMedianDays => "中位天数", "Median days";
         NoDeals => "本期没有机会。", "No deals in this period.";
+        Snapshots => "预测快照与趋势", "Snapshots and trend";
+        SaveSnapshot => "现在保存快照", "Save a snapshot now";
+        SnapshotSaved => "已保存预测快照", "Snapshot saved";
+        NoSnapshots => "本期还没有快照。", "No snapshots of this period yet.";
+        SnapshotsHint => "每周第一次打开预测时自动保存一次；期末后可看每次预测与实际成交的偏差。", "One is saved each week the first time the forecast is opened; once the period is over, each shows how far it was from what closed.";
+        ColTaken => "日期", "Taken";
+        ColCall => "预测（加权 + 已成交）", "Forecast (weighted + closed)";
+        ColError => "偏差", "Off by";
+        ActualClosed => "实际成交", "Actually closed";
+        Weekly => "每周", "weekly";
+        ByHand => "手动", "by hand";
         NoPipeline => "还没有销售阶段，请先设置阶段。", "There are no stages yet: set them up first.";
     }
 }

@@ -171,3 +171,29 @@ test('what-if: winning the deal that carries most of the spread moves closed won
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a weekly snapshot is kept on first opening, another on demand; both stay after a reload, and a past period takes none', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=year');
+  await page.waitForSelector('[data-testid=snapshot-row]');
+  assert.match(await page.textContent('[data-testid=snapshot-row]'), /每周/);
+  const weighted = await text(page, 'forecast-weighted');
+  const closed = yuan(await text(page, 'forecast-closed'));
+  // The weekly call is the weighted forecast plus what had closed.
+  const call = await page.$eval('[data-testid=snapshot-row] td:nth-child(2)', (td) => td.textContent);
+  assert.ok(Math.abs(yuan(call) - (yuan(weighted) + closed)) < 0.01, `${call} = ${weighted} + ${closed}`);
+  await page.click('[data-testid=snapshot-save]');
+  await page.waitForSelector('[data-testid=toast] >> text=已保存预测快照');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=snapshot-row]').length === 2);
+  await page.reload();
+  await page.waitForSelector('[data-testid=snapshot-row]');
+  await page.waitForTimeout(500);
+  const rows = await page.$$eval('[data-testid=snapshot-row]', (trs) => trs.map((tr) => tr.textContent));
+  assert.equal(rows.length, 2, 'no second weekly snapshot within the week');
+  assert.match(rows[1], /手动/);
+  await openForecast(page, '?period=year&at=2025-06-01');
+  await page.waitForSelector('[data-testid=snapshots-none]');
+  assert.equal(await page.$$eval('[data-testid=snapshot-row]', (r) => r.length), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -6,6 +6,7 @@
 mod classes;
 mod funnel;
 mod range;
+mod snapshots;
 mod tables;
 
 use leptos::prelude::*;
@@ -163,6 +164,7 @@ pub fn ForecastPage() -> impl IntoView {
                     <funnel::FunnelCard />
                     <classes::ClassTable />
                     <range::RangeCard />
+                    <snapshots::Snapshots />
                     <tables::Categories />
                     <tables::Slipped />
                     <tables::StageFlowTable />
