@@ -77,6 +77,15 @@ super::messages! {
         ActualClosed => "实际成交", "Actually closed";
         Weekly => "每周", "weekly";
         ByHand => "手动", "by hand";
+        Present => "演示模式", "Present";
+        PresentClose => "退出演示", "Exit";
+        SlidePrevious => "上一页", "Previous";
+        SlideNext => "下一页", "Next";
+        Print => "打印", "Print";
+        SlideForecast => "预测与目标", "Forecast and target";
+        SlideMovers => "变化与关键机会", "What moved, and the deals that matter";
+        SlideRisks => "风险", "Risks";
+        NoMoves => "本期还没有更早的快照可比较。", "No earlier snapshot of this period to compare with.";
         NoPipeline => "还没有销售阶段，请先设置阶段。", "There are no stages yet: set them up first.";
     }
 }
@@ -95,6 +104,7 @@ super::phrases! {
     simulated(runs: usize) => "模拟 {runs} 次", "{runs} simulated runs";
     deals_count(n: usize) => "{n} 个机会", [n => "{n} deal", "{n} deals"];
     what_if_active(n: usize) => "假设情形：已改动 {n} 个机会。", [n => "What-if: 1 deal changed.", "What-if: {n} deals changed."];
+    moved_since(date: String, delta: String) => "自 {date} 的快照以来，预测变化 {delta}", "Since the snapshot of {date} the forecast moved {delta}";
     spread_share(percent: u32) => "占波动 {percent}%", "{percent} % of the spread";
 }
 

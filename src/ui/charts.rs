@@ -9,8 +9,9 @@ use crate::jobs::ChartJob;
 use crate::ui::state::use_app;
 use crate::ui::{jobs, perf};
 
-/// Bar charts drawn by the worker, each in a `<figure data-testid="chart-{name}">`; redrawn when
-/// `charts` changes (the newest request wins). A note says so if the worker cannot draw.
+/// Bar charts drawn by the worker, each in a `<figure data-testid="chart-{name}">` with a button
+/// that downloads it as an SVG file; redrawn when `charts` changes (the newest request wins). A
+/// note says so if the worker cannot draw.
 ///
 /// `charts`: the charts to draw, in order; `names`: a test id suffix per chart, in the same
 /// order; `width`: in pixels; `timing`: the name the drawing time is recorded under (`perf`).
@@ -58,8 +59,14 @@ pub fn WorkerCharts(
             <p class="chart-note">{move || state.t(Msg::ChartsUnavailable)}</p>
         </Show>
         <For each=figures key=|(svg, name)| (name.to_owned(), svg.clone()) let:chart>
-            // The SVG comes from our chart code, which escapes every label (tested in charts).
-            <figure class="chart" data-testid=format!("chart-{}", chart.1) inner_html=chart.0 />
+            <div class="chart-box">
+                // The SVG comes from our chart code, which escapes every label (tested in charts).
+                <figure class="chart" data-testid=format!("chart-{}", chart.1) inner_html=chart.0.clone() />
+                <button class="link chart-export" data-testid=format!("export-{}", chart.1)
+                    on:click=move |_| { let _ = jobs::download(chart.0.as_bytes(), &format!("pocket-crm-{}.svg", chart.1), "image/svg+xml"); }>
+                    {move || state.t(Msg::DownloadSvg)}
+                </button>
+            </div>
         </For>
     }
 }

@@ -197,3 +197,40 @@ test('a weekly snapshot is kept on first opening, another on demand; both stay a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+for (const [locale, words] of [['zh-CN', { funnel: '销售漏斗', forecast: '预测与目标', risks: '风险', exit: '退出演示' }], ['en-US', { funnel: 'Sales funnel', forecast: 'Forecast and target', risks: 'Risks', exit: 'Exit' }]]) {
+  test(`presentation mode (${locale}): five slides by keys and buttons, the same figures as the page; a chart downloads as SVG`, async () => {
+    const { context, page, errors } = await open(locale);
+    await openForecast(page, '?period=year');
+    const weighted = await text(page, 'forecast-weighted');
+    await page.click('[data-testid=present]');
+    await page.waitForSelector('[data-testid=presentation]');
+    assert.equal(await text(page, 'slide-number'), '1 / 5');
+    assert.ok((await text(page, 'slide')).includes(words.funnel));
+    // The funnel's bands, D widest at the top in this demo or not, are one per class.
+    assert.equal(await page.$$eval('[data-testid^=slide-band-]', (b) => b.length), 4);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await text(page, 'slide-number'), '2 / 5');
+    assert.ok((await text(page, 'slide')).includes(words.forecast));
+    assert.equal(await text(page, 'slide-weighted'), weighted);
+    await page.click('[data-testid=slide-next]');
+    await page.click('[data-testid=slide-next]');
+    await page.click('[data-testid=slide-next]');
+    assert.equal(await text(page, 'slide-number'), '5 / 5');
+    assert.ok((await text(page, 'slide')).includes(words.risks));
+    assert.ok(await page.isDisabled('[data-testid=slide-next]'));
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await text(page, 'slide-number'), '4 / 5');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=presentation]', { state: 'detached' });
+    // Every chart downloads as the SVG it shows.
+    await page.waitForSelector('[data-testid=chart-funnel-classes] svg');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-funnel-classes]')]);
+    assert.equal(download.suggestedFilename(), 'pocket-crm-funnel-classes.svg');
+    const { readFile } = await import('node:fs/promises');
+    const svg = await readFile(await download.path(), 'utf8');
+    assert.ok(svg.startsWith('<svg') && svg.includes(words.funnel), svg.slice(0, 80));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}

@@ -5,6 +5,7 @@
 
 mod classes;
 mod funnel;
+mod present;
 mod range;
 mod snapshots;
 mod tables;
@@ -152,9 +153,17 @@ pub fn ForecastPage() -> impl IntoView {
     let state = use_app();
     let figures = Figures::new(state);
     provide_context(figures);
+    let presenting = RwSignal::new(None::<usize>);
     view! {
         <section class="page forecast" data-testid="forecast">
-            <h1>{tr(FcMsg::Title)}</h1>
+            <div class="page-head">
+                <h1>{tr(FcMsg::Title)}</h1>
+                <div class="head-actions">
+                    <button data-testid="present" on:click=move |_| presenting.set(Some(0))>{tr(FcMsg::Present)}</button>
+                    <button data-testid="print" on:click=move |_| { let _ = window().print(); }>{tr(FcMsg::Print)}</button>
+                </div>
+            </div>
+            <present::Presentation open=presenting />
             <PeriodBar />
             {move || match figures.report.with(|r| r.is_some()) {
                 false => view! { <p class="muted" data-testid="forecast-no-pipeline">{tr(FcMsg::NoPipeline)}</p> }.into_any(),
