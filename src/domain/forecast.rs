@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::money::Money;
 use super::pipeline::{Deal, DealChange, Pipeline, Stage};
 use super::record::record;
-use super::records::{Currency, FunnelClass, Meta, StageOutcome, Timestamp, UtcOffset};
+use super::records::{Currency, FunnelClass, Meta, Rep, StageOutcome, Timestamp, UtcOffset};
 
 /// A rate in basis points: 10,000 is 100 %.
 pub type BasisPoints = u32;
@@ -262,6 +262,9 @@ pub struct Scope {
     pub currency: Currency,
     /// Only this rep's deals (None: everyone's).
     pub owner: Option<Uuid>,
+    /// Only the deals of this team's reps (None: every team's); its reps are `members`.
+    pub team: Option<Uuid>,
+    pub members: Vec<Uuid>,
     /// Only deals from this lead source (None: all).
     pub lead_source: Option<String>,
 }
@@ -269,7 +272,23 @@ pub struct Scope {
 impl Default for Scope {
     /// Everyone's deals in yuan.
     fn default() -> Self {
-        Scope { currency: Currency::Cny, owner: None, lead_source: None }
+        Scope { currency: Currency::Cny, owner: None, team: None, members: Vec::new(), lead_source: None }
+    }
+}
+
+impl Scope {
+    /// The scope with its team's reps looked up in `reps`.
+    pub fn with_members<'a>(mut self, reps: impl IntoIterator<Item = &'a Rep>) -> Scope {
+        if let Some(team) = self.team {
+            self.members = reps.into_iter().filter(|r| r.team == Some(team)).map(|r| r.meta.id).collect();
+        }
+        self
+    }
+
+    /// Whether a deal owned by `owner` is in the scope's people.
+    pub fn holds_owner(&self, owner: Option<Uuid>) -> bool {
+        self.owner.is_none_or(|o| owner == Some(o))
+            && self.team.is_none_or(|_| owner.is_some_and(|o| self.members.contains(&o)))
     }
 }
 
@@ -285,7 +304,7 @@ pub fn forecast_deals<'a>(
     deals
         .into_iter()
         .filter(|d| d.meta.deleted_at.is_none() && d.currency == scope.currency)
-        .filter(|d| scope.owner.is_none_or(|o| d.owner == Some(o)))
+        .filter(|d| scope.holds_owner(d.owner))
         .filter(|d| scope.lead_source.as_ref().is_none_or(|s| &d.lead_source == s))
         .filter_map(|d| {
             let stage = pipeline.stage(d.stage)?;
@@ -418,6 +437,19 @@ impl CategoryTotals {
         t
     }
 
+    /// Adds `other`'s totals to these.
+    pub fn add(&mut self, other: &CategoryTotals) {
+        for (mine, theirs) in [
+            (&mut self.pipeline, other.pipeline),
+            (&mut self.best_case, other.best_case),
+            (&mut self.commit, other.commit),
+            (&mut self.closed, other.closed),
+            (&mut self.omitted, other.omitted),
+        ] {
+            mine.0 += theirs.0;
+        }
+    }
+
     pub fn cumulative(&self) -> Cumulative {
         let commit = Money(self.commit.0 + self.closed.0);
         Cumulative {
@@ -427,6 +459,44 @@ impl CategoryTotals {
             open_pipeline: Money(self.pipeline.0 + self.best_case.0 + self.commit.0),
         }
     }
+}
+
+/// Category totals per rep (None: deals with no owner), the rep with the most committed
+/// (commit + closed) first.
+pub fn by_owner(deals: &[ForecastDeal]) -> Vec<(Option<Uuid>, CategoryTotals)> {
+    let mut owners: Vec<Option<Uuid>> = deals.iter().map(|d| d.owner).collect();
+    owners.sort();
+    owners.dedup();
+    let mut out: Vec<(Option<Uuid>, CategoryTotals)> = owners
+        .into_iter()
+        .map(|o| {
+            let mine: Vec<ForecastDeal> = deals.iter().filter(|d| d.owner == o).cloned().collect();
+            (o, CategoryTotals::of(&mine))
+        })
+        .collect();
+    out.sort_by_key(|(_, t)| std::cmp::Reverse(t.cumulative().commit));
+    out
+}
+
+/// The per-rep totals added up per team (`team_of` a rep's team; None: no team).
+pub fn by_team(
+    per_rep: &[(Option<Uuid>, CategoryTotals)],
+    team_of: impl Fn(Uuid) -> Option<Uuid>,
+) -> Vec<(Option<Uuid>, CategoryTotals)> {
+    let mut out: Vec<(Option<Uuid>, CategoryTotals)> = Vec::new();
+    for (rep, totals) in per_rep {
+        let team = rep.and_then(&team_of);
+        let slot = match out.iter().position(|(t, _)| *t == team) {
+            Some(i) => &mut out[i].1,
+            None => {
+                out.push((team, CategoryTotals::default()));
+                &mut out.last_mut().expect("just pushed").1
+            }
+        };
+        slot.add(totals);
+    }
+    out.sort_by_key(|(_, t)| std::cmp::Reverse(t.cumulative().commit));
+    out
 }
 
 /// Commit and best-case deals still open past their expected close date.
@@ -664,8 +734,7 @@ pub fn report(
     let undated = all.iter().filter(|d| d.is_open() && d.close.is_none()).count();
     let in_period: Vec<ForecastDeal> =
         all.into_iter().filter(|d| d.close.is_some_and(|c| period.contains(c))).collect();
-    let scoped =
-        || deals.iter().filter(|d| d.currency == scope.currency && scope.owner.is_none_or(|o| d.owner == Some(o)));
+    let scoped = || deals.iter().filter(|d| d.currency == scope.currency && scope.holds_owner(d.owner));
     let since_day = today.date - Months::new(u32::from(learn_months));
     let since = since_day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
         - i64::from(today.offset.0) * 60_000;
@@ -790,6 +859,55 @@ mod tests {
         assert_eq!(totals.omitted, Money::from_yuan(999));
         let c = totals.cumulative();
         assert_eq!([c.closed, c.commit, c.best_case, c.open_pipeline], [50, 150, 300, 450].map(Money::from_yuan));
+    }
+
+    #[test]
+    fn totals_per_rep_add_up_per_team_and_to_the_company() {
+        let (li, wang, zhao) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let south = Uuid::from_u128(10);
+        let mut deals = Vec::new();
+        for (owner, amount, category) in [
+            (Some(li), 100, Category::Commit),
+            (Some(li), 50, Category::Closed),
+            (Some(wang), 300, Category::Commit),
+            (Some(zhao), 70, Category::Pipeline),
+            (None, 5, Category::BestCase),
+        ] {
+            let mut d = open(amount, 50, FunnelClass::A, category);
+            d.owner = owner;
+            deals.push(d);
+        }
+        let reps = by_owner(&deals);
+        assert_eq!(reps.iter().map(|(o, _)| *o).collect::<Vec<_>>(), [Some(wang), Some(li), None, Some(zhao)]);
+        assert_eq!(reps[1].1.cumulative().commit, Money::from_yuan(150));
+        let teams = by_team(&reps, |r| (r != zhao).then_some(south));
+        assert_eq!(teams.len(), 2);
+        assert_eq!((teams[0].0, teams[0].1.cumulative().commit), (Some(south), Money::from_yuan(450)));
+        assert_eq!(
+            (teams[1].0, teams[1].1.pipeline, teams[1].1.best_case),
+            (None, Money::from_yuan(70), Money::from_yuan(5))
+        );
+        let mut company = CategoryTotals::default();
+        teams.iter().for_each(|(_, t)| company.add(t));
+        assert_eq!(company, CategoryTotals::of(&deals));
+    }
+
+    #[test]
+    fn a_team_scope_holds_its_reps_deals_only() {
+        let team = Uuid::from_u128(10);
+        let rep = |n: u128, team: Option<Uuid>| Rep {
+            meta: Meta::new(Uuid::from_u128(n), Timestamp(0), "t"),
+            name: format!("rep {n}"),
+            team,
+            email: String::new(),
+            phone: String::new(),
+            active: true,
+        };
+        let reps = [rep(1, Some(team)), rep(2, None), rep(3, Some(team))];
+        let scope = Scope { team: Some(team), ..Scope::default() }.with_members(&reps);
+        assert!(scope.holds_owner(Some(Uuid::from_u128(1))) && scope.holds_owner(Some(Uuid::from_u128(3))));
+        assert!(!scope.holds_owner(Some(Uuid::from_u128(2))) && !scope.holds_owner(None));
+        assert!(Scope::default().holds_owner(None));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub struct ForecastSnapshot {
     #[serde(with = "super::dates")]
     pub period_end: NaiveDate,
     pub owner: Option<Uuid>,
+    pub team: Option<Uuid>,
     pub currency: Currency,
     pub weighted: Money,
     pub class_method: Money,
@@ -42,7 +43,7 @@ record!(
     ForecastSnapshot,
     ForecastSnapshot,
     fields: [
-        taken, period_start, period_end, owner, currency, weighted, class_method, closed, commit, best_case, p10, p50,
+        taken, period_start, period_end, owner, team, currency, weighted, class_method, closed, commit, best_case, p10, p50,
         p90, automatic,
     ],
     entries: []
@@ -68,6 +69,7 @@ impl ForecastSnapshot {
             period_start: taken.period.start,
             period_end: taken.period.end,
             owner: taken.scope.owner,
+            team: taken.scope.team,
             currency: taken.scope.currency,
             weighted: taken.weighted,
             class_method: taken.class_method,
@@ -87,6 +89,7 @@ impl ForecastSnapshot {
             && self.period_start == period.start
             && self.period_end == period.end
             && self.owner == scope.owner
+            && self.team == scope.team
             && self.currency == scope.currency
     }
 

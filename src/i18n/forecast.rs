@@ -14,6 +14,13 @@ super::messages! {
         Next => "下一期", "Next period";
         AllReps => "全部销售", "All reps";
         AllSources => "全部线索来源", "All lead sources";
+        AllTeams => "全部团队", "All teams";
+        Currency => "币种", "Currency";
+        ByPeople => "按销售与团队汇总（累计）", "By rep and team (cumulative)";
+        ColRep => "销售 / 团队", "Rep / team";
+        NoOwner => "未分配", "Unassigned";
+        NoTeam => "无团队", "No team";
+        CurrencyHint => "不同币种的金额不相加：每次只看一种币种。", "Amounts in different currencies are never added: one currency at a time.";
         Weighted => "加权预测", "Weighted forecast";
         WeightedHint => "每个机会的金额 × 赢率之和", "Each deal's amount × win probability, summed";
         ClassMethod => "A/B/C/D 漏斗预测", "A/B/C/D funnel forecast";

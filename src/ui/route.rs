@@ -142,13 +142,16 @@ impl Route {
 
     /// The forecast's period and scope this route carries: `period` (month, quarter, year;
     /// a quarter if absent), the period holding `at` (today if absent or not a date), `owner`
-    /// (a rep id), `source` (a lead source), `currency` (yuan if absent).
+    /// (a rep id), `team` (a team id; its reps are looked up by the caller), `source` (a lead
+    /// source), `currency` (yuan if absent).
     pub fn forecast_view(&self, today: NaiveDate) -> (Period, Scope) {
         let kind = self.query_value("period").and_then(PeriodKind::from_code).unwrap_or(PeriodKind::Quarter);
         let at = self.query_value("at").and_then(parse_date).unwrap_or(today);
         let scope = Scope {
             currency: self.query_value("currency").and_then(|c| c.parse().ok()).unwrap_or(Currency::Cny),
             owner: self.query_value("owner").and_then(|o| o.parse().ok()),
+            team: self.query_value("team").and_then(|o| o.parse().ok()),
+            members: Vec::new(),
             lead_source: self.query_value("source").filter(|s| !s.is_empty()).map(str::to_owned),
         };
         (Period::containing(kind, at), scope)

@@ -234,3 +234,33 @@ for (const [locale, words] of [['zh-CN', { funnel: '销售漏斗', forecast: '�
     await context.close();
   });
 }
+
+test('by team and rep: a team filter in the address keeps its reps, and the per-rep rows add up to the page', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=year');
+  // Each team's cumulative open pipeline is the sum of its reps'.
+  const rows = await page.$$eval('[data-testid=forecast-people] tbody tr', (trs) => trs.map((tr) => [tr.dataset.testid, tr.querySelector('td:last-child').textContent]));
+  let team = null;
+  const sums = [];
+  for (const [kind, value] of rows) {
+    const n = Number(value.replace(/[^0-9.]/g, ''));
+    if (kind === 'people-team') { team = { total: n, reps: 0 }; sums.push(team); } else team.reps += n;
+  }
+  assert.ok(sums.length >= 2, 'demo reps are in teams');
+  for (const t of sums) assert.ok(Math.abs(t.total - t.reps) < 0.01, JSON.stringify(t));
+  const teamTotal = sums.reduce((n, t) => n + t.total, 0);
+  const pipeline = yuan(await page.$eval('[data-testid=forecast-categories] tbody tr:nth-child(4) td:last-child', (td) => td.textContent));
+  assert.ok(Math.abs(teamTotal - pipeline) < 0.01, `${teamTotal} vs ${pipeline}`);
+  // One team: fewer deals, and its reps only.
+  const id = await page.$eval('[data-testid=forecast-team] option:nth-child(2)', (o) => o.value);
+  await page.selectOption('[data-testid=forecast-team]', id);
+  await page.waitForFunction((t) => location.hash.includes(`team=${t}`), id);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=people-team]').length === 1);
+  // Another currency: the figures are of that currency's deals alone.
+  const cny = await text(page, 'forecast-weighted');
+  await page.selectOption('[data-testid=forecast-currency]', 'USD');
+  await page.waitForFunction(() => document.querySelector('[data-testid=forecast-weighted]').textContent.startsWith('$'));
+  assert.notEqual(await text(page, 'forecast-weighted'), cny.replace('¥', '$'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

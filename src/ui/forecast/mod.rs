@@ -78,7 +78,13 @@ struct Figures {
 impl Figures {
     fn new(state: AppState) -> Figures {
         let today = clock::today();
-        let view = Memo::new(move |_| state.route.with(|r| r.forecast_view(today.date)));
+        let view = Memo::new(move |_| {
+            let (period, scope) = state.route.with(|r| r.forecast_view(today.date));
+            let scope = state
+                .read(&[RecordKind::Rep], |d| scope.clone().with_members(d.archive().reps.live()))
+                .unwrap_or(scope);
+            (period, scope)
+        });
         let plan = Memo::new(move |_| {
             state
                 .read(&[RecordKind::ForecastPlan], |d| d.archive().forecast_plans.get(FORECAST_PLAN_ID).cloned())
@@ -175,6 +181,7 @@ pub fn ForecastPage() -> impl IntoView {
                     <range::RangeCard />
                     <snapshots::Snapshots />
                     <tables::Categories />
+                    <tables::ByPeople />
                     <tables::Slipped />
                     <tables::StageFlowTable />
                 }
@@ -200,6 +207,15 @@ fn PeriodBar() -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    let teams = Memo::new(move |_| {
+        state
+            .read(&[RecordKind::Team], |d| {
+                d.archive().teams.live().map(|t| (t.meta.id, t.name.clone())).collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let team_of = move || figures.view.with(|(_, s)| s.team);
+    let currency_of = move || figures.currency();
     let sources = Memo::new(move |_| {
         state
             .read(&[RecordKind::Pipeline], |d| d.archive().pipeline().map(|p| p.lead_sources.clone()))
@@ -233,6 +249,16 @@ fn PeriodBar() -> impl IntoView {
                 {move || reps.get().into_iter().map(|(id, name)| view! {
                     <option value=id.to_string() selected=move || owner_of() == Some(id)>{name}</option>
                 }).collect_view()}
+            </select>
+            <select data-testid="forecast-team" on:change=move |ev| set_params(state, vec![("team", Some(event_target_value(&ev)))])>
+                <option value="" selected=move || team_of().is_none()>{tr(FcMsg::AllTeams)}</option>
+                {move || teams.get().into_iter().map(|(id, name)| view! {
+                    <option value=id.to_string() selected=move || team_of() == Some(id)>{name}</option>
+                }).collect_view()}
+            </select>
+            <select data-testid="forecast-currency" aria-label=move || state.t(FcMsg::Currency)
+                on:change=move |ev| set_params(state, vec![("currency", Some(event_target_value(&ev)).filter(|c| c != "CNY"))])>
+                {Currency::ALL.iter().map(|&c| view! { <option value=c.code() selected=move || currency_of() == c>{c.code()}</option> }).collect_view()}
             </select>
             <select data-testid="forecast-source" on:change=move |ev| set_params(state, vec![("source", Some(event_target_value(&ev)))])>
                 <option value="" selected=move || source_of().is_none()>{tr(FcMsg::AllSources)}</option>

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 use super::{money, use_figures, DealChips};
+use crate::domain::forecast::{by_owner, by_team, CategoryTotals};
+use crate::domain::RecordKind;
 use crate::i18n::FcMsg;
 use crate::ui::state::{tr, use_app};
 
@@ -104,6 +106,68 @@ pub fn StageFlowTable() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+        </div>
+    }
+}
+
+/// Cumulative totals per team, and per rep under their team.
+#[component]
+pub fn ByPeople() -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    let rows = Memo::new(move |_| {
+        let lang = state.lang.get();
+        let per_rep = figures.report.with(|r| r.as_ref().map(|r| by_owner(&r.deals)).unwrap_or_default());
+        state
+            .read(&[RecordKind::Rep, RecordKind::Team], |d| {
+                let archive = d.archive();
+                let team_of = |rep: uuid::Uuid| archive.reps.get(rep).and_then(|r| r.team);
+                let mut rows: Vec<(bool, String, CategoryTotals)> = Vec::new();
+                for (team, totals) in by_team(&per_rep, team_of) {
+                    let name = team
+                        .and_then(|t| archive.teams.get(t))
+                        .map_or(lang.t(FcMsg::NoTeam).to_owned(), |t| t.name.clone());
+                    rows.push((true, name, totals));
+                    for (rep, totals) in per_rep.iter().filter(|(rep, _)| rep.and_then(team_of) == team) {
+                        let name = archive.rep_name(*rep);
+                        rows.push((
+                            false,
+                            if name.is_empty() { lang.t(FcMsg::NoOwner).to_owned() } else { name.to_owned() },
+                            *totals,
+                        ));
+                    }
+                }
+                rows
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <div class="card">
+            <h2>{tr(FcMsg::ByPeople)}</h2>
+            <div class="table-scroll">
+            <table class="history people-table" data-testid="forecast-people">
+                <thead><tr>
+                    <th>{tr(FcMsg::ColRep)}</th><th class="num">{tr(FcMsg::CatClosed)}</th><th class="num">{tr(FcMsg::CatCommit)}</th>
+                    <th class="num">{tr(FcMsg::CatBestCase)}</th><th class="num">{tr(FcMsg::OpenPipeline)}</th>
+                </tr></thead>
+                <tbody>
+                    {move || rows.get().into_iter().map(|(team, name, totals)| {
+                        let c = totals.cumulative();
+                        let currency = figures.currency();
+                        view! {
+                            <tr class:team-row=team data-testid=if team { "people-team" } else { "people-rep" }>
+                                <td>{name}</td>
+                                <td class="num">{money(currency, c.closed)}</td>
+                                <td class="num">{money(currency, c.commit)}</td>
+                                <td class="num">{money(currency, c.best_case)}</td>
+                                <td class="num">{money(currency, c.open_pipeline)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            </div>
+            <p class="hint">{tr(FcMsg::CurrencyHint)}</p>
         </div>
     }
 }
