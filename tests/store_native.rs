@@ -506,3 +506,35 @@ fn a_schema_4_store_opens_as_it_is_under_schema_5() {
     assert_eq!(replica.archive().deals.len(), records.deals.len());
     assert_eq!(backend.snapshot(), stored, "nothing rewritten");
 }
+
+#[test]
+fn a_rep_sets_an_open_deals_forecast_category_and_only_there() {
+    use pocket_crm::domain::forecast::Category;
+    use pocket_crm::domain::StageOutcome;
+    let backend = MemoryBackend::new();
+    let mut tab = Tab::open(&backend, "王伟", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(300))));
+    let (open, won) = {
+        let replica = tab.replica();
+        let archive = replica.archive();
+        let pipeline = archive.pipeline().unwrap();
+        let outcome = |d: &Deal| pipeline.stage(d.stage).unwrap().outcome;
+        let open = archive.deals.live().find(|d| outcome(d) == StageOutcome::Open).unwrap().meta.id;
+        let won = archive.deals.live().find(|d| outcome(d) == StageOutcome::Won).unwrap().meta.id;
+        (open, won)
+    };
+    tab.run(Command::SetDealCategory { deal: open, category: Some(Category::Commit) });
+    let refuse = |deal, category| {
+        tab.replica_mut()
+            .apply(Command::SetDealCategory { deal, category }, "王伟", now(50), UtcOffset::CHINA, Vec::new(), false)
+            .is_err()
+    };
+    assert!(refuse(won, Some(Category::Commit)), "a won deal is closed, not set by hand");
+    assert!(refuse(open, Some(Category::Closed)), "closed comes from the won stage");
+    let reopened = Tab::open(&backend, "other", 2);
+    let set = reopened.replica().archive().deal_categories.get(open).and_then(|c| c.category);
+    assert_eq!(set, Some(Category::Commit));
+    tab.run(Command::SetDealCategory { deal: open, category: None });
+    let again = Tab::open(&backend, "other", 3);
+    assert_eq!(again.replica().archive().deal_categories.get(open).and_then(|c| c.category), None);
+}

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::archive::{Change, UndoToken};
 use super::dedupe;
-use super::forecast::{BasisPoints, ForecastPlan, PlanProblem, FORECAST_PLAN_ID};
+use super::forecast::{BasisPoints, Category, DealCategory, ForecastPlan, PlanProblem, FORECAST_PLAN_ID};
 use super::kinds::{AnyRecord, Records, Stored};
 use super::pipeline::{Activity, Deal, DealChange, DealEvent, DealProblem, Pipeline, PipelineProblem, PIPELINE_ID};
 use super::record::{changed_fields, field_stamp, undo_onto, Entries, Entry, Record};
@@ -112,6 +112,11 @@ pub enum Command {
     SetClassRate {
         class: FunnelClass,
         rate: Option<BasisPoints>,
+    },
+    /// Sets an open deal's forecast category by hand (None: it follows the stage again).
+    SetDealCategory {
+        deal: Uuid,
+        category: Option<Category>,
     },
     /// Keeps the forecast of a period as it stands (a new id each time).
     SaveSnapshot(Box<ForecastSnapshot>),
@@ -237,6 +242,18 @@ impl Change<'_> {
                     return Err(DomainError::Forecast(problems));
                 }
                 self.put(plan);
+            }
+            Command::SetDealCategory { deal, category } => {
+                let stored: Deal = self.fetch(deal)?;
+                let open = self.archive.pipeline().is_some_and(|p| p.is_open(&stored));
+                if !open || category.is_some_and(|c| !Category::SETTABLE.contains(&c)) {
+                    return Err(DomainError::Forecast(vec![PlanProblem::CategoryNotSettable]));
+                }
+                let record = match self.get::<DealCategory>(deal) {
+                    Some(set) => DealCategory { category, ..set.clone() },
+                    None => DealCategory { meta: Meta::new(deal, self.actor.now, &self.actor.name), category },
+                };
+                self.put(record);
             }
             Command::SaveSnapshot(snapshot) => {
                 let mut snapshot = *snapshot;

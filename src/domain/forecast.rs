@@ -39,6 +39,16 @@ pub struct ForecastPlan {
 
 record!(ForecastPlan, ForecastPlan, fields: [rate_d, rate_c, rate_b, rate_a, learn_months], entries: []);
 
+/// The forecast category a rep set on one deal (the record's id is the deal's); None follows
+/// the stage again. Its own kind, so setting it never rewrites the deal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealCategory {
+    pub meta: Meta,
+    pub category: Option<Category>,
+}
+
+record!(DealCategory, DealCategory, fields: [category], entries: []);
+
 /// Why a forecast setting was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlanProblem {
@@ -48,6 +58,8 @@ pub enum PlanProblem {
     NotARate,
     /// Learned rates must read 1 to 60 months.
     MonthsOutOfRange,
+    /// Only an open deal takes a category by hand, and never "closed" (that is its won stage).
+    CategoryNotSettable,
 }
 
 impl ForecastPlan {
@@ -205,7 +217,7 @@ impl Period {
 }
 
 /// A deal's forecast category. The cumulative view adds the ones below: see `Cumulative`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Category {
     Pipeline,
     BestCase,
@@ -214,7 +226,16 @@ pub enum Category {
     Omitted,
 }
 
+impl super::record::FieldText for Category {
+    fn text(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
 impl Category {
+    /// The categories a rep may set on an open deal (closed follows the won stage).
+    pub const SETTABLE: [Category; 4] = [Category::Pipeline, Category::BestCase, Category::Commit, Category::Omitted];
+
     /// What a deal in `stage` counts as unless its rep says otherwise: won is closed, lost is
     /// omitted; open deals by funnel class: A (about to close) commit, B best case, C and D
     /// pipeline.
@@ -293,13 +314,15 @@ impl Scope {
 }
 
 /// The live deals of `scope` as the forecast reads them; with a period, only the open deals
-/// expected to close in it and the deals that closed in it.
+/// expected to close in it and the deals that closed in it. An open deal's category is the one
+/// `set` gives it (a rep's choice), else its stage's.
 pub fn forecast_deals<'a>(
     pipeline: &Pipeline,
     deals: impl IntoIterator<Item = &'a Deal>,
     scope: &Scope,
     period: Option<&Period>,
     offset: UtcOffset,
+    set: &dyn Fn(Uuid) -> Option<Category>,
 ) -> Vec<ForecastDeal> {
     deals
         .into_iter()
@@ -308,7 +331,10 @@ pub fn forecast_deals<'a>(
         .filter(|d| scope.lead_source.as_ref().is_none_or(|s| &d.lead_source == s))
         .filter_map(|d| {
             let stage = pipeline.stage(d.stage)?;
-            let category = Category::of_stage(stage);
+            let category = match stage.outcome {
+                StageOutcome::Open => set(d.id()).unwrap_or_else(|| Category::of_stage(stage)),
+                _ => Category::of_stage(stage),
+            };
             let close = match stage.outcome {
                 StageOutcome::Open => d.expected_close,
                 _ => Some(closed_at(d).date(offset)),
@@ -729,8 +755,9 @@ pub fn report(
     period: &Period,
     today: super::records::Today,
     learn_months: u16,
+    set: &dyn Fn(Uuid) -> Option<Category>,
 ) -> Report {
-    let all = forecast_deals(pipeline, deals, scope, None, today.offset);
+    let all = forecast_deals(pipeline, deals, scope, None, today.offset, set);
     let undated = all.iter().filter(|d| d.is_open() && d.close.is_none()).count();
     let in_period: Vec<ForecastDeal> =
         all.into_iter().filter(|d| d.close.is_some_and(|c| period.contains(c))).collect();
@@ -1007,7 +1034,7 @@ mod tests {
         let p = pipeline();
         let deals: Vec<Deal> =
             [&[0][..], &[0, 2], &[0, 2, 3], &[0, 6]].iter().map(|path| walked(&p, path, &[1, 1, 1])).collect();
-        let read = forecast_deals(&p, &deals, &Scope::default(), None, UtcOffset::CHINA);
+        let read = forecast_deals(&p, &deals, &Scope::default(), None, UtcOffset::CHINA, &|_| None);
         let f = funnel(&p, &read);
         let counts: Vec<usize> = f.classes.iter().map(|b| b.count).collect();
         assert_eq!(counts, [1, 1, 1, 0], "D C B A; the won deal is not in the open funnel");
@@ -1038,9 +1065,13 @@ mod tests {
         let deals = [mine.clone(), later, usd, theirs, gone];
         let scope = Scope { owner: Some(rep), ..Scope::default() };
         let december = Period::containing(PeriodKind::Month, date(2026, 12, 4));
-        let got = forecast_deals(&p, &deals, &scope, Some(&december), UtcOffset::CHINA);
+        let got = forecast_deals(&p, &deals, &scope, Some(&december), UtcOffset::CHINA, &|_| None);
         assert_eq!(got.iter().map(|d| d.id).collect::<Vec<_>>(), [mine.id()]);
         assert_eq!((got[0].probability, got[0].category), (10, Category::Pipeline));
+        // A rep's commit on it wins over the stage's category.
+        let set = |id: Uuid| (id == mine.id()).then_some(Category::Commit);
+        let got = forecast_deals(&p, &deals, &scope, Some(&december), UtcOffset::CHINA, &set);
+        assert_eq!(got[0].category, Category::Commit);
     }
 
     #[test]
@@ -1056,10 +1087,10 @@ mod tests {
             .timestamp_millis();
         won.history.last_mut().unwrap().at = Timestamp(at);
         let december = Period::containing(PeriodKind::Month, date(2026, 12, 1));
-        let got = forecast_deals(&p, [&won], &Scope::default(), Some(&december), UtcOffset::CHINA);
+        let got = forecast_deals(&p, [&won], &Scope::default(), Some(&december), UtcOffset::CHINA, &|_| None);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].category, Category::Closed);
-        assert!(forecast_deals(&p, [&won], &Scope::default(), Some(&december), UtcOffset(0)).is_empty());
+        assert!(forecast_deals(&p, [&won], &Scope::default(), Some(&december), UtcOffset(0), &|_| None).is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::archive::Table;
-use super::forecast::ForecastPlan;
+use super::forecast::{DealCategory, ForecastPlan};
 use super::pipeline::{Deal, Pipeline};
 use super::record::Record;
 use super::records::{Customer, Meta, Rep, Team};
@@ -238,6 +238,8 @@ record_kinds! {
     ForecastPlan(ForecastPlan) forecast_plans "forecast_plan";
     /// The forecast of a period as it stood on a day.
     ForecastSnapshot(ForecastSnapshot) forecast_snapshots "forecast_snapshot";
+    /// A forecast category set by hand on a deal (the deal's id).
+    DealCategory(DealCategory) deal_categories "deal_category";
 }
 
 /// One value per record kind, in [`RecordKind::ALL`] order (an array: tiny, and it keeps the

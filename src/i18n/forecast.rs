@@ -1,7 +1,7 @@
 //! The forecast: funnel, the two methods, categories, the range.
 
 use super::{plural, Lang};
-use crate::domain::forecast::PlanProblem;
+use crate::domain::forecast::{Category, PlanProblem};
 
 super::messages! {
     /// Texts without placeholders.
@@ -42,6 +42,9 @@ super::messages! {
         NoHistory => "暂无已结束的机会", "no closed deals yet";
         LearnedHint => "不足 20 单时给出区间，而不是一个成交率。", "Below 20 closed deals this is an interval, not a rate.";
         Categories => "预测类别", "Forecast categories";
+        DealCategory => "预测类别", "Forecast category";
+        FollowsStage => "跟随阶段", "Follows the stage";
+        CategorySaved => "预测类别已保存", "Forecast category saved";
         CatPipeline => "漏斗中", "Pipeline";
         CatBestCase => "乐观", "Best case";
         CatCommit => "承诺", "Commit";
@@ -131,12 +134,25 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl Lang {
+    /// A forecast category's name.
+    pub fn category(self, category: Category) -> &'static str {
+        self.t(match category {
+            Category::Pipeline => FcMsg::CatPipeline,
+            Category::BestCase => FcMsg::CatBestCase,
+            Category::Commit => FcMsg::CatCommit,
+            Category::Closed => FcMsg::CatClosed,
+            Category::Omitted => FcMsg::CatOmitted,
+        })
+    }
+
     pub fn plan_problem(self, problem: PlanProblem) -> &'static str {
         match (self, problem) {
             (Lang::Zh, PlanProblem::RateTooHigh) => "成交率不能超过 100%",
             (Lang::En, PlanProblem::RateTooHigh) => "A rate cannot be over 100 %",
             (Lang::Zh, PlanProblem::NotARate) => "请输入 0 到 100 之间的百分数，最多两位小数",
             (Lang::En, PlanProblem::NotARate) => "Enter a percentage from 0 to 100, with at most two decimals",
+            (Lang::Zh, PlanProblem::CategoryNotSettable) => "只有进行中的机会可以手动设定预测类别",
+            (Lang::En, PlanProblem::CategoryNotSettable) => "Only an open deal takes a forecast category by hand",
             (Lang::Zh, PlanProblem::MonthsOutOfRange) => "月数须在 1 到 60 之间",
             (Lang::En, PlanProblem::MonthsOutOfRange) => "Months must be 1 to 60",
         }

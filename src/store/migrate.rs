@@ -111,7 +111,9 @@ pub fn decode_old(kind: RecordKind, key: &str, body: &[u8]) -> Result<Vec<AnyRec
             decode::<PipelineV3>(key, body)?.into_iter().map(|p| AnyRecord::Pipeline(p.into())).collect()
         }
         // Kinds that came with schema 4 or later: no old segments of them.
-        RecordKind::Superseded | RecordKind::ForecastPlan | RecordKind::ForecastSnapshot => Vec::new(),
+        RecordKind::Superseded | RecordKind::ForecastPlan | RecordKind::ForecastSnapshot | RecordKind::DealCategory => {
+            Vec::new()
+        }
     };
     for record in &mut records {
         record.number_entries();
@@ -655,7 +657,10 @@ mod tests {
                 AnyRecord::Pipeline(p) => *p = Pipeline::from(PipelineV3::of(p)),
                 AnyRecord::Rep(r) => r.meta = Meta::from(MetaV3::from(&r.meta)),
                 AnyRecord::Team(t) => t.meta = Meta::from(MetaV3::from(&t.meta)),
-                AnyRecord::Superseded(_) | AnyRecord::ForecastPlan(_) | AnyRecord::ForecastSnapshot(_) => {}
+                AnyRecord::Superseded(_)
+                | AnyRecord::ForecastPlan(_)
+                | AnyRecord::ForecastSnapshot(_)
+                | AnyRecord::DealCategory(_) => {}
             }
             record.number_entries();
             out.push(record);

@@ -27,7 +27,7 @@ pub use segments::{bucket_key, decode as decode_segment, encode as encode_segmen
 
 /// The schema this build writes. 1 was one flat value per customer; 2 segments of records by
 /// position; 3 added customers' owner history; 4 revisions (per-field stamps), entry ids, buckets
-/// by id and the change log; 5 the forecast settings and snapshot kinds (segments and log entries of 4 read
+/// by id and the change log; 5 the forecast's kinds (settings, snapshots, categories set on deals) (segments and log entries of 4 read
 /// as they are; a page of 4 still open hears of 5 and asks for a reload instead of reading it).
 pub const SCHEMA_VERSION: u32 = 5;
 

@@ -264,3 +264,27 @@ test('by team and rep: a team filter in the address keeps its reps, and the per-
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a rep commits a class D deal on its page: the forecast counts it as commit, not pipeline, until it follows its stage again', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=year');
+  const single = async (row) => yuan(await page.$eval(`[data-testid=forecast-categories] tbody tr:nth-child(${row}) td:nth-child(2)`, (td) => td.textContent));
+  const [commit, pipeline] = [await single(2), await single(4)];
+  await page.click('[data-testid=band-d]');
+  const href = await page.getAttribute('[data-testid=band-deals] a', 'href');
+  await page.goto(server.url + href + '/edit');
+  const amount = yuan(await page.inputValue('[data-testid=deal-amount]'));
+  await page.goto(server.url + href);
+  await page.selectOption('[data-testid=deal-category]', 'Commit');
+  await page.waitForSelector('[data-testid=toast] >> text=预测类别已保存');
+  await openForecast(page, '?period=year');
+  assert.equal(await single(2), commit + amount);
+  assert.equal(await single(4), pipeline - amount);
+  await page.goto(server.url + href);
+  await page.selectOption('[data-testid=deal-category]', '');
+  await page.waitForSelector('[data-testid=toast] >> text=预测类别已保存');
+  await openForecast(page, '?period=year');
+  assert.equal(await single(2), commit);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

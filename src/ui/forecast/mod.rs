@@ -97,9 +97,10 @@ impl Figures {
             let months = learn_months.get();
             let started = perf::now();
             let out = state
-                .read(&[RecordKind::Deal, RecordKind::Pipeline], |d| {
+                .read(&[RecordKind::Deal, RecordKind::Pipeline, RecordKind::DealCategory], |d| {
                     let pipeline = d.archive().pipeline()?;
-                    Some(report(pipeline, d.archive().deals.rows(), &scope, &period, today, months))
+                    let set = |id| d.archive().deal_categories.get(id).and_then(|c| c.category);
+                    Some(report(pipeline, d.archive().deals.rows(), &scope, &period, today, months, &set))
                 })
                 .flatten();
             perf::record("forecast:report", perf::now() - started);

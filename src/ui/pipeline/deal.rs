@@ -162,6 +162,7 @@ pub fn DealDetail(id: Uuid) -> impl IntoView {
                                         {stages.iter().map(|s| view! { <option value=s.id.to_string() selected=s.id == current_stage>{s.name.clone()}</option> }).collect_view()}
                                     </select>
                                 </label>
+                                {pipeline.is_open(&d).then(|| view! { <ForecastCategory deal=id /> })}
                                 {(pipeline.is_open(&d) && d.expected_close.is_some()).then(|| view! {
                                     <button class="secondary" data-testid="extend" on:click=move |_| extend(state, id, error)>
                                         {lang.t(PipeMsg::Extend)}
@@ -246,5 +247,42 @@ pub fn CustomerDeals(customer: Uuid) -> impl IntoView {
             }}
             <a class="button secondary" data-testid="customer-new-deal" href=Route::NewDeal { customer: Some(customer) }.to_hash()>{tr(PipeMsg::NewDeal)}</a>
         </section>
+    }
+}
+
+/// An open deal's forecast category: following its stage, or set by its rep (commit, best case,
+/// pipeline, omitted). Saved on change.
+///
+/// `deal`: the deal's id.
+#[component]
+fn ForecastCategory(deal: Uuid) -> impl IntoView {
+    use crate::domain::forecast::Category;
+    use crate::i18n::FcMsg;
+    let state = use_app();
+    let set = Memo::new(move |_| {
+        state
+            .read(&[crate::domain::RecordKind::DealCategory], |d| {
+                d.archive().deal_categories.get(deal).and_then(|c| c.category)
+            })
+            .flatten()
+    });
+    let save = move |value: String| {
+        let category = Category::SETTABLE.into_iter().find(|c| format!("{c:?}") == value);
+        leptos::task::spawn_local(async move {
+            if state.execute(Command::SetDealCategory { deal, category }).await.is_ok() {
+                state.show_toast(state.t(FcMsg::CategorySaved).to_owned(), false, None);
+            }
+        });
+    };
+    view! {
+        <label class="field">
+            <span>{move || state.t(FcMsg::DealCategory)}</span>
+            <select data-testid="deal-category" on:change=move |ev| save(event_target_value(&ev))>
+                <option value="" selected=move || set.get().is_none()>{move || state.t(FcMsg::FollowsStage)}</option>
+                {Category::SETTABLE.into_iter().map(|c| view! {
+                    <option value=format!("{c:?}") selected=move || set.get() == Some(c)>{move || state.lang.get().category(c)}</option>
+                }).collect_view()}
+            </select>
+        </label>
     }
 }
