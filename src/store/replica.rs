@@ -29,8 +29,10 @@ use crate::domain::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Ticket(u64);
 
-/// How an applied command ended.
+/// How an applied command ended. (One per command, alive until the page reads it, so the size
+/// of the largest variant does not matter.)
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome {
     Saved(Saved),
     /// Applied again over other writers' newer changes, it no longer holds (e.g. its customer
