@@ -13,7 +13,8 @@ use super::kinds::{AnyRecord, Records, Stored};
 use super::pipeline::{Activity, Deal, DealChange, DealEvent, DealProblem, Pipeline, PipelineProblem, PIPELINE_ID};
 use super::record::{changed_fields, field_stamp, undo_onto, Entries, Entry, Record};
 use super::records::{
-    ActivityKind, Communication, Customer, FunnelClass, Meta, OwnerChange, Rep, StageOutcome, Team, Transaction,
+    ActivityKind, Communication, Currency, Customer, FunnelClass, Meta, OwnerChange, Rep, StageOutcome, Team,
+    Transaction,
 };
 use super::revision::{mix, EntryId};
 use super::snapshot::ForecastSnapshot;
@@ -112,6 +113,12 @@ pub enum Command {
     SetClassRate {
         class: FunnelClass,
         rate: Option<BasisPoints>,
+    },
+    /// Sets (or with None removes) the exchange rate of `currency` from day `from`.
+    SetFxRate {
+        currency: Currency,
+        from: NaiveDate,
+        rate: Option<u32>,
     },
     /// Sets an open deal's forecast category by hand (None: it follows the stage again).
     SetDealCategory {
@@ -237,6 +244,18 @@ impl Change<'_> {
                     .cloned()
                     .unwrap_or_else(|| ForecastPlan::new(self.actor.now, &self.actor.name));
                 plan.set_rate(class, rate);
+                let problems = plan.problems();
+                if !problems.is_empty() {
+                    return Err(DomainError::Forecast(problems));
+                }
+                self.put(plan);
+            }
+            Command::SetFxRate { currency, from, rate } => {
+                let mut plan = self
+                    .get::<ForecastPlan>(FORECAST_PLAN_ID)
+                    .cloned()
+                    .unwrap_or_else(|| ForecastPlan::new(self.actor.now, &self.actor.name));
+                plan.set_fx(currency, from, rate);
                 let problems = plan.problems();
                 if !problems.is_empty() {
                     return Err(DomainError::Forecast(problems));

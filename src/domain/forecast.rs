@@ -35,9 +35,83 @@ pub struct ForecastPlan {
     pub rate_b: Option<BasisPoints>,
     pub rate_a: Option<BasisPoints>,
     pub learn_months: u16,
+    /// The currency totals of several currencies are converted into.
+    pub company_currency: Currency,
+    /// Dated exchange rates into the company currency.
+    pub fx: Vec<FxRate>,
 }
 
-record!(ForecastPlan, ForecastPlan, fields: [rate_d, rate_c, rate_b, rate_a, learn_months], entries: []);
+record!(ForecastPlan, ForecastPlan, fields: [rate_d, rate_c, rate_b, rate_a, learn_months, company_currency, fx], entries: []);
+
+/// One exchange rate: from `from` on, 1 of `currency` is `rate` / 10,000 of the company currency
+/// (`7.1234` is 71,234).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FxRate {
+    pub currency: Currency,
+    #[serde(with = "super::dates")]
+    pub from: NaiveDate,
+    pub rate: u32,
+}
+
+impl super::record::FieldText for FxRate {
+    fn text(&self) -> String {
+        format!("{} {} {}", self.currency.code(), self.from, rate_text(self.rate))
+    }
+}
+
+/// The largest rate accepted: 1 unit = 100,000 company units.
+pub const MAX_FX_RATE: u32 = 1_000_000_000;
+
+/// A rate as typed (`7.1234`, up to four decimals), in ten-thousandths.
+pub fn parse_rate(text: &str) -> Result<u32, PlanProblem> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 4 || whole.len() > 6 {
+        return Err(PlanProblem::BadFxRate);
+    }
+    let rate = whole.parse::<u32>().map_err(|_| PlanProblem::BadFxRate)? * 10_000
+        + format!("{fraction:0<4}").parse::<u32>().map_err(|_| PlanProblem::BadFxRate)?;
+    if rate == 0 || rate > MAX_FX_RATE {
+        return Err(PlanProblem::BadFxRate);
+    }
+    Ok(rate)
+}
+
+/// A rate as shown: `7.1234`, `7.1`.
+pub fn rate_text(rate: u32) -> String {
+    let fraction = format!("{:04}", rate % 10_000);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        (rate / 10_000).to_string()
+    } else {
+        format!("{}.{fraction}", rate / 10_000)
+    }
+}
+
+/// Conversion into the company currency with the user's dated rates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fx {
+    pub company: Currency,
+    pub rates: Vec<FxRate>,
+}
+
+impl Fx {
+    /// `amount` of `currency` in the company currency at the rate of day `on`: the latest rate
+    /// from that day or before (a day before every rate takes the earliest), rounded half up to
+    /// the cent. None when the currency has no rate at all.
+    pub fn convert(&self, amount: Money, currency: Currency, on: NaiveDate) -> Option<Money> {
+        if currency == self.company {
+            return Some(amount);
+        }
+        let of_currency = || self.rates.iter().filter(move |r| r.currency == currency);
+        let rate = of_currency()
+            .filter(|r| r.from <= on)
+            .max_by_key(|r| r.from)
+            .or_else(|| of_currency().min_by_key(|r| r.from))?;
+        Some(Money(((i128::from(amount.0) * i128::from(rate.rate) + 5_000) / 10_000) as i64))
+    }
+}
 
 /// The forecast category a rep set on one deal (the record's id is the deal's); None follows
 /// the stage again. Its own kind, so setting it never rewrites the deal.
@@ -60,6 +134,9 @@ pub enum PlanProblem {
     MonthsOutOfRange,
     /// Only an open deal takes a category by hand, and never "closed" (that is its won stage).
     CategoryNotSettable,
+    /// An exchange rate must be a positive number with at most four decimals, of another
+    /// currency than the company's.
+    BadFxRate,
 }
 
 impl ForecastPlan {
@@ -72,6 +149,25 @@ impl ForecastPlan {
             rate_b: None,
             rate_a: None,
             learn_months: DEFAULT_LEARN_MONTHS,
+            company_currency: Currency::Cny,
+            fx: Vec::new(),
+        }
+    }
+
+    /// Sets the rate of `currency` from `from` (None: removes it).
+    pub fn set_fx(&mut self, currency: Currency, from: NaiveDate, rate: Option<u32>) {
+        self.fx.retain(|r| !(r.currency == currency && r.from == from));
+        if let Some(rate) = rate {
+            self.fx.push(FxRate { currency, from, rate });
+            self.fx.sort_by_key(|r| (r.currency, r.from));
+        }
+    }
+
+    /// The conversion these settings give.
+    pub fn conversion(plan: Option<&ForecastPlan>) -> Fx {
+        match plan {
+            Some(p) => Fx { company: p.company_currency, rates: p.fx.clone() },
+            None => Fx { company: Currency::Cny, rates: Vec::new() },
         }
     }
 
@@ -111,6 +207,9 @@ impl ForecastPlan {
         }
         if !(1..=60).contains(&self.learn_months) {
             problems.push(PlanProblem::MonthsOutOfRange);
+        }
+        if self.fx.iter().any(|r| r.currency == self.company_currency || r.rate == 0 || r.rate > MAX_FX_RATE) {
+            problems.push(PlanProblem::BadFxRate);
         }
         problems
     }
@@ -288,12 +387,15 @@ pub struct Scope {
     pub members: Vec<Uuid>,
     /// Only deals from this lead source (None: all).
     pub lead_source: Option<String>,
+    /// Every currency, converted into the company currency (`currency`) with these rates;
+    /// None: only deals in `currency`.
+    pub fx: Option<Fx>,
 }
 
 impl Default for Scope {
     /// Everyone's deals in yuan.
     fn default() -> Self {
-        Scope { currency: Currency::Cny, owner: None, team: None, members: Vec::new(), lead_source: None }
+        Scope { currency: Currency::Cny, owner: None, team: None, members: Vec::new(), lead_source: None, fx: None }
     }
 }
 
@@ -304,6 +406,14 @@ impl Scope {
             self.members = reps.into_iter().filter(|r| r.team == Some(team)).map(|r| r.meta.id).collect();
         }
         self
+    }
+
+    /// Whether a deal of `currency` counts: its own currency, or any with a rate when converting.
+    pub fn holds_currency(&self, currency: Currency) -> bool {
+        match &self.fx {
+            None => currency == self.currency,
+            Some(fx) => currency == fx.company || fx.rates.iter().any(|r| r.currency == currency),
+        }
     }
 
     /// Whether a deal owned by `owner` is in the scope's people.
@@ -326,7 +436,7 @@ pub fn forecast_deals<'a>(
 ) -> Vec<ForecastDeal> {
     deals
         .into_iter()
-        .filter(|d| d.meta.deleted_at.is_none() && d.currency == scope.currency)
+        .filter(|d| d.meta.deleted_at.is_none() && scope.holds_currency(d.currency))
         .filter(|d| scope.holds_owner(d.owner))
         .filter(|d| scope.lead_source.as_ref().is_none_or(|s| &d.lead_source == s))
         .filter_map(|d| {
@@ -339,15 +449,19 @@ pub fn forecast_deals<'a>(
                 StageOutcome::Open => d.expected_close,
                 _ => Some(closed_at(d).date(offset)),
             };
+            let amount = match &scope.fx {
+                None => d.amount,
+                Some(fx) => fx.convert(d.amount, d.currency, close.unwrap_or(NaiveDate::MAX))?,
+            };
             Some(ForecastDeal {
                 id: d.id(),
                 owner: d.owner,
                 stage: d.stage,
-                amount: d.amount,
                 probability: pipeline.probability(d),
                 class: stage.class,
                 category,
                 close,
+                amount,
             })
         })
         .filter(|f| period.is_none_or(|p| f.close.is_some_and(|c| p.contains(c))))
@@ -738,6 +852,8 @@ pub struct Report {
     pub undated: usize,
     /// Open deals of the period with no amount.
     pub no_amount: usize,
+    /// Live deals of the scope's people left out for their currency (converting: no rate).
+    pub other_currency: usize,
     pub weighted: Money,
     pub totals: CategoryTotals,
     pub slipped: Vec<Uuid>,
@@ -765,8 +881,13 @@ pub fn report(
     let since_day = today.date - Months::new(u32::from(learn_months));
     let since = since_day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
         - i64::from(today.offset.0) * 60_000;
+    let other_currency = deals
+        .iter()
+        .filter(|d| d.meta.deleted_at.is_none() && scope.holds_owner(d.owner) && !scope.holds_currency(d.currency))
+        .count();
     Report {
         undated,
+        other_currency,
         no_amount: in_period.iter().filter(|d| d.is_open() && d.amount.0 == 0).count(),
         weighted: weighted_total(&in_period),
         totals: CategoryTotals::of(&in_period),
@@ -812,6 +933,77 @@ mod tests {
         let m = Period::containing(PeriodKind::Month, date(2028, 2, 29));
         assert_eq!((m.start, m.end), (date(2028, 2, 1), date(2028, 3, 1)));
         assert_eq!(Period::containing(PeriodKind::Year, date(2026, 6, 1)).end, date(2027, 1, 1));
+    }
+
+    #[test]
+    fn dated_rates_convert_into_the_company_currency() {
+        let fx = Fx {
+            company: Currency::Cny,
+            rates: vec![
+                FxRate { currency: Currency::Usd, from: date(2026, 1, 1), rate: 71_000 },
+                FxRate { currency: Currency::Usd, from: date(2026, 7, 1), rate: 72_345 },
+            ],
+        };
+        let usd = Money::from_yuan(1_000);
+        assert_eq!(fx.convert(usd, Currency::Usd, date(2026, 3, 1)), Some(Money::from_yuan(7_100)));
+        assert_eq!(fx.convert(usd, Currency::Usd, date(2026, 12, 1)), Some(Money(723_450)));
+        assert_eq!(
+            fx.convert(usd, Currency::Usd, date(2025, 1, 1)),
+            Some(Money::from_yuan(7_100)),
+            "before every rate: the earliest"
+        );
+        assert_eq!(fx.convert(usd, Currency::Eur, date(2026, 3, 1)), None);
+        assert_eq!(fx.convert(usd, Currency::Cny, date(2026, 3, 1)), Some(usd));
+        // Half a cent rounds up: 0.01 USD at 7.1234 is 0.071234 yuan, 7 fen.
+        assert_eq!(
+            Fx { rates: vec![FxRate { currency: Currency::Usd, from: date(2026, 1, 1), rate: 71_234 }], ..fx.clone() }
+                .convert(Money(1), Currency::Usd, date(2026, 2, 2)),
+            Some(Money(7))
+        );
+        assert_eq!(parse_rate("7.1234"), Ok(71_234));
+        assert_eq!(rate_text(71_000), "7.1");
+        for bad in ["", "0", "-1", "7.12345", "abc", "1000000"] {
+            assert_eq!(parse_rate(bad), Err(PlanProblem::BadFxRate), "{bad}");
+        }
+        let mut plan = ForecastPlan::new(Timestamp(0), "t");
+        plan.set_fx(Currency::Usd, date(2026, 7, 1), Some(72_000));
+        plan.set_fx(Currency::Usd, date(2026, 1, 1), Some(71_000));
+        plan.set_fx(Currency::Usd, date(2026, 7, 1), Some(72_345));
+        assert_eq!(plan.fx.iter().map(|r| r.rate).collect::<Vec<_>>(), [71_000, 72_345]);
+        plan.set_fx(Currency::Usd, date(2026, 1, 1), None);
+        assert_eq!(plan.fx.len(), 1);
+        plan.set_fx(Currency::Cny, date(2026, 1, 1), Some(10_000));
+        assert_eq!(plan.problems(), [PlanProblem::BadFxRate], "no rate of the company currency itself");
+    }
+
+    #[test]
+    fn a_converted_scope_holds_every_currency_with_a_rate() {
+        let p = pipeline();
+        let mut yuan = walked(&p, &[0], &[]);
+        yuan.expected_close = Some(date(2026, 12, 10));
+        let mut dollars = yuan.clone();
+        dollars.meta.id = Uuid::new_v4();
+        dollars.currency = Currency::Usd;
+        let mut euros = yuan.clone();
+        euros.meta.id = Uuid::new_v4();
+        euros.currency = Currency::Eur;
+        let deals = [yuan, dollars, euros];
+        let fx = Fx {
+            company: Currency::Cny,
+            rates: vec![FxRate { currency: Currency::Usd, from: date(2026, 1, 1), rate: 70_000 }],
+        };
+        let scope = Scope { fx: Some(fx), ..Scope::default() };
+        let got = forecast_deals(&p, &deals, &scope, None, UtcOffset::CHINA, &|_| None);
+        assert_eq!(
+            got.iter().map(|d| d.amount).collect::<Vec<_>>(),
+            [Money::from_yuan(1_000), Money::from_yuan(7_000)]
+        );
+        let today = crate::domain::records::Today { date: date(2026, 12, 4), offset: UtcOffset::CHINA };
+        let december = Period::containing(PeriodKind::Month, date(2026, 12, 4));
+        let r = report(&p, &deals, &scope, &december, today, 12, &|_| None);
+        assert_eq!((r.deals.len(), r.other_currency), (2, 1), "the euro deal has no rate");
+        let r = report(&p, &deals, &Scope::default(), &december, today, 12, &|_| None);
+        assert_eq!((r.deals.len(), r.other_currency), (1, 2));
     }
 
     #[test]

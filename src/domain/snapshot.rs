@@ -26,6 +26,8 @@ pub struct ForecastSnapshot {
     pub owner: Option<Uuid>,
     pub team: Option<Uuid>,
     pub currency: Currency,
+    /// Of every currency converted into `currency` (not of `currency`'s deals alone).
+    pub converted: bool,
     pub weighted: Money,
     pub class_method: Money,
     pub closed: Money,
@@ -43,7 +45,7 @@ record!(
     ForecastSnapshot,
     ForecastSnapshot,
     fields: [
-        taken, period_start, period_end, owner, team, currency, weighted, class_method, closed, commit, best_case, p10, p50,
+        taken, period_start, period_end, owner, team, currency, converted, weighted, class_method, closed, commit, best_case, p10, p50,
         p90, automatic,
     ],
     entries: []
@@ -71,6 +73,7 @@ impl ForecastSnapshot {
             owner: taken.scope.owner,
             team: taken.scope.team,
             currency: taken.scope.currency,
+            converted: taken.scope.fx.is_some(),
             weighted: taken.weighted,
             class_method: taken.class_method,
             closed: cumulative.closed,
@@ -91,6 +94,7 @@ impl ForecastSnapshot {
             && self.owner == scope.owner
             && self.team == scope.team
             && self.currency == scope.currency
+            && self.converted == scope.fx.is_some()
     }
 
     /// The forecast this snapshot called: the weighted one plus what had closed.

@@ -15,6 +15,13 @@ super::messages! {
         AllReps => "全部销售", "All reps";
         AllSources => "全部线索来源", "All lead sources";
         AllTeams => "全部团队", "All teams";
+        AllConverted => "全部币种（按汇率折算）", "Every currency (converted)";
+        FxTitle => "汇率", "Exchange rates";
+        FxHint => "选择“全部币种”时，其他币种按汇率折算为公司本币：每个机会用其成交日（或预计成交日）当天适用的汇率；早于所有汇率的日期用最早的一个。", "With \"every currency\", other currencies are converted into the company currency at the rate of each deal's close (or expected close) date; a date before every rate takes the earliest.";
+        FxSaved => "汇率已保存", "Exchange rate saved";
+        ColFrom => "起始日期", "From";
+        AddRate => "添加汇率", "Add rate";
+        Remove => "删除", "Remove";
         Currency => "币种", "Currency";
         ByPeople => "按销售与团队汇总（累计）", "By rep and team (cumulative)";
         ColRep => "销售 / 团队", "Rep / team";
@@ -115,6 +122,8 @@ super::phrases! {
     deals_count(n: usize) => "{n} 个机会", [n => "{n} deal", "{n} deals"];
     what_if_active(n: usize) => "假设情形：已改动 {n} 个机会。", [n => "What-if: 1 deal changed.", "What-if: {n} deals changed."];
     moved_since(date: String, delta: String) => "自 {date} 的快照以来，预测变化 {delta}", "Since the snapshot of {date} the forecast moved {delta}";
+    fx_unit(company: &str) => "1 单位 = {company}", "1 unit in {company}";
+    other_currency(n: usize) => "{n} 个机会因币种不同未计入；可设置汇率后选择“全部币种”。", [n => "{n} deal in another currency is left out; set a rate and choose \"every currency\" to add it.", "{n} deals in other currencies are left out; set rates and choose \"every currency\" to add them."];
     spread_share(percent: u32) => "占波动 {percent}%", "{percent} % of the spread";
 }
 
@@ -153,6 +162,10 @@ impl Lang {
             (Lang::En, PlanProblem::NotARate) => "Enter a percentage from 0 to 100, with at most two decimals",
             (Lang::Zh, PlanProblem::CategoryNotSettable) => "只有进行中的机会可以手动设定预测类别",
             (Lang::En, PlanProblem::CategoryNotSettable) => "Only an open deal takes a forecast category by hand",
+            (Lang::Zh, PlanProblem::BadFxRate) => "汇率须为正数，最多四位小数，且不能是公司本币",
+            (Lang::En, PlanProblem::BadFxRate) => {
+                "A rate must be a positive number with at most four decimals, not of the company currency"
+            }
             (Lang::Zh, PlanProblem::MonthsOutOfRange) => "月数须在 1 到 60 之间",
             (Lang::En, PlanProblem::MonthsOutOfRange) => "Months must be 1 to 60",
         }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use chrono::NaiveDate;
 
 use crate::domain::dates::parse_date;
-use crate::domain::forecast::{Period, PeriodKind, Scope};
+use crate::domain::forecast::{Fx, Period, PeriodKind, Scope};
 use crate::domain::query::{CustomerFilter, Sort};
 use crate::domain::Currency;
 
@@ -143,12 +143,16 @@ impl Route {
     /// The forecast's period and scope this route carries: `period` (month, quarter, year;
     /// a quarter if absent), the period holding `at` (today if absent or not a date), `owner`
     /// (a rep id), `team` (a team id; its reps are looked up by the caller), `source` (a lead
-    /// source), `currency` (yuan if absent).
+    /// source), `currency` (yuan if absent; `all`: every currency converted with the book's
+    /// rates, which the caller fills in).
     pub fn forecast_view(&self, today: NaiveDate) -> (Period, Scope) {
         let kind = self.query_value("period").and_then(PeriodKind::from_code).unwrap_or(PeriodKind::Quarter);
         let at = self.query_value("at").and_then(parse_date).unwrap_or(today);
+        let all = self.query_value("currency") == Some("all");
         let scope = Scope {
             currency: self.query_value("currency").and_then(|c| c.parse().ok()).unwrap_or(Currency::Cny),
+            // Every currency converted: the rates are the book's, filled in by the page.
+            fx: all.then(|| Fx { company: Currency::Cny, rates: Vec::new() }),
             owner: self.query_value("owner").and_then(|o| o.parse().ok()),
             team: self.query_value("team").and_then(|o| o.parse().ok()),
             members: Vec::new(),
@@ -257,6 +261,8 @@ mod tests {
             (scope.owner, scope.lead_source.as_deref(), scope.currency),
             (Some(rep), Some("广交会"), Currency::Usd)
         );
+        let (_, scope) = Route::parse("#/forecast?currency=all").forecast_view(today);
+        assert!(scope.fx.is_some());
         // Nonsense falls back to the defaults.
         let (period, scope) = Route::parse("#/forecast?period=week&at=tomorrow&owner=x").forecast_view(today);
         assert_eq!((period.kind, period.start.month(), scope.owner), (PeriodKind::Quarter, 10, None));

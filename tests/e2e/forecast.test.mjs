@@ -288,3 +288,34 @@ test('a rep commits a class D deal on its page: the forecast counts it as commit
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('every currency converted at dated rates: a rate added makes the dollar deals count in one total, kept after a reload; a bad rate is refused', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=year');
+  const cny = yuan(await text(page, 'forecast-weighted'));
+  assert.match(await text(page, 'forecast-notes'), /个机会因币种不同未计入/);
+  await page.selectOption('[data-testid=forecast-currency]', 'all');
+  await page.waitForFunction(() => location.hash.includes('currency=all'));
+  // No rate yet: the dollar deals are still out, the total is the yuan one.
+  assert.equal(yuan(await text(page, 'forecast-weighted')), cny);
+  await page.fill('[data-testid=fx-from]', '2026-01-01');
+  await page.fill('[data-testid=fx-value]', '7.12345');
+  await page.click('[data-testid=fx-add]');
+  assert.match(await text(page, 'fx-error'), /最多四位小数/);
+  await page.fill('[data-testid=fx-value]', '7.1');
+  await page.click('[data-testid=fx-add]');
+  await page.waitForSelector('[data-testid=toast] >> text=汇率已保存');
+  await page.waitForFunction((before) => Number(document.querySelector('[data-testid=forecast-weighted]').textContent.replace(/[^0-9.]/g, '')) > before, cny);
+  const all = yuan(await text(page, 'forecast-weighted'));
+  // The dollars alone, times the rate, make up the difference (to rounding of each deal).
+  await openForecast(page, '?period=year&currency=USD');
+  const usd = yuan(await text(page, 'forecast-weighted'));
+  assert.ok(Math.abs(all - (cny + usd * 7.1)) < 1, `${all} = ${cny} + ${usd} x 7.1`);
+  await openForecast(page, '?period=year&currency=all');
+  await page.reload();
+  await page.waitForSelector('[data-testid=fx-rate]');
+  await page.waitForFunction((v) => Number(document.querySelector('[data-testid=forecast-weighted]')?.textContent.replace(/[^0-9.]/g, '')) === v, all);
+  assert.equal(await page.$$eval('[data-testid=fx-rate]', (r) => r.length), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -5,6 +5,7 @@
 
 mod classes;
 mod funnel;
+mod fx;
 mod present;
 mod range;
 mod snapshots;
@@ -78,17 +79,22 @@ struct Figures {
 impl Figures {
     fn new(state: AppState) -> Figures {
         let today = clock::today();
-        let view = Memo::new(move |_| {
-            let (period, scope) = state.route.with(|r| r.forecast_view(today.date));
-            let scope = state
-                .read(&[RecordKind::Rep], |d| scope.clone().with_members(d.archive().reps.live()))
-                .unwrap_or(scope);
-            (period, scope)
-        });
         let plan = Memo::new(move |_| {
             state
                 .read(&[RecordKind::ForecastPlan], |d| d.archive().forecast_plans.get(FORECAST_PLAN_ID).cloned())
                 .flatten()
+        });
+        let view = Memo::new(move |_| {
+            let (period, mut scope) = state.route.with(|r| r.forecast_view(today.date));
+            if scope.fx.is_some() {
+                let fx = plan.with(|p| ForecastPlan::conversion(p.as_ref()));
+                scope.currency = fx.company;
+                scope.fx = Some(fx);
+            }
+            let scope = state
+                .read(&[RecordKind::Rep], |d| scope.clone().with_members(d.archive().reps.live()))
+                .unwrap_or(scope);
+            (period, scope)
         });
         let learn_months =
             Memo::new(move |_| plan.with(|p| p.as_ref().map_or(DEFAULT_LEARN_MONTHS, |p| p.learn_months)));
@@ -185,6 +191,7 @@ pub fn ForecastPage() -> impl IntoView {
                     <tables::ByPeople />
                     <tables::Slipped />
                     <tables::StageFlowTable />
+                    <fx::FxRates />
                 }
                 .into_any(),
             }}
@@ -217,6 +224,7 @@ fn PeriodBar() -> impl IntoView {
     });
     let team_of = move || figures.view.with(|(_, s)| s.team);
     let currency_of = move || figures.currency();
+    let converting = move || figures.view.with(|(_, s)| s.fx.is_some());
     let sources = Memo::new(move |_| {
         state
             .read(&[RecordKind::Pipeline], |d| d.archive().pipeline().map(|p| p.lead_sources.clone()))
@@ -259,7 +267,8 @@ fn PeriodBar() -> impl IntoView {
             </select>
             <select data-testid="forecast-currency" aria-label=move || state.t(FcMsg::Currency)
                 on:change=move |ev| set_params(state, vec![("currency", Some(event_target_value(&ev)).filter(|c| c != "CNY"))])>
-                {Currency::ALL.iter().map(|&c| view! { <option value=c.code() selected=move || currency_of() == c>{c.code()}</option> }).collect_view()}
+                {Currency::ALL.iter().map(|&c| view! { <option value=c.code() selected=move || !converting() && currency_of() == c>{c.code()}</option> }).collect_view()}
+                <option value="all" selected=converting>{tr(FcMsg::AllConverted)}</option>
             </select>
             <select data-testid="forecast-source" on:change=move |ev| set_params(state, vec![("source", Some(event_target_value(&ev)))])>
                 <option value="" selected=move || source_of().is_none()>{tr(FcMsg::AllSources)}</option>
@@ -277,16 +286,18 @@ fn PeriodBar() -> impl IntoView {
 fn Notes() -> impl IntoView {
     let state = use_app();
     let figures = use_figures();
-    let counts = move || figures.report.with(|r| r.as_ref().map_or((0, 0), |r| (r.undated, r.no_amount)));
+    let counts =
+        move || figures.report.with(|r| r.as_ref().map_or((0, 0, 0), |r| (r.undated, r.no_amount, r.other_currency)));
     view! {
-        <Show when=move || counts() != (0, 0)>
+        <Show when=move || counts() != (0, 0, 0)>
             <p class="hint" data-testid="forecast-notes">
                 {move || {
-                    let (undated, no_amount) = counts();
+                    let (undated, no_amount, other) = counts();
                     let lang = state.lang.get();
                     let mut parts = Vec::new();
                     if undated > 0 { parts.push(lang.undated(undated)); }
                     if no_amount > 0 { parts.push(lang.no_amount(no_amount)); }
+                    if other > 0 { parts.push(lang.other_currency(other)); }
                     parts.join(" ")
                 }}
             </p>
