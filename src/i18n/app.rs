@@ -128,6 +128,7 @@ super::messages! {
         UpdateReady => "口袋CRM 有新版本可用。", "A new version of Pocket CRM is ready.";
         ChartsUnavailable => "图表暂时无法绘制，请刷新页面重试。", "The charts could not be drawn; reload the page to try again.";
         DownloadSvg => "下载 SVG", "Download SVG";
+        DownloadPng => "下载 PNG", "Download PNG";
         Other => "其他", "Other";
         Unknown => "未填写", "Not given";
         ProblemTextTooLong => "内容过长", "The text is too long";

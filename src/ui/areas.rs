@@ -119,6 +119,19 @@ pub async fn benchmark_demo(customers: usize, deals: usize) -> Result<crate::dom
     enter!(demo_with_deals(customers, deals))
 }
 
+/// Turns a chart's SVG into a PNG file and downloads it, in a chunk of its own fetched on the
+/// first PNG export.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(export, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn png_export(svg: String, file_name: String) -> Result<(), LoadFailed> {
+    super::charts::download_png(svg, file_name);
+    Ok(())
+}
+
+/// `png_export`, loading its chunk first.
+pub async fn export_png(svg: String, file_name: String) -> Result<(), LoadFailed> {
+    enter!(png_export(svg, file_name))
+}
+
 /// The batch assignment panel (see `assign`), loaded when first opened.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(assign, wasm_split_path = ::leptos::wasm_split, fallible))]
 fn assign_area(

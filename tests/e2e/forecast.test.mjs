@@ -230,6 +230,11 @@ for (const [locale, words] of [['zh-CN', { funnel: '销售漏斗', forecast: '�
     const { readFile } = await import('node:fs/promises');
     const svg = await readFile(await download.path(), 'utf8');
     assert.ok(svg.startsWith('<svg') && svg.includes(words.funnel), svg.slice(0, 80));
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png-funnel-classes]')]);
+    assert.equal(png.suggestedFilename(), 'pocket-crm-funnel-classes.png');
+    const bytes = await readFile(await png.path());
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+    assert.ok(bytes.length > 10_000, `drawn, not blank: ${bytes.length} bytes`);
     assert.deepEqual(errors, []);
     await context.close();
   });
