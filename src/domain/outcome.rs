@@ -75,7 +75,8 @@ impl Distribution {
 
     /// The chance the outcome reaches `target` (at least it).
     pub fn chance_of(&self, target: Money) -> f64 {
-        self.points.iter().filter(|(a, _)| *a >= target).map(|(_, p)| p).sum::<f64>().min(1.0)
+        // A fold from +0: an empty sum of f64 is -0, which would print as "-0 %".
+        self.points.iter().filter(|(a, _)| *a >= target).fold(0.0, |sum, (_, p)| sum + p).min(1.0)
     }
 
     /// `bins` equal ranges from P0.1 to P99.9 (the rarer outcomes at either end are counted in
@@ -253,6 +254,8 @@ mod tests {
         assert_eq!(d.quantile(0.9), yuan(26_300));
         assert!((d.chance_of(yuan(20_000)) - 0.2).abs() < 1e-12);
         assert!((d.chance_of(yuan(0)) - 1.0).abs() < 1e-12);
+        let never = d.chance_of(yuan(1_000_000));
+        assert!(never == 0.0 && never.is_sign_positive(), "{never:?}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ super::messages! {
         AddRate => "添加汇率", "Add rate";
         Remove => "删除", "Remove";
         Currency => "币种", "Currency";
-        ByPeople => "按销售与团队汇总（累计）", "By rep and team (cumulative)";
+        ByPeople => "按销售与团队汇总", "By rep and team";
         ColRep => "销售 / 团队", "Rep / team";
         NoOwner => "未分配", "Unassigned";
         NoTeam => "无团队", "No team";
@@ -72,6 +72,8 @@ super::messages! {
         Median => "P50 中位", "P50 median";
         High => "P90 乐观", "P90 high";
         Carriers => "影响最大的机会", "Deals that carry most of the spread";
+        TargetWhatIf => "假设目标金额", "A target to try";
+        TargetReached => "已成交部分已达到该目标", "closed won already reaches it";
         WhatIfWin => "假设赢单", "Win it";
         WhatIfLose => "假设输单", "Lose it";
         WhatIfSlip => "假设推迟", "Slip it";
@@ -124,6 +126,7 @@ super::phrases! {
     moved_since(date: String, delta: String) => "自 {date} 的快照以来，预测变化 {delta}", "Since the snapshot of {date} the forecast moved {delta}";
     fx_unit(company: &str) => "1 单位 = {company}", "1 unit in {company}";
     other_currency(n: usize) => "{n} 个机会因币种不同未计入；可设置汇率后选择“全部币种”。", [n => "{n} deal in another currency is left out; set a rate and choose \"every currency\" to add it.", "{n} deals in other currencies are left out; set rates and choose \"every currency\" to add them."];
+    target_chance(chance: String, coverage: String) => "达成概率 {chance}；覆盖率 {coverage}（在途加权 ÷（目标 − 已成交））", "Chance of reaching it {chance}; coverage {coverage} (open weighted ÷ (target − closed))";
     spread_share(percent: u32) => "占波动 {percent}%", "{percent} % of the spread";
 }
 

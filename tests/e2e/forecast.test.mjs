@@ -164,6 +164,11 @@ test('what-if: winning the deal that carries most of the spread moves closed won
   await deal.waitForSelector('[data-testid=deal-amount]');
   assert.equal(closed - before.closed, yuan(await deal.inputValue('[data-testid=deal-amount]')));
   await deal.close();
+  // A target to try: below closed won it is reached for certain; far above, never.
+  await page.fill('[data-testid=target-what-if]', String(Math.floor(closed / 2)));
+  assert.match(await text(page, 'target-chance'), /^达成概率 100%；覆盖率 已成交部分已达到该目标/);
+  await page.fill('[data-testid=target-what-if]', String(Math.floor(closed * 100)));
+  assert.match(await text(page, 'target-chance'), /^达成概率 0%；覆盖率 0\.\d\d×/);
   await page.click('[data-testid=what-if-reset]');
   assert.equal(yuan(await text(page, 'forecast-closed')), before.closed);
   assert.equal(yuan(await text(page, 'forecast-weighted')), before.weighted);
@@ -256,6 +261,12 @@ test('by team and rep: a team filter in the address keeps its reps, and the per-
   const teamTotal = sums.reduce((n, t) => n + t.total, 0);
   const pipeline = yuan(await page.$eval('[data-testid=forecast-categories] tbody tr:nth-child(4) td:last-child', (td) => td.textContent));
   assert.ok(Math.abs(teamTotal - pipeline) < 0.01, `${teamTotal} vs ${pipeline}`);
+  // The single figures add up the same way.
+  await page.click('[data-testid=people-single]');
+  const single = await page.$$eval('[data-testid=forecast-people] tbody tr', (trs) => trs.map((tr) => [tr.dataset.testid, Number(tr.querySelector('td:last-child').textContent.replace(/[^0-9.]/g, ''))]));
+  const teamsSingle = single.filter(([k]) => k === 'people-team').reduce((n, [, v]) => n + v, 0);
+  const pipelineSingle = yuan(await page.$eval('[data-testid=forecast-categories] tbody tr:nth-child(4) td:nth-child(2)', (td) => td.textContent));
+  assert.ok(Math.abs(teamsSingle - pipelineSingle) < 0.01, `${teamsSingle} vs ${pipelineSingle}`);
   // One team: fewer deals, and its reps only.
   const id = await page.$eval('[data-testid=forecast-team] option:nth-child(2)', (o) => o.value);
   await page.selectOption('[data-testid=forecast-team]', id);

@@ -71,6 +71,7 @@ pub fn RangeCard() -> impl IntoView {
                 <div class="figure"><span class="figure-label">{tr(FcMsg::Median)}</span><strong data-testid="range-p50">{move || quantile(0.5)}</strong></div>
                 <div class="figure"><span class="figure-label">{tr(FcMsg::High)}</span><strong data-testid="range-p90">{move || quantile(0.9)}</strong></div>
             </div>
+            <TargetWhatIf />
             <div class="charts">
                 <WorkerCharts charts=histogram names=&["range"] width=460 timing="chart:range" />
             </div>
@@ -125,5 +126,47 @@ fn WhatIfRow(id: Uuid, title: String, share: f64) -> impl IntoView {
             {button(WhatIf::Lose, FcMsg::WhatIfLose, "lose")}
             {button(WhatIf::Slip, FcMsg::WhatIfSlip, "slip")}
         </li>
+    }
+}
+
+/// A target typed in to play with (not kept: the quotas bring the real one): the chance the
+/// range reaches it, and the coverage of what remains of it by the open weighted pipeline.
+#[component]
+fn TargetWhatIf() -> impl IntoView {
+    use crate::domain::forecast::{coverage, weighted_total, CategoryTotals};
+    use crate::domain::Money;
+    let state = use_app();
+    let figures = use_figures();
+    let typed = RwSignal::new(String::new());
+    let target = move || Money::parse(&typed.get()).ok().filter(|m| m.0 > 0);
+    let chance = move || {
+        let target = target()?;
+        figures.range.with(|r| r.as_ref().map(|d| d.chance_of(target)))
+    };
+    let covered = move || {
+        let target = target()?;
+        figures.scenario.with(|d| {
+            let d = d.as_deref()?;
+            coverage(weighted_total(d), target, CategoryTotals::of(d).closed)
+        })
+    };
+    view! {
+        <div class="inline-form target-what-if">
+            <label class="field">
+                <span>{tr(FcMsg::TargetWhatIf)}</span>
+                <input type="text" inputmode="decimal" data-testid="target-what-if" prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev)) />
+            </label>
+            {move || target().map(|_| view! {
+                <p data-testid="target-chance">
+                    {move || {
+                        let lang = state.lang.get();
+                        let chance = chance().map(|c| format!("{:.0}%", c * 100.0)).unwrap_or_default();
+                        let covered = covered().map_or_else(|| lang.t(FcMsg::TargetReached).to_owned(), |c| format!("{c:.2}×"));
+                        lang.target_chance(chance, covered)
+                    }}
+                </p>
+            })}
+        </div>
     }
 }

@@ -115,6 +115,7 @@ pub fn StageFlowTable() -> impl IntoView {
 pub fn ByPeople() -> impl IntoView {
     let state = use_app();
     let figures = use_figures();
+    let cumulative = RwSignal::new(true);
     let rows = Memo::new(move |_| {
         let lang = state.lang.get();
         let per_rep = figures.report.with(|r| r.as_ref().map(|r| by_owner(&r.deals)).unwrap_or_default());
@@ -144,23 +145,32 @@ pub fn ByPeople() -> impl IntoView {
     view! {
         <div class="card">
             <h2>{tr(FcMsg::ByPeople)}</h2>
+            <div class="bands" role="group">
+                {[(true, FcMsg::Cumulative), (false, FcMsg::Single)].into_iter().map(|(is, label)| view! {
+                    <button class="band" data-testid=if is { "people-cumulative" } else { "people-single" }
+                        aria-pressed=move || (cumulative.get() == is).to_string() on:click=move |_| cumulative.set(is)>{tr(label)}</button>
+                }).collect_view()}
+            </div>
             <div class="table-scroll">
             <table class="history people-table" data-testid="forecast-people">
                 <thead><tr>
                     <th>{tr(FcMsg::ColRep)}</th><th class="num">{tr(FcMsg::CatClosed)}</th><th class="num">{tr(FcMsg::CatCommit)}</th>
-                    <th class="num">{tr(FcMsg::CatBestCase)}</th><th class="num">{tr(FcMsg::OpenPipeline)}</th>
+                    <th class="num">{tr(FcMsg::CatBestCase)}</th>
+                    <th class="num">{move || state.t(if cumulative.get() { FcMsg::OpenPipeline } else { FcMsg::CatPipeline })}</th>
                 </tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|(team, name, totals)| {
                         let c = totals.cumulative();
+                        let figures_of = if cumulative.get() {
+                            [c.closed, c.commit, c.best_case, c.open_pipeline]
+                        } else {
+                            [totals.closed, totals.commit, totals.best_case, totals.pipeline]
+                        };
                         let currency = figures.currency();
                         view! {
                             <tr class:team-row=team data-testid=if team { "people-team" } else { "people-rep" }>
                                 <td>{name}</td>
-                                <td class="num">{money(currency, c.closed)}</td>
-                                <td class="num">{money(currency, c.commit)}</td>
-                                <td class="num">{money(currency, c.best_case)}</td>
-                                <td class="num">{money(currency, c.open_pipeline)}</td>
+                                {figures_of.into_iter().map(|m| view! { <td class="num">{money(currency, m)}</td> }).collect_view()}
                             </tr>
                         }
                     }).collect_view()}
