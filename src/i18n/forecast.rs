@@ -27,7 +27,7 @@ super::messages! {
         ColRep => "销售 / 团队", "Rep / team";
         NoOwner => "未分配", "Unassigned";
         NoTeam => "无团队", "No team";
-        CurrencyHint => "不同币种的金额不相加：每次只看一种币种。", "Amounts in different currencies are never added: one currency at a time.";
+        CurrencyHint => "不同币种的金额不直接相加：只看一种币种，或选择“全部币种”按下方汇率折算。", "Amounts in different currencies are never added as they are: one currency at a time, or \"every currency\" converted at the rates below.";
         Weighted => "加权预测", "Weighted forecast";
         WeightedHint => "每个机会的金额 × 赢率之和", "Each deal's amount × win probability, summed";
         ClassMethod => "A/B/C/D 漏斗预测", "A/B/C/D funnel forecast";
