@@ -538,3 +538,20 @@ fn a_rep_sets_an_open_deals_forecast_category_and_only_there() {
     let again = Tab::open(&backend, "other", 3);
     assert_eq!(again.replica().archive().deal_categories.get(open).and_then(|c| c.category), None);
 }
+
+#[test]
+fn a_save_reports_the_log_entry_it_became_not_what_its_tab_caught_up_to() {
+    let backend = MemoryBackend::new();
+    let mut first = Tab::open(&backend, "一", 1);
+    let mut second = Tab::open(&backend, "二", 2);
+    let Outcome::Saved(a) = first.run(Command::CreateCustomer(customer(1, "甲"))) else { panic!("saved") };
+    let Outcome::Saved(b) = second.run(Command::CreateCustomer(customer(2, "乙"))) else { panic!("saved") };
+    assert!(a.seq > 0 && b.seq == a.seq + 1, "{} then {}", a.seq, b.seq);
+    // The first tab saves again after taking in the second's entry: its own entry comes next.
+    first.catch_up();
+    let Outcome::Saved(c) = first.run(Command::CreateCustomer(customer(3, "丙"))) else { panic!("saved") };
+    assert_eq!(c.seq, b.seq + 1);
+    // And a save written after another tab's, unseen, is still numbered after it.
+    let Outcome::Saved(d) = second.run(Command::CreateCustomer(customer(4, "丁"))) else { panic!("saved") };
+    assert_eq!((d.seq, second.replica().seen()), (c.seq + 1, c.seq + 1));
+}

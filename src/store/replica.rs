@@ -50,6 +50,9 @@ pub struct Saved {
     pub undo: Option<UndoToken>,
     /// Values of others that this command replaced (kept as superseded records).
     pub superseded: Vec<Superseded>,
+    /// The change log entry the save became (orders saves across writers; 0 if nothing was
+    /// written).
+    pub seq: u64,
 }
 
 /// Something the user should hear about when other writers' changes come in.
@@ -279,7 +282,7 @@ impl Replica {
                         .iter()
                         .filter_map(|id| self.archive.superseded.get(*id).cloned())
                         .collect();
-                    let saved = Saved { changes: p.applied.changes, undo, superseded };
+                    let saved = Saved { changes: p.applied.changes, undo, superseded, seq: prepared.seq };
                     self.settled.push((p.intent.ticket, Outcome::Saved(saved)));
                 }
             }

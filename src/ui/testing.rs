@@ -55,7 +55,7 @@ async fn run(state: AppState, line: &str) -> String {
                 by: String::new(),
             };
             let done = state.execute(Command::AddCommunication { customer: id(1), communication }).await;
-            return outcome(state, done.map(|_| entry.hex()));
+            return outcome(done.map(|saved| (entry.hex(), saved.seq)));
         }
         "import" => {
             let n: usize = text(1).parse().unwrap_or(0);
@@ -69,7 +69,7 @@ async fn run(state: AppState, line: &str) -> String {
                 .collect();
             let ids: Vec<String> = create.iter().map(|c| c.meta.id.to_string()).collect();
             let done = state.execute(Command::ImportCustomers { create, fill: vec![] }).await;
-            return outcome(state, done.map(|_| ids.join(",")));
+            return outcome(done.map(|saved| (ids.join(","), saved.seq)));
         }
         "demo" => {
             let (customers, deals) = (text(1).parse().unwrap_or(0), text(2).parse().unwrap_or(0));
@@ -82,16 +82,16 @@ async fn run(state: AppState, line: &str) -> String {
         _ => None,
     };
     match command {
-        Some(command) => outcome(state, state.execute(command).await.map(|_| String::new())),
+        Some(command) => outcome(state.execute(command).await.map(|saved| (String::new(), saved.seq))),
         None => "refused\tno such command or record".to_owned(),
     }
 }
 
-/// `saved info seq` (the log entry the save became, which orders saves across tabs),
-/// `refused reason`, or `failed reason`.
-fn outcome(state: AppState, result: Result<String, ActionError>) -> String {
+/// `saved info seq` (seq: the change log entry the save became, which orders saves across
+/// tabs), `refused reason`, or `failed reason`.
+fn outcome(result: Result<(String, u64), ActionError>) -> String {
     match result {
-        Ok(info) => format!("saved\t{info}\t{}", state.with_data(|d| d.replica.seen()).unwrap_or(0)),
+        Ok((info, seq)) => format!("saved\t{info}\t{seq}"),
         Err(ActionError::Domain(e) | ActionError::Refused(e)) => format!("refused\t{e:?}"),
         Err(ActionError::Store(e)) => format!("failed\t{e}"),
     }
