@@ -55,6 +55,10 @@ impl Session {
         self.archive.customers.rows()[n].clone()
     }
 
+    fn open_deal_by(&self, id: Uuid) -> Deal {
+        self.archive.deals.get(id).unwrap().clone()
+    }
+
     fn open_deal(&self) -> Deal {
         let pipeline = self.archive.pipeline().unwrap();
         self.archive.deals.live().find(|d| pipeline.is_open(d)).unwrap().clone()
@@ -367,4 +371,174 @@ fn imports_create_and_fill_and_are_undone() {
     let applied = s.archive.apply(Command::ReplaceAll(Box::default()), &actor).unwrap();
     assert!(applied.undo_token(&s.archive).is_none());
     assert_eq!(s.archive.count(RecordKind::Customer), 0);
+}
+
+/// 01:30 on 4 December 2026 in Shanghai, which is still 3 December in UTC.
+#[test]
+fn at_half_past_one_in_shanghai_today_is_the_local_date_everywhere() {
+    let now = Timestamp(chrono::DateTime::parse_from_rfc3339("2026-12-03T17:30:00Z").unwrap().timestamp_millis());
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let today = Today::at(now, UtcOffset::CHINA);
+    assert_eq!(today.date, day(12, 4));
+    assert_eq!(Today::at(now, UtcOffset(0)).date, day(12, 3), "the UTC date, which the app must not use");
+    let stamp = Stamp { at: Hlc::new(now.0, 0), device: pocket_crm::domain::DeviceId(3) };
+    let actor = Actor { name: "王伟".into(), now, today, stamp };
+
+    let mut s = Session::new();
+    let pipeline = s.archive.pipeline().unwrap().clone();
+    let mut deal = s.open_deal();
+    // Reminders: a deal due on 3 December is overdue at 01:30 on the 4th.
+    deal.expected_close = Some(day(12, 3));
+    assert!(pipeline.attention(&deal, today).overdue);
+    // Expiry: due 26 November with 7 days' grace expires on the 4th (not yet on the UTC date).
+    deal.expected_close = Some(day(11, 26));
+    assert!(pipeline.has_expired(&deal, today.date));
+    assert!(!pipeline.has_expired(&deal, day(12, 3)));
+    // A change made now is a change of the 4th (idle days count from it).
+    assert_eq!(now.date(UtcOffset::CHINA), day(12, 4));
+
+    // Extending counts 30 days from the local today when the date has passed.
+    let id = deal.meta.id;
+    s.archive.apply(Command::EditDeal { before: Box::new(s.open_deal_by(id)), after: Box::new(deal) }, &actor).unwrap();
+    s.archive.apply(Command::ExtendDeal { id, days: 30 }, &actor).unwrap();
+    assert_eq!(s.archive.deals.get(id).unwrap().expected_close, Some(day(12, 4) + chrono::Duration::days(30)));
+    // The time rule closes deals past date and grace by the local date.
+    let mut late = s.open_deal();
+    late.expected_close = Some(day(11, 26));
+    let late_id = late.meta.id;
+    s.archive.apply(Command::EditDeal { before: Box::new(s.open_deal_by(late_id)), after: Box::new(late) }, &actor).unwrap();
+    s.archive.apply(Command::ExpireDeals { today: actor.today.date }, &actor).unwrap();
+    assert!(!pipeline.is_open(s.archive.deals.get(late_id).unwrap()), "expired on the local date");
+}
+
+#[test]
+fn reps_and_teams_are_checked_saved_and_undone() {
+    use pocket_crm::domain::validate::{Field, FieldError, Problem};
+    use pocket_crm::domain::{Rep, Team};
+    let mut s = Session::new();
+    let team_id = s.archive.teams.rows()[0].meta.id;
+    let rep = |name: &str, team: Option<Uuid>| Rep {
+        meta: pocket_crm::domain::Meta::new(Uuid::from_u128(900), Timestamp(0), ""),
+        name: name.into(),
+        team,
+        email: String::new(),
+        phone: String::new(),
+        active: true,
+    };
+    let required = DomainError::Invalid(vec![FieldError { field: Field::Name, problem: Problem::Required }]);
+    s.refuses(Command::SaveRep(rep("  ", None)), required.clone());
+    s.refuses(Command::SaveRep(rep("赵六", Some(Uuid::from_u128(404)))), DomainError::NotFound(Uuid::from_u128(404)));
+    let mut bad_mail = rep("赵六", None);
+    bad_mail.email = "zhao@".into();
+    s.refuses(
+        Command::SaveRep(bad_mail),
+        DomainError::Invalid(vec![FieldError { field: Field::Email, problem: Problem::InvalidEmail }]),
+    );
+    let added = s.apply(Command::SaveRep(rep(" 赵六 ", Some(team_id)))).unwrap();
+    assert_eq!(s.archive.reps.get(Uuid::from_u128(900)).unwrap().name, "赵六", "trimmed");
+    let moved = s.apply(Command::SaveRep(rep("赵六", None))).unwrap();
+    assert_eq!(s.archive.reps.get(Uuid::from_u128(900)).unwrap().team, None);
+    s.undo(moved);
+    assert_eq!(s.archive.reps.get(Uuid::from_u128(900)).unwrap().team, Some(team_id));
+    s.undo(added);
+    assert!(s.archive.reps.live_one(Uuid::from_u128(900)).is_none(), "the new rep is taken back");
+
+    let team = |name: &str, manager: Option<Uuid>| Team {
+        meta: pocket_crm::domain::Meta::new(Uuid::from_u128(901), Timestamp(0), ""),
+        name: name.into(),
+        manager,
+    };
+    s.refuses(Command::SaveTeam(team("", None)), required);
+    s.refuses(Command::SaveTeam(team("华南", Some(Uuid::from_u128(404)))), DomainError::NotFound(Uuid::from_u128(404)));
+    let manager = s.archive.reps.rows()[0].meta.id;
+    let saved = s.apply(Command::SaveTeam(team("华南", Some(manager)))).unwrap();
+    assert_eq!(s.archive.teams.get(Uuid::from_u128(901)).unwrap().manager, Some(manager));
+    s.undo(saved);
+    assert!(s.archive.teams.live_one(Uuid::from_u128(901)).is_none());
+}
+
+#[test]
+fn forecast_settings_categories_and_snapshots_are_checked_and_undone() {
+    use pocket_crm::domain::forecast::{Category, PlanProblem, FORECAST_PLAN_ID};
+    use pocket_crm::domain::snapshot::ForecastSnapshot;
+    use pocket_crm::domain::{Currency, FunnelClass};
+    let mut s = Session::new();
+    let plan = |s: &Session| s.archive.forecast_plans.get(FORECAST_PLAN_ID).cloned();
+    // Class rates: over 100 % refused; set, changed, each undone back to what it was.
+    s.refuses(
+        Command::SetClassRate { class: FunnelClass::A, rate: Some(10_001) },
+        DomainError::Forecast(vec![PlanProblem::RateTooHigh]),
+    );
+    let first = s.apply(Command::SetClassRate { class: FunnelClass::A, rate: Some(9_000) }).unwrap();
+    s.apply(Command::SetClassRate { class: FunnelClass::D, rate: Some(1_000) }).unwrap();
+    s.undo(first);
+    assert_eq!(plan(&s).unwrap().rate(FunnelClass::A), None);
+    assert_eq!(plan(&s).unwrap().rate(FunnelClass::D), Some(1_000), "another class's later change stays");
+    // A rate changed again since is left as it is now.
+    let earlier = s.apply(Command::SetClassRate { class: FunnelClass::A, rate: Some(9_000) }).unwrap();
+    s.apply(Command::SetClassRate { class: FunnelClass::A, rate: Some(8_500) }).unwrap();
+    s.undo(earlier);
+    assert_eq!(plan(&s).unwrap().rate(FunnelClass::A), Some(8_500));
+
+    // Exchange rates: none for the company currency, none of zero; set and undone.
+    let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    s.refuses(
+        Command::SetFxRate { currency: Currency::Cny, from: day, rate: Some(10_000) },
+        DomainError::Forecast(vec![PlanProblem::BadFxRate]),
+    );
+    s.refuses(
+        Command::SetFxRate { currency: Currency::Usd, from: day, rate: Some(0) },
+        DomainError::Forecast(vec![PlanProblem::BadFxRate]),
+    );
+    let fx = s.apply(Command::SetFxRate { currency: Currency::Usd, from: day, rate: Some(72_345) }).unwrap();
+    assert_eq!(plan(&s).unwrap().fx.len(), 1);
+    s.undo(fx);
+    assert!(plan(&s).unwrap().fx.is_empty());
+
+    // A category by hand: only on an open deal, never "closed"; undone, it follows the stage.
+    let open = s.open_deal().meta.id;
+    s.refuses(
+        Command::SetDealCategory { deal: open, category: Some(Category::Closed) },
+        DomainError::Forecast(vec![PlanProblem::CategoryNotSettable]),
+    );
+    let pipeline = s.archive.pipeline().unwrap().clone();
+    let closed = s.archive.deals.live().find(|d| !pipeline.is_open(d)).unwrap().meta.id;
+    s.refuses(
+        Command::SetDealCategory { deal: closed, category: Some(Category::Commit) },
+        DomainError::Forecast(vec![PlanProblem::CategoryNotSettable]),
+    );
+    let set = s.apply(Command::SetDealCategory { deal: open, category: Some(Category::Commit) }).unwrap();
+    assert_eq!(s.archive.deal_categories.get(open).unwrap().category, Some(Category::Commit));
+    s.undo(set);
+    assert!(s.archive.deal_categories.live_one(open).is_none());
+
+    // A snapshot: a nil or repeated id refused; kept, and undone.
+    let snapshot = |id: u128| {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        Box::new(ForecastSnapshot {
+            meta: pocket_crm::domain::Meta::new(Uuid::from_u128(id), Timestamp(0), ""),
+            taken: day(10, 1),
+            period_start: day(10, 1),
+            period_end: day(12, 31),
+            owner: None,
+            team: None,
+            currency: Currency::Cny,
+            converted: false,
+            weighted: Money(100),
+            class_method: Money(90),
+            closed: Money(10),
+            commit: Money(20),
+            best_case: Money(30),
+            p10: Money(1),
+            p50: Money(2),
+            p90: Money(3),
+            automatic: false,
+        })
+    };
+    s.refuses(Command::SaveSnapshot(snapshot(0)), DomainError::NilId);
+    let kept = s.apply(Command::SaveSnapshot(snapshot(77))).unwrap();
+    s.refuses(Command::SaveSnapshot(snapshot(77)), DomainError::AlreadyExists(Uuid::from_u128(77)));
+    assert_eq!(s.archive.forecast_snapshots.get(Uuid::from_u128(77)).unwrap().meta.updated_by, "经理");
+    s.undo(kept);
+    assert!(s.archive.forecast_snapshots.live_one(Uuid::from_u128(77)).is_none());
 }

@@ -225,6 +225,48 @@ fn an_unreadable_segment_is_refused_and_left_untouched() {
     assert_eq!(block_on(writer::open(&backend, DeviceId(2), || async {}, &Bundled)).err(), Some(StoreError::Newer));
 }
 
+#[test]
+fn a_value_of_a_kind_this_build_does_not_know_is_kept_through_a_rewrite() {
+    // Regression: such a key used to mark the store for a rewrite, which deleted every key it did
+    // not write again, so an older build could delete a newer build's records.
+    let backend = MemoryBackend::new();
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(200))));
+    backend.put_raw("route_plan/00-0000", b"PCRM\x06\0\0\0 a newer kind");
+    // An odd layout next to it, so the store is rewritten on opening.
+    let odd = bucket_key(RecordKind::Customer, 3, 0);
+    backend.put_raw(&odd, &encode_as::<Customer>(&[customer(77, "奇数布局")], 5));
+    let reopened = Tab::open(&backend, "t", 2);
+    assert!(reopened.replica().archive().customers.get(Uuid::from_u128(77)).is_some(), "the odd bucket was read");
+    let stored = backend.snapshot();
+    assert!(!stored.contains_key(&odd), "the odd layout was rewritten");
+    assert_eq!(stored.get("route_plan/00-0000").map(Vec::as_slice), Some(&b"PCRM\x06\0\0\0 a newer kind"[..]));
+    assert_eq!(reopened.replica().archive().customers.len(), 201);
+}
+
+#[test]
+fn an_unreadable_log_entry_is_not_taken_in_the_store_is_read_again_and_the_user_told() {
+    let backend = MemoryBackend::new();
+    let mut a = Tab::open(&backend, "张伟", 1);
+    let mut b = Tab::open(&backend, "李娜", 2);
+    a.run(Command::ReplaceAll(Box::new(demo_records(50))));
+    b.catch_up();
+    a.run(Command::CreateCustomer(customer(1, "a 的客户")));
+    // The entry a wrote is damaged (or of a kind b does not know); the bucket holds the customer.
+    let seq = a.replica().seen();
+    backend.put_raw_log(seq, b"PCRL\x05\0\0\0\xff\xff garbage");
+    let flushed = b.catch_up();
+    assert!(flushed.error.is_none(), "{:?}", flushed.error);
+    assert_eq!(flushed.caught.notices, vec![Notice::Unreadable { what: format!("log {seq}") }]);
+    assert_eq!(b.customer(Uuid::from_u128(1)).name, "a 的客户", "read again from the buckets");
+    // A write that meets such an entry saves its own change over the store read again.
+    a.run(Command::CreateCustomer(customer(2, "a 的第二位")));
+    backend.put_raw_log(a.replica().seen(), b"not a log entry");
+    b.run(Command::CreateCustomer(customer(3, "b 的客户")));
+    assert_eq!(b.replica().archive().customers.len(), 53);
+    assert_eq!(Tab::open(&backend, "c", 3).replica().archive().customers.len(), 53);
+}
+
 /// A counting stand-in for the page's chunk loader: how often the migration was asked for.
 struct Counted(std::cell::Cell<u32>, bool);
 

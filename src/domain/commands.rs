@@ -215,8 +215,8 @@ impl Change<'_> {
             Command::AddCommunication { customer, communication } => self.add_communication(customer, communication)?,
             Command::RemoveEntry { record, entry } => self.remove_entry(record, entry)?,
             Command::ImportCustomers { create, fill } => self.import(create, fill)?,
-            Command::SaveRep(rep) => self.save_plain(rep)?,
-            Command::SaveTeam(team) => self.save_plain(team)?,
+            Command::SaveRep(rep) => self.save_rep(rep)?,
+            Command::SaveTeam(team) => self.save_team(team)?,
             Command::ReplaceAll(_) => unreachable!("applied by Archive::apply"),
             Command::CreateDeal(deal) => self.create_deal(deal)?,
             Command::EditDeal { before, after } => self.edit_deal(*before, *after)?,
@@ -475,6 +475,28 @@ impl Change<'_> {
     }
 
     /// Reps and teams: saved whole (there is one form for each, and no history).
+    /// A rep, new or changed: named, in a team that exists (or none).
+    fn save_rep(&mut self, mut rep: Rep) -> Result<(), DomainError> {
+        rep.name = rep.name.trim().to_owned();
+        rep.email = rep.email.trim().to_owned();
+        rep.phone = rep.phone.trim().to_owned();
+        check(super::validate::validate_rep(&rep))?;
+        if let Some(team) = rep.team {
+            self.archive.teams.live_one(team).ok_or(DomainError::NotFound(team))?;
+        }
+        self.save_plain(rep)
+    }
+
+    /// A team, new or changed: named, its manager (if any) a rep who exists.
+    fn save_team(&mut self, mut team: Team) -> Result<(), DomainError> {
+        team.name = team.name.trim().to_owned();
+        check(super::validate::validate_team(&team))?;
+        if let Some(manager) = team.manager {
+            self.archive.reps.live_one(manager).ok_or(DomainError::NotFound(manager))?;
+        }
+        self.save_plain(team)
+    }
+
     fn save_plain<R: Stored>(&mut self, mut record: R) -> Result<(), DomainError> {
         let id = record.meta().id;
         if id.is_nil() {
@@ -720,12 +742,17 @@ impl Change<'_> {
     }
 
     fn undo_one<R: Stored>(&self, before: Option<&R>, after: &R, next: &mut R) {
-        match before {
-            // It was new: undone, it is deleted.
-            None => next.meta_mut().deleted_at = Some(self.actor.now),
-            Some(before) => {
+        match (before, settings_as_new::<R>(after)) {
+            (Some(before), _) => {
                 undo_onto(next, before, after, self.actor.stamp);
             }
+            // The book's settings, made by this command: what it set goes back to the settings a
+            // book starts with (deleting them would take everyone's later settings too).
+            (None, Some(blank)) => {
+                undo_onto(next, &blank, after, self.actor.stamp);
+            }
+            // It was new: undone, it is deleted.
+            (None, None) => next.meta_mut().deleted_at = Some(self.actor.now),
         }
     }
 
@@ -751,6 +778,12 @@ impl Change<'_> {
         after.visit(&mut plain);
         plain.result
     }
+}
+
+/// The settings a book starts with, if `record` is the book's one settings record of its kind
+/// (made the first time a setting is changed).
+fn settings_as_new<R: Stored>(record: &R) -> Option<R> {
+    (record.meta().id == FORECAST_PLAN_ID).then(|| R::unwrap(ForecastPlan::new(record.meta().created_at, "").wrap()))?
 }
 
 /// Gives every entry without an id (a form's new contact, an imported row's) a new one.

@@ -19,6 +19,9 @@ pub enum Field {
     ContactPhone(usize),
     ContactEmail(usize),
     ContactWechat(usize),
+    /// A rep's own e-mail and phone.
+    Email,
+    Phone,
 }
 
 /// What is wrong with a field; the UI turns it into words.
@@ -74,6 +77,35 @@ pub fn validate_customer(customer: &Customer) -> Vec<FieldError> {
         validate_contact(i, contact, &mut push);
     }
     errors
+}
+
+/// A rep as saved: a name, a valid e-mail and phone if given.
+pub fn validate_rep(rep: &super::records::Rep) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut push = |field, problem| errors.push(FieldError { field, problem });
+    name_problems(&rep.name, &mut push);
+    if !rep.email.trim().is_empty() && !is_valid_email(&rep.email) {
+        push(Field::Email, Problem::InvalidEmail);
+    }
+    if !rep.phone.trim().is_empty() && !is_valid_phone(&rep.phone) {
+        push(Field::Phone, Problem::InvalidPhone);
+    }
+    errors
+}
+
+/// A team as saved: a name.
+pub fn validate_team(team: &super::records::Team) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    name_problems(&team.name, &mut |field, problem| errors.push(FieldError { field, problem }));
+    errors
+}
+
+fn name_problems(name: &str, push: &mut impl FnMut(Field, Problem)) {
+    if name.trim().is_empty() {
+        push(Field::Name, Problem::Required);
+    } else if name.chars().count() > MAX_SHORT {
+        push(Field::Name, Problem::TooLong { max: MAX_SHORT });
+    }
 }
 
 fn validate_contact(i: usize, contact: &Contact, push: &mut impl FnMut(Field, Problem)) {

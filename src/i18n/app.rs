@@ -152,6 +152,9 @@ super::phrases! {
     restored(name: &str) => "已恢复“{name}”", "Restored “{name}”";
     problem_too_long(n: usize) => "不能超过 {n} 个字", [n => "At most {n} character", "At most {n} characters"];
     err_corrupt(key: &str) => "部分已存数据无法读取（{key}）。数据保持原样，未做任何更改。", "Some stored data could not be read ({key}). It has been left exactly as it was; nothing was changed.";
+    /// Another writer's change this build could not read (see `Notice::Unreadable`).
+    unreadable_change(what: &str) => "另一个标签页或设备保存的一项更改（{what}）无法读取，已重新读取全部已存数据；没有丢失任何内容。",
+        "A change saved in another tab or on another device ({what}) could not be read; all stored data was read again, and nothing was lost.";
     demo_loaded(n: usize) => "已加载 {n} 位演示客户", [n => "Loaded {n} demo customer", "Loaded {n} demo customers"];
     /// To the one whose save replaced a value someone else saved meanwhile.
     replaced_theirs(by: &str, field: &str, value: &str) => "你的保存覆盖了 {by} 刚才对“{field}”的修改（原值“{value}”已保留在记录的历史中）。",

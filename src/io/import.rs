@@ -224,6 +224,8 @@ fn field_target(field: Field) -> Option<Target> {
         Field::ContactPhone(_) => Target::ContactPhone,
         Field::ContactEmail(_) => Target::ContactEmail,
         Field::ContactWechat(_) => Target::ContactWechat,
+        // A rep's own fields: never a customer's.
+        Field::Email | Field::Phone => return None,
     })
 }
 

@@ -110,10 +110,8 @@ pub fn decode_old(kind: RecordKind, key: &str, body: &[u8]) -> Result<Vec<AnyRec
         RecordKind::Pipeline => {
             decode::<PipelineV3>(key, body)?.into_iter().map(|p| AnyRecord::Pipeline(p.into())).collect()
         }
-        // Kinds that came with schema 4 or later: no old segments of them.
-        RecordKind::Superseded | RecordKind::ForecastPlan | RecordKind::ForecastSnapshot | RecordKind::DealCategory => {
-            Vec::new()
-        }
+        // Every other kind came with schema 4 or later: there are no old segments of them.
+        _ => Vec::new()
     };
     for record in &mut records {
         record.number_entries();

@@ -60,6 +60,10 @@ pub struct Saved {
 pub enum Notice {
     /// A value this replica saved was replaced by someone else's later change.
     Superseded(Superseded),
+    /// Another writer's log entry could not be read (damaged, or of a kind this build does not
+    /// know): it was not taken in; the store was read again from its segments instead, which hold
+    /// everything saved.
+    Unreadable { what: String },
 }
 
 /// What taking in other writers' entries changed in memory, and what to tell the user.
@@ -476,6 +480,8 @@ pub struct Opened {
     pub needs_rewrite: bool,
     /// An older schema was converted: the attached files move to their new keys in the same write.
     pub migrated: bool,
+    /// How many stored values were of no kind this build knows: left as they were.
+    pub foreign: usize,
     /// Every segment key read (the rewrite deletes those it does not write again).
     keys: Vec<String>,
 }
@@ -501,6 +507,8 @@ pub struct Decoding {
     keys: Vec<String>,
     odd: bool,
     migrated: bool,
+    /// Keys of no kind this build knows (left untouched).
+    foreign: usize,
     migration: Option<&'static Migration>,
 }
 
@@ -516,6 +524,7 @@ impl Decoding {
             keys,
             odd: false,
             migrated: false,
+            foreign: 0,
             migration,
         }
     }
@@ -538,8 +547,11 @@ impl Decoding {
                 }
                 self.migrated = true;
             } else {
-                // A key this build does not know: left to be deleted by the rewrite.
-                self.odd = true;
+                // A key this build does not know (a kind from a build that forgot to raise the
+                // schema, or something put there by hand): kept as it is, never read, never
+                // deleted by a rewrite, so no build can lose what another wrote.
+                self.keys.retain(|k| k != &key);
+                self.foreign += 1;
             }
         }
         Ok(self.segments.len() == 0)
@@ -564,7 +576,7 @@ impl Decoding {
             prepared: None,
             saved: HashSet::new(),
         };
-        Opened { replica, needs_rewrite, migrated: self.migrated, keys: self.keys }
+        Opened { replica, needs_rewrite, migrated: self.migrated, foreign: self.foreign, keys: self.keys }
     }
 }
 

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::future::Future;
 
 use super::migrate::{self, Migrations, Without};
-use super::replica::{Catch, Caught, Decoding, Opened, Replica};
+use super::replica::{Catch, Caught, Decoding, Notice, Opened, Replica};
 use super::{files, Backend, StoreError};
 use crate::domain::{ChangeSet, DeviceId};
 
@@ -182,7 +182,10 @@ pub async fn flush<B: Backend, F: Future<Output = ()>>(
             // A replacement, a gap, or a log entry this build cannot read: the store is read
             // again from its segments (which hold everything that was saved), and the commands
             // applied on top.
-            Ok(Err(Catch::Reload)) | Ok(Err(Catch::Store(StoreError::Corrupt { .. }))) => {
+            Ok(Err(catch @ (Catch::Reload | Catch::Store(StoreError::Corrupt { .. })))) => {
+                if let Catch::Store(StoreError::Corrupt { key, .. }) = catch {
+                    out.caught.notices.push(Notice::Unreadable { what: key });
+                }
                 if let Err(e) = reload(backend, holder, &pause, &mut out).await {
                     return fail(holder, e, out);
                 }
@@ -239,7 +242,10 @@ pub async fn catch_up<B: Backend, F: Future<Output = ()>>(
             holder.changed(&caught.changed);
             out.take(caught);
         }
-        Err(Catch::Reload) | Err(Catch::Store(StoreError::Corrupt { .. })) => {
+        Err(catch @ (Catch::Reload | Catch::Store(StoreError::Corrupt { .. }))) => {
+            if let Catch::Store(StoreError::Corrupt { key, .. }) = catch {
+                out.caught.notices.push(Notice::Unreadable { what: key });
+            }
             if let Err(e) = reload(backend, holder, &pause, &mut out).await {
                 out.error = Some(e);
             }

@@ -16,6 +16,7 @@ use super::perf;
 use super::state::{pause, AppState, Data, LoadState, UndoAction};
 use crate::domain::query::CustomerQuery;
 use crate::domain::{ChangeSet, Command, RecordKind, Superseded};
+use crate::i18n::Msg;
 use crate::store::idb::{IdbBackend, DB_NAME};
 use crate::store::writer::{self, Flushed};
 use crate::store::{ActionError, Notice, Outcome, Saved, StoreError};
@@ -284,20 +285,29 @@ impl AppState {
 
     fn tell_notices(&self, notices: &[Notice]) {
         let lang = self.lang.get_untracked();
-        for Notice::Superseded(lost) in notices {
-            let record = self.record_name(lost.kind, lost.record);
-            let text = lang.yours_replaced(&self.field_label(lost), &record, &lost.won_by, &lost.value);
+        for notice in notices {
+            let text = match notice {
+                Notice::Superseded(lost) => {
+                    let record = self.record_name(lost.kind, lost.record);
+                    lang.yours_replaced(&self.field_label(lost), &record, &lost.won_by, &lost.value)
+                }
+                Notice::Unreadable { what } => lang.unreadable_change(what),
+            };
             self.show_toast(text, false, None);
         }
     }
 
     /// A record's name as the user knows it (a customer's, a deal's title).
     pub fn record_name(&self, kind: RecordKind, id: uuid::Uuid) -> String {
+        let lang = self.lang.get_untracked();
         self.with_data(|d| match kind {
             RecordKind::Customer => d.archive().customers.get(id).map(|c| c.name.clone()),
-            RecordKind::Deal => d.archive().deals.get(id).map(|x| x.title.clone()),
+            RecordKind::Deal | RecordKind::DealCategory => d.archive().deals.get(id).map(|x| x.title.clone()),
             RecordKind::Rep => d.archive().reps.get(id).map(|r| r.name.clone()),
-            _ => None,
+            RecordKind::Team => d.archive().teams.get(id).map(|t| t.name.clone()),
+            RecordKind::Pipeline => Some(lang.t(Msg::NavPipeline).to_owned()),
+            RecordKind::ForecastPlan | RecordKind::ForecastSnapshot => Some(lang.t(Msg::NavForecast).to_owned()),
+            RecordKind::Superseded => None,
         })
         .flatten()
         .unwrap_or_default()
@@ -377,14 +387,18 @@ impl AppState {
     /// whose, which is kept), with an undo that takes it back.
     pub fn toast_with_undo(&self, text: String, saved: &Saved, done: String) {
         let undo = saved.undo.clone().map(|token| UndoAction { token, done });
-        let text = match saved.superseded.first() {
-            Some(lost) => {
-                let lang = self.lang.get_untracked();
-                let replaced = lang.replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
-                format!("{text}{}{replaced}", if lang.is_zh() { "。" } else { ". " })
-            }
-            None => text,
-        };
+        // Every field whose value someone else saved meanwhile is named, one sentence each.
+        let lang = self.lang.get_untracked();
+        let mut text = text;
+        for lost in &saved.superseded {
+            let replaced = lang.replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
+            let stop = match (lang.is_zh(), text.ends_with(['。', '.'])) {
+                (_, true) => if lang.is_zh() { "" } else { " " },
+                (true, false) => "。",
+                (false, false) => ". ",
+            };
+            text = format!("{text}{stop}{replaced}");
+        }
         self.show_toast(text, false, undo);
     }
 
