@@ -406,7 +406,9 @@ fn at_half_past_one_in_shanghai_today_is_the_local_date_everywhere() {
     let mut late = s.open_deal();
     late.expected_close = Some(day(11, 26));
     let late_id = late.meta.id;
-    s.archive.apply(Command::EditDeal { before: Box::new(s.open_deal_by(late_id)), after: Box::new(late) }, &actor).unwrap();
+    s.archive
+        .apply(Command::EditDeal { before: Box::new(s.open_deal_by(late_id)), after: Box::new(late) }, &actor)
+        .unwrap();
     s.archive.apply(Command::ExpireDeals { today: actor.today.date }, &actor).unwrap();
     assert!(!pipeline.is_open(s.archive.deals.get(late_id).unwrap()), "expired on the local date");
 }

@@ -1,5 +1,6 @@
 //! Merging records between devices: over random histories of three devices that edit one
-//! customer and one deal, and now and then take in each other's versions, the merge is
+//! customer and one deal (fields, follow-ups, orders, contacts, hand-overs, stage moves,
+//! activities, deletion), and now and then take in each other's versions, the merge is
 //! commutative, associative and idempotent, every entry added anywhere (and not removed) is in
 //! the result, and every field holds the value of its latest change.
 #![cfg(not(target_arch = "wasm32"))]
@@ -9,8 +10,8 @@ use std::collections::BTreeSet;
 use pocket_crm::domain::pipeline::{Activity, Deal, Pipeline};
 use pocket_crm::domain::record::join;
 use pocket_crm::domain::{
-    ActivityKind, Actor, AnyRecord, Archive, Clock, CommKind, Command, Communication, Customer, CustomerKind, DeviceId,
-    EntryId, Money, Records, Stamp, Tier, Timestamp, Today, UtcOffset,
+    ActivityKind, Actor, AnyRecord, Archive, Clock, CommKind, Command, Communication, Contact, Customer, CustomerKind,
+    DealsOfDeleted, DeviceId, EntryId, Money, Records, Rep, Stamp, Tier, Timestamp, Today, Transaction, UtcOffset,
 };
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -18,6 +19,7 @@ use uuid::Uuid;
 const CUSTOMER: Uuid = Uuid::from_u128(1);
 const DEAL: Uuid = Uuid::from_u128(2);
 const T0: i64 = 1_790_000_000_000;
+const REPS: [&str; 2] = ["王伟", "李娜"];
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -28,20 +30,30 @@ enum Op {
     RemoveFollowUp(u8),
     Activity,
     Move(u8),
+    Order,
+    Contact,
+    /// Hands the customer and the deal over to one of the reps (or nobody).
+    Owner(u8),
+    /// Deletes the customer (with its deal); later edits on that device stop.
+    Delete,
     /// Takes in another device's current versions.
     Receive(u8),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0..4u8).prop_map(Op::Name),
-        (0..4u8).prop_map(Op::City),
-        (0..4u8).prop_map(Op::Tier),
-        Just(Op::FollowUp),
-        (0..8u8).prop_map(Op::RemoveFollowUp),
-        Just(Op::Activity),
-        (0..6u8).prop_map(Op::Move),
-        (0..3u8).prop_map(Op::Receive),
+        4 => (0..4u8).prop_map(Op::Name),
+        4 => (0..4u8).prop_map(Op::City),
+        4 => (0..4u8).prop_map(Op::Tier),
+        4 => Just(Op::FollowUp),
+        4 => (0..8u8).prop_map(Op::RemoveFollowUp),
+        4 => Just(Op::Activity),
+        4 => (0..6u8).prop_map(Op::Move),
+        4 => Just(Op::Order),
+        4 => Just(Op::Contact),
+        4 => (0..3u8).prop_map(Op::Owner),
+        1 => Just(Op::Delete),
+        4 => (0..3u8).prop_map(Op::Receive),
     ]
 }
 
@@ -64,6 +76,17 @@ fn start() -> Records {
         .apply(Command::ReplaceAll(Box::new(Records { pipelines: vec![pipeline], ..Records::default() })), &actor)
         .unwrap();
     archive.apply(Command::CreateCustomer(customer), &actor).unwrap();
+    for (n, name) in REPS.iter().enumerate() {
+        let rep = Rep {
+            meta: pocket_crm::domain::Meta::new(Uuid::from_u128(100 + n as u128), Timestamp(T0), "t"),
+            name: (*name).into(),
+            team: None,
+            email: String::new(),
+            phone: String::new(),
+            active: true,
+        };
+        archive.apply(Command::SaveRep(rep), &actor).unwrap();
+    }
     archive.apply(Command::CreateDeal(deal), &actor).unwrap();
     archive.to_records()
 }
@@ -76,6 +99,9 @@ struct Truth {
     added: BTreeSet<EntryId>,
     removed: BTreeSet<EntryId>,
     activities: BTreeSet<EntryId>,
+    orders: BTreeSet<EntryId>,
+    contacts: BTreeSet<String>,
+    deleted: bool,
 }
 
 fn customer_of(d: &Device) -> Customer {
@@ -110,6 +136,9 @@ fn run(histories: &[Vec<Op>; 3]) -> (Vec<Device>, Truth) {
             let actor = Actor { name: format!("rep{i}"), now, today: Today::at(now, UtcOffset::CHINA), stamp };
             let before = customer_of(&devices[i]);
             let stages: Vec<Uuid> = devices[i].archive.pipeline().unwrap().stages.iter().map(|s| s.id).collect();
+            if before.meta.is_deleted() && !matches!(op, Op::Receive(_)) {
+                continue; // Nothing more is done on a deleted customer on this device.
+            }
             let command = match op {
                 Op::Name(v) => {
                     let mut after = before.clone();
@@ -168,6 +197,33 @@ fn run(histories: &[Vec<Op>; 3]) -> (Vec<Device>, Truth) {
                     Command::AddActivity { deal: DEAL, activity }
                 }
                 Op::Move(s) => Command::MoveDeal { id: DEAL, stage: stages[*s as usize % stages.len()], from: None },
+                Op::Order => {
+                    let id = EntryId::new(stamp, 0);
+                    truth.orders.insert(id);
+                    let transaction = Transaction {
+                        id,
+                        date: now.date(UtcOffset::CHINA),
+                        product: format!("货 {i}-{step}"),
+                        amount: Money(100),
+                    };
+                    Command::AddTransaction { customer: CUSTOMER, transaction }
+                }
+                Op::Contact => {
+                    let mut after = before.clone();
+                    let name = format!("联系人 {i}-{step}");
+                    truth.contacts.insert(name.clone());
+                    after.contacts.add(Contact { name, ..Contact::default() });
+                    Command::EditCustomer { before: Box::new(before.clone()), after: Box::new(after) }
+                }
+                Op::Owner(r) => Command::HandOver {
+                    deals: vec![DEAL],
+                    customers: vec![CUSTOMER],
+                    to: REPS.get(*r as usize).map(|_| Uuid::from_u128(100 + u128::from(*r))),
+                },
+                Op::Delete => {
+                    truth.deleted = true;
+                    Command::DeleteCustomer { id: CUSTOMER, deals: DealsOfDeleted::Delete }
+                }
                 Op::Receive(from) => {
                     let from = *from as usize % 3;
                     if from != i {
@@ -231,6 +287,16 @@ proptest! {
         prop_assert_eq!(live, expected);
         let activities: BTreeSet<EntryId> = deal_of(&devices[0]).activities.iter().map(|a| a.id).collect();
         prop_assert_eq!(activities, truth.activities);
+        let orders: BTreeSet<EntryId> = first.transactions.iter().map(|t| t.id).collect();
+        prop_assert_eq!(orders, truth.orders);
+        let contacts: BTreeSet<String> = first.contacts.iter().map(|c| c.name.clone()).collect();
+        prop_assert_eq!(contacts, truth.contacts);
+        // Owner changes made anywhere are all in the history, each once.
+        let owners = &first.owner_history;
+        prop_assert!(owners.windows(2).all(|w| w[0].id < w[1].id));
+        // A deletion made anywhere holds after the merge (nothing here brings a record back).
+        prop_assert_eq!(first.meta.is_deleted(), truth.deleted);
+        prop_assert_eq!(deal_of(&devices[0]).meta.is_deleted(), truth.deleted);
         // The name is the one of its latest change, wherever it was made.
         if let Some((_, name)) = truth.names.iter().max_by_key(|(s, _)| *s) {
             prop_assert_eq!(&first.name, name);

@@ -1,7 +1,7 @@
 //! When to remind the user to back up: the data lives only in this browser, so a store with
 //! customers and no backup in the last week asks for one.
 
-use super::records::Timestamp;
+use super::records::{Timestamp, Today};
 
 /// A week, in milliseconds.
 const REMIND_AFTER_MS: i64 = 7 * 86_400_000;
@@ -25,9 +25,10 @@ pub fn backup_due(has_customers: bool, last: Option<Timestamp>, now: Timestamp) 
     }
 }
 
-/// Whole days since the last backup (0: within the last 24 hours).
-pub fn days_since(last: Timestamp, now: Timestamp) -> i64 {
-    (now.0 - last.0).max(0) / 86_400_000
+/// Calendar days since the last backup, by the user's local dates (0: today, 1: yesterday, even
+/// if that was an hour ago).
+pub fn days_since(last: Timestamp, today: Today) -> i64 {
+    (today.date - last.date(today.offset)).num_days().max(0)
 }
 
 #[cfg(test)]
@@ -42,7 +43,17 @@ mod tests {
         assert_eq!(backup_due(true, None, now), Some(BackupDue::Never));
         assert_eq!(backup_due(true, days(7), now), None);
         assert_eq!(backup_due(true, Some(Timestamp(now.0 - REMIND_AFTER_MS - 1)), now), Some(BackupDue::Old));
-        assert_eq!(days_since(days(3).unwrap(), now), 3);
-        assert_eq!(days_since(Timestamp(now.0 - 1_000), now), 0);
+        let today = Today::at(now, super::super::UtcOffset::CHINA);
+        assert_eq!(days_since(days(3).unwrap(), today), 3);
+        assert_eq!(days_since(Timestamp(now.0 - 1_000), today), 0);
+    }
+
+    #[test]
+    fn a_backup_before_midnight_was_yesterday_an_hour_later() {
+        let at = |s: &str| Timestamp(chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis());
+        // 23:30 and 00:30 the next day in Shanghai.
+        let today = Today::at(at("2026-12-03T16:30:00Z"), super::super::UtcOffset::CHINA);
+        assert_eq!(days_since(at("2026-12-03T15:30:00Z"), today), 1);
+        assert_eq!(days_since(at("2026-12-03T16:10:00Z"), today), 0);
     }
 }

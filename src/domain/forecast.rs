@@ -243,21 +243,12 @@ impl PeriodKind {
 /// A rate as typed (`12.5`, `12.5%`, `９０`), in percent with up to two decimals: `Ok(None)` for
 /// an empty field (the stages' rate applies), an error outside 0-100 or for anything else.
 pub fn parse_percent(text: &str) -> Result<Option<BasisPoints>, PlanProblem> {
-    let text: String = text
-        .trim()
-        .trim_end_matches(['%', '％'])
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' => '.',
-            c => c,
-        })
-        .collect();
+    let text: String = text.trim().chars().map(super::money::half_width).collect();
+    let text = text.trim_end_matches('%').trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
     if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 || whole.len() > 6 {
         return Err(PlanProblem::NotARate);

@@ -31,12 +31,7 @@ impl Money {
         let normalised: String = input
             .trim()
             .chars()
-            .map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-                '．' => '.',
-                '，' => ',',
-                other => other,
-            })
+            .map(half_width)
             .filter(|c| !matches!(c, ',' | ' ' | '¥' | '￥' | '$' | '元'))
             .collect();
         let normalised = normalised.trim_start_matches("CNY").trim_start_matches("RMB");
@@ -137,6 +132,18 @@ impl fmt::Display for Money {
             grouped.push(ch);
         }
         write!(f, "{sign}¥{grouped}.{:02}", abs % 100)
+    }
+}
+
+/// A full-width digit, point, comma or percent sign (as Chinese input methods type them) as
+/// its ASCII twin; any other character as it is.
+pub fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '．' => '.',
+        '，' => ',',
+        '％' => '%',
+        other => other,
     }
 }
 

@@ -373,6 +373,24 @@ pub fn parse_difficulty(text: &str) -> Result<u16, DealProblem> {
     }
 }
 
+/// Reads a win probability as typed (`85`, `85%`, `８５％`): None when empty (the stage's
+/// applies), a whole number of percent from 0 to 100 otherwise.
+pub fn parse_probability(text: &str) -> Result<Option<u8>, DealProblem> {
+    let text: String = text.trim().chars().map(super::money::half_width).collect();
+    let text = text.trim_end_matches('%').trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u8>() {
+        Ok(p) if p <= 100 => Ok(Some(p)),
+        _ => Err(DealProblem::ProbabilityOver100),
+    }
+}
+
+/// How many days "extend" moves a deal's expected close date past the later of today and the
+/// date it has.
+pub const EXTEND_DAYS: u16 = 30;
+
 /// Deals closed (won, lost or expired) without one activity, per owner: who let deals go
 /// without follow-up. Owners with most such deals first.
 pub fn closed_without_follow_up<'a>(
@@ -681,6 +699,17 @@ mod tests {
     use crate::domain::{
         Actor, Archive, Command, Customer, CustomerKind, DomainError, EntryId, RecordKind, Records, Rep,
     };
+
+    #[test]
+    fn probabilities_are_read_as_typed_and_anything_else_refused() {
+        for (typed, read) in [("", None), ("85", Some(85)), (" 85% ", Some(85)), ("８５％", Some(85)), ("0", Some(0))]
+        {
+            assert_eq!(parse_probability(typed), Ok(read), "{typed}");
+        }
+        for bad in ["101", "abc", "-5", "85.5", "300"] {
+            assert_eq!(parse_probability(bad), Err(DealProblem::ProbabilityOver100), "{bad}");
+        }
+    }
 
     const DAY: i64 = 86_400_000;
     /// 2026-11-22, noon UTC.

@@ -49,6 +49,12 @@ impl Today {
     }
 }
 
+/// Tags as typed in one field (`老客户，广交会; VIP`) or one spreadsheet cell: split at commas,
+/// semicolons, the enumeration comma and bars (half- or full-width), trimmed, empty ones dropped.
+pub fn split_tags(text: &str) -> Vec<String> {
+    text.split([',', '，', ';', '；', '、', '|']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
+
 /// What every record carries so that edits can be traced and merged between tabs and devices.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
@@ -386,6 +392,12 @@ entry!(Contact, Transaction, Communication, OwnerChange);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_split_at_every_separator_users_type() {
+        assert_eq!(split_tags(" 老客户，广交会; VIP、展会|a,,  "), ["老客户", "广交会", "VIP", "展会", "a"]);
+        assert!(split_tags(" ， ").is_empty());
+    }
 
     #[test]
     fn enum_codes_round_trip_and_reject_unknown() {

@@ -113,14 +113,7 @@ pub fn check_rows(
                     Some(t) => customer.tier = t,
                     None => refuse(Reason::UnknownTier),
                 },
-                Target::Tags => {
-                    customer.tags = value
-                        .split([',', '，', ';', '；', '、', '|'])
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                }
+                Target::Tags => customer.tags = crate::domain::records::split_tags(value),
                 Target::LeadSource => customer.lead_source = value.to_owned(),
                 Target::Owner => match owners.iter().find(|(_, name)| name.trim() == value) {
                     Some((id, _)) => customer.owner = Some(*id),

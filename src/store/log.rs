@@ -1,7 +1,8 @@
 //! The change log: one entry per saved command, numbered in the order the store took them. Other
 //! tabs read the entries after the last one they saw to catch up (the entry carries the changed
 //! records); the coming team sync reads which records changed, at which revision, since its last
-//! exchange. Old entries drop their records (see `Replica::trim_log`) but keep the list.
+//! exchange. Every entry keeps its records for now; the team sync will decide when an old one may
+//! drop them (keeping the list of what changed).
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

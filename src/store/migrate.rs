@@ -111,7 +111,7 @@ pub fn decode_old(kind: RecordKind, key: &str, body: &[u8]) -> Result<Vec<AnyRec
             decode::<PipelineV3>(key, body)?.into_iter().map(|p| AnyRecord::Pipeline(p.into())).collect()
         }
         // Every other kind came with schema 4 or later: there are no old segments of them.
-        _ => Vec::new()
+        _ => Vec::new(),
     };
     for record in &mut records {
         record.number_entries();

@@ -393,7 +393,13 @@ impl AppState {
         for lost in &saved.superseded {
             let replaced = lang.replaced_theirs(&lost.by, &self.field_label(lost), &lost.value);
             let stop = match (lang.is_zh(), text.ends_with(['。', '.'])) {
-                (_, true) => if lang.is_zh() { "" } else { " " },
+                (_, true) => {
+                    if lang.is_zh() {
+                        ""
+                    } else {
+                        " "
+                    }
+                }
                 (true, false) => "。",
                 (false, false) => ". ",
             };

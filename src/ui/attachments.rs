@@ -144,7 +144,7 @@ pub async fn stored(
             id: Uuid::new_v4(),
             name: file.name(),
             mime: file.type_(),
-            added_at: crate::domain::Timestamp(js_sys::Date::now() as i64),
+            added_at: crate::ui::clock::now(),
             by: by.to_owned(),
             size: 0,
         };

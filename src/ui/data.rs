@@ -94,8 +94,7 @@ enum Step {
 
 /// Today's date for file names.
 fn today() -> String {
-    let date = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", date.get_full_year(), date.get_month() + 1, date.get_date())
+    crate::ui::clock::today().date.to_string()
 }
 
 fn owners(state: &AppState) -> Vec<(Uuid, String)> {
@@ -711,7 +710,7 @@ fn BackupCard() -> impl IntoView {
             <p data-testid="last-backup">
                 {move || {
                     let lang = state.lang.get();
-                    match last_backup.get().map(|at| days_since(at, clock::now())) {
+                    match last_backup.get().map(|at| days_since(at, clock::today())) {
                         None => lang.t(ToolMsg::LastBackupNever).to_owned(),
                         Some(0) => lang.t(ToolMsg::LastBackupToday).to_owned(),
                         Some(days) => lang.last_backup_days(days as usize),

@@ -53,12 +53,7 @@ pub fn CustomerForm(id: Option<Uuid>) -> impl IntoView {
             return;
         }
         let mut customer = draft.get_untracked();
-        customer.tags = tags_text
-            .get_untracked()
-            .split([',', '，', ';', '；'])
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect();
+        customer.tags = crate::domain::records::split_tags(&tags_text.get_untracked());
         match Money::parse(&value_text.get_untracked()) {
             Ok(v) => customer.potential_value = v,
             Err(e) => {

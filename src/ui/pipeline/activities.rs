@@ -43,10 +43,11 @@ pub fn ActivitiesCard(deal: Deal) -> impl IntoView {
         };
         let k = kind.get_untracked();
         // What applies to which kind (a courier for samples, an amount for quotations) is the
-        // domain's to decide; the form passes what was typed.
-        let amount = match (k, Money::parse(&quoted.get_untracked())) {
-            (ActivityKind::Quotation, Err(_)) => return error.set(Some(lang.t(Msg::ProblemAmount).to_owned())),
-            (_, parsed) => parsed.unwrap_or(Money::ZERO),
+        // domain's to decide; the form passes what was typed (an amount only where it is shown).
+        let amount = match Money::parse(&quoted.get_untracked()) {
+            Ok(amount) => amount,
+            Err(_) if k == ActivityKind::Quotation => return error.set(Some(lang.t(Msg::ProblemAmount).to_owned())),
+            Err(_) => Money::ZERO,
         };
         let by = state.user.get_untracked();
         let activity = Activity {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::activities::ActivitiesCard;
 use super::{amount, today};
-use crate::domain::pipeline::DealChange;
+use crate::domain::pipeline::{DealChange, EXTEND_DAYS};
 use crate::domain::sorting::sort_by;
 use crate::domain::{Command, Money, RecordKind};
 use crate::i18n::{Lang, Msg, PipeMsg};
@@ -47,7 +47,7 @@ fn describe(state: AppState, lang: Lang, change: &DealChange) -> String {
 /// Moves the expected close date 30 days past the later of today and the date it has.
 fn extend(state: AppState, id: Uuid, error: RwSignal<Option<String>>) {
     leptos::task::spawn_local(async move {
-        match state.execute(Command::ExtendDeal { id, days: 30 }).await {
+        match state.execute(Command::ExtendDeal { id, days: EXTEND_DAYS }).await {
             Ok(saved) => {
                 let lang = state.lang.get_untracked();
                 state.toast_with_undo(

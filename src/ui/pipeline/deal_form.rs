@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::domain::dates::parse_date;
-use crate::domain::pipeline::{parse_difficulty, Deal};
+use crate::domain::pipeline::{parse_difficulty, parse_probability, Deal};
 use crate::domain::query::CustomerFilter;
 use crate::domain::{Command, Currency, Money};
 use crate::i18n::{Msg, PipeMsg};
@@ -107,12 +107,9 @@ pub fn DealForm(id: Option<Uuid>, customer: Option<Uuid>) -> impl IntoView {
                 None => return error.set(Some(lang.t(Msg::ProblemDate).to_owned())),
             },
         };
-        let probability = match probability.get_untracked().trim() {
-            "" => None,
-            text => match text.trim_end_matches('%').parse::<u8>() {
-                Ok(p) => Some(p),
-                Err(_) => return error.set(Some(lang.t(PipeMsg::ErrProbabilityOver100).to_owned())),
-            },
+        let probability = match parse_probability(&probability.get_untracked()) {
+            Ok(p) => p,
+            Err(problem) => return error.set(Some(lang.deal_problem(problem).to_owned())),
         };
         let difficulty = match parse_difficulty(&difficulty.get_untracked()) {
             Ok(d) => d,
