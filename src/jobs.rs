@@ -267,7 +267,7 @@ mod tests {
     fn chart(title: &str, bars: &[(&str, f64)]) -> BarChart {
         BarChart {
             title: title.into(),
-            bars: bars.iter().map(|(l, v)| Bar { label: (*l).into(), value: *v, value_text: v.to_string() }).collect(),
+            bars: bars.iter().map(|(l, v)| Bar::new((*l).into(), *v, v.to_string())).collect(),
         }
     }
 

@@ -482,6 +482,14 @@ fn forecast_settings_categories_and_snapshots_are_checked_and_undone() {
     s.undo(earlier);
     assert_eq!(plan(&s).unwrap().rate(FunnelClass::A), Some(8_500));
 
+    // The learned rates' window: 1 to 60 months; set and undone.
+    s.refuses(Command::SetLearnMonths(0), DomainError::Forecast(vec![PlanProblem::MonthsOutOfRange]));
+    s.refuses(Command::SetLearnMonths(61), DomainError::Forecast(vec![PlanProblem::MonthsOutOfRange]));
+    let months = s.apply(Command::SetLearnMonths(6)).unwrap();
+    assert_eq!(plan(&s).unwrap().learn_months, 6);
+    s.undo(months);
+    assert_eq!(plan(&s).unwrap().learn_months, pocket_crm::domain::forecast::DEFAULT_LEARN_MONTHS);
+
     // Exchange rates: none for the company currency, none of zero; set and undone.
     let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     s.refuses(

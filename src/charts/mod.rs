@@ -6,12 +6,24 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
+pub mod forecast;
+
 /// One bar: its label, its length, and the text printed at its end.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bar {
     pub label: String,
     pub value: f64,
     pub value_text: String,
+    /// A part of the bar drawn darker from its start (a band's weighted amount within its
+    /// amount).
+    #[serde(default)]
+    pub inner: Option<f64>,
+}
+
+impl Bar {
+    pub fn new(label: String, value: f64, value_text: String) -> Bar {
+        Bar { label, value, value_text, inner: None }
+    }
 }
 
 /// A horizontal bar chart: long Chinese labels read well on the left of horizontal bars.
@@ -22,6 +34,8 @@ pub struct BarChart {
 }
 
 pub const BAR_COLOR: RGBColor = RGBColor(0x2f, 0x6f, 0xeb);
+/// The darker part of a bar (see [`Bar::inner`]).
+pub const INNER_COLOR: RGBColor = RGBColor(0x1a, 0x3f, 0x8f);
 const TEXT_COLOR: RGBColor = RGBColor(0x33, 0x3a, 0x45);
 const AXIS_COLOR: RGBColor = RGBColor(0xcc, 0xd2, 0xda);
 /// Generic family names let the browser fall back to a CJK font for Chinese labels.
@@ -43,7 +57,10 @@ pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: 
     let longest_label = chart.bars.iter().map(|b| display_width(&truncate(&b.label, 24))).max().unwrap_or(4) as i32;
     let label_right = (longest_label * 7 + 10).clamp(40, width / 3);
     let bar_left = label_right + 6;
-    let bar_room = (width - bar_left - 72).max(1);
+    // Room at the end of the longest bar for the longest value text (about 6.5 px a column).
+    let longest_value = chart.bars.iter().map(|b| display_width(&b.value_text)).max().unwrap_or(4) as i32;
+    let value_room = (longest_value * 13 / 2 + 10).clamp(40, width / 3);
+    let bar_room = (width - bar_left - value_room).max(1);
     let max = chart.bars.iter().map(|b| b.value).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
     let label_style =
         TextStyle::from((FONT, 13).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Right, VPos::Center));
@@ -59,6 +76,14 @@ pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: 
         area.draw(&Text::new(truncate(&bar.label, 24), (label_right, middle), label_style.clone())).map_err(err)?;
         area.draw(&Rectangle::new([(bar_left, y0 + pad), (bar_left + length, y0 + row - pad)], BAR_COLOR.filled()))
             .map_err(err)?;
+        if let Some(inner) = bar.inner {
+            let inner = ((inner.clamp(0.0, bar.value.max(0.0)) / max) * bar_room as f64).round() as i32;
+            area.draw(&Rectangle::new(
+                [(bar_left, y0 + pad), (bar_left + inner, y0 + row - pad)],
+                INNER_COLOR.filled(),
+            ))
+            .map_err(err)?;
+        }
         area.draw(&Text::new(bar.value_text.clone(), (bar_left + length + 4, middle), value_style.clone()))
             .map_err(err)?;
     }
@@ -109,7 +134,7 @@ mod tests {
     fn chart(bars: &[(&str, f64)]) -> BarChart {
         BarChart {
             title: "客户等级 Customers by tier".into(),
-            bars: bars.iter().map(|(l, v)| Bar { label: (*l).into(), value: *v, value_text: format!("{v}") }).collect(),
+            bars: bars.iter().map(|(l, v)| Bar::new((*l).into(), *v, format!("{v}"))).collect(),
         }
     }
 

@@ -114,6 +114,8 @@ pub enum Command {
         class: FunnelClass,
         rate: Option<BasisPoints>,
     },
+    /// How many months of closed deals the learned class rates read (1 to 60).
+    SetLearnMonths(u16),
     /// Sets (or with None removes) the exchange rate of `currency` from day `from`.
     SetFxRate {
         currency: Currency,
@@ -238,30 +240,11 @@ impl Change<'_> {
             Command::HandOver { deals, customers, to } => self.assign(vec![Assignment { to, deals, customers }])?,
             Command::Assign(assignments) => self.assign(assignments)?,
             Command::ExpireDeals { today } => self.expire(today)?,
-            Command::SetClassRate { class, rate } => {
-                let mut plan = self
-                    .get::<ForecastPlan>(FORECAST_PLAN_ID)
-                    .cloned()
-                    .unwrap_or_else(|| ForecastPlan::new(self.actor.now, &self.actor.name));
-                plan.set_rate(class, rate);
-                let problems = plan.problems();
-                if !problems.is_empty() {
-                    return Err(DomainError::Forecast(problems));
-                }
-                self.put(plan);
-            }
+            Command::SetClassRate { class, rate } => self.change_plan(|plan| plan.set_rate(class, rate))?,
             Command::SetFxRate { currency, from, rate } => {
-                let mut plan = self
-                    .get::<ForecastPlan>(FORECAST_PLAN_ID)
-                    .cloned()
-                    .unwrap_or_else(|| ForecastPlan::new(self.actor.now, &self.actor.name));
-                plan.set_fx(currency, from, rate);
-                let problems = plan.problems();
-                if !problems.is_empty() {
-                    return Err(DomainError::Forecast(problems));
-                }
-                self.put(plan);
+                self.change_plan(|plan| plan.set_fx(currency, from, rate))?
             }
+            Command::SetLearnMonths(months) => self.change_plan(|plan| plan.learn_months = months)?,
             Command::SetDealCategory { deal, category } => {
                 let stored: Deal = self.fetch(deal)?;
                 let open = self.archive.pipeline().is_some_and(|p| p.is_open(&stored));
@@ -475,6 +458,21 @@ impl Change<'_> {
     }
 
     /// Reps and teams: saved whole (there is one form for each, and no history).
+    /// Changes the forecast settings (made with the defaults the first time), checked whole.
+    fn change_plan(&mut self, change: impl FnOnce(&mut ForecastPlan)) -> Result<(), DomainError> {
+        let mut plan = self
+            .get::<ForecastPlan>(FORECAST_PLAN_ID)
+            .cloned()
+            .unwrap_or_else(|| ForecastPlan::new(self.actor.now, &self.actor.name));
+        change(&mut plan);
+        let problems = plan.problems();
+        if !problems.is_empty() {
+            return Err(DomainError::Forecast(problems));
+        }
+        self.put(plan);
+        Ok(())
+    }
+
     /// A rep, new or changed: named, in a team that exists (or none).
     fn save_rep(&mut self, mut rep: Rep) -> Result<(), DomainError> {
         rep.name = rep.name.trim().to_owned();

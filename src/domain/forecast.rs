@@ -630,12 +630,15 @@ pub fn by_team(
     out
 }
 
-/// Commit and best-case deals still open past their expected close date.
-pub fn slipped(deals: &[ForecastDeal], today: NaiveDate) -> Vec<&ForecastDeal> {
+/// Commit and best-case deals still open past their expected close date, as seen from
+/// `period`: those due in it, and, for the period under way, those due before it too (a deal
+/// that slipped out of last quarter is in no quarter's deals, but it is this quarter's risk).
+pub fn slipped<'a>(deals: &'a [ForecastDeal], period: &Period, today: NaiveDate) -> Vec<&'a ForecastDeal> {
+    let under_way = period.contains(today);
     deals
         .iter()
         .filter(|d| matches!(d.category, Category::Commit | Category::BestCase))
-        .filter(|d| d.close.is_some_and(|c| c < today))
+        .filter(|d| d.close.is_some_and(|c| c < today && (period.contains(c) || (under_way && c < period.start))))
         .collect()
 }
 
@@ -866,9 +869,18 @@ pub fn report(
 ) -> Report {
     let all = forecast_deals(pipeline, deals, scope, None, today.offset, set);
     let undated = all.iter().filter(|d| d.is_open() && d.close.is_none()).count();
+    let slipped = slipped(&all, period, today.date).iter().map(|d| d.id).collect();
     let in_period: Vec<ForecastDeal> =
         all.into_iter().filter(|d| d.close.is_some_and(|c| period.contains(c))).collect();
-    let scoped = || deals.iter().filter(|d| d.currency == scope.currency && scope.holds_owner(d.owner));
+    // Learned rates and stage flow read the scope's people and lead source over all time (not
+    // the period: they describe how deals move, not what closes when).
+    let scoped = || {
+        deals.iter().filter(|d| {
+            d.currency == scope.currency
+                && scope.holds_owner(d.owner)
+                && scope.lead_source.as_ref().is_none_or(|s| &d.lead_source == s)
+        })
+    };
     let since_day = today.date - Months::new(u32::from(learn_months));
     let since = since_day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis())
         - i64::from(today.offset.0) * 60_000;
@@ -882,7 +894,7 @@ pub fn report(
         no_amount: in_period.iter().filter(|d| d.is_open() && d.amount.0 == 0).count(),
         weighted: weighted_total(&in_period),
         totals: CategoryTotals::of(&in_period),
-        slipped: slipped(&in_period, today.date).iter().map(|d| d.id).collect(),
+        slipped,
         learned: learned_rates(pipeline, scoped(), Timestamp(since)),
         flow: stage_flow(pipeline, scoped()),
         funnel: funnel(pipeline, &in_period),
@@ -1019,6 +1031,43 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_period_undated_deals_and_deals_without_amount_give_counts_and_zeros_never_nan() {
+        use crate::domain::outcome::{by_class_rate, by_probability, period_outcome};
+        let p = pipeline();
+        let today = crate::domain::records::Today { date: date(2026, 12, 4), offset: UtcOffset::CHINA };
+        let december = Period::containing(PeriodKind::Month, today.date);
+        // Nothing at all: a report of zeros.
+        let r = report(&p, &[], &Scope::default(), &december, today, 12, &|_| None);
+        assert!(r.deals.is_empty() && r.slipped.is_empty());
+        assert_eq!((r.weighted, r.undated, r.no_amount), (Money::ZERO, 0, 0));
+        assert!(r.learned.iter().all(|l| l.rate().is_none() && l.low.is_finite() && l.high.is_finite()));
+        let rates = ClassRates::from_stages(&p);
+        let (lines, total) = class_method(&r.deals, &rates);
+        assert_eq!(total, Money::ZERO);
+        assert!(lines.iter().all(|l| l.count == 0 && l.forecast == Money::ZERO));
+        for range in [period_outcome(&r.deals, by_probability, 1), period_outcome(&r.deals, by_class_rate(rates), 1)] {
+            assert_eq!(range.quantile(0.1), Money::ZERO);
+            assert_eq!(range.chance_of(Money::from_yuan(1)), 0.0);
+            assert!(range.mean.is_finite());
+        }
+        assert_eq!(coverage(Money::ZERO, Money::ZERO, Money::ZERO), None, "no target: no coverage, not 0/0");
+        // An open deal with no close date is in no period and counted; one with no amount is in
+        // the period with its count, adding nothing.
+        let mut undated = walked(&p, &[0], &[]);
+        undated.expected_close = None;
+        let mut no_amount = walked(&p, &[3], &[]);
+        no_amount.expected_close = Some(date(2026, 12, 20));
+        no_amount.amount = Money::ZERO;
+        let r = report(&p, &[undated, no_amount], &Scope::default(), &december, today, 12, &|_| None);
+        assert_eq!((r.undated, r.no_amount, r.deals.len()), (1, 1, 1));
+        assert_eq!(r.weighted, Money::ZERO);
+        assert_eq!(r.funnel.classes[FunnelClass::B as usize].count, 1);
+        let range = period_outcome(&r.deals, by_probability, 1);
+        assert_eq!(range.quantile(0.9), Money::ZERO);
+        assert!(range.mean.is_finite());
+    }
+
+    #[test]
     fn weighted_forecast_of_the_worked_example_is_7920() {
         let deals =
             [open(3_800, 90, FunnelClass::A, Category::Commit), open(22_500, 20, FunnelClass::D, Category::Pipeline)];
@@ -1127,9 +1176,18 @@ mod tests {
         let mut late_pipeline = open(1, 10, FunnelClass::D, Category::Pipeline);
         late_pipeline.close = Some(date(2026, 11, 30));
         let on_time = open(1, 60, FunnelClass::B, Category::BestCase);
-        let deals = [late_commit.clone(), late_pipeline, on_time];
-        let got: Vec<Uuid> = slipped(&deals, date(2026, 12, 4)).iter().map(|d| d.id).collect();
-        assert_eq!(got, [late_commit.id]);
+        // Due last quarter and still open: in no quarter's deals, but slipped in this one.
+        let mut last_quarter = open(1, 90, FunnelClass::A, Category::Commit);
+        last_quarter.close = Some(date(2026, 9, 20));
+        let deals = [late_commit.clone(), late_pipeline, on_time, last_quarter.clone()];
+        let today = date(2026, 12, 4);
+        let ids = |p: &Period| slipped(&deals, p, today).iter().map(|d| d.id).collect::<Vec<Uuid>>();
+        let quarter = Period::containing(PeriodKind::Quarter, today);
+        assert_eq!(ids(&quarter), [late_commit.id, last_quarter.id]);
+        assert_eq!(ids(&Period::containing(PeriodKind::Month, today)), [late_commit.id, last_quarter.id]);
+        // Looking back at last quarter: its own late deal only; a future period has none.
+        assert_eq!(ids(&quarter.previous()), [last_quarter.id]);
+        assert!(ids(&quarter.next()).is_empty());
     }
 
     #[test]

@@ -91,14 +91,26 @@ impl Money {
     /// Short form for charts and tight columns: `¥1.2万`-style in Chinese, `¥12.3k`/`¥1.2M` in English.
     /// Integer arithmetic only (float formatting would add ~10 KB to the wasm).
     pub fn compact(self, chinese: bool) -> String {
+        self.compact_with(chinese, 1)
+    }
+
+    /// As [`Money::compact`], with `decimals` places (0 to 6) in the scaled figure: for labels
+    /// that must tell close amounts apart (`¥1.4523亿`).
+    pub fn compact_with(self, chinese: bool, decimals: u32) -> String {
         const WAN: u64 = 10_000 * 100;
         const YI: u64 = 100_000_000 * 100;
         let sign = if self.0 < 0 { "-" } else { "" };
         let cents = self.0.unsigned_abs();
-        // One decimal place of `cents / unit`, rounded half up.
+        let decimals = decimals.min(6);
+        // `decimals` places of `cents / unit`, rounded half up.
         let tenths = |unit: u64| {
-            let t = (cents.saturating_mul(10) + unit / 2) / unit;
-            format!("{}.{}", t / 10, t % 10)
+            let scale = 10u64.pow(decimals);
+            let t = (u128::from(cents) * u128::from(scale) + u128::from(unit / 2)) / u128::from(unit);
+            let (whole, part) = (t / u128::from(scale), t % u128::from(scale));
+            match decimals {
+                0 => format!("{whole}"),
+                d => format!("{whole}.{part:0width$}", width = d as usize),
+            }
         };
         let scaled = if chinese {
             match cents {

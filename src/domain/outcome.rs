@@ -165,10 +165,11 @@ fn normal(rng: &mut fastrand::Rng) -> f64 {
 }
 
 /// The deals that carry most of the spread: each open deal's share of the outcome's variance
-/// (amount² x p x (1 - p)), largest first, the shares summing to 1.
-pub fn spread_carriers(deals: &[ForecastDeal]) -> Vec<(Uuid, f64)> {
+/// (amount² x p x (1 - p), p the chance the range gives it), largest first, the shares summing
+/// to 1.
+pub fn spread_carriers(deals: &[ForecastDeal], chance: impl Fn(&ForecastDeal) -> f64) -> Vec<(Uuid, f64)> {
     let variance = |d: &ForecastDeal| {
-        let (a, p) = (d.amount.0 as f64, f64::from(d.probability) / 100.0);
+        let (a, p) = (d.amount.0 as f64, chance(d));
         a * a * p * (1.0 - p)
     };
     let open: Vec<&ForecastDeal> = deals.iter().filter(|d| d.is_open()).collect();
@@ -403,12 +404,17 @@ mod tests {
     #[test]
     fn the_big_uncertain_deal_carries_the_spread() {
         let deals = [deal(100_000, 50), deal(1_000, 50), deal(100_000, 100), deal(10_000, 90)];
-        let shares = spread_carriers(&deals);
+        let shares = spread_carriers(&deals, by_probability);
         assert_eq!(shares[0].0, deals[0].id);
         assert!(shares[0].1 > 0.99);
         assert!(!shares.iter().any(|(id, _)| *id == deals[2].id), "a sure deal carries no spread");
         let total: f64 = shares.iter().map(|s| s.1).sum();
         assert!((total - 1.0).abs() < 1e-12);
+        // By class rate (all class B here, at 50 %), the sure deal is as uncertain as the other
+        // 100,000 one: the two share the spread.
+        let by_class = spread_carriers(&deals, by_class_rate(ClassRates([0, 0, 5_000, 0])));
+        assert!(by_class.iter().take(2).all(|(id, _)| *id == deals[0].id || *id == deals[2].id));
+        assert!((by_class[0].1 - by_class[1].1).abs() < 1e-12);
     }
 
     #[test]

@@ -102,11 +102,25 @@ impl ForecastSnapshot {
         Money(self.weighted.0 + self.closed.0)
     }
 
-    /// How far the forecast was from what closed in the end, as a share of that (+0.1: called
-    /// 10 % too high). None while nothing closed.
-    pub fn error(&self, actual: Money) -> Option<f64> {
-        (actual.0 > 0).then(|| (self.forecast().0 - actual.0) as f64 / actual.0 as f64)
+    /// The A/B/C/D method's call: its forecast of the open deals plus what had closed.
+    pub fn class_forecast(&self) -> Money {
+        Money(self.class_method.0 + self.closed.0)
     }
+
+    /// How far the weighted call was from what closed in the end, as a share of that (+0.1:
+    /// called 10 % too high). None while nothing closed.
+    pub fn error(&self, actual: Money) -> Option<f64> {
+        error_of(self.forecast(), actual)
+    }
+
+    /// The same for the A/B/C/D method's call, so the manager sees which method was nearer.
+    pub fn class_error(&self, actual: Money) -> Option<f64> {
+        error_of(self.class_forecast(), actual)
+    }
+}
+
+fn error_of(call: Money, actual: Money) -> Option<f64> {
+    (actual.0 > 0).then(|| (call.0 - actual.0) as f64 / actual.0 as f64)
 }
 
 /// The snapshots of `period` and `scope`, oldest first.
@@ -169,6 +183,11 @@ mod tests {
         // 1,000 closed in the end: the call was 10 % high.
         assert!((s.error(Money::from_yuan(1_000)).unwrap() - 0.1).abs() < 1e-12);
         assert_eq!(s.error(Money::ZERO), None);
+        // The A/B/C/D call, judged the same way: 600 + 300 against 1,000 closed is 10 % low.
+        let mut by_class = s.clone();
+        by_class.class_method = Money::from_yuan(600);
+        assert_eq!(by_class.class_forecast(), Money::from_yuan(900));
+        assert!((by_class.class_error(Money::from_yuan(1_000)).unwrap() + 0.1).abs() < 1e-12);
         let later = snapshot(date(2026, 11, 30), &q4, 700, 400);
         let other = snapshot(date(2026, 11, 9), &Period::containing(PeriodKind::Month, date(2026, 11, 9)), 1, 1);
         let all = [later.clone(), other, s.clone()];

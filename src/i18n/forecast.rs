@@ -78,6 +78,14 @@ super::messages! {
         WhatIfLose => "假设输单", "Lose it";
         WhatIfSlip => "假设推迟", "Slip it";
         WhatIfReset => "还原", "Reset";
+        ColTry => "假设成交率", "Rate to try";
+        ColClassError => "A/B/C/D 法偏差", "A/B/C/D: off by";
+        ColClassCall => "A/B/C/D 预测（+ 已成交）", "A/B/C/D call (+ closed)";
+        Trend => "预测的变化", "How the forecast moved";
+        LearnMonths => "实际成交率按最近几个月的已关闭机会计算", "Months of closed deals the actual rates read";
+        LearnSaved => "已保存", "Saved";
+        FunnelHint => "每条的长度是金额，深色部分是加权金额（金额 × 赢率）；数字为 金额 / 加权金额。", "Each bar is the amount; its darker part the weighted amount (amount × win probability); the figures read amount / weighted.";
+        TryHint => "“假设成交率”只用于试算，不保存；“成交率”保存在账本中，全团队共用。", "A rate to try changes the figures on this page only and is not kept; a rate set in the rate column is kept in the book for the whole team.";
         Funnel => "销售漏斗", "Sales funnel";
         StageFlow => "阶段转化", "Stage conversion";
         ColStage => "阶段", "Stage";
@@ -92,7 +100,7 @@ super::messages! {
         SnapshotsHint => "每周第一次打开预测时自动保存一次；期末后可看每次预测与实际成交的偏差。", "One is saved each week the first time the forecast is opened; once the period is over, each shows how far it was from what closed.";
         ColTaken => "日期", "Taken";
         ColCall => "预测（加权 + 已成交）", "Forecast (weighted + closed)";
-        ColError => "偏差", "Off by";
+        ColError => "加权法偏差", "Weighted: off by";
         ActualClosed => "实际成交", "Actually closed";
         Weekly => "每周", "weekly";
         ByHand => "手动", "by hand";
@@ -122,7 +130,7 @@ super::phrases! {
     no_amount(n: usize) => "本期有 {n} 个机会没有金额。", [n => "{n} deal of this period has no amount.", "{n} deals of this period have no amount."];
     simulated(runs: usize) => "模拟 {runs} 次", "{runs} simulated runs";
     deals_count(n: usize) => "{n} 个机会", [n => "{n} deal", "{n} deals"];
-    what_if_active(n: usize) => "假设情形：已改动 {n} 个机会。", [n => "What-if: 1 deal changed.", "What-if: {n} deals changed."];
+    what_if_active(n: usize) => "假设情形：已改动 {n} 处（机会或成交率），未保存。", [n => "What-if: 1 change (a deal or a rate), not saved.", "What-if: {n} changes (deals or rates), not saved."];
     moved_since(date: String, delta: String) => "自 {date} 的快照以来，预测变化 {delta}", "Since the snapshot of {date} the forecast moved {delta}";
     fx_unit(company: &str) => "1 单位 = {company}", "1 unit in {company}";
     other_currency(n: usize) => "{n} 个机会因币种不同未计入；可设置汇率后选择“全部币种”。", [n => "{n} deal in another currency is left out; set a rate and choose \"every currency\" to add it.", "{n} deals in other currencies are left out; set rates and choose \"every currency\" to add them."];

@@ -4,7 +4,9 @@
 //   scripts/split.mjs with each file's SHA-256, cut to 128 bits) into a cache named after the
 //   build.
 // - It answers the app's requests from that cache, checking each file's hash first: an entry that
-//   does not match is fetched again (and checked) and never handed to the page.
+//   does not match is fetched again (and checked) and never handed to the page. The same holds for
+//   the previous build's files, served to a page still running it: each build's list of files and
+//   hashes is kept beside its cache.
 // - A new build (a new sw.js) installs beside the running one and waits: the page offers a reload,
 //   and only when the user takes it does the new worker take over. Every page therefore runs the
 //   files of one build: the app's module, chunks and workers live in a folder named after their
@@ -35,19 +37,23 @@ async function sha256(buffer) {
   return Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The file from the network, if it is this build's (its hash matches); else null. */
-async function fetchChecked(path) {
+/** The file from the network, if its hash is `hash` (this build's, by default); else null. */
+async function fetchChecked(path, hash = files[path]) {
   const response = await fetch(url(path), { cache: 'no-store' });
   if (!response.ok) return null;
   const body = await response.arrayBuffer();
-  if ((await sha256(body)) !== files[path]) return null;
+  if ((await sha256(body)) !== hash) return null;
   return new Response(body, { status: 200, headers: response.headers });
 }
+
+const UNAVAILABLE = () => new Response('This file could not be loaded for this version of the app.', { status: 503 });
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
+      const history = await caches.open(HISTORY);
+      await history.put('files-' + version, new Response(JSON.stringify(files)));
       for (const path of Object.keys(files)) {
         const response = await fetchChecked(path);
         // A file that is not this build's (a deploy under way): fail; the browser tries again later.
@@ -74,6 +80,10 @@ self.addEventListener('activate', (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith(PREFIX) && name !== HISTORY && !keep.has(name)) await caches.delete(name);
       }
+      for (const request of await history.keys()) {
+        const name = new URL(request.url).pathname.split('/').pop();
+        if (name.startsWith('files-') && !keep.has(PREFIX + name.slice(6))) await history.delete(request);
+      }
       await self.clients.claim();
     })(),
   );
@@ -89,9 +99,34 @@ async function serve(path) {
     await cache.delete(url(path));
   }
   const fresh = await fetchChecked(path);
-  if (!fresh) return new Response('This file could not be loaded for this version of the app.', { status: 503 });
+  if (!fresh) return UNAVAILABLE();
   await cache.put(url(path), fresh.clone());
   return fresh;
+}
+
+/** A file of an earlier build still kept (for a page running it), checked against that build's
+ * list as this build's files are; a path no kept build lists is left to the network. */
+async function servePrevious(path) {
+  const history = await caches.open(HISTORY);
+  for (const request of await history.keys()) {
+    const name = new URL(request.url).pathname.split('/').pop();
+    if (!name.startsWith('files-')) continue;
+    const list = await (await history.match(request)).json();
+    const hash = list[path];
+    if (!hash) continue;
+    const cache = await caches.open(PREFIX + name.slice(6));
+    const cached = await cache.match(url(path));
+    if (cached) {
+      const body = await cached.arrayBuffer();
+      if ((await sha256(body)) === hash) return new Response(body, { status: 200, headers: cached.headers });
+      await cache.delete(url(path));
+    }
+    const fresh = await fetchChecked(path, hash);
+    if (!fresh) return UNAVAILABLE();
+    await cache.put(url(path), fresh.clone());
+    return fresh;
+  }
+  return fetch(url(path));
 }
 
 self.addEventListener('fetch', (event) => {
@@ -105,6 +140,6 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(serve(path));
   } else if (path.startsWith('app-')) {
     // A file of the previous build, for a page still running it.
-    event.respondWith(caches.match(request.url).then((hit) => hit ?? fetch(request)));
+    event.respondWith(servePrevious(path));
   }
 });

@@ -90,6 +90,17 @@ test('a class rate changed moves the A/B/C/D total and the range, not the weight
   await page.fill('[data-testid=rate-d]', '');
   await page.press('[data-testid=rate-d]', 'Enter');
   await page.waitForFunction((t) => document.querySelector('[data-testid=forecast-class-total]').textContent.replace(/[^0-9.]/g, '') === String(t.toFixed(2)), total);
+  // The months the team's actual rates read: 0 is refused; 3 reads fewer closed deals, and is kept.
+  const learned = await page.$eval('[data-testid=forecast-class-d] .learned', (td) => td.textContent);
+  await page.fill('[data-testid=learn-months]', '0');
+  await page.press('[data-testid=learn-months]', 'Enter');
+  assert.equal(await text(page, 'learn-months-error'), '月数须在 1 到 60 之间');
+  await page.fill('[data-testid=learn-months]', '3');
+  await page.press('[data-testid=learn-months]', 'Enter');
+  await page.waitForFunction((l) => document.querySelector('[data-testid=forecast-class-d] .learned').textContent !== l, learned);
+  await page.reload();
+  await page.waitForSelector('[data-testid=learn-months]');
+  assert.equal(await page.inputValue('[data-testid=learn-months]'), '3');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -148,11 +159,12 @@ test('what-if: winning the deal that carries most of the spread moves closed won
     closed: yuan(await text(page, 'forecast-closed')),
     weighted: yuan(await text(page, 'forecast-weighted')),
     p10: await text(page, 'range-p10'),
+    classTotal: await text(page, 'forecast-class-total'),
   };
   const first = '[data-testid=range-carriers] li:first-child';
   const href = await page.getAttribute(`${first} a`, 'href');
   await page.click(`${first} [data-testid=what-if-win]`);
-  assert.match(await text(page, 'what-if-active'), /^假设情形：已改动 1 个机会。/);
+  assert.match(await text(page, 'what-if-active'), /^假设情形：已改动 1 处/);
   const closed = yuan(await text(page, 'forecast-closed'));
   const weighted = yuan(await text(page, 'forecast-weighted'));
   assert.ok(closed > before.closed, `closed won grew: ${before.closed} -> ${closed}`);
@@ -169,10 +181,77 @@ test('what-if: winning the deal that carries most of the spread moves closed won
   assert.match(await text(page, 'target-chance'), /^达成概率 100%；覆盖率 已成交部分已达到该目标/);
   await page.fill('[data-testid=target-what-if]', String(Math.floor(closed * 100)));
   assert.match(await text(page, 'target-chance'), /^达成概率 0%；覆盖率 0\.\d\d×/);
+  // A class rate to try moves the A/B/C/D total at once, and is not saved.
+  const classTotal = await text(page, 'forecast-class-total');
+  await page.fill('[data-testid=rate-try-d]', '50');
+  await page.waitForFunction((t) => document.querySelector('[data-testid=forecast-class-total]').textContent !== t, classTotal);
+  assert.match(await text(page, 'what-if-active'), /^假设情形：已改动 2 处/);
+  assert.equal(await page.inputValue('[data-testid=rate-d]'), '', 'the saved rate is untouched');
+  await page.fill('[data-testid=rate-try-c]', '120');
+  assert.equal(await text(page, 'rate-try-error'), '成交率不能超过 100%');
+  await page.fill('[data-testid=rate-try-c]', '');
+  // A snapshot taken now keeps the pipeline as it is, not the what-if.
+  await page.click('[data-testid=snapshot-save]');
+  await page.waitForSelector('[data-testid=toast] >> text=已保存预测快照');
+  const calls = await page.$$eval('[data-testid=snapshot-row] td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+  assert.ok(calls.length >= 1 && calls.every((c) => Math.abs(yuan(c) - (before.weighted + before.closed)) < 0.01), `${calls} vs ${before.weighted} + ${before.closed}`);
   await page.click('[data-testid=what-if-reset]');
   assert.equal(yuan(await text(page, 'forecast-closed')), before.closed);
   assert.equal(yuan(await text(page, 'forecast-weighted')), before.weighted);
   assert.equal(await text(page, 'range-p10'), before.p10);
+  assert.equal(await text(page, 'forecast-class-total'), before.classTotal);
+  assert.equal(await page.inputValue('[data-testid=rate-try-d]'), '');
+  await page.reload();
+  await page.waitForSelector('[data-testid=forecast-class-total]');
+  assert.equal(await text(page, 'forecast-class-total'), before.classTotal, 'nothing tried was kept');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a period with no deals says so; undated and amountless deals are counted; a stage band and a lead source list their deals; every chart downloads', async () => {
+  const { context, page, errors } = await open();
+  await openForecast(page, '?period=month&at=2030-01-01');
+  assert.equal(await text(page, 'forecast-empty'), '本期没有机会。');
+  for (const id of ['forecast-weighted', 'forecast-class-total', 'range-p10', 'range-p90']) {
+    assert.doesNotMatch(await text(page, id), /NaN|Infinity|undefined/, id);
+  }
+  // A deal with no close date and one with no amount, added on the deal form.
+  const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  for (const [title, amount, close] of [['没有日期的机会', '5000', ''], ['没有金额的机会', '', soon]]) {
+    await page.goto(server.url + '#/customers');
+    await page.click('[data-testid=customer-row]:not([hidden]) .c-name a >> nth=0');
+    await page.click('[data-testid=customer-new-deal]');
+    await page.fill('[data-testid=deal-title]', title);
+    await page.fill('[data-testid=deal-amount]', amount);
+    await page.fill('[data-testid=deal-close]', close);
+    await page.click('[data-testid=deal-save]');
+    await page.waitForSelector('[data-testid=deal-name]');
+  }
+  await openForecast(page, `?period=year&at=${soon}`);
+  const notes = await text(page, 'forecast-notes');
+  assert.match(notes, /个在途机会没有预计成交日期，不计入任何一期/);
+  assert.match(notes, /本期有 \d+ 个机会没有金额/);
+  // A stage's band lists that stage's deals.
+  const stageBand = '[data-testid=band-stage]:first-child';
+  const count = Number((await page.textContent(stageBand)).match(/(\d+) 个机会/)[1]);
+  await page.click(stageBand);
+  assert.equal(await page.$$eval('[data-testid=band-deals] a', (a) => a.length), Math.min(count, 40));
+  // A lead source in the address narrows the forecast.
+  const all = yuan(await text(page, 'forecast-weighted'));
+  const source = await page.$eval('[data-testid=forecast-source] option:nth-child(2)', (o) => o.value);
+  await page.selectOption('[data-testid=forecast-source]', source);
+  await page.waitForFunction((s) => decodeURIComponent(location.hash).includes(`source=${s}`), source);
+  const some = yuan(await text(page, 'forecast-weighted'));
+  assert.ok(some < all, `${source}: ${some} of ${all}`);
+  // Every chart downloads as SVG and PNG.
+  const { readFile } = await import('node:fs/promises');
+  for (const name of ['funnel-classes', 'funnel-stages', 'range']) {
+    await page.waitForSelector(`[data-testid=chart-${name}] svg`);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=export-${name}]`)]);
+    assert.ok((await readFile(await svg.path(), 'utf8')).startsWith('<svg'), name);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=export-png-${name}]`)]);
+    assert.deepEqual([...(await readFile(await png.path())).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], name);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });

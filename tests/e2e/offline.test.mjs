@@ -284,6 +284,11 @@ test('a new build deployed under the same URL is offered as a reload; the page t
   await page.waitForSelector('[data-testid=board]');
   const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
   assert.ok((await loaded()).filter((p) => p.includes('/app-')).every((p) => p.includes(`/${old}/`)));
+  // A second tab on the old build, areas not yet loaded (no prefetch).
+  const other = await context.newPage();
+  other.on('pageerror', (e) => errors.push(`old tab: ${e.message}`));
+  await other.goto(site.url + '?noprefetch#/customers');
+  await other.waitForSelector('[data-testid=result-count]');
 
   await Promise.all([page.waitForEvent('load'), page.click('[data-testid=update-reload]')]);
   await page.waitForSelector('[data-testid=board]');
@@ -296,6 +301,16 @@ test('a new build deployed under the same URL is offered as a reload; the page t
   await page.waitForSelector(ROW);
   assert.equal(await page.textContent(ROW + ' .c-name a'), '厦门远航物流');
   assert.equal(await page.$('[data-testid=update-banner]'), null);
+  // The old tab, now under the new service worker, still opens an area from its own build's
+  // files (checked against that build's list), with the network off.
+  await context.setOffline(true);
+  const before = await other.evaluate(() => performance.getEntriesByType('resource').length);
+  await go(other, '#/forecast');
+  await other.waitForSelector('[data-testid=forecast]');
+  const oldLoads = await other.evaluate((n) => performance.getEntriesByType('resource').slice(n).map((e) => new URL(e.name).pathname), before);
+  const chunks = oldLoads.filter((p) => p.includes('/app-'));
+  assert.ok(chunks.length > 0 && chunks.every((p) => p.includes(`/${old}/`)), chunks.join('\n'));
+  await context.setOffline(false);
   assert.deepEqual(errors, []);
   await context.close();
   await site.close();

@@ -54,6 +54,29 @@ try {
       await page.goto(server.url + '#/reports');
       await page.waitForSelector('.reports .card');
       await page.screenshot({ path: `${out}/${lang}-${size}-report.png` });
+      // The forecast, its presentation slides, and how it prints.
+      await page.goto(server.url + '#/forecast?period=year');
+      await page.waitForSelector('[data-testid=chart-funnel-classes] svg');
+      await page.waitForSelector('[data-testid=chart-range] svg');
+      await page.screenshot({ path: `${out}/${lang}-${size}-forecast.png`, fullPage: true });
+      await page.click('[data-testid=band-stage] >> nth=0');
+      await page.click('[data-testid=range-carriers] li:first-child [data-testid=what-if-win]');
+      await page.fill('[data-testid=rate-try-d]', '30');
+      await page.screenshot({ path: `${out}/${lang}-${size}-forecast-what-if.png`, fullPage: true });
+      await page.click('[data-testid=what-if-reset]');
+      if (size === 'wide') {
+        await page.emulateMedia({ media: 'print' });
+        await page.screenshot({ path: `${out}/${lang}-print-forecast.png`, fullPage: true });
+        await page.emulateMedia({ media: 'screen' });
+      }
+      await page.click('[data-testid=present]');
+      await page.waitForSelector('[data-testid=presentation]');
+      for (let slide = 1; slide <= 5; slide++) {
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: `${out}/${lang}-${size}-slide-${slide}.png` });
+        await page.keyboard.press('ArrowRight');
+      }
+      await page.keyboard.press('Escape');
       await page.goto(detailUrl);
       await page.waitForSelector('[data-testid=detail-name]');
       await page.click('[data-testid=edit]');

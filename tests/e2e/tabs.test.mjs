@@ -216,14 +216,15 @@ test(`${RUNS * PER_TAB * 3} scripted random interleavings across three tabs: eve
         .catch(async () => assert.equal(await digest(page), truth, `run ${run}: a tab disagrees with the store`));
     }
     await fresh.close();
-    // Nothing saved is lost: created customers exist, follow-ups are on their customer, and each
-    // field holds its last saved value.
-    const rows = new Map(truth.split('\n').slice(1).filter(Boolean).map((l) => { const f = l.split('\t'); return [f[0], { name: f[1], city: f[2], log: f[4] }]; }));
+    // Nothing saved is lost: created customers exist, follow-ups are on their customer, deleted
+    // ones stay deleted, and each field holds its last saved value.
+    const rows = new Map(truth.split('\n').slice(1).filter(Boolean).map((l) => { const f = l.split('\t'); return [f[0], { name: f[1], city: f[2], deleted: f[3], log: f[4] }]; }));
     const last = new Map();
     for (const s of saved) {
       if (s.op === 'create') lost += rows.has(s.id) ? 0 : 1;
       if (s.op === 'import') lost += s.info.split(',').filter((id) => !rows.has(id)).length;
       if (s.op === 'followup') lost += rows.get(s.id)?.log.split(',').includes(s.info) ? 0 : 1;
+      if (s.op === 'delete') lost += rows.get(s.id)?.deleted === 'true' ? 0 : 1;
       if (s.op === 'rename' || s.op === 'city') {
         const key = `${s.op} ${s.id}`;
         if (!last.has(key) || last.get(key).seq <= s.seq) last.set(key, s);

@@ -25,7 +25,7 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
         let summary = state
             .read(&[crate::domain::RecordKind::Customer, crate::domain::RecordKind::Rep], |d| summarise(d.archive()))
             .unwrap_or_default();
-        let count = |n: usize| Bar { label: String::new(), value: n as f64, value_text: n.to_string() };
+        let count = |n: usize| Bar::new(String::new(), n as f64, n.to_string());
         let by_tier = BarChart {
             title: lang.t(Msg::ChartByTier).to_owned(),
             bars: summary.by_tier.iter().map(|(t, n)| Bar { label: lang.tier(*t).to_owned(), ..count(*n) }).collect(),
@@ -39,11 +39,7 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
             bars: summary
                 .value_by_industry
                 .iter()
-                .map(|(b, v)| Bar {
-                    label: bucket_label(lang, b),
-                    value: v.0 as f64,
-                    value_text: v.compact(lang == Lang::Zh),
-                })
+                .map(|(b, v)| Bar::new(bucket_label(lang, b), v.0 as f64, v.compact(lang == Lang::Zh)))
                 .collect(),
         };
         vec![by_tier, by_region, by_industry]

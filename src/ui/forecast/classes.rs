@@ -82,7 +82,7 @@ pub fn ClassTable() -> impl IntoView {
             <table class="history" data-testid="forecast-classes">
                 <thead><tr>
                     <th>{tr(FcMsg::ColClass)}</th><th class="num">{tr(FcMsg::ColCount)}</th><th class="num">{tr(FcMsg::ColAmount)}</th>
-                    <th class="num">{tr(FcMsg::ColRate)}</th><th class="num">{tr(FcMsg::ColForecast)}</th><th>{tr(FcMsg::ColLearned)}</th>
+                    <th class="num">{tr(FcMsg::ColRate)}</th><th class="num">{tr(FcMsg::ColTry)}</th><th class="num">{tr(FcMsg::ColForecast)}</th><th>{tr(FcMsg::ColLearned)}</th>
                 </tr></thead>
                 <tbody>
                     {move || lines().into_iter().map(|line| {
@@ -95,6 +95,7 @@ pub fn ClassTable() -> impl IntoView {
                                 <td class="num">{line.count}</td>
                                 <td class="num">{move || money(figures.currency(), line.amount)}</td>
                                 <td class="num"><RateInput class placeholder=Signal::derive(placeholder) /></td>
+                                <td class="num"><RateToTry class /></td>
                                 <td class="num" data-testid="forecast-class-forecast">{move || money(figures.currency(), line.forecast)}</td>
                                 <td class="learned">{learned}</td>
                             </tr>
@@ -103,7 +104,9 @@ pub fn ClassTable() -> impl IntoView {
                 </tbody>
             </table>
             </div>
-            <p class="hint">{tr(FcMsg::RateHint)} " " {tr(FcMsg::LearnedHint)}</p>
+            <p class="hint">{tr(FcMsg::RateHint)} " " {tr(FcMsg::LearnedHint)} " " {tr(FcMsg::TryHint)}</p>
+            <LearnMonths />
+            <super::range::WhatIfActive />
         </div>
     }
 }
@@ -136,5 +139,76 @@ fn RateInput(class: FunnelClass, placeholder: Signal<String>) -> impl IntoView {
             prop:value=stored placeholder=move || placeholder.get()
             on:change=move |ev| save(event_target_value(&ev)) />
         {move || problem.get().map(|p| view! { <span class="field-error" role="alert" data-testid="rate-error">{state.lang.get().plan_problem(p)}</span> })}
+    }
+}
+
+/// A class rate to try: the figures use it at once, nothing is saved; empty goes back to the
+/// saved rate. A rate that is not 0-100 % is said beside it and not used.
+///
+/// `class`: whose rate.
+#[component]
+fn RateToTry(class: FunnelClass) -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    let problem = RwSignal::new(None::<crate::domain::forecast::PlanProblem>);
+    // What is typed, as typed ("12." stays while the user goes on typing).
+    let text = RwSignal::new(String::new());
+    let saved = move || figures.saved_rates.get().map(|r| percent_text(r.of(class))).unwrap_or_default();
+    let try_it = move |typed: String| {
+        text.set(typed.clone());
+        match parse_percent(&typed) {
+            Err(p) => problem.set(Some(p)),
+            Ok(rate) => {
+                problem.set(None);
+                figures.rates_to_try.update(|r| r[class as usize] = rate);
+            }
+        }
+    };
+    // A reset empties the field.
+    Effect::new(move |_| {
+        if figures.rates_to_try.with(|r| r[class as usize].is_none()) && problem.get_untracked().is_none() {
+            text.set(String::new());
+        }
+    });
+    view! {
+        <input type="text" inputmode="decimal" class="rate try" data-testid=format!("rate-try-{}", class.code())
+            aria-label=move || format!("{} {}", state.lang.get().funnel_class(class), state.t(FcMsg::ColTry))
+            prop:value=move || text.get() placeholder=saved
+            on:input=move |ev| try_it(event_target_value(&ev)) />
+        {move || problem.get().map(|p| view! { <span class="field-error" role="alert" data-testid="rate-try-error">{state.lang.get().plan_problem(p)}</span> })}
+    }
+}
+
+/// How many months of closed deals the team's actual rates read, kept in the book (1-60).
+#[component]
+fn LearnMonths() -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    let problem = RwSignal::new(None::<crate::domain::forecast::PlanProblem>);
+    let stored = move || {
+        figures.plan.with(|p| p.as_ref().map_or(crate::domain::forecast::DEFAULT_LEARN_MONTHS, |p| p.learn_months))
+    };
+    let save = move |text: String| {
+        let months = text.trim().parse::<u16>().unwrap_or(0);
+        leptos::task::spawn_local(async move {
+            match state.execute(Command::SetLearnMonths(months)).await {
+                Ok(_) => {
+                    problem.set(None);
+                    state.show_toast(state.t(FcMsg::LearnSaved).to_owned(), false, None);
+                }
+                Err(crate::store::ActionError::Domain(crate::domain::DomainError::Forecast(p))) => {
+                    problem.set(p.first().copied())
+                }
+                Err(_) => {}
+            }
+        });
+    };
+    view! {
+        <label class="field inline">
+            <span>{tr(FcMsg::LearnMonths)}</span>
+            <input type="number" min="1" max="60" class="months" data-testid="learn-months" prop:value=move || stored().to_string()
+                on:change=move |ev| save(event_target_value(&ev)) />
+            {move || problem.get().map(|p| view! { <span class="field-error" role="alert" data-testid="learn-months-error">{state.lang.get().plan_problem(p)}</span> })}
+        </label>
     }
 }

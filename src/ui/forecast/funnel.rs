@@ -1,56 +1,70 @@
 //! The funnel: the period's open deals by class (D at the top) and by stage, drawn by the charts
-//! worker; a band's button lists its deals.
+//! worker (each band's amount, its weighted amount darker inside it); a band's button lists its
+//! deals.
 
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use super::{money, use_figures, DealChips};
 
-use crate::charts::{Bar, BarChart};
+use crate::charts::forecast::{funnel_by_class, funnel_by_stage};
 use crate::domain::forecast::Band;
-use crate::domain::FunnelClass;
+use crate::domain::{FunnelClass, Money};
 use crate::i18n::FcMsg;
 use crate::ui::charts::WorkerCharts;
 use crate::ui::state::{tr, use_app};
+
+/// Which band's deals are listed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Chosen {
+    Class(FunnelClass),
+    Stage(Uuid),
+}
 
 #[component]
 pub fn FunnelCard() -> impl IntoView {
     let state = use_app();
     let figures = use_figures();
-    let chosen = RwSignal::new(None::<FunnelClass>);
+    let chosen = RwSignal::new(None::<Chosen>);
+    let stage_names = Memo::new(move |_| {
+        state
+            .read(&[crate::domain::RecordKind::Pipeline], |d| {
+                d.archive().pipeline().map(|p| p.stages.iter().map(|s| (s.id, s.name.clone())).collect::<Vec<_>>())
+            })
+            .flatten()
+            .unwrap_or_default()
+    });
+    let stage_name = move |id: Uuid| {
+        stage_names.with(|names| names.iter().find(|(s, _)| *s == id).map(|(_, n)| n.clone()).unwrap_or_default())
+    };
     let charts = Memo::new(move |_| {
         let lang = state.lang.get();
         let currency = figures.currency();
-        let bar = |label: String, band: &Band| Bar {
-            label: format!("{label} ({})", band.count),
-            value: band.amount.0 as f64,
-            value_text: band.amount.compact(lang.is_zh()).replacen('¥', currency.symbol(), 1),
-        };
+        let compact = move |m: Money| m.compact(lang.is_zh()).replacen('¥', currency.symbol(), 1);
         figures.report.with(|r| {
             let Some(r) = r else { return Vec::new() };
-            let classes = BarChart {
-                title: lang.t(FcMsg::Funnel).to_owned(),
-                bars: FunnelClass::ALL
-                    .iter()
-                    .map(|&c| bar(lang.funnel_class(c).to_owned(), &r.funnel.classes[c as usize]))
-                    .collect(),
-            };
-            let names = state.with_data(|d| d.archive().pipeline().cloned()).flatten();
-            let stages = BarChart {
-                title: lang.t(FcMsg::ColStage).to_owned(),
-                bars: r
-                    .funnel
-                    .stages
-                    .iter()
-                    .map(|(id, band)| {
-                        bar(names.as_ref().and_then(|p| p.stage_name(*id)).unwrap_or_default().to_owned(), band)
-                    })
-                    .collect(),
-            };
-            vec![classes, stages]
+            let class_name = |c: FunnelClass| lang.funnel_class(c).to_owned();
+            vec![
+                funnel_by_class(&r.funnel, lang.t(FcMsg::Funnel).to_owned(), class_name, compact),
+                funnel_by_stage(&r.funnel, lang.t(FcMsg::ColStage).to_owned(), stage_name, compact),
+            ]
         })
     });
-    let band = move |class: FunnelClass| {
-        figures.report.with(|r| r.as_ref().map(|r| r.funnel.classes[class as usize].clone()).unwrap_or_default())
+    let band = move |chosen: Chosen| {
+        figures.report.with(|r| {
+            let Some(r) = r else { return Band::default() };
+            match chosen {
+                Chosen::Class(class) => r.funnel.classes[class as usize].clone(),
+                Chosen::Stage(id) => {
+                    r.funnel.stages.iter().find(|(s, _)| *s == id).map(|(_, b)| b.clone()).unwrap_or_default()
+                }
+            }
+        })
+    };
+    let stages = move || {
+        figures.report.with(|r| {
+            r.as_ref().map(|r| r.funnel.stages.iter().map(|(id, _)| *id).collect::<Vec<_>>()).unwrap_or_default()
+        })
     };
     view! {
         <div class="card funnel">
@@ -58,21 +72,48 @@ pub fn FunnelCard() -> impl IntoView {
             <Show when=move || figures.report.with(|r| r.as_ref().is_some_and(|r| r.deals.is_empty()))>
                 <p class="muted" data-testid="forecast-empty">{tr(FcMsg::NoDeals)}</p>
             </Show>
+            <p class="hint">{tr(FcMsg::FunnelHint)}</p>
             <div class="charts">
                 <WorkerCharts charts names=&["funnel-classes", "funnel-stages"] width=460 timing="chart:funnel" />
             </div>
             <div class="bands" role="group">
                 {FunnelClass::ALL.iter().map(|&class| view! {
-                    <button class="band" data-testid=format!("band-{}", class.code())
-                        aria-pressed=move || (chosen.get() == Some(class)).to_string()
-                        on:click=move |_| chosen.update(|c| *c = if *c == Some(class) { None } else { Some(class) })>
-                        {move || state.lang.get().funnel_class(class)} " · "
-                        {move || state.lang.get().deals_count(band(class).count)} " · "
-                        {move || format!("{} {}", state.t(FcMsg::ColWeighted), money(figures.currency(), band(class).weighted))}
-                    </button>
+                    <BandButton chosen which=Chosen::Class(class) testid=format!("band-{}", class.code())
+                        name=Signal::derive(move || state.lang.get().funnel_class(class).to_owned()) band=Signal::derive(move || band(Chosen::Class(class))) />
                 }).collect_view()}
             </div>
-            {move || chosen.get().map(|class| view! { <DealChips ids=band(class).deals max=40 testid="band-deals" /> })}
+            <div class="bands stage-bands" role="group">
+                {move || stages().into_iter().map(|id| view! {
+                    <BandButton chosen which=Chosen::Stage(id) testid="band-stage".to_owned()
+                        name=Signal::derive(move || stage_name(id)) band=Signal::derive(move || band(Chosen::Stage(id))) />
+                }).collect_view()}
+            </div>
+            {move || chosen.get().map(|c| view! { <DealChips ids=band(c).deals max=40 testid="band-deals" /> })}
         </div>
+    }
+}
+
+/// A band's button: its name, how many deals, its weighted amount; pressed, it lists its deals
+/// (pressed again, it hides them).
+///
+/// `chosen`: which band's deals are listed; `which`: this band; `name`: its name; `band`: its
+/// figures; `testid`: the button's test id.
+#[component]
+fn BandButton(
+    chosen: RwSignal<Option<Chosen>>,
+    which: Chosen,
+    name: Signal<String>,
+    band: Signal<Band>,
+    testid: String,
+) -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    view! {
+        <button class="band" data-testid=testid aria-pressed=move || (chosen.get() == Some(which)).to_string()
+            on:click=move |_| chosen.update(|c| *c = if *c == Some(which) { None } else { Some(which) })>
+            {move || name.get()} " · "
+            {move || state.lang.get().deals_count(band.with(|b| b.count))} " · "
+            {move || format!("{} {}", state.t(FcMsg::ColWeighted), money(figures.currency(), band.with(|b| b.weighted)))}
+        </button>
     }
 }

@@ -15,11 +15,12 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::domain::forecast::{
-    class_method, report, ClassLine, ClassRates, ForecastDeal, ForecastPlan, Period, PeriodKind, Report, Scope,
+    class_method, report, BasisPoints, ClassLine, ClassRates, ForecastDeal, ForecastPlan, Period, PeriodKind, Report,
+    Scope,
 };
 use crate::domain::forecast::{DEFAULT_LEARN_MONTHS, FORECAST_PLAN_ID};
 use crate::domain::outcome::{
-    by_class_rate, by_probability, period_outcome, what_if as apply_what_if, Distribution, WhatIf,
+    by_class_rate, by_probability, period_outcome, spread_carriers, what_if as apply_what_if, Distribution, WhatIf,
 };
 use crate::domain::{Currency, Money, RecordKind};
 use crate::i18n::{FcMsg, Lang};
@@ -74,6 +75,12 @@ struct Figures {
     basis: RwSignal<Basis>,
     /// What-if changes to single deals (win it, lose it, slip it), until the page is left.
     what_if: RwSignal<Vec<(Uuid, WhatIf)>>,
+    /// The class rates the figures use: the saved ones, or those being tried.
+    rates: Memo<Option<ClassRates>>,
+    /// The class rates as saved in the book (or the stages').
+    saved_rates: Memo<Option<ClassRates>>,
+    /// Rates typed to try, per class (D C B A), not kept.
+    rates_to_try: RwSignal<[Option<BasisPoints>; 4]>,
 }
 
 impl Figures {
@@ -112,13 +119,23 @@ impl Figures {
             perf::record("forecast:report", perf::now() - started);
             out
         });
-        let rates: Memo<Option<ClassRates>> = Memo::new(move |_| {
+        let saved_rates: Memo<Option<ClassRates>> = Memo::new(move |_| {
             let plan = plan.get();
             state
                 .read(&[RecordKind::Pipeline], |d| {
                     d.archive().pipeline().map(|p| ForecastPlan::rates(plan.as_ref(), p))
                 })
                 .flatten()
+        });
+        // Class rates to try, not kept: they override the saved ones until reset or the page is
+        // left (a manager playing with rates does not change the team's settings).
+        let rates_to_try = RwSignal::new([None::<BasisPoints>; 4]);
+        let rates = Memo::new(move |_| {
+            let mut rates = saved_rates.get()?;
+            for (rate, tried) in rates.0.iter_mut().zip(rates_to_try.get()) {
+                *rate = tried.unwrap_or(*rate);
+            }
+            Some(rates)
         });
         let what_if = RwSignal::new(Vec::<(Uuid, WhatIf)>::new());
         // The period's deals with the what-if changes made (the headline, the class method and
@@ -136,8 +153,7 @@ impl Figures {
         });
         let basis = RwSignal::new(Basis::Probability);
         let range = Memo::new(move |_| {
-            let seed =
-                view.with(|(p, _)| p.start.to_string().bytes().fold(0u64, |h, b| h.wrapping_mul(31) + u64::from(b)));
+            let seed = view.with(|(p, _)| seed_of(p));
             let by_class = match basis.get() {
                 Basis::Probability => None,
                 Basis::ClassRates => Some(rates.get()?),
@@ -153,12 +169,51 @@ impl Figures {
             perf::record("forecast:range", perf::now() - started);
             out
         });
-        Figures { view, report, scenario, classes, range, plan, basis, what_if }
+        Figures { view, report, scenario, classes, range, plan, basis, what_if, rates, saved_rates, rates_to_try }
     }
 
     fn currency(&self) -> Currency {
         self.view.with(|(_, s)| s.currency)
     }
+
+    /// The range's seed: the same for a period whenever it is drawn.
+    fn seed(&self) -> u64 {
+        self.view.with_untracked(|(p, _)| seed_of(p))
+    }
+
+    /// How many what-if changes are in the figures (deals, and class rates being tried).
+    fn what_ifs(&self) -> usize {
+        self.what_if.with(Vec::len) + self.rates_to_try.with(|r| r.iter().flatten().count())
+    }
+
+    /// Takes every what-if change back.
+    fn reset_what_if(&self) {
+        self.what_if.set(Vec::new());
+        self.rates_to_try.set([None; 4]);
+    }
+
+    /// The chance each open deal is given by the range's basis (its probability or its class's
+    /// rate), for the deals that carry the spread.
+    fn spread(&self, n: usize) -> Vec<(Uuid, f64)> {
+        let rates = match self.basis.get() {
+            Basis::Probability => None,
+            Basis::ClassRates => self.rates.get(),
+        };
+        self.scenario.with(|deals| {
+            let Some(deals) = deals else { return Vec::new() };
+            let mut all = match rates {
+                None => spread_carriers(deals, by_probability),
+                Some(rates) => spread_carriers(deals, by_class_rate(rates)),
+            };
+            all.truncate(n);
+            all
+        })
+    }
+}
+
+/// A period's seed for the Monte Carlo range (the same figures each time it is drawn).
+fn seed_of(period: &Period) -> u64 {
+    period.start.to_string().bytes().fold(0u64, |h, b| h.wrapping_mul(31) + u64::from(b))
 }
 
 #[component]

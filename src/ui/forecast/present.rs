@@ -163,13 +163,7 @@ fn MoversSlide() -> impl IntoView {
         Some((first.0, Money(now.0 - first.1 .0)))
     };
     let carriers = move || {
-        let ids: Vec<_> = figures.report.with(|r| {
-            r.as_ref()
-                .map(|r| {
-                    crate::domain::outcome::spread_carriers(&r.deals).into_iter().take(6).map(|(id, _)| id).collect()
-                })
-                .unwrap_or_default()
-        });
+        let ids: Vec<_> = figures.spread(6).into_iter().map(|(id, _)| id).collect();
         deal_links(state, &ids)
     };
     view! {

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{deal_links, money, use_figures, Basis};
-use crate::charts::{Bar, BarChart};
+use crate::charts::forecast::outcome_histogram;
+use crate::domain::outcome::Method;
 use crate::domain::outcome::WhatIf;
-use crate::domain::outcome::{spread_carriers, Method};
+use crate::domain::Money;
 use crate::i18n::FcMsg;
 use crate::ui::charts::WorkerCharts;
 use crate::ui::route::Route;
@@ -35,26 +36,16 @@ pub fn RangeCard() -> impl IntoView {
     let histogram = Memo::new(move |_| {
         let lang = state.lang.get();
         let currency = figures.currency();
+        let compact = |m: Money, decimals: u32| m.compact_with(lang.is_zh(), decimals).replace('¥', currency.symbol());
         figures.range.with(|r| {
-            let Some(d) = r else { return Vec::new() };
-            let bars = d
-                .histogram(BINS)
-                .into_iter()
-                .map(|(low, high, p)| Bar {
-                    label: format!("{}–{}", low.compact(lang.is_zh()), high.compact(lang.is_zh()))
-                        .replace('¥', currency.symbol()),
-                    value: p,
-                    value_text: format!("{:.1}%", p * 100.0),
-                })
-                .collect();
-            vec![BarChart { title: lang.t(FcMsg::Range).to_owned(), bars }]
+            r.as_ref()
+                .map(|d| vec![outcome_histogram(d, BINS, lang.t(FcMsg::Range).to_owned(), compact)])
+                .unwrap_or_default()
         })
     });
-    let carriers = move || {
-        figures.report.with(|r| {
-            r.as_ref().map(|r| spread_carriers(&r.deals).into_iter().take(5).collect::<Vec<_>>()).unwrap_or_default()
-        })
-    };
+    // From the deals as they stand (a deal already won or lost by what-if carries no spread),
+    // by the range's basis.
+    let carriers = move || figures.spread(5);
     view! {
         <div class="card range">
             <h2>{tr(FcMsg::Range)} " " <span class="muted" data-testid="range-method">{method}</span></h2>
@@ -83,13 +74,23 @@ pub fn RangeCard() -> impl IntoView {
                     deal_links(state, &ids).into_iter().zip(carriers).map(|((id, title), (_, share))| view! { <WhatIfRow id title share /> }).collect_view()
                 }}
             </ul>
-            <Show when=move || !figures.what_if.with(Vec::is_empty)>
-                <p class="hint" data-testid="what-if-active">
-                    {move || state.lang.get().what_if_active(figures.what_if.with(Vec::len))} " "
-                    <button class="link" data-testid="what-if-reset" on:click=move |_| figures.what_if.set(Vec::new())>{tr(FcMsg::WhatIfReset)}</button>
-                </p>
-            </Show>
+            <WhatIfActive />
         </div>
+    }
+}
+
+/// How many what-if changes the figures hold, with a button that takes them all back.
+#[component]
+pub fn WhatIfActive() -> impl IntoView {
+    let state = use_app();
+    let figures = use_figures();
+    view! {
+        <Show when=move || { figures.what_ifs() > 0 }>
+            <p class="hint what-if-active" data-testid="what-if-active">
+                {move || state.lang.get().what_if_active(figures.what_ifs())} " "
+                <button class="link" data-testid="what-if-reset" on:click=move |_| figures.reset_what_if()>{tr(FcMsg::WhatIfReset)}</button>
+            </p>
+        </Show>
     }
 }
 

@@ -5,23 +5,29 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{money, use_figures, Figures};
-use crate::domain::forecast::weighted_total;
+use crate::charts::{Bar, BarChart};
+use crate::domain::forecast::{class_method, weighted_total};
+use crate::domain::outcome::{by_probability, period_outcome};
 use crate::domain::snapshot::{of_period, weekly_due, ForecastSnapshot, Taken};
 use crate::domain::{Command, RecordKind};
 use crate::i18n::FcMsg;
+use crate::ui::charts::WorkerCharts;
 use crate::ui::clock;
 use crate::ui::state::{tr, use_app, AppState};
 
-/// The snapshot of what the page shows now, if it can be taken (a view with a lead source filter
-/// cannot: snapshots are of the whole pipeline or one rep's).
+/// The snapshot of the forecast as it stands, if it can be taken (a view with a lead source filter
+/// cannot: snapshots are of the whole pipeline, a team's or one rep's). What-if changes on the
+/// page (deals won or lost, rates to try) are never in it: it is the pipeline as it is, with the
+/// saved rates and the range by win probability.
 fn take(figures: Figures, automatic: bool) -> Option<ForecastSnapshot> {
     let (period, scope) = figures.view.get_untracked();
     if scope.lead_source.is_some() {
         return None;
     }
-    let deals = figures.scenario.get_untracked()?;
-    let range = figures.range.get_untracked()?;
-    let class_method = figures.classes.get_untracked()?.1;
+    let deals = figures.report.with_untracked(|r| r.as_ref().map(|r| r.deals.clone()))?;
+    let rates = figures.saved_rates.get_untracked()?;
+    let range = period_outcome(&deals, by_probability, figures.seed());
+    let class_method = class_method(&deals, &rates).1;
     let totals = crate::domain::forecast::CategoryTotals::of(&deals);
     let taken =
         Taken { period: &period, scope: &scope, weighted: weighted_total(&deals), class_method, totals, range: &range };
@@ -46,11 +52,11 @@ pub fn Snapshots() -> impl IntoView {
             .read(&[RecordKind::ForecastSnapshot], |d| d.archive().forecast_snapshots.rows().to_vec())
             .unwrap_or_default()
     });
-    // The weekly one, taken once the figures are there, without what-if changes in them.
+    // The weekly one, taken once the figures are there.
     let tried = StoredValue::new(false);
     Effect::new(move |_| {
-        let ready = figures.range.with(Option::is_some) && figures.classes.with(Option::is_some);
-        if !ready || tried.get_value() || !figures.what_if.with_untracked(Vec::is_empty) {
+        let ready = figures.report.with(Option::is_some) && figures.saved_rates.with(Option::is_some);
+        if !ready || tried.get_value() {
             return;
         }
         tried.set_value(true);
@@ -65,6 +71,27 @@ pub fn Snapshots() -> impl IntoView {
         all.with(|all| of_period(all, &period, &scope).into_iter().cloned().collect::<Vec<_>>())
     };
     let over = move || figures.view.with(|(p, _)| p.end <= clock::today().date);
+    // How the call moved: one bar per snapshot, oldest at the top.
+    let trend = Memo::new(move |_| {
+        let lang = state.lang.get();
+        let currency = figures.currency();
+        let bars = rows()
+            .iter()
+            .map(|s| {
+                let label = format!(
+                    "{} {}",
+                    s.taken.format("%m-%d"),
+                    lang.t(if s.automatic { FcMsg::Weekly } else { FcMsg::ByHand })
+                );
+                Bar::new(
+                    label,
+                    s.forecast().0 as f64,
+                    s.forecast().compact(lang.is_zh()).replacen('¥', currency.symbol(), 1),
+                )
+            })
+            .collect();
+        vec![BarChart { title: lang.t(FcMsg::Trend).to_owned(), bars }]
+    });
     let actual = move || figures.report.with(|r| r.as_ref().map(|r| r.totals.closed).unwrap_or_default());
     view! {
         <div class="card">
@@ -79,25 +106,27 @@ pub fn Snapshots() -> impl IntoView {
                     return view! { <p class="muted" data-testid="snapshots-none">{tr(FcMsg::NoSnapshots)}</p> }.into_any();
                 }
                 let currency = figures.currency();
+                let many = rows.len() > 1;
                 view! {
                     <div class="table-scroll">
                     <table class="history" data-testid="snapshots">
                         <thead><tr>
-                            <th>{tr(FcMsg::ColTaken)}</th><th class="num">{tr(FcMsg::ColCall)}</th><th class="num">{tr(FcMsg::ClassMethod)}</th>
+                            <th>{tr(FcMsg::ColTaken)}</th><th class="num">{tr(FcMsg::ColCall)}</th><th class="num">{tr(FcMsg::ColClassCall)}</th>
                             <th class="num">{tr(FcMsg::CatCommit)}</th><th class="num">"P10–P90"</th>
-                            {over().then(|| view! { <th class="num">{tr(FcMsg::ColError)}</th> })}
+                            {over().then(|| view! { <th class="num">{tr(FcMsg::ColError)}</th><th class="num">{tr(FcMsg::ColClassError)}</th> })}
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|s| {
-                                let error = over().then(|| s.error(actual()).map(|e| format!("{:+.1}%", e * 100.0)).unwrap_or_else(|| "—".into()));
+                                let percent = |e: Option<f64>| e.map(|e| format!("{:+.1}%", e * 100.0)).unwrap_or_else(|| "—".into());
+                                let error = over().then(|| (percent(s.error(actual())), percent(s.class_error(actual()))));
                                 view! {
                                     <tr data-testid="snapshot-row">
                                         <td>{s.taken.to_string()} " " <span class="muted">{tr(if s.automatic { FcMsg::Weekly } else { FcMsg::ByHand })}</span></td>
                                         <td class="num">{money(currency, s.forecast())}</td>
-                                        <td class="num">{money(currency, s.class_method)}</td>
+                                        <td class="num">{money(currency, s.class_forecast())}</td>
                                         <td class="num">{money(currency, s.commit)}</td>
                                         <td class="num">{format!("{} – {}", money(currency, s.p10), money(currency, s.p90))}</td>
-                                        {error.map(|e| view! { <td class="num">{e}</td> })}
+                                        {error.map(|(e, c)| view! { <td class="num">{e}</td><td class="num">{c}</td> })}
                                     </tr>
                                 }
                             }).collect_view()}
@@ -105,6 +134,11 @@ pub fn Snapshots() -> impl IntoView {
                     </table>
                     </div>
                     {over().then(|| view! { <p class="hint">{tr(FcMsg::ActualClosed)} ": " {money(currency, actual())}</p> })}
+                    {many.then(|| view! {
+                        <div class="charts">
+                            <WorkerCharts charts=trend names=&["snapshot-trend"] width=460 timing="chart:trend" />
+                        </div>
+                    })}
                 }
                 .into_any()
             }}
