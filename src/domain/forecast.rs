@@ -461,7 +461,7 @@ pub fn forecast_deals<'a>(
 
 /// When a closed deal closed: its last move (or expiry) into the stage it is in, else its last
 /// change.
-fn closed_at(deal: &Deal) -> Timestamp {
+pub(crate) fn closed_at(deal: &Deal) -> Timestamp {
     deal.history
         .iter()
         .rev()

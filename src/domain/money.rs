@@ -103,10 +103,11 @@ impl Money {
         let cents = self.0.unsigned_abs();
         let decimals = decimals.min(6);
         // `decimals` places of `cents / unit`, rounded half up.
+        // (In u64: 128-bit division would add its routine to the page's first load.)
         let tenths = |unit: u64| {
             let scale = 10u64.pow(decimals);
-            let t = (u128::from(cents) * u128::from(scale) + u128::from(unit / 2)) / u128::from(unit);
-            let (whole, part) = (t / u128::from(scale), t % u128::from(scale));
+            let t = (cents.saturating_mul(scale).saturating_add(unit / 2)) / unit;
+            let (whole, part) = (t / scale, t % scale);
             match decimals {
                 0 => format!("{whole}"),
                 d => format!("{whole}.{part:0width$}", width = d as usize),

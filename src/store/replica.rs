@@ -57,6 +57,7 @@ pub struct Saved {
 
 /// Something the user should hear about when other writers' changes come in.
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)] // a few at a time, told and dropped
 pub enum Notice {
     /// A value this replica saved was replaced by someone else's later change.
     Superseded(Superseded),
