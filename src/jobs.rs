@@ -58,8 +58,10 @@ pub struct ChartJob {
     pub width: u32,
 }
 
-/// Something for the files worker to do.
+/// Something for the files worker to do. (One at a time: the size of the largest variant does not
+/// matter.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum FileJob {
     /// Reads a CSV/XLSX file and keeps it in the worker for the next jobs.
     OpenTable {
@@ -99,6 +101,7 @@ pub enum FileJob {
 
 /// What came of a file job.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum FileOutcome {
     /// The job could not be done; the text is for the developer console, not the user.
     Failed(String),

@@ -552,3 +552,15 @@ fn forecast_settings_categories_and_snapshots_are_checked_and_undone() {
     s.undo(kept);
     assert!(s.archive.forecast_snapshots.live_one(Uuid::from_u128(77)).is_none());
 }
+
+#[test]
+fn the_first_run_sets_up_default_stages_once() {
+    let mut archive = Archive::default();
+    let actor = Actor::at("王伟", Timestamp(T0));
+    archive.apply(Command::SetUpPipeline { chinese: true }, &actor).unwrap();
+    let stages: Vec<String> = archive.pipeline().unwrap().stages.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(stages[0], "获取线索");
+    // A book that has stages keeps its own.
+    archive.apply(Command::SetUpPipeline { chinese: false }, &Actor::at("Wang", Timestamp(T0 + 1_000))).unwrap();
+    assert_eq!(archive.pipeline().unwrap().stages[0].name, "获取线索");
+}

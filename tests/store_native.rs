@@ -267,6 +267,48 @@ fn an_unreadable_log_entry_is_not_taken_in_the_store_is_read_again_and_the_user_
     assert_eq!(Tab::open(&backend, "c", 3).replica().archive().customers.len(), 53);
 }
 
+#[test]
+fn the_first_read_leaves_later_kinds_as_stored_bytes_and_nothing_is_lost_when_they_are_read() {
+    use pocket_crm::domain::forecast::{ForecastPlan, FORECAST_PLAN_ID};
+    let backend = MemoryBackend::new();
+    let mut tab = Tab::open(&backend, "tester", 1);
+    tab.run(Command::ReplaceAll(Box::new(demo_records(300))));
+    tab.run(Command::SetClassRate { class: pocket_crm::domain::FunnelClass::A, rate: Some(8_000) });
+    let customers = tab.replica().archive().customers.len();
+    // The page's first read: customers, reps, teams, deals and the pipeline; not the forecast's
+    // settings.
+    let opened = block_on(writer::first_read_deferring(&backend, DeviceId(2), &|| async {}, &Bundled)).unwrap();
+    assert!(!opened.needs_rewrite);
+    let mut replica = opened.replica;
+    assert!(replica.has_deferred());
+    assert_eq!(replica.archive().customers.len(), customers);
+    assert!(!replica.archive().deals.is_empty() && replica.archive().pipeline().is_some());
+    assert!(replica.archive().forecast_plans.get(FORECAST_PLAN_ID).is_none());
+    // Read on demand: all of it, and once.
+    let changed = replica.decode_deferred().unwrap();
+    assert!(changed.touches(RecordKind::ForecastPlan) && !changed.touches(RecordKind::Customer));
+    assert_eq!(
+        replica.archive().forecast_plans.get(FORECAST_PLAN_ID).map(|p: &ForecastPlan| p.rate_a),
+        Some(Some(8_000))
+    );
+    assert!(!replica.has_deferred() && replica.decode_deferred().unwrap().is_empty());
+    // A replica written to before it read them reads them first: the other tab's rate stays.
+    let opened = block_on(writer::first_read_deferring(&backend, DeviceId(3), &|| async {}, &Bundled)).unwrap();
+    let cell = std::cell::RefCell::new(opened.replica);
+    let later = Tab { backend: &backend, cell, user: "李娜".into(), clock: 10 };
+    let mut later = later;
+    later.run(Command::SetClassRate { class: pocket_crm::domain::FunnelClass::D, rate: Some(1_000) });
+    let reopened = Tab::open(&backend, "c", 4);
+    let plan = reopened.replica().archive().forecast_plans.get(FORECAST_PLAN_ID).cloned().unwrap();
+    assert_eq!((plan.rate_a, plan.rate_d), (Some(8_000), Some(1_000)));
+    // A damaged bucket of a later kind: the first read still opens; reading it says which.
+    let key = backend.snapshot().keys().find(|k| k.starts_with("forecast_plan/")).cloned().unwrap();
+    backend.put_raw(&key, b"PCRM\x05\0\0\0\xff");
+    let mut opened = block_on(writer::first_read_deferring(&backend, DeviceId(5), &|| async {}, &Bundled)).unwrap();
+    assert!(matches!(opened.replica.decode_deferred(), Err(StoreError::Corrupt { key: ref k, .. }) if *k == key));
+    assert!(opened.replica.has_deferred(), "nothing half read");
+}
+
 /// A counting stand-in for the page's chunk loader: how often the migration was asked for.
 struct Counted(std::cell::Cell<u32>, bool);
 

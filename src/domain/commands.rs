@@ -92,6 +92,11 @@ pub enum Command {
     },
     /// Saves the stages and rules; every deal's stage must still exist (see `RemoveStage`).
     SavePipeline(Pipeline),
+    /// The default stages and rules in Chinese or English, if the book has none yet (its first
+    /// run); nothing if it has.
+    SetUpPipeline {
+        chinese: bool,
+    },
     /// Removes a stage, moving its deals to `move_to` first.
     RemoveStage {
         stage: Uuid,
@@ -129,6 +134,37 @@ pub enum Command {
     },
     /// Keeps the forecast of a period as it stands (a new id each time).
     SaveSnapshot(Box<ForecastSnapshot>),
+    /// Sets months' targets (a split, a period spread over its months), all or nothing.
+    SetTargets(Vec<super::quota_commands::TargetSet>),
+    SaveRepProfile(super::quota::RepProfile),
+    /// Marks a day a holiday, a worked weekend day, or (None) as the week has it.
+    SetCalendarDay {
+        day: NaiveDate,
+        kind: Option<super::evaluation::DayKind>,
+    },
+    /// The evaluation's weights in percent (results, attitude, satisfaction; adding up to 100).
+    SetEvaluationWeights {
+        results: u8,
+        attitude: u8,
+        satisfaction: u8,
+    },
+    /// The share of an allotment at which it warns.
+    SetAllotmentWarning(BasisPoints),
+    SaveIncentiveRule(Box<super::incentive::IncentiveRule>),
+    DeleteIncentiveRule(Uuid),
+    /// Closes (pays) a rep's statement of a period as the book works it out now.
+    ClosePayout {
+        rep: Uuid,
+        period: super::forecast::Period,
+    },
+    SaveEvaluation(Box<super::evaluation::Evaluation>),
+    SaveAllotmentRule(super::evaluation::AllotmentRule),
+    DeleteAllotmentRule(Uuid),
+    /// A customer used some of an allotment.
+    RecordUsage {
+        customer: Uuid,
+        usage: super::evaluation::Usage,
+    },
     /// Takes back a stored command, as a new change: what it set goes back where nobody changed
     /// it since; entries it added are removed, entries it removed come back.
     Undo(Box<UndoToken>),
@@ -184,6 +220,10 @@ pub enum DomainError {
     NotFound(Uuid),
     AlreadyExists(Uuid),
     NilId,
+    /// Some stored records could not be read, so no change can be made safely over them.
+    Unreadable,
+    Quota(super::quota::QuotaProblem),
+    Incentive(Vec<super::incentive::RuleProblem>),
 }
 
 /// The archive a replacement puts in place, checked.
@@ -236,6 +276,11 @@ impl Change<'_> {
             }
             Command::AddActivity { deal, activity } => self.add_activity(deal, activity)?,
             Command::SavePipeline(pipeline) => self.save_pipeline(pipeline)?,
+            Command::SetUpPipeline { chinese } => {
+                if self.archive.pipeline().is_none() {
+                    self.save_pipeline(Pipeline::defaults(chinese, self.actor.now, &self.actor.name))?;
+                }
+            }
             Command::RemoveStage { stage, move_to } => self.remove_stage(stage, move_to)?,
             Command::HandOver { deals, customers, to } => self.assign(vec![Assignment { to, deals, customers }])?,
             Command::Assign(assignments) => self.assign(assignments)?,
@@ -268,6 +313,20 @@ impl Change<'_> {
                 snapshot.meta = Meta::new(snapshot.meta.id, self.actor.now, &self.actor.name);
                 self.put(snapshot);
             }
+            Command::SetTargets(sets) => self.set_targets(sets)?,
+            Command::SaveRepProfile(profile) => self.save_rep_profile(profile)?,
+            Command::SetCalendarDay { day, kind } => self.set_calendar_day(day, kind)?,
+            Command::SetEvaluationWeights { results, attitude, satisfaction } => {
+                self.set_weights(results, attitude, satisfaction)?
+            }
+            Command::SetAllotmentWarning(share) => self.set_near_share(share)?,
+            Command::SaveIncentiveRule(rule) => self.save_incentive_rule(*rule)?,
+            Command::DeleteIncentiveRule(id) => self.delete_plain::<super::incentive::IncentiveRule>(id)?,
+            Command::ClosePayout { rep, period } => self.close_payout(rep, period)?,
+            Command::SaveEvaluation(evaluation) => self.save_evaluation(*evaluation)?,
+            Command::SaveAllotmentRule(rule) => self.save_allotment_rule(rule)?,
+            Command::DeleteAllotmentRule(id) => self.delete_plain::<super::evaluation::AllotmentRule>(id)?,
+            Command::RecordUsage { customer, usage } => self.record_usage(customer, usage)?,
             Command::Undo(token) => self.undo(*token)?,
         }
         Ok(())

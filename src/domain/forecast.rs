@@ -216,7 +216,7 @@ impl ForecastPlan {
 }
 
 /// How long a forecast period is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PeriodKind {
     Month,
     Quarter,

@@ -8,8 +8,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::archive::Table;
+use super::evaluation::{AllotmentRule, AllotmentUsage, Evaluation, QuotaSettings};
 use super::forecast::{DealCategory, ForecastPlan};
+use super::incentive::{IncentiveRule, PayoutStatement};
 use super::pipeline::{Deal, Pipeline};
+use super::quota::{RepProfile, Target};
 use super::record::Record;
 use super::records::{Customer, Meta, Rep, Team};
 use super::revision::{mix, EntryId};
@@ -240,6 +243,22 @@ record_kinds! {
     ForecastSnapshot(ForecastSnapshot) forecast_snapshots "forecast_snapshot";
     /// A forecast category set by hand on a deal (the deal's id).
     DealCategory(DealCategory) deal_categories "deal_category";
+    /// 销售目标: one month's target of the company, a team or a rep.
+    Target(Target) targets "target";
+    /// A rep's capacity, experience, start and leaving days (the rep's id).
+    RepProfile(RepProfile) rep_profiles "rep_profile";
+    /// The quota area's settings: calendar, evaluation weights (one record).
+    QuotaSettings(QuotaSettings) quota_settings "quota_settings";
+    /// 激励规则.
+    IncentiveRule(IncentiveRule) incentive_rules "incentive_rule";
+    /// 提成单: a rep's closed (paid) payout statement of a period.
+    PayoutStatement(PayoutStatement) payout_statements "payout";
+    /// 绩效考核: a rep's evaluation of a period.
+    Evaluation(Evaluation) evaluations "evaluation";
+    /// 客户配额: what a customer of a tier may use per period.
+    AllotmentRule(AllotmentRule) allotment_rules "allotment_rule";
+    /// A customer's recorded use of its allotments (the customer's id).
+    AllotmentUsage(AllotmentUsage) allotment_usages "allotment_usage";
 }
 
 /// One value per record kind, in [`RecordKind::ALL`] order (an array: tiny, and it keeps the

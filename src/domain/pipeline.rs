@@ -629,6 +629,19 @@ pub fn deal_list<'a>(
     out
 }
 
+/// The reminder counts of the live deals (closing soon, overdue, idle too long): the board's
+/// reminder bar without laying out the board (the daily notification, at start-up).
+pub fn reminder_counts(pipeline: &Pipeline, deals: &[Deal], today: Today) -> (usize, usize, usize) {
+    let mut counts = (0, 0, 0);
+    for deal in deals.iter().filter(|d| !d.meta.is_deleted()) {
+        let attention = pipeline.attention(deal, today);
+        counts.0 += attention.due_soon as usize;
+        counts.1 += attention.overdue as usize;
+        counts.2 += attention.rotting as usize;
+    }
+    counts
+}
+
 /// Lays out the live deals passing `filter` by stage. `customer_name` finds a deal's customer.
 pub fn board<'a>(
     pipeline: &Pipeline,
@@ -1095,6 +1108,11 @@ mod tests {
         );
         assert_eq!(first.weighted[0].1, Money::from_yuan(2_000));
         assert_eq!((b.due_soon, b.overdue, b.rotting), (1, 0, 0));
+        assert_eq!(
+            reminder_counts(&pipeline, a.deals.rows(), on(0)),
+            (b.due_soon, b.overdue, b.rotting),
+            "as the board counts"
+        );
 
         a.apply(Command::MoveDeal { id: one, stage: stage(&a, 5), from: None }, &actor("t", 0)).unwrap();
         let b = board(&pipeline, a.deals.rows(), name, &BoardFilter::default(), on(0));

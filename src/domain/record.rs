@@ -259,7 +259,7 @@ macro_rules! display_text {
         })*
     };
 }
-display_text!(String, bool, u8, u16, u32, Uuid, chrono::NaiveDate, super::Money);
+display_text!(String, bool, u8, u16, u32, i64, u64, Uuid, chrono::NaiveDate, super::Money);
 
 impl<T: FieldText> FieldText for Option<T> {
     fn text(&self) -> String {

@@ -143,6 +143,8 @@ super::messages! {
         DeleteWithDeals => "删除客户及其销售机会", "Delete the customer and its deals";
         DeleteCloseDeals => "删除客户，进行中的机会关闭为输单", "Delete the customer; close its open deals as lost";
         StorageInfo => "数据只保存在这台设备的浏览器中。", "Data is kept only in this device's browser.";
+        ErrNotAccepted => "没有保存：请检查标出的内容。", "Not saved: please check what is marked.";
+        ErrUnreadable => "部分已存数据无法读取，为免丢失，暂不能修改。数据保持原样。", "Some stored data could not be read; to lose nothing, no change can be made now. The data is as it was.";
     }
 }
 

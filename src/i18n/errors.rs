@@ -61,6 +61,9 @@ impl Lang {
             DomainError::NotFound(_) | DomainError::AlreadyExists(_) | DomainError::NilId => {
                 self.t(Msg::ErrRecordGone).to_owned()
             }
+            DomainError::Unreadable => self.t(Msg::ErrUnreadable).to_owned(),
+            // The quota area says what is wrong beside what is wrong (its words are in its chunk).
+            DomainError::Quota(_) | DomainError::Incentive(_) => self.t(Msg::ErrNotAccepted).to_owned(),
         }
     }
 

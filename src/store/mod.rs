@@ -27,14 +27,16 @@ pub use segments::{bucket_key, decode as decode_segment, encode as encode_segmen
 
 /// The schema this build writes. 1 was one flat value per customer; 2 segments of records by
 /// position; 3 added customers' owner history; 4 revisions (per-field stamps), entry ids, buckets
-/// by id and the change log; 5 the forecast's kinds (settings, snapshots, categories set on deals) (segments and log entries of 4 read
-/// as they are; a page of 4 still open hears of 5 and asks for a reload instead of reading it).
-pub const SCHEMA_VERSION: u32 = 5;
+/// by id and the change log; 5 the forecast's kinds (settings, snapshots, categories set on deals);
+/// 6 the quota area's (targets, rep profiles, settings, incentive rules, payout statements,
+/// evaluations, allotments). Segments and log entries of 4 and 5 read as they are; a page of an
+/// older schema still open hears of the newer one and asks for a reload instead of reading it.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// How many record kinds each schema knows. A new kind raises the schema: a tab of an older
 /// build then hears of the upgrade and asks for a reload instead of meeting values of a kind it
 /// cannot read (which it would keep as they are, see `Decoding`, but not show).
-pub const KINDS_OF_SCHEMA: [(u32, usize); 2] = [(4, 6), (5, 9)];
+pub const KINDS_OF_SCHEMA: [(u32, usize); 3] = [(4, 6), (5, 9), (6, 17)];
 
 /// What one write puts in the store, all or none: segment bodies to put and keys to delete,
 /// key prefixes whose values are all deleted first (a restore replaces every attached file),

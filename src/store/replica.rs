@@ -20,9 +20,10 @@ use super::migrate::{self, Migration};
 use super::segments::{bits_for, bucket_key, decode, parse_bucket_key, Layout};
 use super::{StoreError, WriteBatch};
 use crate::domain::kinds::{ListVisitor, Stored};
+use crate::domain::pipeline::{Deal, Pipeline};
 use crate::domain::{
-    Actor, AnyRecord, Applied, Archive, ChangeSet, Clock, Command, DeviceId, DomainError, PerKind, RecordKind, Records,
-    Stamp, Superseded, Timestamp, Today, UndoToken, UtcOffset,
+    Actor, AnyRecord, Applied, Archive, ChangeSet, Clock, Command, Customer, DeviceId, DomainError, PerKind,
+    RecordKind, Records, Rep, Stamp, Superseded, Team, Timestamp, Today, UndoToken, UtcOffset,
 };
 
 /// Names one applied command, to ask later how its write went.
@@ -127,11 +128,41 @@ pub struct Replica {
     /// Revisions of the changes this replica saved: a superseded value carrying one of them was
     /// this replica's user's.
     saved: HashSet<Stamp>,
+    /// Buckets the first read left as stored bytes (kinds the customer list does not need, see
+    /// `Decoding::deferring`), until `decode_deferred`.
+    deferred: Vec<(RecordKind, String, Vec<u8>)>,
 }
 
 impl Replica {
     pub fn archive(&self) -> &Archive {
         &self.archive
+    }
+
+    /// Whether some kinds are still stored bytes (see `decode_deferred`).
+    pub fn has_deferred(&self) -> bool {
+        !self.deferred.is_empty()
+    }
+
+    /// Decodes the buckets the first read left as stored bytes, into the archive; returns what
+    /// came in. All or nothing: a bucket that cannot be read leaves them all as they were.
+    /// Anything that writes, takes in other writers' changes or reads those kinds runs this
+    /// first (the page's write path does, see `ui::engine`).
+    pub fn decode_deferred(&mut self) -> Result<ChangeSet, StoreError> {
+        if self.deferred.is_empty() {
+            return Ok(ChangeSet::default());
+        }
+        let mut records = Records::default();
+        for (kind, key, body) in &self.deferred {
+            decode_into(&mut records, *kind, key, body)?;
+        }
+        self.deferred.clear();
+        let mut changed = ChangeSet::default();
+        for record in records.into_any() {
+            changed.push(record.kind(), record.id());
+            self.archive.put_received(record);
+        }
+        self.layout.sync(&self.archive);
+        Ok(changed)
     }
 
     /// The number of the last log entry taken in.
@@ -174,10 +205,11 @@ impl Replica {
         files: Vec<(String, Vec<u8>)>,
         replace_files: bool,
     ) -> Result<(Ticket, ChangeSet), DomainError> {
+        // A command reads and merges with what is stored: every kind must be read first.
+        let mut changed = self.decode_deferred().map_err(|_| DomainError::Unreadable)?;
         let ticket = Ticket(self.next_ticket);
         let intent =
             Intent { ticket, command, files, replace_files, user: user.to_owned(), now, today: Today::at(now, offset) };
-        let mut changed = ChangeSet::default();
         match self.reapply(intent, &mut changed) {
             Ok(()) => {
                 self.next_ticket += 1;
@@ -197,6 +229,7 @@ impl Replica {
     /// out the write of every pending command. Returns the batch, and what changed in memory
     /// meanwhile (others' records, commands applied again) with what to tell the user.
     pub fn prepare(&mut self, tail: Vec<(u64, Vec<u8>)>) -> Result<(WriteBatch, Caught), Catch> {
+        self.decode_deferred().map_err(Catch::Store)?;
         let caught = self.catch_up(tail)?;
         Ok((self.write_batch(), caught))
     }
@@ -207,6 +240,8 @@ impl Replica {
         if tail.is_empty() {
             return Ok(Caught::default());
         }
+        // Others' records merge with ours: ours must all be read first.
+        let mut caught = Caught { changed: self.decode_deferred().map_err(Catch::Store)?, ..Caught::default() };
         let mut entries = Vec::with_capacity(tail.len());
         for (i, (seq, body)) in tail.iter().enumerate() {
             let entry = LogEntry::decode(*seq, body).map_err(Catch::Store)?;
@@ -215,7 +250,6 @@ impl Replica {
             }
             entries.push(entry);
         }
-        let mut caught = Caught::default();
         let intents = self.take_back_pending(&mut caught.changed);
         for entry in entries {
             for record in entry.records.unwrap_or_default() {
@@ -255,6 +289,7 @@ impl Replica {
         self.layout = replica.layout;
         self.stored_bits = replica.stored_bits;
         self.seen = replica.seen;
+        self.deferred = replica.deferred;
         self.apply_again(intents, &mut changed);
         changed
     }
@@ -487,6 +522,10 @@ pub struct Opened {
     keys: Vec<String>,
 }
 
+/// Reads one bucket into `records`; false when it leaves the bucket for later (a kind the first
+/// load does not decode).
+type DecodeFn = fn(&mut Records, RecordKind, &str, &[u8]) -> Result<bool, StoreError>;
+
 impl Opened {
     /// The write that puts the store in today's layout: every record, and the old keys deleted.
     pub fn rewrite_batch(&self) -> WriteBatch {
@@ -511,12 +550,26 @@ pub struct Decoding {
     /// Keys of no kind this build knows (left untouched).
     foreign: usize,
     migration: Option<&'static Migration>,
+    decode: DecodeFn,
+    deferred: Vec<(RecordKind, String, Vec<u8>)>,
 }
 
 impl Decoding {
     /// `migration` reads older schemas' segments; without it they are refused (see
     /// `migrate::has_old_segments`).
     pub fn new(segments: Vec<(String, Vec<u8>)>, migration: Option<&'static Migration>) -> Self {
+        Self::with(segments, migration, |records, kind, key, body| decode_into(records, kind, key, body).map(|()| true))
+    }
+
+    /// Reads only the kinds the first load needs (customers, reps and teams for the list; deals
+    /// and the pipeline for the time rules); the others stay stored bytes in the replica until
+    /// `Replica::decode_deferred`. Their decoding code (every later area's record kinds) is then
+    /// not part of the page's first load.
+    pub fn deferring(segments: Vec<(String, Vec<u8>)>, migration: Option<&'static Migration>) -> Self {
+        Self::with(segments, migration, decode_at_load)
+    }
+
+    fn with(segments: Vec<(String, Vec<u8>)>, migration: Option<&'static Migration>, decode: DecodeFn) -> Self {
         let keys = segments.iter().map(|(k, _)| k.clone()).collect();
         Decoding {
             segments: segments.into_iter(),
@@ -527,6 +580,8 @@ impl Decoding {
             migrated: false,
             foreign: 0,
             migration,
+            decode,
+            deferred: Vec::new(),
         }
     }
 
@@ -537,7 +592,9 @@ impl Decoding {
                 let slot = &mut self.bits[kind.index()];
                 self.odd |= slot.is_some_and(|b| b != bits);
                 *slot = Some(slot.map_or(bits, |b| b.max(bits)));
-                decode_into(&mut self.records, kind, &key, &body)?;
+                if !(self.decode)(&mut self.records, kind, &key, &body)? {
+                    self.deferred.push((kind, key, body));
+                }
             } else if let Some(kind) = migrate::old_segment_kind(&key) {
                 let migration = self.migration.ok_or_else(|| StoreError::Corrupt {
                     key: key.clone(),
@@ -576,9 +633,24 @@ impl Decoding {
             settled: Vec::new(),
             prepared: None,
             saved: HashSet::new(),
+            deferred: self.deferred,
         };
         Opened { replica, needs_rewrite, migrated: self.migrated, foreign: self.foreign, keys: self.keys }
     }
+}
+
+/// The first load's decoding: the kinds the customer list and the time rules read, named one by
+/// one so that no other kind's decoder is reachable from it.
+fn decode_at_load(records: &mut Records, kind: RecordKind, key: &str, body: &[u8]) -> Result<bool, StoreError> {
+    match kind {
+        RecordKind::Customer => records.customers.extend(decode::<Customer>(key, body)?),
+        RecordKind::Rep => records.reps.extend(decode::<Rep>(key, body)?),
+        RecordKind::Team => records.teams.extend(decode::<Team>(key, body)?),
+        RecordKind::Deal => records.deals.extend(decode::<Deal>(key, body)?),
+        RecordKind::Pipeline => records.pipelines.extend(decode::<Pipeline>(key, body)?),
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 fn decode_into(records: &mut Records, kind: RecordKind, key: &str, body: &[u8]) -> Result<(), StoreError> {

@@ -71,6 +71,7 @@ pub async fn rewrite<B: Backend, F: Future<Output = ()>>(
     migrations: &impl Migrations,
 ) -> Result<Replica, StoreError> {
     let device = opened.replica.device();
+    opened.replica.decode_deferred()?;
     for _ in 0..4 {
         if !opened.needs_rewrite {
             return Ok(opened.replica);
@@ -109,10 +110,35 @@ async fn read_with<B: Backend, F: Future<Output = ()>>(
     pause: &impl Fn() -> F,
     migrations: &impl Migrations,
 ) -> Result<Opened, StoreError> {
+    read_by(backend, device, pause, migrations, Decoding::new).await
+}
+
+/// The page's first read: as `first_read`, but the kinds the customer list does not need stay
+/// stored bytes until the replica's `decode_deferred` (which the write path runs). A store that
+/// `needs_rewrite` is handed to the write path, which decodes them first.
+pub async fn first_read_deferring<B: Backend, F: Future<Output = ()>>(
+    backend: &B,
+    device: DeviceId,
+    pause: &impl Fn() -> F,
+    migrations: &impl Migrations,
+) -> Result<Opened, StoreError> {
+    read_by(backend, device, pause, migrations, Decoding::deferring).await
+}
+
+/// Starts reading stored segments (all kinds, or deferring some).
+type StartDecoding = fn(Vec<(String, Vec<u8>)>, Option<&'static migrate::Migration>) -> Decoding;
+
+async fn read_by<B: Backend, F: Future<Output = ()>>(
+    backend: &B,
+    device: DeviceId,
+    pause: &impl Fn() -> F,
+    migrations: &impl Migrations,
+    decoding: StartDecoding,
+) -> Result<Opened, StoreError> {
     let loaded = backend.load().await?;
     let head = loaded.head;
     let migration = if migrate::has_old_segments(&loaded.segments) { Some(migrations.get().await?) } else { None };
-    let mut decoding = Decoding::new(loaded.segments, migration);
+    let mut decoding = decoding(loaded.segments, migration);
     while !decoding.decode_some(DECODE_PART)? {
         pause().await;
     }

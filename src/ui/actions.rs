@@ -56,7 +56,8 @@ impl AppState {
                 let backend = IdbBackend::open(DB_NAME, &LoadMigration).await?;
                 perf::record("load:open", perf::now() - started);
                 let decoding = perf::now();
-                let opened = writer::first_read(&backend, self.device(), &|| async {}, &LoadMigration).await?;
+                let opened =
+                    writer::first_read_deferring(&backend, self.device(), &|| async {}, &LoadMigration).await?;
                 // An older schema or an odd layout: written again first, by the write path.
                 let replica = if opened.needs_rewrite {
                     let engine = self
@@ -83,6 +84,7 @@ impl AppState {
                     let seen = replica.seen();
                     let backend = Rc::new(backend);
                     self.backend.set_value(Some(backend.clone()));
+                    self.complete.set(!replica.has_deferred());
                     self.data.set_value(Some(Data { replica, query }));
                     let mut all = ChangeSet::default();
                     all.replaced_all = true;
@@ -110,12 +112,36 @@ impl AppState {
         });
     }
 
-    /// The write path (its chunk loads with the first write, see `engine`).
+    /// The write path (its chunk loads with the first write, see `engine`), with every record
+    /// kind decoded: the first load leaves the kinds the customer list does not need as stored
+    /// bytes, and the write path reads them before anything is applied, written or taken in.
     pub async fn engine(&self) -> Result<&'static dyn Engine, super::areas::LoadFailed> {
         #[cfg(feature = "split")]
-        return super::engine::write_engine().await;
+        let engine = super::engine::write_engine().await?;
         #[cfg(not(feature = "split"))]
-        return super::engine::write_engine();
+        let engine = super::engine::write_engine()?;
+        let decoded =
+            self.with_data_mut(|d| d.replica.has_deferred().then(|| engine.decode_rest(&mut d.replica))).flatten();
+        match decoded {
+            Some(Ok(changes)) => {
+                self.bump(&changes);
+                self.complete.set(true);
+            }
+            Some(Err(e)) => {
+                self.show_store_error(&e);
+                return Err(super::areas::LoadFailed);
+            }
+            None => {}
+        }
+        Ok(engine)
+    }
+
+    /// Waits until every record kind is decoded (pages that read the kinds the first load leaves
+    /// for later call it when they open; their views update when the kinds arrive).
+    pub async fn full(&self) {
+        if self.with_data(|d| d.replica.has_deferred()) == Some(true) {
+            let _ = self.engine().await;
+        }
     }
 
     /// `engine`, telling the user if it could not be loaded (nothing was changed; what they typed
@@ -301,9 +327,15 @@ impl AppState {
     pub fn record_name(&self, kind: RecordKind, id: uuid::Uuid) -> String {
         let lang = self.lang.get_untracked();
         self.with_data(|d| match kind {
-            RecordKind::Customer => d.archive().customers.get(id).map(|c| c.name.clone()),
+            RecordKind::Customer | RecordKind::AllotmentUsage => d.archive().customers.get(id).map(|c| c.name.clone()),
             RecordKind::Deal | RecordKind::DealCategory => d.archive().deals.get(id).map(|x| x.title.clone()),
-            RecordKind::Rep => d.archive().reps.get(id).map(|r| r.name.clone()),
+            RecordKind::Rep | RecordKind::RepProfile => d.archive().reps.get(id).map(|r| r.name.clone()),
+            RecordKind::Target
+            | RecordKind::QuotaSettings
+            | RecordKind::IncentiveRule
+            | RecordKind::PayoutStatement
+            | RecordKind::Evaluation
+            | RecordKind::AllotmentRule => Some(lang.t(Msg::NavQuotas).to_owned()),
             RecordKind::Team => d.archive().teams.get(id).map(|t| t.name.clone()),
             RecordKind::Pipeline => Some(lang.t(Msg::NavPipeline).to_owned()),
             RecordKind::ForecastPlan | RecordKind::ForecastSnapshot => Some(lang.t(Msg::NavForecast).to_owned()),
@@ -440,12 +472,9 @@ impl AppState {
                 super::notify::remind(self, false);
                 return;
             }
-            if self.with_data(|d| d.archive().pipeline().is_none()) == Some(true) {
-                let pipeline =
-                    crate::domain::pipeline::Pipeline::defaults(lang.is_zh(), clock::now(), &self.user.get_untracked());
-                if self.execute(Command::SavePipeline(pipeline)).await.is_err() {
-                    return;
-                }
+            let first_run = self.with_data(|d| d.archive().pipeline().is_none()) == Some(true);
+            if first_run && self.execute(Command::SetUpPipeline { chinese: lang.is_zh() }).await.is_err() {
+                return;
             }
             let expiring = self
                 .with_data(|d| {

@@ -235,7 +235,20 @@ async fn idle() {
 /// `page`: the page to show; it must belong to a split area (not the customer list).
 #[component]
 pub fn AreaPage(page: Page) -> impl IntoView {
+    if page.reads_every_kind() {
+        let state = use_app();
+        leptos::task::spawn_local(async move { state.full().await });
+    }
     view! { <Lazy load=move || open(page) /> }
+}
+
+impl Page {
+    /// Whether the page reads record kinds the first load leaves for later (a record's replaced
+    /// values, the forecast's settings, targets...): opening it has them decoded too (its views
+    /// update when they arrive). The board, the stages and the report read only deals.
+    fn reads_every_kind(self) -> bool {
+        !matches!(self, Page::Customers | Page::Pipeline | Page::Stages | Page::Reports | Page::Later(_))
+    }
 }
 
 /// A view built by code loaded on first use: blank while its chunk loads (a "loading" line if

@@ -611,6 +611,10 @@ fn BackupCard() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let _done = Done(busy);
             let started = perf::now();
+            // Every kind of record (the first load leaves some for later).
+            if state.engine().await.is_err() {
+                return;
+            }
             // The attached files are read first; the records are taken as they are after that.
             let files = match state.load_files(crate::store::files::FILE_PREFIX).await {
                 Ok(files) => files.into_iter().map(|(key, value)| StoredFile { key, value }).collect(),

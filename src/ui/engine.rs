@@ -45,6 +45,10 @@ pub trait Engine {
 
     /// Writes a store opened in an older schema or an odd layout again (see `writer::rewrite`).
     fn rewrite<'a>(&self, backend: &'a IdbBackend, opened: Opened) -> Rewriting<'a>;
+
+    /// Decodes the kinds the first read left as stored bytes (`Replica::decode_deferred`): their
+    /// decoding code is here, out of the first load.
+    fn decode_rest(&self, replica: &mut Replica) -> Result<ChangeSet, StoreError>;
 }
 
 /// A store's rewrite under way, ending with its replica.
@@ -103,6 +107,10 @@ impl Engine for Writer {
 
     fn rewrite<'a>(&self, backend: &'a IdbBackend, opened: Opened) -> Rewriting<'a> {
         Box::pin(async move { writer::rewrite(backend, opened, &|| async {}, &LoadMigration).await })
+    }
+
+    fn decode_rest(&self, replica: &mut Replica) -> Result<ChangeSet, StoreError> {
+        replica.decode_deferred()
     }
 }
 

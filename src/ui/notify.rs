@@ -7,7 +7,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
-use crate::domain::pipeline::{board, BoardFilter};
+use crate::domain::pipeline::reminder_counts;
 use crate::i18n::PipeMsg;
 use crate::ui::route::Route;
 use crate::ui::state::AppState;
@@ -41,13 +41,8 @@ pub fn remind(state: AppState, now: bool) {
     if !now && state.notified_on().as_deref() == Some(day.as_str()) {
         return;
     }
-    let counts = state
-        .with_data(|d| {
-            let pipeline = d.archive().pipeline()?;
-            let b = board(pipeline, d.archive().deals.rows(), |_| "", &BoardFilter::default(), today);
-            Some((b.due_soon, b.overdue, b.rotting))
-        })
-        .flatten();
+    let counts =
+        state.with_data(|d| Some(reminder_counts(d.archive().pipeline()?, d.archive().deals.rows(), today))).flatten();
     let Some((due, overdue, rotting)) = counts.filter(|c| c.0 + c.1 + c.2 > 0) else { return };
     let lang = state.lang.get_untracked();
     let body = lang.remind_summary(due, overdue, rotting);

@@ -80,6 +80,9 @@ pub struct AppState {
     pub stale: RwSignal<bool>,
     /// Bumped when records of a kind change (here or in another tab).
     changed: PerKind<RwSignal<u64>>,
+    /// Every record kind is decoded (the first load leaves some as stored bytes, see
+    /// `AppState::full`): a decision that needs all records of those kinds waits for it.
+    pub complete: RwSignal<bool>,
     pub data: StoredValue<Option<Data>>,
     pub(crate) backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
     pub(crate) channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
@@ -111,6 +114,7 @@ impl AppState {
             files_written: RwSignal::new(0),
             stale: RwSignal::new(false),
             changed: RecordKind::ALL.map(|_| RwSignal::new(0)),
+            complete: RwSignal::new(false),
             data: StoredValue::new(None),
             backend: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),

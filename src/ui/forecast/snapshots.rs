@@ -55,7 +55,9 @@ pub fn Snapshots() -> impl IntoView {
     // The weekly one, taken once the figures are there.
     let tried = StoredValue::new(false);
     Effect::new(move |_| {
-        let ready = figures.report.with(Option::is_some) && figures.saved_rates.with(Option::is_some);
+        // (Only once every snapshot is read: the first load leaves them for later.)
+        let ready =
+            state.complete.get() && figures.report.with(Option::is_some) && figures.saved_rates.with(Option::is_some);
         if !ready || tried.get_value() {
             return;
         }
