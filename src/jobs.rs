@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::charts::{bar_chart_height, bar_chart_svg, BarChart};
+use crate::charts::{chart_svg, Chart};
 use crate::domain::Customer;
 use crate::i18n::Lang;
 use crate::io::backup::{self, BackupError, Contents};
@@ -54,7 +54,7 @@ pub const PREVIEW_ROWS: usize = 8;
 /// Draws each chart as an SVG document `width` pixels wide (the charts worker).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChartJob {
-    pub charts: Vec<BarChart>,
+    pub charts: Vec<Chart>,
     pub width: u32,
 }
 
@@ -90,6 +90,12 @@ pub enum FileJob {
         customers: Vec<Customer>,
         owners: Vec<(Uuid, String)>,
         lang: Lang,
+        xlsx: bool,
+    },
+    /// Rows of text (the first the header) as a spreadsheet: a payout statement, say.
+    ExportRows {
+        rows: Vec<Vec<String>>,
+        sheet: String,
         xlsx: bool,
     },
     WriteBackup(Contents),
@@ -144,7 +150,7 @@ thread_local! {
 
 /// Draws the charts (in the charts worker): one SVG per chart, in the order asked.
 pub fn run_charts(job: ChartJob, _progress: &mut dyn FnMut(u32, u32)) -> Result<Vec<String>, String> {
-    job.charts.iter().map(|chart| bar_chart_svg(chart, job.width, bar_chart_height(chart.bars.len()))).collect()
+    job.charts.iter().map(|chart| chart_svg(chart, job.width)).collect()
 }
 
 /// Does a file job (in the files worker). `progress(done, total)` may be called along the way.
@@ -203,6 +209,13 @@ pub fn run_file(job: FileJob, progress: &mut dyn FnMut(u32, u32)) -> FileOutcome
             if xlsx {
                 let sheet = if lang == Lang::Zh { "客户" } else { "Customers" };
                 xlsx_bytes(rows, sheet).map_or_else(FileOutcome::Failed, FileOutcome::Bytes)
+            } else {
+                FileOutcome::Bytes(csv_bytes(rows))
+            }
+        }
+        FileJob::ExportRows { rows, sheet, xlsx } => {
+            if xlsx {
+                xlsx_bytes(rows, &sheet).map_or_else(FileOutcome::Failed, FileOutcome::Bytes)
             } else {
                 FileOutcome::Bytes(csv_bytes(rows))
             }
@@ -267,11 +280,8 @@ mod tests {
     use super::*;
     use crate::charts::Bar;
 
-    fn chart(title: &str, bars: &[(&str, f64)]) -> BarChart {
-        BarChart {
-            title: title.into(),
-            bars: bars.iter().map(|(l, v)| Bar::new((*l).into(), *v, v.to_string())).collect(),
-        }
+    fn chart(title: &str, bars: &[(&str, f64)]) -> Chart {
+        BarChart::new(title.into(), bars.iter().map(|(l, v)| Bar::new((*l).into(), *v, v.to_string())).collect()).into()
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn funnel_by_class(
     money: impl Fn(Money) -> String,
 ) -> BarChart {
     let bars = FunnelClass::ALL.iter().map(|&c| band_bar(class_name(c), &funnel.classes[c as usize], &money)).collect();
-    BarChart { title, bars }
+    BarChart::new(title, bars)
 }
 
 /// The open pipeline by open stage, in the pipeline's order.
@@ -39,7 +39,7 @@ pub fn funnel_by_stage(
     money: impl Fn(Money) -> String,
 ) -> BarChart {
     let bars = funnel.stages.iter().map(|(id, band)| band_bar(stage_name(*id), band, &money)).collect();
-    BarChart { title, bars }
+    BarChart::new(title, bars)
 }
 
 /// The outcome's distribution in `bins` ranges of amount, each bar its probability. `compact`
@@ -61,7 +61,7 @@ pub fn outcome_histogram(
             Bar::new(label, p, format!("{:.1}%", p * 100.0))
         })
         .collect();
-    BarChart { title, bars }
+    BarChart::new(title, bars)
 }
 
 #[cfg(test)]

@@ -31,6 +31,131 @@ impl Bar {
 pub struct BarChart {
     pub title: String,
     pub bars: Vec<Bar>,
+    /// A vertical line across the bars at a value (a target), with its label.
+    #[serde(default)]
+    pub marker: Option<(f64, String)>,
+}
+
+impl BarChart {
+    pub fn new(title: String, bars: Vec<Bar>) -> BarChart {
+        BarChart { title, bars, marker: None }
+    }
+}
+
+/// A chart the charts worker draws.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Chart {
+    Bars(BarChart),
+    Lines(LineChart),
+}
+
+impl From<BarChart> for Chart {
+    fn from(chart: BarChart) -> Chart {
+        Chart::Bars(chart)
+    }
+}
+
+impl From<LineChart> for Chart {
+    fn from(chart: LineChart) -> Chart {
+        Chart::Lines(chart)
+    }
+}
+
+/// One line of a line chart: its name (in the legend), its values (one per point of the x
+/// axis), and whether it is drawn dashed (a target or a pace).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+    pub dashed: bool,
+}
+
+/// A line chart over days (a burn-up): the x axis's labels at its start, middle and end, the
+/// top of the y axis as text, and the lines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LineChart {
+    pub title: String,
+    /// Points along the x axis (a series may stop short of it: won so far, until today).
+    pub length: usize,
+    pub x_labels: [String; 3],
+    pub y_max_text: String,
+    pub series: Vec<Series>,
+}
+
+/// Renders any chart to an SVG document `width` pixels wide.
+pub fn chart_svg(chart: &Chart, width: u32) -> Result<String, String> {
+    match chart {
+        Chart::Bars(bars) => bar_chart_svg(bars, width, bar_chart_height(bars.bars.len())),
+        Chart::Lines(lines) => line_chart_svg(lines, width, LINE_CHART_HEIGHT),
+    }
+}
+
+/// The height of a line chart.
+pub const LINE_CHART_HEIGHT: u32 = 260;
+
+/// The colours of a line chart's series, in order.
+const SERIES_COLORS: [RGBColor; 4] =
+    [BAR_COLOR, RGBColor(0xd9, 0x48, 0x2b), RGBColor(0x2e, 0x9e, 0x5b), RGBColor(0x8a, 0x5c, 0xd6)];
+
+/// Draws `chart` onto `area`: axes, each series as a polyline over the width (dashed ones in
+/// short strokes), the legend below the title.
+pub fn draw_line_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &LineChart) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let (width, height) = area.dim_in_pixel();
+    let (width, height) = (width as i32, height as i32);
+    let title_style = TextStyle::from((FONT, 16).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Center, VPos::Top));
+    area.draw(&Text::new(chart.title.clone(), (width / 2, 6), title_style)).map_err(err)?;
+    let small = |h| TextStyle::from((FONT, 12).into_font()).color(&TEXT_COLOR).pos(Pos::new(h, VPos::Center));
+    // The legend.
+    let mut x = 12;
+    for (i, series) in chart.series.iter().enumerate() {
+        let color = SERIES_COLORS[i % SERIES_COLORS.len()];
+        area.draw(&PathElement::new(vec![(x, 38), (x + 18, 38)], color.stroke_width(2))).map_err(err)?;
+        area.draw(&Text::new(series.name.clone(), (x + 22, 38), small(HPos::Left))).map_err(err)?;
+        x += 30 + display_width(&series.name) as i32 * 7;
+    }
+    let (left, right, top, bottom) = (56, width - 12, 56, height - 28);
+    area.draw(&PathElement::new(vec![(left, top), (left, bottom), (right, bottom)], AXIS_COLOR)).map_err(err)?;
+    area.draw(&Text::new(chart.y_max_text.clone(), (left - 4, top), small(HPos::Right))).map_err(err)?;
+    area.draw(&Text::new("0".to_owned(), (left - 4, bottom), small(HPos::Right))).map_err(err)?;
+    let below = |h| TextStyle::from((FONT, 12).into_font()).color(&TEXT_COLOR).pos(Pos::new(h, VPos::Top));
+    for (label, x, h) in [(0, left, HPos::Left), (1, (left + right) / 2, HPos::Center), (2, right, HPos::Right)] {
+        area.draw(&Text::new(chart.x_labels[label].clone(), (x, bottom + 6), below(h))).map_err(err)?;
+    }
+    let max = chart.series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
+    for (i, series) in chart.series.iter().enumerate() {
+        let n = chart.length.max(series.values.len()).max(2) - 1;
+        let points: Vec<(i32, i32)> = series
+            .values
+            .iter()
+            .enumerate()
+            .map(|(j, v)| {
+                let x = left + ((right - left) as f64 * j as f64 / n as f64).round() as i32;
+                let y = bottom - ((bottom - top) as f64 * (v.max(0.0) / max)).round() as i32;
+                (x, y)
+            })
+            .collect();
+        let style = SERIES_COLORS[i % SERIES_COLORS.len()].stroke_width(2);
+        if series.dashed {
+            for pair in points.chunks(2).filter(|c| c.len() == 2) {
+                area.draw(&PathElement::new(pair.to_vec(), style)).map_err(err)?;
+            }
+        } else {
+            area.draw(&PathElement::new(points, style)).map_err(err)?;
+        }
+    }
+    area.present().map_err(err)
+}
+
+/// Renders a line chart to an SVG document of the given size.
+pub fn line_chart_svg(chart: &LineChart, width: u32, height: u32) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw_line_chart(&area, chart)?;
+    }
+    Ok(svg)
 }
 
 pub const BAR_COLOR: RGBColor = RGBColor(0x2f, 0x6f, 0xeb);
@@ -61,7 +186,9 @@ pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: 
     let longest_value = chart.bars.iter().map(|b| display_width(&b.value_text)).max().unwrap_or(4) as i32;
     let value_room = (longest_value * 13 / 2 + 10).clamp(40, width / 3);
     let bar_room = (width - bar_left - value_room).max(1);
-    let max = chart.bars.iter().map(|b| b.value).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
+    // The widest bar, or the marker if it lies beyond it, spans the room.
+    let marked = chart.marker.as_ref().map_or(0.0, |m| m.0);
+    let max = chart.bars.iter().map(|b| b.value).fold(marked, f64::max).max(f64::MIN_POSITIVE);
     let label_style =
         TextStyle::from((FONT, 13).into_font()).color(&TEXT_COLOR).pos(Pos::new(HPos::Right, VPos::Center));
     let value_style =
@@ -87,8 +214,24 @@ pub fn draw_bar_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: 
         area.draw(&Text::new(bar.value_text.clone(), (bar_left + length + 4, middle), value_style.clone()))
             .map_err(err)?;
     }
+    if let Some((value, label)) = &chart.marker {
+        let x = bar_left + ((value.max(0.0) / max) * bar_room as f64).round() as i32;
+        let bottom = top + row * n;
+        let mut y = top - 2;
+        while y < bottom {
+            area.draw(&PathElement::new(vec![(x, y), (x, (y + 5).min(bottom))], MARKER_COLOR.stroke_width(2)))
+                .map_err(err)?;
+            y += 9;
+        }
+        let style =
+            TextStyle::from((FONT, 11).into_font()).color(&MARKER_COLOR).pos(Pos::new(HPos::Center, VPos::Bottom));
+        area.draw(&Text::new(label.clone(), (x, top - 3), style)).map_err(err)?;
+    }
     area.present().map_err(err)
 }
+
+/// The colour of a bar chart's marker line.
+pub const MARKER_COLOR: RGBColor = RGBColor(0xd9, 0x48, 0x2b);
 
 /// Renders `chart` to an SVG document of the given size.
 pub fn bar_chart_svg(chart: &BarChart, width: u32, height: u32) -> Result<String, String> {
@@ -132,10 +275,10 @@ mod tests {
     use super::*;
 
     fn chart(bars: &[(&str, f64)]) -> BarChart {
-        BarChart {
-            title: "客户等级 Customers by tier".into(),
-            bars: bars.iter().map(|(l, v)| Bar::new((*l).into(), *v, format!("{v}"))).collect(),
-        }
+        BarChart::new(
+            "客户等级 Customers by tier".into(),
+            bars.iter().map(|(l, v)| Bar::new((*l).into(), *v, format!("{v}"))).collect(),
+        )
     }
 
     /// Widths of the bar rectangles, in drawing order.
@@ -185,5 +328,45 @@ mod tests {
         assert!(bar_widths(&empty).is_empty());
         let long = bar_chart_svg(&chart(&[(&"很长的行业名称".repeat(10), 5.0)]), 400, 120).unwrap();
         assert!(long.contains('…'));
+    }
+
+    #[test]
+    fn a_marker_line_stands_at_its_value_and_the_bars_make_room_for_it() {
+        let mut with = chart(&[("王伟", 50.0), ("李娜", 120.0)]);
+        with.marker = Some((100.0, "目标 100%".into()));
+        let svg = bar_chart_svg(&with, 480, 160).unwrap();
+        assert!(svg.contains("目标 100%"));
+        let widths = bar_widths(&svg);
+        assert!((widths[1] / widths[0] - 2.4).abs() < 0.1, "{widths:?}");
+        let marker = format!("stroke=\"#{:02X}{:02X}{:02X}\"", MARKER_COLOR.0, MARKER_COLOR.1, MARKER_COLOR.2);
+        assert!(svg.matches(&marker).count() >= 3, "a dashed line");
+        // A marker beyond every bar: the bars shrink to make room.
+        let mut far = chart(&[("王伟", 50.0)]);
+        far.marker = Some((200.0, "200%".into()));
+        let short = bar_widths(&bar_chart_svg(&far, 480, 160).unwrap())[0];
+        let plain = bar_widths(&bar_chart_svg(&chart(&[("王伟", 50.0)]), 480, 160).unwrap())[0];
+        assert!((plain / short - 4.0).abs() < 0.2, "{plain} {short}");
+    }
+
+    #[test]
+    fn a_line_chart_draws_each_series_with_its_legend_and_axis_labels() {
+        let chart = LineChart {
+            title: "累计赢单 Burn-up".into(),
+            length: 4,
+            x_labels: ["12-01".into(), "12-16".into(), "12-31".into()],
+            y_max_text: "¥33,000".into(),
+            series: vec![
+                Series { name: "已赢单".into(), values: vec![0.0, 10.0, 10.0, 25.0], dashed: false },
+                Series { name: "目标".into(), values: vec![33.0; 4], dashed: true },
+            ],
+        };
+        let svg = line_chart_svg(&chart, 460, LINE_CHART_HEIGHT).unwrap();
+        for text in ["累计赢单 Burn-up", "12-01", "12-31", "¥33,000", "已赢单", "目标"] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+        assert!(svg.contains("<polyline"), "the won line");
+        assert!(!svg.contains("NaN"));
+        let empty = LineChart { series: vec![], ..chart };
+        assert!(!line_chart_svg(&empty, 460, LINE_CHART_HEIGHT).unwrap().contains("NaN"));
     }
 }

@@ -18,7 +18,7 @@ pub mod payout;
 pub mod pipeline;
 pub mod query;
 pub mod quota;
-mod quota_commands;
+pub mod quota_commands;
 pub mod record;
 pub mod records;
 pub mod revision;

@@ -251,6 +251,62 @@ pub fn split(total: i64, weights: &[u64]) -> Result<Vec<i64>, QuotaProblem> {
     Ok(parts)
 }
 
+/// `tiers` split into `parts` equal parts (each tier exactly, see `split`): a quarter's or a
+/// year's target spread over its months.
+pub fn spread(tiers: Tiers, parts: usize) -> Result<Vec<Tiers>, QuotaProblem> {
+    split_tiers(tiers, &vec![1; parts])
+}
+
+/// `tiers` split by `weights`, each tier exactly.
+pub fn split_tiers(tiers: Tiers, weights: &[u64]) -> Result<Vec<Tiers>, QuotaProblem> {
+    check_tiers(&tiers)?;
+    let targets = split(tiers.target, weights)?;
+    let stretch = tiers.stretch.map(|s| split(s, weights)).transpose()?;
+    let challenge = tiers.challenge.map(|c| split(c, weights)).transpose()?;
+    Ok((0..weights.len())
+        .map(|i| Tiers {
+            target: targets[i],
+            stretch: stretch.as_ref().map(|s| s[i]),
+            challenge: challenge.as_ref().map(|c| c[i]),
+        })
+        .collect())
+}
+
+/// A figure as typed for `measure`: an amount (`3.5万`, `12,000`) in cents, or a whole count;
+/// None when empty.
+pub fn parse_figure(measure: Measure, text: &str) -> Result<Option<i64>, QuotaProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let value = if measure.is_money() {
+        super::money::Money::parse(text).map(|m| m.0).map_err(|e| match e {
+            super::money::MoneyError::Negative => QuotaProblem::Negative,
+            super::money::MoneyError::TooLarge => QuotaProblem::TooLarge,
+            super::money::MoneyError::NotANumber => QuotaProblem::OutOfRange,
+        })?
+    } else {
+        let digits: String = text.chars().map(super::money::half_width).filter(|c| *c != ',').collect();
+        if digits.starts_with('-') {
+            return Err(QuotaProblem::Negative);
+        }
+        digits.parse::<u32>().map(i64::from).map_err(|_| QuotaProblem::OutOfRange)?
+    };
+    if value > MAX_TARGET {
+        return Err(QuotaProblem::TooLarge);
+    }
+    Ok(Some(value))
+}
+
+/// A figure of `measure` as shown: an amount in full (`¥12,345.00`) or a count.
+pub fn figure_text(measure: Measure, value: i64) -> String {
+    if measure.is_money() {
+        super::money::Money(value).to_string()
+    } else {
+        value.to_string()
+    }
+}
+
 /// How much the parts' sum differs from the whole (positive: the parts add up to more); None
 /// when there is no whole or no part set to compare.
 pub fn mismatch(whole: Option<i64>, parts: &[Option<i64>]) -> Option<i64> {
@@ -264,7 +320,7 @@ pub fn mismatch(whole: Option<i64>, parts: &[Option<i64>]) -> Option<i64> {
 }
 
 /// Every target of the book by holder, measure and month, for sums over periods.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TargetBook {
     months: HashMap<(Holder, Measure, NaiveDate), Tiers>,
 }
@@ -778,6 +834,22 @@ mod tests {
             Err(QuotaProblem::TiersOutOfOrder)
         );
         assert_eq!(check_tiers(&Tiers::of(MAX_TARGET + 1)), Err(QuotaProblem::TooLarge));
+    }
+
+    #[test]
+    fn a_quarter_spreads_over_its_months_and_figures_read_as_typed() {
+        let months = spread(Tiers { target: 100_000, stretch: Some(120_001), challenge: None }, 3).unwrap();
+        assert_eq!(months.iter().map(|t| t.target).collect::<Vec<_>>(), [33_334, 33_333, 33_333]);
+        assert_eq!(months.iter().map(|t| t.stretch.unwrap()).sum::<i64>(), 120_001);
+        assert!(months.iter().all(|t| t.challenge.is_none()));
+        assert_eq!(spread(Tiers::of(-1), 3), Err(QuotaProblem::Negative));
+        assert_eq!(parse_figure(Measure::Amount, "3.5万"), Ok(Some(3_500_000)));
+        assert_eq!(parse_figure(Measure::Amount, ""), Ok(None));
+        assert_eq!(parse_figure(Measure::Amount, "-5"), Err(QuotaProblem::Negative));
+        assert_eq!(parse_figure(Measure::WonDeals, "１２"), Ok(Some(12)));
+        assert_eq!(parse_figure(Measure::WonDeals, "1.5"), Err(QuotaProblem::OutOfRange));
+        assert_eq!(figure_text(Measure::Amount, 3_500_000), "¥35,000.00");
+        assert_eq!(figure_text(Measure::Activities, 40), "40");
     }
 
     #[test]

@@ -28,6 +28,22 @@ pub struct TargetSet {
     pub tiers: Option<Tiers>,
 }
 
+/// The months' targets that set `holder`'s target of `period` to `tiers` (spread evenly over its
+/// months), or remove it (None).
+pub fn sets_for_period(
+    holder: Holder,
+    measure: Measure,
+    period: &Period,
+    tiers: Option<Tiers>,
+) -> Result<Vec<TargetSet>, QuotaProblem> {
+    let months = super::quota::months_of(period);
+    let parts = match tiers {
+        Some(tiers) => super::quota::spread(tiers, months.len())?.into_iter().map(Some).collect(),
+        None => vec![None; months.len()],
+    };
+    Ok(months.into_iter().zip(parts).map(|(month, tiers)| TargetSet { holder, measure, month, tiers }).collect())
+}
+
 fn quota(problem: QuotaProblem) -> DomainError {
     DomainError::Quota(problem)
 }

@@ -8,12 +8,14 @@ pub mod app;
 mod errors;
 pub mod forecast;
 pub mod pipeline;
+pub mod quota;
 pub mod tools;
 mod values;
 
 pub use app::Msg;
 pub use forecast::FcMsg;
 pub use pipeline::PipeMsg;
+pub use quota::QMsg;
 pub use tools::ToolMsg;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

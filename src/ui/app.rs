@@ -26,6 +26,7 @@ fn page_of(route: &Route) -> Page {
         Route::EditDeal(id) => Page::EditDeal(*id),
         Route::Reports => Page::Reports,
         Route::Forecast { .. } => Page::Forecast,
+        Route::Quotas { .. } => Page::Quotas,
         Route::Settings => Page::Settings,
         other => Page::Later(other.area()),
     }

@@ -29,6 +29,7 @@ pub enum Page {
     EditDeal(Uuid),
     Reports,
     Forecast,
+    Quotas,
     Settings,
     Later(usize),
 }
@@ -94,6 +95,12 @@ fn forecast_area(show: bool) -> Result<AnyView, LoadFailed> {
     Ok(if show { view! { <super::forecast::ForecastPage /> }.into_any() } else { ().into_any() })
 }
 
+/// Targets, attainment, incentives, evaluations, allotments, calendar, people.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(quotas, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn quotas_area(show: bool) -> Result<AnyView, LoadFailed> {
+    Ok(if show { view! { <super::quotas::QuotasPage /> }.into_any() } else { ().into_any() })
+}
+
 /// Import, export and backup.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(data, wasm_split_path = ::leptos::wasm_split, fallible))]
 fn data_area(show: bool) -> Result<AnyView, LoadFailed> {
@@ -153,6 +160,36 @@ pub async fn assign_panel(
     enter!(assign_area(kind, count, ids, open))
 }
 
+/// The customer list's summary charts (shown when asked for), with the charts worker's
+/// protocol: out of the first load.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(summary, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn summary_area() -> Result<AnyView, LoadFailed> {
+    Ok(view! { <super::customers::CustomerSummaryCharts /> }.into_any())
+}
+
+/// `summary_area`, loading its chunk first.
+pub async fn summary_charts() -> Result<AnyView, LoadFailed> {
+    enter!(summary_area())
+}
+
+/// A line of the end-to-end tests' door (see `testing`), run by code in a chunk of its own
+/// fetched on the door's first use.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(testing, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn test_door(
+    state: super::state::AppState,
+    line: String,
+) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = String>>>, LoadFailed> {
+    Ok(Box::pin(async move { super::testing::run(state, &line).await }))
+}
+
+/// `test_door`, loading its chunk first.
+pub async fn run_test_line(state: super::state::AppState, line: String) -> String {
+    match enter!(test_door(state, line)) {
+        Ok(running) => running.await,
+        Err(LoadFailed) => "failed	the test door did not load".to_owned(),
+    }
+}
+
 /// Loads the chunk of `page`'s area (once) and builds the page.
 async fn open(page: Page) -> Result<AnyView, LoadFailed> {
     match page {
@@ -162,6 +199,7 @@ async fn open(page: Page) -> Result<AnyView, LoadFailed> {
         }
         Page::Data => enter!(data_area(true)),
         Page::Forecast => enter!(forecast_area(true)),
+        Page::Quotas => enter!(quotas_area(true)),
         Page::Settings => enter!(settings_area(true)),
         Page::Customers | Page::Later(_) => Ok(().into_any()),
     }
@@ -189,6 +227,8 @@ pub fn prefetch() {
             let _ = super::engine::write_engine().await;
             idle().await;
             let _ = forecast_area(false).await;
+            idle().await;
+            let _ = quotas_area(false).await;
             idle().await;
             let _ = settings_area(false).await;
             idle().await;

@@ -3,13 +3,13 @@
 
 use leptos::prelude::*;
 
-use crate::charts::BarChart;
+use crate::charts::Chart;
 use crate::i18n::Msg;
 use crate::jobs::ChartJob;
 use crate::ui::state::use_app;
 use crate::ui::{jobs, perf};
 
-/// Bar charts drawn by the worker, each in a `<figure data-testid="chart-{name}">` with buttons
+/// Charts drawn by the worker, each in a `<figure data-testid="chart-{name}">` with buttons
 /// that download it as an SVG or a PNG file; redrawn when `charts` changes (the newest request wins). A
 /// note says so if the worker cannot draw.
 ///
@@ -17,7 +17,7 @@ use crate::ui::{jobs, perf};
 /// order; `width`: in pixels; `timing`: the name the drawing time is recorded under (`perf`).
 #[component]
 pub fn WorkerCharts(
-    charts: Memo<Vec<BarChart>>,
+    charts: Memo<Vec<Chart>>,
     names: &'static [&'static str],
     width: u32,
     timing: &'static str,

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::domain::dates::parse_date;
 use crate::domain::forecast::{Fx, Period, PeriodKind, Scope};
 use crate::domain::query::{CustomerFilter, Sort};
+use crate::domain::quota::Measure;
 use crate::domain::Currency;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,7 +42,11 @@ pub enum Route {
     Forecast {
         query: Vec<(String, String)>,
     },
-    Quotas,
+    /// Targets, attainment, incentives, evaluations, allotments, calendar and people; the query
+    /// holds the tab, period and measure (`tab`, `period`, `at`, `measure`).
+    Quotas {
+        query: Vec<(String, String)>,
+    },
     Assignment,
     Routes,
     Reports,
@@ -59,7 +64,7 @@ pub const AREAS: [Route; 8] = [
     Route::Customers { query: Vec::new() },
     Route::Pipeline { query: Vec::new() },
     Route::Forecast { query: Vec::new() },
-    Route::Quotas,
+    Route::Quotas { query: Vec::new() },
     Route::Assignment,
     Route::Routes,
     Route::Reports,
@@ -85,7 +90,7 @@ impl Route {
             ["deals", id] => id.parse().map(Route::Deal).unwrap_or_default(),
             ["deals", id, "edit"] => id.parse().map(Route::EditDeal).unwrap_or_default(),
             ["forecast"] => Route::Forecast { query: parse_query(query) },
-            ["quotas"] => Route::Quotas,
+            ["quotas"] => Route::Quotas { query: parse_query(query) },
             ["assignment"] => Route::Assignment,
             ["routes"] => Route::Routes,
             ["reports"] => Route::Reports,
@@ -109,7 +114,7 @@ impl Route {
             Route::NewDeal { customer: Some(id) } => format!("#/deals/new?customer={id}"),
             Route::EditDeal(id) => format!("#/deals/{id}/edit"),
             Route::Forecast { query } => with_query("#/forecast", query),
-            Route::Quotas => "#/quotas".to_owned(),
+            Route::Quotas { query } => with_query("#/quotas", query),
             Route::Assignment => "#/assignment".to_owned(),
             Route::Routes => "#/routes".to_owned(),
             Route::Reports => "#/reports".to_owned(),
@@ -134,7 +139,8 @@ impl Route {
             Route::Customers { query }
             | Route::Data { query }
             | Route::Pipeline { query }
-            | Route::Forecast { query } => query,
+            | Route::Forecast { query }
+            | Route::Quotas { query } => query,
             _ => return None,
         };
         query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
@@ -161,6 +167,17 @@ impl Route {
         (Period::containing(kind, at), scope)
     }
 
+    /// The quota area's view this route carries: the tab (`targets` if absent), the period
+    /// (`period`: month, quarter or year, a month if absent; the one holding `at`, or today) and
+    /// the measure (`measure`: amount if absent).
+    pub fn quota_view(&self, today: NaiveDate) -> (String, Period, Measure) {
+        let tab = self.query_value("tab").unwrap_or("targets").to_owned();
+        let kind = self.query_value("period").and_then(PeriodKind::from_code).unwrap_or(PeriodKind::Month);
+        let at = self.query_value("at").and_then(parse_date).unwrap_or(today);
+        let measure = self.query_value("measure").and_then(Measure::from_code).unwrap_or(Measure::Amount);
+        (tab, Period::containing(kind, at), measure)
+    }
+
     /// Which navigation area this route belongs to.
     pub fn area(&self) -> usize {
         match self {
@@ -171,7 +188,7 @@ impl Route {
             | Route::Data { .. } => 0,
             Route::Pipeline { .. } | Route::Stages | Route::Deal(_) | Route::NewDeal { .. } | Route::EditDeal(_) => 1,
             Route::Forecast { .. } => 2,
-            Route::Quotas => 3,
+            Route::Quotas { .. } => 3,
             Route::Assignment => 4,
             Route::Routes => 5,
             Route::Reports => 6,

@@ -17,13 +17,16 @@ use crate::store::ActionError;
 /// Installs `window.pocketTest`.
 pub fn install(state: AppState) {
     let run = Closure::<dyn Fn(String) -> js_sys::Promise>::new(move |line: String| {
-        wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_str(&run(state, &line).await)) })
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(JsValue::from_str(&super::areas::run_test_line(state, line).await))
+        })
     });
     let _ = js_sys::Reflect::set(&window(), &JsValue::from_str("pocketTest"), run.as_ref());
     run.forget();
 }
 
-async fn run(state: AppState, line: &str) -> String {
+/// Runs one line (see the module's text); called through `areas::run_test_line`.
+pub async fn run(state: AppState, line: &str) -> String {
     let parts: Vec<&str> = line.split('\t').collect();
     let id = |i: usize| parts.get(i).and_then(|p| p.parse::<Uuid>().ok()).unwrap_or_default();
     let text = |i: usize| parts.get(i).copied().unwrap_or_default().to_owned();

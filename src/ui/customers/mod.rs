@@ -24,7 +24,7 @@ use super::virtual_rows::VirtualRows;
 use crate::domain::query::{CustomerFilter, OwnerFilter, Sort, SortKey};
 use crate::domain::{CustomerKind, Intent, Money, RecordKind, Tier};
 use crate::i18n::{Lang, Msg};
-use summary::CustomerSummaryCharts;
+pub use summary::CustomerSummaryCharts;
 
 /// What one list row shows.
 #[derive(Clone, Debug, PartialEq)]
@@ -196,7 +196,7 @@ pub fn CustomerList() -> impl IntoView {
                 </div>
             </div>
             <Show when=move || show_summary.get()>
-                <CustomerSummaryCharts />
+                <crate::ui::areas::Lazy load=crate::ui::areas::summary_charts />
             </Show>
             <div class="filters" role="search">
                 <input

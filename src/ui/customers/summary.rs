@@ -26,23 +26,23 @@ pub fn CustomerSummaryCharts() -> impl IntoView {
             .read(&[crate::domain::RecordKind::Customer, crate::domain::RecordKind::Rep], |d| summarise(d.archive()))
             .unwrap_or_default();
         let count = |n: usize| Bar::new(String::new(), n as f64, n.to_string());
-        let by_tier = BarChart {
-            title: lang.t(Msg::ChartByTier).to_owned(),
-            bars: summary.by_tier.iter().map(|(t, n)| Bar { label: lang.tier(*t).to_owned(), ..count(*n) }).collect(),
-        };
-        let by_region = BarChart {
-            title: lang.t(Msg::ChartByRegion).to_owned(),
-            bars: summary.by_region.iter().map(|(b, n)| Bar { label: bucket_label(lang, b), ..count(*n) }).collect(),
-        };
-        let by_industry = BarChart {
-            title: lang.t(Msg::ChartValueByIndustry).to_owned(),
-            bars: summary
+        let by_tier = BarChart::new(
+            lang.t(Msg::ChartByTier).to_owned(),
+            summary.by_tier.iter().map(|(t, n)| Bar { label: lang.tier(*t).to_owned(), ..count(*n) }).collect(),
+        );
+        let by_region = BarChart::new(
+            lang.t(Msg::ChartByRegion).to_owned(),
+            summary.by_region.iter().map(|(b, n)| Bar { label: bucket_label(lang, b), ..count(*n) }).collect(),
+        );
+        let by_industry = BarChart::new(
+            lang.t(Msg::ChartValueByIndustry).to_owned(),
+            summary
                 .value_by_industry
                 .iter()
                 .map(|(b, v)| Bar::new(bucket_label(lang, b), v.0 as f64, v.compact(lang == Lang::Zh)))
                 .collect(),
-        };
-        vec![by_tier, by_region, by_industry]
+        );
+        vec![by_tier.into(), by_region.into(), by_industry.into()]
     });
     view! {
         <div class="charts" data-testid="summary-charts">

@@ -45,8 +45,8 @@ pub fn FunnelCard() -> impl IntoView {
             let Some(r) = r else { return Vec::new() };
             let class_name = |c: FunnelClass| lang.funnel_class(c).to_owned();
             vec![
-                funnel_by_class(&r.funnel, lang.t(FcMsg::Funnel).to_owned(), class_name, compact),
-                funnel_by_stage(&r.funnel, lang.t(FcMsg::ColStage).to_owned(), stage_name, compact),
+                funnel_by_class(&r.funnel, lang.t(FcMsg::Funnel).to_owned(), class_name, compact).into(),
+                funnel_by_stage(&r.funnel, lang.t(FcMsg::ColStage).to_owned(), stage_name, compact).into(),
             ]
         })
     });

@@ -39,7 +39,7 @@ pub fn RangeCard() -> impl IntoView {
         let compact = |m: Money, decimals: u32| m.compact_with(lang.is_zh(), decimals).replace('¥', currency.symbol());
         figures.range.with(|r| {
             r.as_ref()
-                .map(|d| vec![outcome_histogram(d, BINS, lang.t(FcMsg::Range).to_owned(), compact)])
+                .map(|d| vec![outcome_histogram(d, BINS, lang.t(FcMsg::Range).to_owned(), compact).into()])
                 .unwrap_or_default()
         })
     });

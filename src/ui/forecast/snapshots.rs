@@ -92,7 +92,7 @@ pub fn Snapshots() -> impl IntoView {
                 )
             })
             .collect();
-        vec![BarChart { title: lang.t(FcMsg::Trend).to_owned(), bars }]
+        vec![BarChart::new(lang.t(FcMsg::Trend).to_owned(), bars).into()]
     });
     let actual = move || figures.report.with(|r| r.as_ref().map(|r| r.totals.closed).unwrap_or_default());
     view! {
