@@ -104,6 +104,62 @@ async function buildApp() {
   console.log(`split.mjs: split ${splitMs} ms, wasm-bindgen ${bindgenMs} ms, wasm-opt ${optMs} ms`);
 }
 
+/** Chunks smaller than this go into one pack file, fetched once (see `packChunks`). */
+const PACK_LIMIT = 16 * 1024;
+
+/**
+ * Packs the small chunks into one file. The splitter makes a chunk for every combination of
+ * areas that share code: dozens of files of a few hundred bytes, and an area's first opening
+ * fetched 40-50 of them (most of its time waiting on requests). Here every chunk under
+ * PACK_LIMIT goes into `chunks.pack`, and the loader (__wasm_split.js) takes them from it: the
+ * pack is fetched once (and again after a failure), each chunk handed to WebAssembly as a
+ * Response of its bytes. Larger chunks stay files of their own, fetched in parallel.
+ */
+function packChunks() {
+  const loaderPath = join(OUT, '__wasm_split.js');
+  let loader = readFileSync(loaderPath, 'utf8');
+  const small = readdirSync(OUT)
+    .filter((n) => /^chunk_\d+\.wasm$/.test(n) && statSync(join(OUT, n)).size < PACK_LIMIT)
+    .sort();
+  const index = {};
+  const parts = [];
+  let at = 0;
+  for (const name of small) {
+    const fetchCall = `fetch(new URL("./${name}", import.meta.url))`;
+    if (!loader.includes(fetchCall)) continue;
+    const bytes = readFileSync(join(OUT, name));
+    index[name] = [at, bytes.length];
+    parts.push(bytes);
+    at += bytes.length;
+    loader = loader.replace(fetchCall, `__packed("${name}")`);
+    rmSync(join(OUT, name));
+  }
+  if (parts.length === 0) return 0;
+  writeFileSync(join(OUT, 'chunks.pack'), Buffer.concat(parts));
+  const helper = `
+const __PACK = ${JSON.stringify(index)};
+let __pack;
+function __packed(name) {
+    if (__pack === undefined) {
+        const loading = fetch(new URL("./chunks.pack", import.meta.url)).then((r) => {
+            if (!r.ok) throw new Error("chunks.pack: " + r.status);
+            return r.arrayBuffer();
+        });
+        // A failed fetch is not kept: the next load tries again.
+        loading.catch(() => { if (__pack === loading) __pack = undefined; });
+        __pack = loading;
+    }
+    return __pack.then((bytes) => {
+        const [at, length] = __PACK[name];
+        return new Response(bytes.slice(at, at + length), { headers: { "Content-Type": "application/wasm" } });
+    });
+}
+`;
+  loader = loader.replace(/(import \{[^}]*\} from "[^"]+";\n)/, `$1${helper}`);
+  writeFileSync(loaderPath, loader);
+  return parts.length;
+}
+
 /** Minifies every JS file under `dir` (ES modules, but the workers' classic scripts). */
 async function minifyJs(dir) {
   for (const file of filesUnder(dir).filter((f) => f.endsWith('.js'))) {
@@ -176,6 +232,7 @@ function patchHtml(folder) {
 }
 
 await buildApp();
+console.log(`split.mjs: ${packChunks()} small chunks packed into chunks.pack`);
 const folder = await placeApp();
 patchHtml(folder);
 const { version, count } = await writeServiceWorker(STAGING, { minified: RELEASE });

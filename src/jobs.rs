@@ -278,7 +278,7 @@ pub fn open<T: DeserializeOwned>(bytes: &[u8]) -> Result<(u32, T), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::Bar;
+    use crate::charts::{Bar, BarChart};
 
     fn chart(title: &str, bars: &[(&str, f64)]) -> Chart {
         BarChart::new(title.into(), bars.iter().map(|(l, v)| Bar::new((*l).into(), *v, v.to_string())).collect()).into()

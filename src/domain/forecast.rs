@@ -243,6 +243,15 @@ impl PeriodKind {
 /// A rate as typed (`12.5`, `12.5%`, `９０`), in percent with up to two decimals: `Ok(None)` for
 /// an empty field (the stages' rate applies), an error outside 0-100 or for anything else.
 pub fn parse_percent(text: &str) -> Result<Option<BasisPoints>, PlanProblem> {
+    match parse_share(text)? {
+        Some(bp) if bp > 10_000 => Err(PlanProblem::RateTooHigh),
+        read => Ok(read),
+    }
+}
+
+/// A share as typed, as `parse_percent` reads it but without the 100 % ceiling (an attainment
+/// threshold of 150 %); at most 999,999 %.
+pub fn parse_share(text: &str) -> Result<Option<BasisPoints>, PlanProblem> {
     let text: String = text.trim().chars().map(super::money::half_width).collect();
     let text = text.trim_end_matches('%').trim();
     if text.is_empty() {
@@ -255,9 +264,6 @@ pub fn parse_percent(text: &str) -> Result<Option<BasisPoints>, PlanProblem> {
     }
     let hundredths = format!("{fraction:0<2}").parse::<u32>().map_err(|_| PlanProblem::NotARate)?;
     let bp = whole.parse::<u32>().map_err(|_| PlanProblem::NotARate)? * 100 + hundredths;
-    if bp > 10_000 {
-        return Err(PlanProblem::RateTooHigh);
-    }
     Ok(Some(bp))
 }
 
@@ -1022,6 +1028,9 @@ mod tests {
         for high in ["100.01", "1000"] {
             assert_eq!(parse_percent(high), Err(PlanProblem::RateTooHigh), "{high}");
         }
+        // A threshold may pass 100 %.
+        assert_eq!(parse_share("150"), Ok(Some(15_000)));
+        assert_eq!(parse_share("abc"), Err(PlanProblem::NotARate));
         for rate in [0, 25, 1_250, 9_000, 10_000, 333] {
             assert_eq!(parse_percent(&percent_text(rate)), Ok(Some(rate)));
         }

@@ -275,11 +275,45 @@ async fn idle() {
 /// `page`: the page to show; it must belong to a split area (not the customer list).
 #[component]
 pub fn AreaPage(page: Page) -> impl IntoView {
-    if page.reads_every_kind() {
-        let state = use_app();
-        leptos::task::spawn_local(async move { state.full().await });
+    let state = use_app();
+    view! { <Lazy load=move || open_reading(state, page) /> }
+}
+
+/// `open`, with the record kinds the first load left as stored bytes decoded first for a page
+/// that reads them (both loaded at once): its figures are worked out once, on everything.
+async fn open_reading(state: super::state::AppState, page: Page) -> Result<AnyView, LoadFailed> {
+    if !page.reads_every_kind() {
+        return open(page).await;
     }
-    view! { <Lazy load=move || open(page) /> }
+    let (view, ()) = both(open(page), state.full()).await;
+    view
+}
+
+/// Runs two futures at once; resolves with both outputs.
+async fn both<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut first, mut second) = (None, None);
+    std::future::poll_fn(move |cx| {
+        if first.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                first = Some(v);
+            }
+        }
+        if second.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                second = Some(v);
+            }
+        }
+        match (first.take(), second.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (first, second) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 impl Page {

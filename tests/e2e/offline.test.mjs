@@ -66,7 +66,7 @@ async function loadDemo(page, size = 100) {
 
 /** The app chunks (by file name) the page asked for since `from`. */
 const chunksAsked = (requests, from = 0) =>
-  requests.slice(from).filter((p) => /\/app-[0-9a-f]+\/(split_|chunk_)/.test(p)).map((p) => p.split('/').pop());
+  requests.slice(from).filter((p) => /\/app-[0-9a-f]+\/(split_|chunk_|chunks\.pack)/.test(p)).map((p) => p.split('/').pop());
 
 test('the first load holds the list; every area opens from its chunk on first use and works on the one state', async () => {
   // `noprefetch`: the areas' chunks are not fetched in idle time (the next test covers that).

@@ -90,7 +90,7 @@ fn StandingRow(standing: Standing) -> impl IntoView {
             <td class="num">{standing.target.map(|_| figure(standing.gap)).unwrap_or_default()}</td>
             <td class="num">{standing.pace.map(|p| figure(p.expected)).unwrap_or_default()}</td>
             <td class="num">{ahead.unwrap_or_default()}</td>
-            <td class="num">{measure.is_money().then(|| figure(standing.open_weighted)).unwrap_or_default()}</td>
+            <td class="num">{if measure.is_money() { figure(standing.open_weighted) } else { String::new() }}</td>
             <td class="num">{standing.coverage.map(|c| format!("{c:.2}×")).unwrap_or_default()}</td>
         </tr>
     }

@@ -71,7 +71,8 @@ pub fn EvaluationsTab() -> impl IntoView {
                         <th>{tr(QMsg::Satisfaction)}</th><th class="num">{tr(QMsg::ColScore)}</th><th class="num">{tr(QMsg::ColPayout)}</th><th>{tr(QMsg::Note)}</th><th></th>
                     </tr></thead>
                     <tbody>
-                        {move || results.get().into_iter().map(|r| view! { <EvaluationRow results=r /> }).collect_view()}
+                        // Keyed by rep and figures: what is typed stays while nothing of the rep changes.
+                        <For each=move || results.get() key=|r| (r.rep, r.attainment, r.won, r.activities, r.payout) let:r><EvaluationRow results=r /></For>
                     </tbody>
                 </table>
             </div>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{period_name, rep_name, use_quota};
-use crate::domain::forecast::{parse_percent, percent_text, BasisPoints, PeriodKind};
+use crate::domain::forecast::{parse_percent, parse_share, percent_text, BasisPoints, PeriodKind};
 use crate::domain::incentive::{BandMode, Bonus, CommissionBand, IncentiveRule, LineKind, RuleKind};
 use crate::domain::payout::{Payouts, RepStatement};
 use crate::domain::{Command, DomainError, Money, RecordKind};
@@ -169,6 +169,8 @@ fn RuleForm(rule: IncentiveRule, editing: RwSignal<Option<IncentiveRule>>) -> im
         ev.prevent_default();
         let lang = state.lang.get_untracked();
         let percent = |text: &str| parse_percent(text).map_err(|p| lang.plan_problem(p).to_owned());
+        // Thresholds may pass 100 % (a band from 150 %).
+        let share = |text: &str| parse_share(text).map_err(|p| lang.plan_problem(p).to_owned());
         let money = |text: &str| Money::parse(text).map_err(|_| lang.t(Msg::ProblemAmount).to_owned());
         let read = || -> Result<IncentiveRule, String> {
             let bands = bands
@@ -176,8 +178,8 @@ fn RuleForm(rule: IncentiveRule, editing: RwSignal<Option<IncentiveRule>>) -> im
                 .iter()
                 .map(|(from, to, rate)| {
                     Ok(CommissionBand {
-                        from: percent(from)?.unwrap_or(0),
-                        to: percent(to)?,
+                        from: share(from)?.unwrap_or(0),
+                        to: share(to)?,
                         rate: percent(rate)?.unwrap_or(0),
                     })
                 })
@@ -185,7 +187,7 @@ fn RuleForm(rule: IncentiveRule, editing: RwSignal<Option<IncentiveRule>>) -> im
             let bonuses = bonuses
                 .get_untracked()
                 .iter()
-                .map(|(at, amount)| Ok(Bonus { at: percent(at)?.unwrap_or(0), amount: money(amount)? }))
+                .map(|(at, amount)| Ok(Bonus { at: share(at)?.unwrap_or(0), amount: money(amount)? }))
                 .collect::<Result<Vec<_>, String>>()?;
             Ok(IncentiveRule {
                 name: name.get_untracked(),

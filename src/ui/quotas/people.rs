@@ -64,7 +64,8 @@ fn TeamsCard() -> impl IntoView {
             <h2>{tr(QMsg::Teams)}</h2>
             <table class="history" data-testid="teams">
                 <thead><tr><th>{tr(QMsg::Name)}</th><th>{tr(QMsg::Manager)}</th></tr></thead>
-                <tbody>{move || teams.get().into_iter().map(|team| view! { <TeamRow team /> }).collect_view()}</tbody>
+                // Keyed by id: a row keeps what is typed in it (and its message) when others change.
+                <tbody><For each=move || teams.get() key=|t| t.meta.id let:team><TeamRow team /></For></tbody>
             </table>
             <div class="inline-form">
                 <input type="text" data-testid="team-name" placeholder=tr(QMsg::NewTeam) prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
@@ -162,7 +163,7 @@ fn RepsCard() -> impl IntoView {
                         <th>{tr(QMsg::Name)}</th><th>{tr(QMsg::Team)}</th><th>{tr(QMsg::Email)}</th><th>{tr(QMsg::Phone)}</th><th>{tr(QMsg::ActiveRep)}</th>
                         <th>{tr(QMsg::Capacity)}</th><th>{tr(QMsg::Experience)}</th><th>{tr(QMsg::Started)}</th><th>{tr(QMsg::Left)}</th><th></th>
                     </tr></thead>
-                    <tbody>{move || reps.get().into_iter().map(|rep| view! { <RepRow rep /> }).collect_view()}</tbody>
+                    <tbody><For each=move || reps.get() key=|r| r.meta.id let:rep><RepRow rep /></For></tbody>
                 </table>
             </div>
             <div class="inline-form">

@@ -347,7 +347,7 @@ fn HistoryCard() -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
-        changes.sort_by(|a, b| b.2.at.cmp(&a.2.at));
+        changes.sort_by_key(|c| std::cmp::Reverse(c.2.at));
         changes
             .into_iter()
             .take(50)
