@@ -138,26 +138,29 @@ fn person_name(rng: &mut fastrand::Rng, english: bool) -> String {
 
 /// Generates `count` customers (plus 3 teams of 4 reps) from `seed`, dated up to `now`.
 pub fn generate(seed: u64, count: usize, now: Timestamp, offset: UtcOffset, actor: &str) -> Records {
-    generate_with(seed, count, None, now, offset, actor)
+    generate_with(seed, count, None, 12, now, offset, actor)
 }
 
-/// `generate`, but with exactly `deals` deals (customers take several each as needed): the
-/// forecast's benchmark wants more deals than the demo's usual three for every four customers.
+/// `generate`, but with exactly `deals` deals (customers take several each as needed) and `reps`
+/// reps (at least one): the forecast's and the quotas' benchmarks want more deals than the
+/// demo's usual three for every four customers, and more reps than its twelve.
 pub fn generate_with_deals(
     seed: u64,
     customers: usize,
     deals: usize,
+    reps: usize,
     now: Timestamp,
     offset: UtcOffset,
     actor: &str,
 ) -> Records {
-    generate_with(seed, customers, Some(deals), now, offset, actor)
+    generate_with(seed, customers, Some(deals), reps.max(1), now, offset, actor)
 }
 
 fn generate_with(
     seed: u64,
     count: usize,
     deals: Option<usize>,
+    rep_count: usize,
     now: Timestamp,
     offset: UtcOffset,
     actor: &str,
@@ -173,13 +176,14 @@ fn generate_with(
         .iter()
         .map(|(name, _)| Team { meta: meta(&mut rng, 400), name: (*name).to_owned(), manager: None })
         .collect();
-    let reps: Vec<Rep> = (0..12)
+    let reps: Vec<Rep> = (0..rep_count)
         .map(|i| Rep {
             meta: meta(&mut rng, 400),
             name: person_name(&mut rng, i % 6 == 5),
             team: Some(teams[i % teams.len()].meta.id),
             email: format!("rep{}@pocketcrm.example", i + 1),
             phone: phone(&mut rng),
+            // One of the twelve left (her history stays).
             active: i != 11,
         })
         .collect();
@@ -500,11 +504,14 @@ mod tests {
 
     #[test]
     fn a_benchmark_demo_has_exactly_the_deals_asked_for_on_its_own_customers() {
-        let d = generate_with_deals(5, 300, 2_000, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo");
+        let d = generate_with_deals(5, 300, 2_000, 200, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo");
+        assert_eq!(d.reps.len(), 200);
         assert_eq!((d.customers.len(), d.deals.len()), (300, 2_000));
         let ids: std::collections::HashSet<_> = d.customers.iter().map(|c| c.meta.id).collect();
         assert!(d.deals.iter().all(|x| ids.contains(&x.customer)));
-        assert!(generate_with_deals(5, 0, 10, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo").deals.is_empty());
+        assert!(generate_with_deals(5, 0, 10, 12, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo")
+            .deals
+            .is_empty());
     }
 
     #[test]

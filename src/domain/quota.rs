@@ -586,6 +586,28 @@ impl Actuals {
     }
 }
 
+/// Which measures a pass over the book counts: a page showing one measure counts that one
+/// (amounts and won deals read the deals; new customers the customers; activities both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counting {
+    pub deals: bool,
+    pub customers: bool,
+    pub activities: bool,
+}
+
+impl Counting {
+    pub const ALL: Counting = Counting { deals: true, customers: true, activities: true };
+
+    pub fn of(measure: Measure) -> Counting {
+        let none = Counting { deals: false, customers: false, activities: false };
+        match measure {
+            Measure::Amount | Measure::WonDeals => Counting { deals: true, ..none },
+            Measure::NewCustomers => Counting { customers: true, ..none },
+            Measure::Activities => Counting { activities: true, ..none },
+        }
+    }
+}
+
 /// What was attained in `period` (local dates at `offset`): deals won in it (amounts converted
 /// into the company currency by `fx`), customers added, activities and follow-ups dated in it;
 /// and the open pipeline due in it, weighted.
@@ -597,17 +619,37 @@ pub fn actuals(
     offset: UtcOffset,
     fx: &Fx,
 ) -> Actuals {
+    actuals_counting(pipeline, deals, customers, period, offset, fx, Counting::ALL)
+}
+
+/// `actuals`, counting only what `counting` asks for (the others stay zero).
+pub fn actuals_counting(
+    pipeline: &Pipeline,
+    deals: &[Deal],
+    customers: &[Customer],
+    period: &Period,
+    offset: UtcOffset,
+    fx: &Fx,
+    counting: Counting,
+) -> Actuals {
     let mut out = Actuals::default();
-    for deal in deals.iter().filter(|d| !d.meta.is_deleted()) {
-        let Some(stage) = pipeline.stage(deal.stage) else { continue };
-        let row = out.by_rep.entry(deal.owner).or_default();
-        row[Measure::Activities as usize] += deal.activities.iter().filter(|a| period.contains(a.date)).count() as i64;
-        match stage.outcome {
+    let outcomes: Vec<(Uuid, StageOutcome)> = pipeline.stages.iter().map(|s| (s.id, s.outcome)).collect();
+    for deal in deals.iter().filter(|d| !d.meta.is_deleted() && (counting.deals || counting.activities)) {
+        let Some(outcome) = outcomes.iter().find(|(id, _)| *id == deal.stage).map(|(_, o)| *o) else { continue };
+        if counting.activities {
+            let n = deal.activities.iter().filter(|a| period.contains(a.date)).count() as i64;
+            out.by_rep.entry(deal.owner).or_default()[Measure::Activities as usize] += n;
+        }
+        if !counting.deals {
+            continue;
+        }
+        match outcome {
             StageOutcome::Won => {
                 let day = super::forecast::closed_at(deal).date(offset);
                 if !period.contains(day) {
                     continue;
                 }
+                let row = out.by_rep.entry(deal.owner).or_default();
                 row[Measure::WonDeals as usize] += 1;
                 match fx.convert(deal.amount, deal.currency, day) {
                     Some(amount) => {
@@ -633,13 +675,15 @@ pub fn actuals(
             StageOutcome::Lost => {}
         }
     }
-    for customer in customers.iter().filter(|c| !c.meta.is_deleted()) {
+    for customer in customers.iter().filter(|c| !c.meta.is_deleted() && (counting.customers || counting.activities)) {
         let row = out.by_rep.entry(customer.owner).or_default();
-        if period.contains(customer.meta.created_at.date(offset)) {
+        if counting.customers && period.contains(customer.meta.created_at.date(offset)) {
             row[Measure::NewCustomers as usize] += 1;
         }
-        row[Measure::Activities as usize] +=
-            customer.communications.iter().filter(|c| period.contains(c.date)).count() as i64;
+        if counting.activities {
+            row[Measure::Activities as usize] +=
+                customer.communications.iter().filter(|c| period.contains(c.date)).count() as i64;
+        }
     }
     out.won.sort_by_key(|w| (w.day, w.id));
     out
@@ -920,5 +964,57 @@ mod tests {
         assert_eq!(split_weights(SplitMethod::Experience, &parts, &org, &profile, &|_| 0), [1, 1, 1]);
         let last = |h: Holder| if h == Holder::Team(Uuid::from_u128(10)) { 300 } else { 100 };
         assert_eq!(split_weights(SplitMethod::LastPeriod, &parts, &org, &profile, &last), [300, 100, 100]);
+    }
+
+    #[test]
+    fn actuals_count_what_was_won_added_and_done_in_the_period_by_local_date() {
+        use crate::domain::{demo, Actor, Archive, Command, Timestamp};
+        let now = Timestamp(chrono::DateTime::parse_from_rfc3339("2026-12-10T04:00:00Z").unwrap().timestamp_millis());
+        let records = demo::generate_with_deals(9, 400, 3_000, 12, now, UtcOffset::CHINA, "demo");
+        let mut archive = Archive::default();
+        archive.apply(Command::ReplaceAll(Box::new(records)), &Actor::at("t", now)).unwrap();
+        let pipeline = archive.pipeline().unwrap().clone();
+        let december = Period::containing(PeriodKind::Month, date(2026, 12, 10));
+        let fx = Fx { company: crate::domain::Currency::Cny, rates: Vec::new() };
+        let all = actuals(&pipeline, archive.deals.rows(), archive.customers.rows(), &december, UtcOffset::CHINA, &fx);
+        assert!(all.total(Measure::WonDeals) > 0 && all.total(Measure::Activities) > 0, "{all:?}");
+        // Counting one measure gives the same figures for it.
+        for measure in Measure::ALL {
+            let one = actuals_counting(
+                &pipeline,
+                archive.deals.rows(),
+                archive.customers.rows(),
+                &december,
+                UtcOffset::CHINA,
+                &fx,
+                Counting::of(measure),
+            );
+            assert_eq!(one.total(measure), all.total(measure), "{measure:?}");
+        }
+        // A deal in yuan moved to won at 01:00 on 1 December in Shanghai (still 30 November in UTC)
+        // counts in December, in its owner's row; one in dollars without a rate is said, not added.
+        let won = pipeline.stages.iter().find(|s| s.outcome == StageOutcome::Won).unwrap().id;
+        let at = Timestamp(chrono::DateTime::parse_from_rfc3339("2026-11-30T17:00:00Z").unwrap().timestamp_millis());
+        let open: Vec<Deal> =
+            archive.deals.live().filter(|d| pipeline.is_open(d) && d.owner.is_some()).take(2).cloned().collect();
+        let (mut yuan, mut dollars) = (open[0].clone(), open[1].clone());
+        yuan.currency = crate::domain::Currency::Cny;
+        dollars.currency = crate::domain::Currency::Usd;
+        for deal in [&mut yuan, &mut dollars] {
+            deal.history.push(crate::domain::pipeline::DealEvent {
+                id: EntryId(u64::MAX - deal.history.len() as u64),
+                at,
+                by: "t".into(),
+                change: crate::domain::pipeline::DealChange::Stage { from: deal.stage, to: won },
+            });
+            deal.stage = won;
+        }
+        let deals = [yuan.clone(), dollars];
+        let got = actuals(&pipeline, &deals, &[], &december, UtcOffset::CHINA, &fx);
+        assert_eq!(got.of(&[yuan.owner.unwrap()], Measure::Amount), yuan.amount.0);
+        assert_eq!((got.total(Measure::WonDeals), got.unconverted), (2, 1));
+        assert_eq!(got.won.len(), 1);
+        let november = actuals(&pipeline, &deals, &[], &december.previous(), UtcOffset::CHINA, &fx);
+        assert_eq!(november.total(Measure::WonDeals), 0, "not in November by the UTC date");
     }
 }

@@ -116,14 +116,14 @@ fn settings_area(show: bool) -> Result<AnyView, LoadFailed> {
 /// Demo data with exactly `deals` deals (the test door's `demo`, for the forecast's benchmark),
 /// in the settings chunk with the rest of the demo generator.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible))]
-fn demo_with_deals(customers: usize, deals: usize) -> Result<crate::domain::Records, LoadFailed> {
+fn demo_with_deals(customers: usize, deals: usize, reps: usize) -> Result<crate::domain::Records, LoadFailed> {
     let now = super::clock::now();
-    Ok(crate::domain::demo::generate_with_deals(7, customers, deals, now, super::clock::offset_at(now), "demo"))
+    Ok(crate::domain::demo::generate_with_deals(7, customers, deals, reps, now, super::clock::offset_at(now), "demo"))
 }
 
 /// `demo_with_deals`, loading its chunk first.
-pub async fn benchmark_demo(customers: usize, deals: usize) -> Result<crate::domain::Records, LoadFailed> {
-    enter!(demo_with_deals(customers, deals))
+pub async fn benchmark_demo(customers: usize, deals: usize, reps: usize) -> Result<crate::domain::Records, LoadFailed> {
+    enter!(demo_with_deals(customers, deals, reps))
 }
 
 /// Turns a chart's SVG into a PNG file and downloads it, in a chunk of its own fetched on the

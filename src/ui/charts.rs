@@ -28,11 +28,20 @@ pub fn WorkerCharts(
     let failed = RwSignal::new(false);
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {
-        let job = ChartJob { charts: charts.get(), width };
+        charts.track();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         let started = perf::now();
         leptos::task::spawn_local(async move {
+            // After the page's own change is painted: the charts follow it (a few hundred bars
+            // take a moment to pack for the worker, and their SVG to lay out), and a burst of
+            // changes sends one request.
+            crate::ui::state::after_paint().await;
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            let Some(charts) = charts.try_get_untracked() else { return };
+            let job = ChartJob { charts, width };
             let outcome = jobs::run::<_, Result<Vec<String>, String>>(jobs::Kind::Charts, job).await;
             // A newer request, or the charts were closed meanwhile.
             if generation.try_get_value() != Some(mine) {

@@ -3,8 +3,9 @@
 //! applied at once, written, other tabs told) and resolves to how it ended. The commands are the
 //! ones the forms send; the tests check afterwards that nothing saved was lost. Lines are
 //! tab-separated: `create id name`, `rename id name`, `city id city`, `delete id`,
-//! `followup id text`, `import n prefix`, `demo customers deals` (demo data with that many
-//! deals, for the forecast's benchmark), and `digest` (every customer, one line each).
+//! `followup id text`, `import n prefix`, `demo customers deals reps` (demo data with that many
+//! deals and reps, for the forecast's and quotas' benchmarks), `win` (an open deal due this
+//! month moved to the won stage), and `digest` (every customer, one line each).
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -76,12 +77,39 @@ pub async fn run(state: AppState, line: &str) -> String {
         }
         "demo" => {
             let (customers, deals) = (text(1).parse().unwrap_or(0), text(2).parse().unwrap_or(0));
-            match super::areas::benchmark_demo(customers, deals).await {
+            let reps = text(3).parse().unwrap_or(12);
+            match super::areas::benchmark_demo(customers, deals, reps).await {
                 Ok(data) => Some(Command::ReplaceAll(Box::new(data))),
                 Err(_) => return "failed\tthe settings chunk did not load".to_owned(),
             }
         }
         "digest" => return digest(state),
+        "win" => {
+            // The first open deal in yuan due this month (else any), moved to the won stage.
+            let found = state
+                .with_data(|d| {
+                    let a = d.archive();
+                    let pipeline = a.pipeline()?;
+                    let won = pipeline.stages.iter().find(|s| s.outcome == crate::domain::StageOutcome::Won)?.id;
+                    let today = super::clock::today().date;
+                    let month =
+                        crate::domain::forecast::Period::containing(crate::domain::forecast::PeriodKind::Month, today);
+                    // In yuan, owned: it counts in attainment whatever the exchange rates.
+                    let open = || {
+                        a.deals.live().filter(|x| {
+                            pipeline.is_open(x) && x.owner.is_some() && x.currency == crate::domain::Currency::Cny
+                        })
+                    };
+                    let deal = open()
+                        .find(|x| x.expected_close.is_some_and(|c| month.contains(c)))
+                        .or_else(|| open().next())?;
+                    Some((deal.meta.id, deal.stage, won))
+                })
+                .flatten();
+            let Some((id, from, stage)) = found else { return "refused	no open deal".to_owned() };
+            let done = state.execute(Command::MoveDeal { id, stage, from: Some(from) }).await;
+            return outcome(done.map(|saved| (id.to_string(), saved.seq)));
+        }
         _ => None,
     };
     match command {

@@ -16,6 +16,9 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 5000);
 const BOARD_SIZE = Number(process.env.BENCH_BOARD ?? 10000);
 /** Deals for the forecast benchmark (on 20,000 demo customers); 0 skips it. */
 const FORECAST_DEALS = Number(process.env.BENCH_FORECAST_DEALS ?? 100000);
+/** The quota area: deals and reps (issue 14: 100,000 and 200). */
+const QUOTA_DEALS = Number(process.env.BENCH_QUOTA_DEALS ?? 100000);
+const QUOTA_REPS = Number(process.env.BENCH_QUOTA_REPS ?? 200);
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => `${n.toFixed(1)} ms`;
@@ -711,6 +714,108 @@ async function benchForecast(browser, url, deals) {
   await context.close();
 }
 
+/** The quota area with `reps` reps and `deals` deals: targets set and split through the page,
+ *  a band rule; then a deal won (through the app's own command path) until attainment is
+ *  repainted, and every rep's payout statement worked out. */
+async function benchQuota(browser, url, deals, reps) {
+  console.log(`\n== Quotas (${reps} reps, ${deals.toLocaleString('en')} demo deals, 20,000 customers) ==`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log('  page error:', e.message));
+  page.on('dialog', (d) => d.accept());
+  await page.goto(url + '#/customers');
+  await page.waitForSelector('[data-testid=result-count]');
+  const saved = await page.evaluate(([n, r]) => window.pocketTest(`demo\t20000\t${n}\t${r}`), [deals, reps]);
+  line('  demo data saved', saved.split('\t')[0]);
+  await page.goto(url + '?q=1#/quotas?tab=targets&period=month');
+  await page.waitForSelector('[data-testid=target-company]', { timeout: 120_000 });
+  await page.fill('[data-testid=target-company] [data-testid=tier-0]', '50000000');
+  await page.click('[data-testid=targets-save]');
+  await page.waitForSelector('[data-testid=toast]');
+  const parents = await page.$$eval('[data-testid=split-parent] option', (os) => os.map((o) => o.value));
+  const splitStarted = Date.now();
+  for (const parent of parents) {
+    await page.selectOption('[data-testid=split-parent]', parent);
+    await page.selectOption('[data-testid=split-method]', 'capacity');
+    await page.click('[data-testid=split-preview]');
+    await page.click('.toast-close').catch(() => {});
+    await page.click('[data-testid=targets-save]');
+    await page.waitForSelector('[data-testid=toast]');
+  }
+  line(`  targets split down to ${reps} reps (${parents.length} splits, through the page)`, ms(Date.now() - splitStarted));
+  line('  target mismatches left', String(await page.$$eval('[data-testid=mismatch]', (m) => m.length)));
+  // A monthly band rule (the worked example's bands).
+  await page.evaluate(() => { location.hash = '#/quotas?tab=incentives&period=month'; });
+  await page.click('[data-testid=rule-new-bands]');
+  await page.fill('[data-testid=rule-name]', '月度提成');
+  const bands = [['0', '50', '5'], ['50', '100', '10'], ['100', '150', '12'], ['150', '', '15']];
+  for (let i = 1; i < bands.length; i++) await page.click('[data-testid=band-add]');
+  for (const [i, [from, to, rate]] of bands.entries()) {
+    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-from]`, from);
+    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-to]`, to);
+    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-rate]`, rate);
+  }
+  await page.click('[data-testid=rule-save]');
+  await page.waitForSelector('[data-testid=rule]');
+  await page.waitForSelector('[data-testid=statement-row]');
+  const statementRows = await page.$$eval('[data-testid=statement-row]', (r) => r.length);
+  // Every rep's statement, worked out again after a deal is won (the page's own figure).
+  // A deal won (through the app's command path), until the page's text shows it (a mutation
+  // observer sees the change as it is made) and until the next frame is painted (which also
+  // carries the save's encoding and the charts' redraw, both after the change).
+  const wins = async (n, until) => page.evaluate(async ([n, until]) => {
+    const times = [];
+    const painted = [];
+    for (let i = 0; i < n; i++) {
+      const cell = document.querySelector(until);
+      const before = cell.textContent;
+      let changed;
+      const t0 = performance.now();
+      const observer = new MutationObserver(() => {
+        if (changed === undefined && document.querySelector(until)?.textContent !== before) changed = performance.now() - t0;
+      });
+      observer.observe(document.querySelector('[data-testid=quotas]'), { subtree: true, childList: true, characterData: true });
+      // The write to IndexedDB goes on meanwhile, as for any save.
+      const saving = window.pocketTest('win');
+      while (document.querySelector(until)?.textContent === before) {
+        if (performance.now() - t0 > 10_000) return [`nothing repainted after ${await saving}`];
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      await new Promise((r) => requestAnimationFrame(r));
+      painted.push(performance.now() - t0);
+      observer.disconnect();
+      times.push(changed ?? painted[painted.length - 1]);
+      const result = await saving;
+      if (!result.startsWith('saved')) return [result];
+      // The charts redrawn, the page idle again: one deal won at a time, as people win them.
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    window.__painted = painted;
+    return times;
+  }, [n, until]);
+  const beforeWins = (await perfEntries(page, 'quota:payouts')).length;
+  const won = await wins(3, '[data-testid=statements]');
+  if (typeof won[0] === 'string') line('  payout statements', `failed: ${won[0]}`);
+  const payouts = (await perfEntries(page, 'quota:payouts')).slice(beforeWins);
+  line(`  payout statements for all ${statementRows} reps (worked out after a deal is won)`, `p50 ${ms(pct(payouts, 50))}  max ${ms(Math.max(...payouts))}`);
+  // Attainment: a deal won until the company's attained amount is repainted.
+  await page.evaluate(() => { location.hash = '#/quotas?tab=attainment&period=month&measure=amount'; });
+  await page.waitForSelector('[data-testid=standing-company]');
+  const n0 = { actuals: (await perfEntries(page, 'quota:actuals')).length, standings: (await perfEntries(page, 'quota:standings')).length };
+  await wins(1, '[data-testid=standing-company] [data-testid=standing-actual]'); // warm-up
+  const times = await wins(10, '[data-testid=standing-company] [data-testid=standing-actual]');
+  if (typeof times[0] === 'string') { line('  quota page recompute', `failed: ${times[0]}`); await context.close(); return; }
+  const actuals = (await perfEntries(page, 'quota:actuals')).slice(n0.actuals);
+  const standings = (await perfEntries(page, 'quota:standings')).slice(n0.standings);
+  const painted = await page.evaluate(() => window.__painted);
+  line('  quota page recompute: a deal won -> attainment updated in the page', `p50 ${ms(pct(times, 50))}  max ${ms(Math.max(...times))}  (n=${times.length})`);
+  line('    -> the next frame painted', `p50 ${ms(pct(painted, 50))}  max ${ms(Math.max(...painted))}`);
+  line('    of which what was attained (one pass over the deals)', `p50 ${ms(pct(actuals, 50))}`);
+  line(`    of which the standings of the company, teams and ${reps} reps`, `p50 ${ms(pct(standings, 50))}`);
+  line('  targets (issue 14)', 'recompute under 50 ms, statements under 200 ms');
+  await context.close();
+}
+
 let page;
 const server = await serve();
 const browser = await launch();
@@ -724,6 +829,7 @@ try {
   for (const size of SIZES) { await benchSize(browser, server.url, size); await settle(); }
   // After the list figures: deleting its 100,000 deals afterwards slows the browser for a while.
   if (FORECAST_DEALS) { await benchForecast(browser, server.url, FORECAST_DEALS); await settle(); }
+  if (QUOTA_DEALS) { await benchQuota(browser, server.url, QUOTA_DEALS, QUOTA_REPS); await settle(); }
   if (BACKUP_PHOTOS) await benchBackupFiles(browser, server.url, BACKUP_PHOTOS);
 } finally {
   await browser.close();

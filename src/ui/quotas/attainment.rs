@@ -58,11 +58,21 @@ fn StandingsTable() -> impl IntoView {
                     <th class="num">{tr(QMsg::ColAhead)}</th><th class="num">{tr(QMsg::ColOpen)}</th><th class="num">{tr(QMsg::ColCoverage)}</th>
                 </tr></thead>
                 <tbody>
-                    {move || quota.standings.get().into_iter().map(|s| view! { <StandingRow standing=s /> }).collect_view()}
+                    // Keyed by what a row shows: a deal won repaints its rep's, team's and the
+                    // company's rows, not all of them.
+                    <For each=move || quota.standings.get() key=row_key let:standing><StandingRow standing /></For>
                 </tbody>
             </table>
         </div>
     }
+}
+
+/// What a standing's row shows, to tell which rows changed.
+type RowKey = (Holder, Option<(i64, Option<i64>, Option<i64>)>, i64, i64, Option<i64>, Option<i64>);
+
+fn row_key(s: &Standing) -> RowKey {
+    let target = s.target.map(|t| (t.target, t.stretch, t.challenge));
+    (s.holder, target, s.actual, s.open_weighted, s.ahead, s.pace.map(|p| p.expected))
 }
 
 /// One row of the standings.
@@ -192,18 +202,16 @@ fn Leaderboard() -> impl IntoView {
     let state = use_app();
     let quota = use_quota();
     let rows = move || {
-        quota
-            .standings
-            .with(|s| leaderboard(s).into_iter().map(|x| (x.holder, x.attainment, x.actual)).collect::<Vec<_>>())
+        let measure = quota.measure();
+        quota.standings.with(|s| {
+            leaderboard(s).into_iter().map(|x| (x.holder, x.attainment, x.actual, measure)).collect::<Vec<_>>()
+        })
     };
     view! {
         <ol class="leaderboard" data-testid="leaderboard">
-            {move || {
-                let measure = quota.measure();
-                rows().into_iter().map(|(holder, attainment, actual)| view! {
-                    <li><span class="name">{holder_name(state, holder)}</span> " " <strong>{percent(attainment)}</strong> " " <span class="muted">{figure_text(measure, actual)}</span></li>
-                }).collect_view()
-            }}
+            <For each=rows key=|row| *row let:row>
+                <li><span class="name">{holder_name(state, row.0)}</span> " " <strong>{percent(row.1)}</strong> " " <span class="muted">{figure_text(row.3, row.2)}</span></li>
+            </For>
         </ol>
     }
 }

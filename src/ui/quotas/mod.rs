@@ -17,7 +17,9 @@ use uuid::Uuid;
 
 use crate::domain::evaluation::{QuotaSettings, QUOTA_SETTINGS_ID};
 use crate::domain::forecast::{ForecastPlan, Period, PeriodKind, FORECAST_PLAN_ID};
-use crate::domain::quota::{actuals, Actuals, Calendar, Holder, Measure, Org, Sheet, Standing, TargetBook};
+use crate::domain::quota::{
+    actuals_counting, Actuals, Calendar, Counting, Holder, Measure, Org, Sheet, Standing, TargetBook,
+};
 use crate::domain::RecordKind;
 use crate::i18n::{FcMsg, Lang, QMsg};
 use crate::ui::route::{set_pairs, Route};
@@ -78,16 +80,20 @@ impl Quota {
                 .flatten()
                 .unwrap_or_else(|| QuotaSettings::new(Default::default(), ""))
         });
-        let period = Memo::new(move |_| view.with(|(_, p, _)| *p));
+        // The period and what its tab counts (the evaluations read every measure; the others one).
+        let counting = Memo::new(move |_| {
+            view.with(|(tab, p, m)| (*p, if tab == "evaluations" { Counting::ALL } else { Counting::of(*m) }))
+        });
         let actuals = Memo::new(move |_| {
-            let period = period.get();
+            let (period, counting) = counting.get();
             let kinds = [RecordKind::Deal, RecordKind::Customer, RecordKind::Pipeline, RecordKind::ForecastPlan];
             let started = perf::now();
             let out = state
                 .read(&kinds, |d| {
                     let a = d.archive();
                     let fx = ForecastPlan::conversion(a.forecast_plans.get(FORECAST_PLAN_ID));
-                    Some(actuals(a.pipeline()?, a.deals.rows(), a.customers.rows(), &period, today.offset, &fx))
+                    let (deals, customers) = (a.deals.rows(), a.customers.rows());
+                    Some(actuals_counting(a.pipeline()?, deals, customers, &period, today.offset, &fx, counting))
                 })
                 .flatten();
             perf::record("quota:actuals", perf::now() - started);
