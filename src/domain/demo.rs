@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::money::Money;
 use super::pipeline::{Activity, Deal, DealChange, DealEvent, Pipeline};
+use super::quota::RepProfile;
 use super::records::{
     ActivityKind, CommKind, Communication, CompanySize, Contact, Currency, Customer, CustomerKind, Intent, Meta, Rep,
     StageOutcome, Team, Tier, Timestamp, Transaction, UtcOffset,
@@ -284,7 +285,29 @@ fn generate_with(
     let customers: Vec<Customer> = customers;
     let pipeline = Pipeline::defaults(true, now, actor);
     let deals = demo_deals(&mut rng, &customers, &pipeline, now, offset, actor, deals);
-    Records { teams, reps, customers, deals, pipelines: vec![pipeline], ..Records::default() }.numbered()
+    let rep_profiles = rep_profiles(seed, &reps, today, now, actor);
+    Records { teams, reps, customers, deals, pipelines: vec![pipeline], rep_profiles, ..Records::default() }.numbered()
+}
+
+/// Profiles that make splitting by capacity or experience show a difference: capacities from a
+/// part-timer's 60 % to a lead's 120 %, a few years' experience each, and a leaving day (two
+/// months ago) for the rep who left. Drawn from their own generator so the rest of the demo stays
+/// what the same seed always gave.
+fn rep_profiles(seed: u64, reps: &[Rep], today: NaiveDate, now: Timestamp, actor: &str) -> Vec<RepProfile> {
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed_9e0f);
+    reps.iter()
+        .map(|rep| {
+            let experience_years = rng.u8(0..9);
+            let started = today - Duration::days(i64::from(experience_years) * 365 + rng.i64(30..300));
+            RepProfile {
+                meta: Meta::new(rep.meta.id, now, actor),
+                capacity: *pick(&mut rng, &[60, 80, 100, 100, 100, 120]),
+                experience_years,
+                started: Some(started),
+                left: (!rep.active).then(|| today - Duration::days(60)),
+            }
+        })
+        .collect()
 }
 
 /// Deals for the first customers (about three for every four), consistent with them: the
@@ -500,6 +523,26 @@ mod tests {
             "{expired}"
         );
         assert_eq!(generate(3, 50_000, now, UtcOffset::CHINA, "demo").deals.len(), MAX_DEMO_DEALS);
+    }
+
+    #[test]
+    fn every_rep_has_a_profile_the_app_accepts_and_capacities_differ() {
+        let now = Timestamp(1_790_000_000_000);
+        let d = generate(9, 50, now, UtcOffset::CHINA, "demo");
+        assert_eq!(d.rep_profiles.len(), d.reps.len());
+        let capacities: HashSet<u16> = d.rep_profiles.iter().map(|p| p.capacity).collect();
+        assert!(capacities.len() > 1, "{capacities:?}");
+        let mut archive = crate::domain::Archive::from_records(Records {
+            reps: d.reps.clone(),
+            teams: d.teams.clone(),
+            ..Records::default()
+        });
+        let actor = crate::domain::Actor::at("t", now);
+        for (rep, profile) in d.reps.iter().zip(&d.rep_profiles) {
+            assert_eq!(profile.meta.id, rep.meta.id);
+            assert_eq!(profile.left.is_some(), !rep.active, "only the rep who left has a leaving day");
+            archive.apply(crate::domain::Command::SaveRepProfile(profile.clone()), &actor).unwrap();
+        }
     }
 
     #[test]

@@ -361,12 +361,26 @@ pub struct Org {
 }
 
 impl Org {
+    /// The org of active reps.
     pub fn new<'a>(teams: impl IntoIterator<Item = &'a Team>, reps: impl IntoIterator<Item = &'a Rep>) -> Org {
+        Org::of_period(teams, reps, &|_| None, None)
+    }
+
+    /// The org as it was during `period`: active reps, and reps who left during or after it
+    /// (`left` gives a rep's leaving day): a rep who left mid-period still counts in their
+    /// team's results for it.
+    pub fn of_period<'a>(
+        teams: impl IntoIterator<Item = &'a Team>,
+        reps: impl IntoIterator<Item = &'a Rep>,
+        left: &dyn Fn(Uuid) -> Option<NaiveDate>,
+        period: Option<&Period>,
+    ) -> Org {
         let mut org = Org {
             teams: teams.into_iter().filter(|t| !t.meta.is_deleted()).map(|t| (t.meta.id, Vec::new())).collect(),
             teamless: Vec::new(),
         };
-        for rep in reps.into_iter().filter(|r| !r.meta.is_deleted() && r.active) {
+        let counts = |r: &Rep| r.active || period.is_some_and(|p| left(r.meta.id).is_some_and(|day| day >= p.start));
+        for rep in reps.into_iter().filter(|r| !r.meta.is_deleted() && counts(r)) {
             match rep.team.and_then(|t| org.teams.iter_mut().find(|(id, _)| *id == t)) {
                 Some((_, members)) => members.push(rep.meta.id),
                 None => org.teamless.push(rep.meta.id),
@@ -952,6 +966,15 @@ mod tests {
             vec![(Uuid::from_u128(10), vec![Uuid::from_u128(1)]), (Uuid::from_u128(20), vec![Uuid::from_u128(3)])]
         );
         assert_eq!(org.teamless, vec![Uuid::from_u128(2)]);
+        // Rep 4 left on 15 October: in October's org (their results count for their team), not
+        // in November's.
+        let left = |id: Uuid| (id == Uuid::from_u128(4)).then(|| date(2026, 10, 15));
+        let reps = [rep(1, Some(10), true), rep(4, Some(10), false)];
+        let october = Period::containing(PeriodKind::Month, date(2026, 10, 1));
+        let of =
+            |p: &Period| Org::of_period(&[team(10)], &reps, &left, Some(p)).reps_of(Holder::Team(Uuid::from_u128(10)));
+        assert_eq!(of(&october), [Uuid::from_u128(1), Uuid::from_u128(4)]);
+        assert_eq!(of(&october.next()), [Uuid::from_u128(1)]);
         assert_eq!(org.parts(Holder::Company).len(), 3);
         assert_eq!(org.reps_of(Holder::Company).len(), 3);
         let profile = |id: Uuid| RepProfile {

@@ -121,6 +121,7 @@ super::messages! {
         EvalHint => "业绩分 = 达成率（满 100%）；工作态度为纪律、团队协作、服务的平均分；各项 0–100 分。未打分的项目不计权重。", "Results = attainment (full marks at 100 %); attitude is the mean of discipline, teamwork and service; each 0–100. A part not scored leaves its weight to the others.";
         EvalHistory => "历次考核", "Past evaluations";
         AllotRules => "配额规则", "Allotment rules";
+        NoAllotRules => "还没有配额规则：例如重点客户每月 4 次免费上门服务。", "No allotment rules yet: for example, key customers get 4 free on-site services a month.";
         Product => "产品或服务", "Product or service";
         Tier => "客户等级", "Customer tier";
         Limit => "每期上限", "Limit per period";

@@ -77,6 +77,39 @@ try {
         await page.keyboard.press('ArrowRight');
       }
       await page.keyboard.press('Escape');
+      // The quota area: a target set and split, then each tab.
+      await page.goto(server.url + '#/quotas?tab=targets&period=month');
+      await page.waitForSelector('[data-testid=target-company]');
+      await page.fill('[data-testid=target-company] [data-testid=tier-0]', '8000000');
+      await page.click('[data-testid=targets-save]');
+      await page.waitForSelector('[data-testid=toast]');
+      await page.click('[data-testid=split-preview]');
+      await page.click('[data-testid=targets-save]');
+      await page.waitForTimeout(300);
+      // Each team's target split down to its reps by capacity.
+      const teamValues = await page.$$eval('[data-testid=split-parent] option', (os) => os.map((o) => o.value).filter((v) => v !== 'company'));
+      for (const team of teamValues) {
+        await page.selectOption('[data-testid=split-parent]', team);
+        await page.selectOption('[data-testid=split-method]', 'capacity');
+        await page.click('[data-testid=split-preview]');
+        await page.click('[data-testid=targets-save]');
+        await page.waitForTimeout(200);
+      }
+      await page.screenshot({ path: `${out}/${lang}-${size}-quota-targets.png`, fullPage: true });
+      for (const tab of ['attainment', 'incentives', 'evaluations', 'allotments', 'calendar', 'people']) {
+        await page.goto(server.url + `#/quotas?tab=${tab}&period=month`);
+        await page.waitForSelector(`[data-testid=tab-${tab}][aria-selected=true]`);
+        if (tab === 'attainment') await page.waitForSelector('[data-testid=chart-burn-up] svg');
+        if (tab === 'incentives') {
+          await page.click('[data-testid=rule-new-bands]');
+          await page.fill('[data-testid=rule-name]', lang === 'zh' ? '月度提成' : 'Monthly commission');
+          await page.click('[data-testid=rule-save]');
+          await page.waitForSelector('[data-testid=rule]');
+          await page.click('[data-testid=statement-open] >> nth=0');
+        }
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: `${out}/${lang}-${size}-quota-${tab}.png`, fullPage: true });
+      }
       await page.goto(detailUrl);
       await page.waitForSelector('[data-testid=detail-name]');
       await page.click('[data-testid=edit]');

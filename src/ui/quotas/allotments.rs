@@ -87,7 +87,8 @@ fn RulesCard() -> impl IntoView {
     view! {
         <div class="card">
             <h2>{tr(QMsg::AllotRules)}</h2>
-            <table class="history" data-testid="allotment-rules">
+            <p class="muted" hidden=move || !rules.get().is_empty() data-testid="allot-none">{tr(QMsg::NoAllotRules)}</p>
+            <table class="history" data-testid="allotment-rules" hidden=move || rules.get().is_empty()>
                 <thead><tr><th>{tr(QMsg::Product)}</th><th>{tr(QMsg::Tier)}</th><th class="num">{tr(QMsg::Limit)}</th><th>{tr(QMsg::RulePeriod)}</th><th></th></tr></thead>
                 <tbody>
                     {move || rules.get().into_iter().map(|r| {

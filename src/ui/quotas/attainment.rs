@@ -42,11 +42,16 @@ pub fn AttainmentTab() -> impl IntoView {
 fn StandingsTable() -> impl IntoView {
     let state = use_app();
     let quota = use_quota();
+    // How far into the period, on working days; or why there is no pace (no working day in it).
     let pace_note = move || {
-        quota
-            .standings
-            .with(|s| s.first().and_then(|c| c.pace))
-            .map(|p| state.lang.get().working_days(p.elapsed, p.total))
+        let lang = state.lang.get();
+        quota.standings.with(|s| match s.first() {
+            Some(c) if c.pace.is_some() => c.pace.map(|p| lang.working_days(p.elapsed, p.total)),
+            Some(c) if c.target.is_some() => {
+                Some(lang.quota_problem(crate::domain::quota::QuotaProblem::NoWorkingDays).to_owned())
+            }
+            _ => None,
+        })
     };
     view! {
         <p class="hint" data-testid="pace-note">{pace_note}</p>

@@ -90,7 +90,10 @@ fn rule_summary(lang: Lang, rule: &IncentiveRule) -> String {
             let bands: Vec<String> = rule
                 .bands
                 .iter()
-                .map(|b| format!("{}–{} {}", pct(b.from), b.to.map(pct).unwrap_or_default(), pct(b.rate)))
+                .map(|b| match b.to {
+                    Some(to) => format!("{}–{}: {}", pct(b.from), pct(to), pct(b.rate)),
+                    None => format!("≥{}: {}", pct(b.from), pct(b.rate)),
+                })
                 .collect();
             let mode = lang.t(if rule.mode == BandMode::Marginal { QMsg::Marginal } else { QMsg::Retroactive });
             format!(

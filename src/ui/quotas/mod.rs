@@ -64,10 +64,14 @@ impl Quota {
     fn new(state: AppState) -> Quota {
         let today = clock::today();
         let view = Memo::new(move |_| state.route.with(|r| r.quota_view(today.date)));
+        // The org of the period: a rep who left during it still counts in it.
         let org = Memo::new(move |_| {
+            let period = view.with(|(_, p, _)| *p);
             state
-                .read(&[RecordKind::Rep, RecordKind::Team], |d| {
-                    Org::new(d.archive().teams.rows(), d.archive().reps.rows())
+                .read(&[RecordKind::Rep, RecordKind::Team, RecordKind::RepProfile], |d| {
+                    let a = d.archive();
+                    let left = |id| a.rep_profiles.live_one(id).and_then(|p| p.left);
+                    Org::of_period(a.teams.rows(), a.reps.rows(), &left, Some(&period))
                 })
                 .unwrap_or_default()
         });
