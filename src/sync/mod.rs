@@ -1,0 +1,4 @@
+//! Team sync (issue 15): the parts of replication that do no I/O, so native tests drive them.
+//! `revtree`: CouchDB's revision trees, their merge and winner rule.
+
+pub mod revtree;
