@@ -282,8 +282,6 @@ impl AppState {
     }
 }
 
-/// Lets the browser handle input (and, given a few milliseconds, paint) before the next piece
-/// of work.
 /// Resolves once the next frame has been painted (an animation frame, then a task after it).
 pub async fn after_paint() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -295,6 +293,8 @@ pub async fn after_paint() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// Lets the browser handle input (and, given a few milliseconds, paint) before the next piece
+/// of work.
 pub async fn pause(delay_ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay_ms);

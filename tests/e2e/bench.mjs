@@ -125,7 +125,7 @@ async function benchParts(browser, url) {
     ['pipeline board', 'hash', async () => '#/pipeline', '[data-testid=deal-card]'],
     ['import / export', 'hash', async () => '#/data', '[data-testid=import-file]'],
     ['settings', 'hash', async () => '#/settings', '[data-testid=demo-size]'],
-    ['forecast', 'hash', async () => '#/forecast', '[data-testid=range-p50]'],
+    ['forecast', 'hash', async () => '#/forecast', '[data-testid=forecast-weighted]'],
     ['quotas (attainment)', 'hash', async () => '#/quotas?tab=attainment', '[data-testid=standing-company]'],
     ['batch assignment panel', 'click', async () => '[data-testid=assign-open]', '[data-testid=assign-plan]'],
   ];
@@ -450,7 +450,6 @@ async function benchImport(browser, url, rows) {
   line('  parse + validate + dedupe + save', ms(open + check + dedupe + save));
   line('  wall clock incl. the clicks (playwright)', ms(picked + (await perf('import:save'))));
   line('  progress bar shown while checking', progressSeen ? 'yes' : 'no (finished first)');
-  line('    of the save: apply in memory / index (each one task)', `${ms(await perf('staged:apply'))} / ${ms(await perf('staged:index'))}`);
   await page.waitForTimeout(1500); // the app reloads its copy after the import
   line('    the app reloading its copy: decode / index', `${ms(await perf('load:decode'))} / ${ms(await perf('load:index'))}`);
   const long = await page.evaluate(() => window.__long);

@@ -222,6 +222,12 @@ pub fn ForecastPage() -> impl IntoView {
     let figures = Figures::new(state);
     provide_context(figures);
     let presenting = RwSignal::new(None::<usize>);
+    // The range is the page's slowest figure: it is drawn once the rest has been painted.
+    let range_shown = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        crate::ui::state::after_paint().await;
+        let _ = range_shown.try_set(true);
+    });
     view! {
         <section class="page forecast" data-testid="forecast">
             <div class="page-head">
@@ -240,7 +246,7 @@ pub fn ForecastPage() -> impl IntoView {
                     <Notes />
                     <funnel::FunnelCard />
                     <classes::ClassTable />
-                    <range::RangeCard />
+                    {move || range_shown.get().then(|| view! { <range::RangeCard /> })}
                     <snapshots::Snapshots />
                     <tables::Categories />
                     <tables::ByPeople />

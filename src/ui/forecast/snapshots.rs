@@ -62,11 +62,17 @@ pub fn Snapshots() -> impl IntoView {
             return;
         }
         tried.set_value(true);
-        let (period, scope) = figures.view.get_untracked();
-        let due = all.with_untracked(|all| weekly_due(all, &period, &scope, clock::today().date));
-        if let (true, Some(snapshot)) = (due, take(figures, true)) {
-            save(state, snapshot, false);
-        }
+        // After the page is painted: taking one works the range out again, and saving it may
+        // fetch the write path; neither should hold up the forecast's first paint.
+        leptos::task::spawn_local(async move {
+            crate::ui::state::pause(300).await;
+            // (The page may have been left meanwhile.)
+            let Some((period, scope)) = figures.view.try_get_untracked() else { return };
+            let due = all.try_with_untracked(|all| weekly_due(all, &period, &scope, clock::today().date));
+            if let (Some(true), Some(snapshot)) = (due, take(figures, true)) {
+                save(state, snapshot, false);
+            }
+        });
     });
     let rows = move || {
         let (period, scope) = figures.view.get();
