@@ -1,4 +1,6 @@
 //! Team sync (issue 15): the parts of replication that do no I/O, so native tests drive them.
-//! `revtree`: CouchDB's revision trees, their merge and winner rule.
+//! `revtree`: CouchDB's revision trees, their merge and winner rule; `checkpoint`: where a
+//! replication got to, and where it resumes.
 
+pub mod checkpoint;
 pub mod revtree;
