@@ -1,0 +1,499 @@
+//! Replication with a CouchDB database, one batch at a time, as a state machine that does no
+//! I/O: it says which HTTP request to make next, is given the response, and reads and writes the
+//! local side through [`LocalSide`]. The page runs it over `fetch`; native tests run it against an
+//! in-memory server.
+//!
+//! A pull batch: `_changes?style=all_docs&since=` (opaque sequences), the revisions this side
+//! lacks, `_bulk_get?revs=true` for them (or, where a server does not have it, one
+//! `?open_revs=` GET per document), stored locally, then the checkpoint written on both sides:
+//! three requests a batch. A push batch: this side's changes since its checkpoint,
+//! `_revs_diff`, `_bulk_docs` with `new_edits: false` and each revision's history, then the
+//! checkpoint. A checkpoint is written only after its batch is stored, so a replication that
+//! stops anywhere fetches at most one batch again.
+
+use serde_json::{json, Map, Value};
+
+use super::checkpoint::{resume_from, Checkpoint, Seq};
+use super::revtree::{Rev, Revisions};
+
+/// An HTTP request to the database, its path relative to the database's URL.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Option<Value>,
+}
+
+/// What the server answered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// One revision of a document with its history, as replication carries it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Doc {
+    pub id: String,
+    pub revisions: Revisions,
+    pub deleted: bool,
+    /// The fields, without the `_` ones.
+    pub body: Map<String, Value>,
+}
+
+impl Doc {
+    /// The revision this is.
+    pub fn rev(&self) -> Rev {
+        Rev::new(self.revisions.start, self.revisions.ids[0].clone())
+    }
+
+    /// As JSON for `_bulk_docs` (`_id`, `_rev`, `_revisions`, `_deleted` and the fields).
+    pub fn to_json(&self) -> Value {
+        let mut out = self.body.clone();
+        out.insert("_id".into(), json!(self.id));
+        out.insert("_rev".into(), json!(self.rev().to_string()));
+        out.insert("_revisions".into(), json!({ "start": self.revisions.start, "ids": self.revisions.ids }));
+        if self.deleted {
+            out.insert("_deleted".into(), json!(true));
+        }
+        Value::Object(out)
+    }
+
+    /// From a server's JSON (with `_revisions`; without them, the revision alone).
+    pub fn from_json(value: &Value) -> Result<Doc, SyncError> {
+        let bad = |why: &str| SyncError::Protocol(format!("a document {why}"));
+        let object = value.as_object().ok_or_else(|| bad("that is not an object"))?;
+        let id = object.get("_id").and_then(Value::as_str).ok_or_else(|| bad("without _id"))?;
+        let rev: Rev = object
+            .get("_rev")
+            .and_then(Value::as_str)
+            .and_then(|r| r.parse().ok())
+            .ok_or_else(|| bad("without a readable _rev"))?;
+        let revisions = match object.get("_revisions") {
+            Some(r) => serde_json::from_value::<Revisions>(r.clone()).map_err(|_| bad("with unreadable _revisions"))?,
+            None => Revisions { start: rev.pos, ids: vec![rev.id.clone()] },
+        };
+        if !revisions.is_valid() || revisions.leaf().as_ref() != Some(&rev) {
+            return Err(bad("whose _revisions do not end in its _rev"));
+        }
+        let deleted = object.get("_deleted").and_then(Value::as_bool).unwrap_or(false);
+        let body = object.iter().filter(|(k, _)| !k.starts_with('_')).map(|(k, v)| (k.clone(), v.clone())).collect();
+        Ok(Doc { id: id.to_owned(), revisions, deleted, body })
+    }
+}
+
+/// A change of the local side, for a push: the document, its leaf revisions, and the local
+/// sequence it was made at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalChange {
+    pub id: String,
+    pub revs: Vec<Rev>,
+    pub seq: u64,
+}
+
+/// The local side of a replication: its documents' revisions, its changes, its checkpoints.
+pub trait LocalSide {
+    fn checkpoint(&self, replication: &str) -> Option<Checkpoint>;
+    fn set_checkpoint(&mut self, replication: &str, checkpoint: Checkpoint);
+    /// Of `revs` of document `id`, those this side does not have.
+    fn missing(&self, id: &str, revs: &[Rev]) -> Vec<Rev>;
+    /// Stores documents that came in (merged into their trees); all or nothing.
+    fn store(&mut self, docs: Vec<Doc>) -> Result<(), SyncError>;
+    /// Up to `limit` changes after local sequence `since`, oldest first.
+    fn changes_since(&self, since: u64, limit: usize) -> Vec<LocalChange>;
+    /// A revision of a document with its history.
+    fn doc(&self, id: &str, rev: &Rev) -> Option<Doc>;
+}
+
+/// Why a replication stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SyncError {
+    /// The server needs a login (401): log in and start again.
+    Unauthorized,
+    /// The server answered something this client does not follow.
+    Protocol(String),
+    /// The server answered an error status.
+    Status(u16, String),
+    /// The local store refused or failed.
+    Local(String),
+}
+
+/// A change the server refused (its validation function, say): kept locally and shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejected {
+    pub id: String,
+    pub rev: Rev,
+    pub error: String,
+    pub reason: String,
+}
+
+/// What the next step is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Make this request and hand its response to `respond`.
+    Send(Request),
+    /// Up to date: nothing more to fetch or send.
+    Done,
+}
+
+/// What a replication did so far.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub batches: usize,
+    pub requests: usize,
+    pub docs: usize,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Documents and the revisions of each this side lacks.
+type Wanted = Vec<(String, Vec<Rev>)>;
+
+#[derive(Clone, Debug, PartialEq)]
+enum PullState {
+    Checkpoint,
+    Changes { since: Seq },
+    Fetch { wanted: Wanted, last_seq: Seq, fetched: Vec<Doc>, one_by_one: bool },
+    SaveCheckpoint { last_seq: Seq },
+    Done,
+}
+
+/// A pull: the server's changes into the local side, a batch at a time.
+pub struct Pull {
+    replication: String,
+    session: String,
+    batch: usize,
+    remote_checkpoint: Option<(Checkpoint, Option<String>)>,
+    state: PullState,
+    /// Whether the server answered `_bulk_get` with an error once (then every batch GETs).
+    no_bulk_get: bool,
+    pub tally: Tally,
+}
+
+impl Pull {
+    /// A pull under replication id `replication`, in session `session`, `batch` changes at a time.
+    pub fn new(replication: &str, session: &str, batch: usize) -> Pull {
+        Pull {
+            replication: replication.to_owned(),
+            session: session.to_owned(),
+            batch: batch.max(1),
+            remote_checkpoint: None,
+            state: PullState::Checkpoint,
+            no_bulk_get: false,
+            tally: Tally::default(),
+        }
+    }
+
+    /// The first request.
+    pub fn start(&mut self) -> Step {
+        self.state = PullState::Checkpoint;
+        self.send(Request { method: "GET", path: local_path(&self.replication), body: None })
+    }
+
+    fn send(&mut self, request: Request) -> Step {
+        self.tally.requests += 1;
+        Step::Send(request)
+    }
+
+    /// Takes the response to the last request and says what comes next.
+    pub fn respond(&mut self, response: Response, local: &mut dyn LocalSide) -> Result<Step, SyncError> {
+        if response.status == 401 {
+            return Err(SyncError::Unauthorized);
+        }
+        match std::mem::replace(&mut self.state, PullState::Done) {
+            PullState::Checkpoint => {
+                let remote = read_checkpoint(&response)?;
+                let since = resume_from(remote.as_ref().map(|(c, _)| c), local.checkpoint(&self.replication).as_ref());
+                self.remote_checkpoint = remote;
+                Ok(self.changes(since))
+            }
+            PullState::Changes { since } => {
+                ok(&response)?;
+                let (wanted, last_seq) = self.read_changes(&response.body, local)?;
+                if wanted.is_empty() {
+                    if last_seq == since {
+                        self.state = PullState::Done;
+                        return Ok(Step::Done);
+                    }
+                    return Ok(self.save_checkpoint(last_seq, local));
+                }
+                let one_by_one = self.no_bulk_get;
+                self.state = PullState::Fetch { wanted, last_seq, fetched: Vec::new(), one_by_one };
+                Ok(self.next_fetch())
+            }
+            PullState::Fetch { mut wanted, last_seq, mut fetched, one_by_one } => {
+                if !one_by_one && matches!(response.status, 400 | 404 | 405 | 501) {
+                    // No `_bulk_get` here: each document by itself from now on.
+                    self.no_bulk_get = true;
+                    self.state = PullState::Fetch { wanted, last_seq, fetched, one_by_one: true };
+                    return Ok(self.next_fetch());
+                }
+                ok(&response)?;
+                if one_by_one {
+                    fetched.extend(read_open_revs(&response.body)?);
+                    wanted.remove(0);
+                } else {
+                    fetched.extend(read_bulk_get(&response.body)?);
+                    wanted.clear();
+                }
+                if !wanted.is_empty() {
+                    self.state = PullState::Fetch { wanted, last_seq, fetched, one_by_one };
+                    return Ok(self.next_fetch());
+                }
+                self.tally.docs += fetched.len();
+                local.store(fetched)?;
+                Ok(self.save_checkpoint(last_seq, local))
+            }
+            PullState::SaveCheckpoint { last_seq } => {
+                ok(&response)?;
+                let rev = response.body.get("rev").and_then(Value::as_str).map(str::to_owned);
+                let written =
+                    Checkpoint::after(self.remote_checkpoint.as_ref().map(|(c, _)| c), &self.session, last_seq.clone());
+                self.remote_checkpoint = Some((written, rev));
+                self.tally.batches += 1;
+                Ok(self.changes(last_seq))
+            }
+            PullState::Done => Ok(Step::Done),
+        }
+    }
+
+    fn changes(&mut self, since: Seq) -> Step {
+        let path = format!("_changes?style=all_docs&since={}&limit={}", encode(&since.as_query()), self.batch);
+        self.state = PullState::Changes { since };
+        self.send(Request { method: "GET", path, body: None })
+    }
+
+    /// The documents and revisions of a `_changes` answer this side lacks, and its last sequence.
+    fn read_changes(&self, body: &Value, local: &dyn LocalSide) -> Result<(Wanted, Seq), SyncError> {
+        let results =
+            body.get("results").and_then(Value::as_array).ok_or_else(|| protocol("_changes without results"))?;
+        let last_seq = body
+            .get("last_seq")
+            .cloned()
+            .or_else(|| results.last().and_then(|r| r.get("seq").cloned()))
+            .ok_or_else(|| protocol("_changes without last_seq"))?;
+        let mut wanted = Vec::new();
+        for change in results {
+            let id = change.get("id").and_then(Value::as_str).ok_or_else(|| protocol("a change without id"))?;
+            let revs: Vec<Rev> = change
+                .get("changes")
+                .and_then(Value::as_array)
+                .map(|c| c.iter().filter_map(|r| r.get("rev")?.as_str()?.parse().ok()).collect())
+                .unwrap_or_default();
+            let missing = local.missing(id, &revs);
+            if !missing.is_empty() {
+                wanted.push((id.to_owned(), missing));
+            }
+        }
+        Ok((wanted, Seq(last_seq)))
+    }
+
+    fn next_fetch(&mut self) -> Step {
+        let PullState::Fetch { wanted, one_by_one, .. } = &self.state else { return Step::Done };
+        let request = if *one_by_one {
+            let (id, revs) = &wanted[0];
+            let revs: Vec<String> = revs.iter().map(Rev::to_string).collect();
+            let path = format!("{}?revs=true&latest=true&open_revs={}", encode(id), encode(&json!(revs).to_string()));
+            Request { method: "GET", path, body: None }
+        } else {
+            let docs: Vec<Value> = wanted
+                .iter()
+                .flat_map(|(id, revs)| revs.iter().map(move |r| json!({ "id": id, "rev": r.to_string() })))
+                .collect();
+            Request { method: "POST", path: "_bulk_get?revs=true".into(), body: Some(json!({ "docs": docs })) }
+        };
+        self.send(request)
+    }
+
+    fn save_checkpoint(&mut self, last_seq: Seq, local: &mut dyn LocalSide) -> Step {
+        let before = local.checkpoint(&self.replication);
+        local.set_checkpoint(&self.replication, Checkpoint::after(before.as_ref(), &self.session, last_seq.clone()));
+        let remote = self.remote_checkpoint.as_ref();
+        let written = Checkpoint::after(remote.map(|(c, _)| c), &self.session, last_seq.clone());
+        let mut body = serde_json::to_value(&written).unwrap_or(Value::Null);
+        if let (Some(rev), Some(object)) = (remote.and_then(|(_, r)| r.clone()), body.as_object_mut()) {
+            object.insert("_rev".into(), json!(rev));
+        }
+        self.state = PullState::SaveCheckpoint { last_seq };
+        self.send(Request { method: "PUT", path: local_path(&self.replication), body: Some(body) })
+    }
+}
+
+/// A push: the local side's changes to the server, a batch at a time.
+pub struct Push {
+    replication: String,
+    session: String,
+    batch: usize,
+    remote_checkpoint: Option<(Checkpoint, Option<String>)>,
+    state: PushState,
+    pub tally: Tally,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum PushState {
+    Checkpoint,
+    RevsDiff { changes: Vec<LocalChange> },
+    BulkDocs { last: u64, sent: Vec<Doc> },
+    SaveCheckpoint { last: u64 },
+    Done,
+}
+
+impl Push {
+    pub fn new(replication: &str, session: &str, batch: usize) -> Push {
+        Push {
+            replication: replication.to_owned(),
+            session: session.to_owned(),
+            batch: batch.max(1),
+            remote_checkpoint: None,
+            state: PushState::Checkpoint,
+            tally: Tally::default(),
+        }
+    }
+
+    pub fn start(&mut self) -> Step {
+        self.state = PushState::Checkpoint;
+        self.send(Request { method: "GET", path: local_path(&self.replication), body: None })
+    }
+
+    fn send(&mut self, request: Request) -> Step {
+        self.tally.requests += 1;
+        Step::Send(request)
+    }
+
+    pub fn respond(&mut self, response: Response, local: &mut dyn LocalSide) -> Result<Step, SyncError> {
+        if response.status == 401 {
+            return Err(SyncError::Unauthorized);
+        }
+        match std::mem::replace(&mut self.state, PushState::Done) {
+            PushState::Checkpoint => {
+                let remote = read_checkpoint(&response)?;
+                let since = resume_from(local.checkpoint(&self.replication).as_ref(), remote.as_ref().map(|(c, _)| c));
+                self.remote_checkpoint = remote;
+                Ok(self.next_batch(since.0.as_u64().unwrap_or(0), local))
+            }
+            PushState::RevsDiff { changes } => {
+                ok(&response)?;
+                let last = changes.last().map_or(0, |c| c.seq);
+                let missing = response.body.as_object().ok_or_else(|| protocol("_revs_diff answered no object"))?;
+                let mut sent = Vec::new();
+                for (id, entry) in missing {
+                    for rev in entry.get("missing").and_then(Value::as_array).into_iter().flatten() {
+                        let rev: Rev =
+                            rev.as_str().and_then(|r| r.parse().ok()).ok_or_else(|| protocol("a missing revision"))?;
+                        sent.push(
+                            local.doc(id, &rev).ok_or_else(|| SyncError::Local(format!("{id} {rev} is not here")))?,
+                        );
+                    }
+                }
+                if sent.is_empty() {
+                    return Ok(self.save_checkpoint(last, local));
+                }
+                let docs: Vec<Value> = sent.iter().map(Doc::to_json).collect();
+                self.state = PushState::BulkDocs { last, sent };
+                Ok(self.send(Request {
+                    method: "POST",
+                    path: "_bulk_docs".into(),
+                    body: Some(json!({ "docs": docs, "new_edits": false })),
+                }))
+            }
+            PushState::BulkDocs { last, sent } => {
+                ok(&response)?;
+                self.tally.docs += sent.len();
+                for result in response.body.as_array().into_iter().flatten() {
+                    let Some(error) = result.get("error").and_then(Value::as_str) else { continue };
+                    let id = result.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+                    let rev = sent.iter().find(|d| d.id == id).map(Doc::rev).unwrap_or_else(|| Rev::new(1, "?"));
+                    let reason = result.get("reason").and_then(Value::as_str).unwrap_or_default().to_owned();
+                    self.tally.rejected.push(Rejected { id, rev, error: error.to_owned(), reason });
+                }
+                Ok(self.save_checkpoint(last, local))
+            }
+            PushState::SaveCheckpoint { last } => {
+                ok(&response)?;
+                let rev = response.body.get("rev").and_then(Value::as_str).map(str::to_owned);
+                let written =
+                    Checkpoint::after(self.remote_checkpoint.as_ref().map(|(c, _)| c), &self.session, Seq(json!(last)));
+                self.remote_checkpoint = Some((written, rev));
+                self.tally.batches += 1;
+                Ok(self.next_batch(last, local))
+            }
+            PushState::Done => Ok(Step::Done),
+        }
+    }
+
+    fn next_batch(&mut self, since: u64, local: &mut dyn LocalSide) -> Step {
+        let changes = local.changes_since(since, self.batch);
+        if changes.is_empty() {
+            self.state = PushState::Done;
+            return Step::Done;
+        }
+        let diff: Map<String, Value> = changes
+            .iter()
+            .map(|c| (c.id.clone(), json!(c.revs.iter().map(Rev::to_string).collect::<Vec<_>>())))
+            .collect();
+        self.state = PushState::RevsDiff { changes };
+        self.send(Request { method: "POST", path: "_revs_diff".into(), body: Some(Value::Object(diff)) })
+    }
+
+    fn save_checkpoint(&mut self, last: u64, local: &mut dyn LocalSide) -> Step {
+        let before = local.checkpoint(&self.replication);
+        local.set_checkpoint(&self.replication, Checkpoint::after(before.as_ref(), &self.session, Seq(json!(last))));
+        let remote = self.remote_checkpoint.as_ref();
+        let written = Checkpoint::after(remote.map(|(c, _)| c), &self.session, Seq(json!(last)));
+        let mut body = serde_json::to_value(&written).unwrap_or(Value::Null);
+        if let (Some(rev), Some(object)) = (remote.and_then(|(_, r)| r.clone()), body.as_object_mut()) {
+            object.insert("_rev".into(), json!(rev));
+        }
+        self.state = PushState::SaveCheckpoint { last };
+        self.send(Request { method: "PUT", path: local_path(&self.replication), body: Some(body) })
+    }
+}
+
+fn local_path(replication: &str) -> String {
+    format!("_local/{}", encode(replication))
+}
+
+fn protocol(what: &str) -> SyncError {
+    SyncError::Protocol(what.to_owned())
+}
+
+fn ok(response: &Response) -> Result<(), SyncError> {
+    if (200..300).contains(&response.status) {
+        return Ok(());
+    }
+    let reason = response.body.get("reason").and_then(Value::as_str).unwrap_or_default();
+    Err(SyncError::Status(response.status, reason.to_owned()))
+}
+
+/// A `_local` checkpoint answer: None when there is none yet (404), with the document's `_rev`.
+fn read_checkpoint(response: &Response) -> Result<Option<(Checkpoint, Option<String>)>, SyncError> {
+    if response.status == 404 {
+        return Ok(None);
+    }
+    ok(response)?;
+    let rev = response.body.get("_rev").and_then(Value::as_str).map(str::to_owned);
+    // A checkpoint written by another client in another shape: start over rather than guess.
+    Ok(serde_json::from_value::<Checkpoint>(response.body.clone()).ok().map(|c| (c, rev)))
+}
+
+fn read_bulk_get(body: &Value) -> Result<Vec<Doc>, SyncError> {
+    let results = body.get("results").and_then(Value::as_array).ok_or_else(|| protocol("_bulk_get without results"))?;
+    let mut docs = Vec::new();
+    for result in results {
+        for entry in result.get("docs").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(doc) = entry.get("ok") {
+                docs.push(Doc::from_json(doc)?);
+            }
+        }
+    }
+    Ok(docs)
+}
+
+fn read_open_revs(body: &Value) -> Result<Vec<Doc>, SyncError> {
+    let entries = body.as_array().ok_or_else(|| protocol("open_revs answered no list"))?;
+    entries.iter().filter_map(|e| e.get("ok")).map(Doc::from_json).collect()
+}
+
+/// Percent-encodes what goes into a path or query.
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
+}

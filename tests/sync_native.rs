@@ -1,0 +1,403 @@
+//! The replication state machine against an in-memory server that answers as CouchDB does (the
+//! subset the replicator uses), and local replicas that edit, push and pull.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pocket_crm::sync::checkpoint::Checkpoint;
+use pocket_crm::sync::docs::next_rev;
+use pocket_crm::sync::replicate::{Doc, LocalChange, LocalSide, Pull, Push, Request, Response, Step, SyncError, Tally};
+use pocket_crm::sync::revtree::{Rev, RevTree, Revisions, REVS_LIMIT};
+use serde_json::{json, Map, Value};
+
+/// One document as a side holds it: its tree and the bodies of the revisions it has.
+#[derive(Default, Clone, PartialEq, Debug)]
+struct Held {
+    tree: RevTree,
+    bodies: HashMap<Rev, (bool, Map<String, Value>)>,
+}
+
+impl Held {
+    fn take(&mut self, doc: &Doc) {
+        self.tree.merge(&RevTree::from_revisions(&doc.revisions, doc.deleted), REVS_LIMIT);
+        self.bodies.insert(doc.rev(), (doc.deleted, doc.body.clone()));
+    }
+
+    fn doc(&self, id: &str, rev: &Rev) -> Option<Doc> {
+        let (deleted, body) = self.bodies.get(rev)?;
+        Some(Doc { id: id.to_owned(), revisions: self.tree.revisions_of(rev)?, deleted: *deleted, body: body.clone() })
+    }
+
+    fn winner_body(&self) -> Option<(Rev, bool, Map<String, Value>)> {
+        let (rev, deleted) = self.tree.winner()?;
+        let body = self.bodies.get(&rev).map(|(_, b)| b.clone()).unwrap_or_default();
+        Some((rev, deleted, body))
+    }
+}
+
+/// A CouchDB-like server in memory.
+#[derive(Default)]
+struct Server {
+    docs: BTreeMap<String, (Held, u64)>,
+    seq: u64,
+    locals: HashMap<String, (Value, u64)>,
+    no_bulk_get: bool,
+    string_seqs: bool,
+    /// Documents whose `owner` is this are refused (as a validation function would).
+    forbidden_owner: Option<String>,
+    unauthorized: bool,
+    requests: usize,
+}
+
+impl Server {
+    fn seq_value(&self, n: u64) -> Value {
+        if self.string_seqs {
+            json!(format!("{n}-g1AAAAFTeJzLYWBgYMlgTmFQSElKzi9KdUhJMtHLTMrVTU4sTk3J"))
+        } else {
+            json!(n)
+        }
+    }
+
+    fn read_seq(&self, text: &str) -> u64 {
+        text.split('-').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+    }
+
+    fn handle(&mut self, request: &Request) -> Response {
+        self.requests += 1;
+        if self.unauthorized {
+            return Response { status: 401, body: json!({"error": "unauthorized"}) };
+        }
+        let (path, query) = request.path.split_once('?').unwrap_or((&request.path, ""));
+        let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let path = form_urlencoded::parse(format!("p={path}").as_bytes()).next().unwrap().1.into_owned();
+        let ok = |body: Value| Response { status: 200, body };
+        match (request.method, path.as_str()) {
+            ("GET", p) if p.starts_with("_local/") => match self.locals.get(p) {
+                Some((doc, rev)) => {
+                    let mut doc = doc.clone();
+                    doc["_rev"] = json!(format!("0-{rev}"));
+                    ok(doc)
+                }
+                None => Response { status: 404, body: json!({"error": "not_found"}) },
+            },
+            ("PUT", p) if p.starts_with("_local/") => {
+                let body = request.body.clone().unwrap();
+                let known = self.locals.get(p).map(|(_, r)| *r);
+                let given = body.get("_rev").and_then(Value::as_str).map(|r| r[2..].parse::<u64>().unwrap());
+                if known != given {
+                    return Response { status: 409, body: json!({"error": "conflict"}) };
+                }
+                let rev = known.unwrap_or(0) + 1;
+                self.locals.insert(p.to_owned(), (body, rev));
+                ok(json!({"ok": true, "id": p, "rev": format!("0-{rev}")}))
+            }
+            ("GET", "_changes") => {
+                let since = self.read_seq(params.get("since").map(String::as_str).unwrap_or("0"));
+                let limit: usize = params.get("limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
+                let mut changed: Vec<(&String, &(Held, u64))> =
+                    self.docs.iter().filter(|(_, (_, s))| *s > since).collect();
+                changed.sort_by_key(|(_, (_, s))| *s);
+                let results: Vec<Value> = changed
+                    .iter()
+                    .take(limit)
+                    .map(|(id, (held, s))| {
+                        let leaves: Vec<Value> =
+                            held.tree.leaves().iter().map(|(r, _)| json!({"rev": r.to_string()})).collect();
+                        json!({"seq": self.seq_value(*s), "id": id, "changes": leaves})
+                    })
+                    .collect();
+                let last = changed.get(changed.len().min(limit).wrapping_sub(1)).map_or(since, |(_, (_, s))| *s);
+                ok(json!({"results": results, "last_seq": self.seq_value(last)}))
+            }
+            ("POST", "_bulk_get") => {
+                if self.no_bulk_get {
+                    return Response { status: 400, body: json!({"error": "bad_request"}) };
+                }
+                let asked = request.body.as_ref().unwrap()["docs"].as_array().unwrap().clone();
+                let results: Vec<Value> = asked
+                    .iter()
+                    .map(|a| {
+                        let id = a["id"].as_str().unwrap();
+                        let rev: Rev = a["rev"].as_str().unwrap().parse().unwrap();
+                        let doc = self.docs.get(id).and_then(|(h, _)| h.doc(id, &rev)).unwrap();
+                        json!({"id": id, "docs": [{"ok": doc.to_json()}]})
+                    })
+                    .collect();
+                ok(json!({"results": results}))
+            }
+            ("POST", "_revs_diff") => {
+                let asked = request.body.as_ref().unwrap().as_object().unwrap();
+                let mut out = Map::new();
+                for (id, revs) in asked {
+                    let missing: Vec<Value> = revs
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|r| {
+                            let rev: Rev = r.as_str().unwrap().parse().unwrap();
+                            !self.docs.get(id).is_some_and(|(h, _)| h.tree.contains(&rev))
+                        })
+                        .cloned()
+                        .collect();
+                    if !missing.is_empty() {
+                        out.insert(id.clone(), json!({"missing": missing}));
+                    }
+                }
+                ok(Value::Object(out))
+            }
+            ("POST", "_bulk_docs") => {
+                let body = request.body.as_ref().unwrap();
+                assert_eq!(body["new_edits"], json!(false));
+                let mut errors = Vec::new();
+                for doc in body["docs"].as_array().unwrap() {
+                    let doc = Doc::from_json(doc).unwrap();
+                    if self.forbidden_owner.as_deref().is_some_and(|o| doc.body.get("owner") == Some(&json!(o))) {
+                        errors.push(json!({"id": doc.id, "error": "forbidden", "reason": "not your record"}));
+                        continue;
+                    }
+                    self.seq += 1;
+                    let entry = self.docs.entry(doc.id.clone()).or_default();
+                    entry.0.take(&doc);
+                    entry.1 = self.seq;
+                }
+                Response { status: 201, body: Value::Array(errors) }
+            }
+            ("GET", id) => {
+                let revs: Vec<String> = serde_json::from_str(&params["open_revs"]).unwrap();
+                let held = &self.docs[id].0;
+                let docs: Vec<Value> =
+                    revs.iter().map(|r| json!({"ok": held.doc(id, &r.parse().unwrap()).unwrap().to_json()})).collect();
+                ok(Value::Array(docs))
+            }
+            other => panic!("unexpected request {other:?}"),
+        }
+    }
+}
+
+/// A document as a side shows it: the winning revision, whether it is deleted, its fields, and
+/// the conflicting revisions.
+type Seen = (Rev, bool, Map<String, Value>, Vec<Rev>);
+
+/// A device's side: documents, its change log, its checkpoints.
+#[derive(Default)]
+struct Local {
+    docs: BTreeMap<String, Held>,
+    log: Vec<(u64, String)>,
+    checkpoints: HashMap<String, Checkpoint>,
+    stored: usize,
+    /// Fails the next store (a full disk).
+    fail_store: bool,
+}
+
+impl Local {
+    fn edit(&mut self, id: &str, body: Value, deleted: bool) -> Rev {
+        let held = self.docs.entry(id.to_owned()).or_default();
+        let winner = held.tree.winner().map(|(r, _)| r);
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let rev = next_rev(winner.as_ref(), deleted, &bytes);
+        let mut ids = vec![rev.id.clone()];
+        if let Some(w) = &winner {
+            ids.extend(held.tree.revisions_of(w).unwrap().ids);
+        }
+        let doc = Doc {
+            id: id.to_owned(),
+            revisions: Revisions { start: rev.pos, ids },
+            deleted,
+            body: body.as_object().unwrap().clone(),
+        };
+        held.take(&doc);
+        let seq = self.log.len() as u64 + 1;
+        self.log.push((seq, id.to_owned()));
+        rev
+    }
+
+    /// Every document's winner and conflicts, to compare replicas.
+    fn state(&self) -> BTreeMap<String, Seen> {
+        self.docs
+            .iter()
+            .map(|(id, h)| {
+                let (rev, deleted, body) = h.winner_body().unwrap();
+                (id.clone(), (rev, deleted, body, h.tree.conflicts()))
+            })
+            .collect()
+    }
+}
+
+impl LocalSide for Local {
+    fn checkpoint(&self, replication: &str) -> Option<Checkpoint> {
+        self.checkpoints.get(replication).cloned()
+    }
+    fn set_checkpoint(&mut self, replication: &str, checkpoint: Checkpoint) {
+        self.checkpoints.insert(replication.to_owned(), checkpoint);
+    }
+    fn missing(&self, id: &str, revs: &[Rev]) -> Vec<Rev> {
+        revs.iter().filter(|r| !self.docs.get(id).is_some_and(|h| h.bodies.contains_key(r))).cloned().collect()
+    }
+    fn store(&mut self, docs: Vec<Doc>) -> Result<(), SyncError> {
+        if std::mem::take(&mut self.fail_store) {
+            return Err(SyncError::Local("disk full".into()));
+        }
+        self.stored += docs.len();
+        for doc in docs {
+            self.docs.entry(doc.id.clone()).or_default().take(&doc);
+            let seq = self.log.len() as u64 + 1;
+            self.log.push((seq, doc.id));
+        }
+        Ok(())
+    }
+    fn changes_since(&self, since: u64, limit: usize) -> Vec<LocalChange> {
+        let mut latest: BTreeMap<&str, u64> = BTreeMap::new();
+        for (seq, id) in self.log.iter().filter(|(s, _)| *s > since) {
+            latest.insert(id, *seq);
+        }
+        let mut changes: Vec<LocalChange> = latest
+            .into_iter()
+            .map(|(id, seq)| LocalChange {
+                id: id.to_owned(),
+                revs: self.docs[id].tree.leaves().into_iter().map(|(r, _)| r).collect(),
+                seq,
+            })
+            .collect();
+        changes.sort_by_key(|c| c.seq);
+        changes.truncate(limit);
+        changes
+    }
+    fn doc(&self, id: &str, rev: &Rev) -> Option<Doc> {
+        self.docs.get(id)?.doc(id, rev)
+    }
+}
+
+fn pull(server: &mut Server, local: &mut Local, session: &str, batch: usize) -> Result<Tally, SyncError> {
+    let mut pull = Pull::new("pull-a", session, batch);
+    let mut step = pull.start();
+    while let Step::Send(request) = step {
+        let response = server.handle(&request);
+        step = pull.respond(response, local)?;
+    }
+    Ok(pull.tally)
+}
+
+fn push(server: &mut Server, local: &mut Local, session: &str, batch: usize) -> Result<Tally, SyncError> {
+    let mut push = Push::new("push-a", session, batch);
+    let mut step = push.start();
+    while let Step::Send(request) = step {
+        let response = server.handle(&request);
+        step = push.respond(response, local)?;
+    }
+    Ok(push.tally)
+}
+
+fn customer(n: usize, owner: &str) -> Value {
+    json!({"type": "customer", "name": format!("客户 {n}"), "owner": owner})
+}
+
+#[test]
+fn what_one_device_pushes_another_pulls_in_batches_of_three_requests() {
+    let (mut server, mut a, mut b) = (Server::default(), Local::default(), Local::default());
+    for n in 0..250 {
+        a.edit(&format!("customer:{n:04}"), customer(n, "rep1"), false);
+    }
+    let pushed = push(&mut server, &mut a, "s1", 100).unwrap();
+    assert_eq!((pushed.docs, pushed.batches), (250, 3));
+    assert!(pushed.requests <= 1 + 3 * pushed.batches, "{pushed:?}");
+    let pulled = pull(&mut server, &mut b, "s2", 100).unwrap();
+    assert_eq!((pulled.docs, pulled.batches), (250, 3));
+    // A checkpoint read, three requests a batch, and the changes call that finds nothing more.
+    assert_eq!(pulled.requests, 1 + 3 * 3 + 1);
+    assert_eq!(b.state(), a.state());
+    // Again: nothing new, nothing fetched, two requests.
+    let again = pull(&mut server, &mut b, "s3", 100).unwrap();
+    assert_eq!((again.docs, again.requests), (0, 2));
+}
+
+#[test]
+fn an_interrupted_pull_resumes_without_fetching_more_than_one_batch_again() {
+    let (mut server, mut a, mut b) = (Server::default(), Local::default(), Local::default());
+    for n in 0..300 {
+        a.edit(&format!("customer:{n:04}"), customer(n, "rep1"), false);
+    }
+    push(&mut server, &mut a, "s1", 100).unwrap();
+    // The third batch's store fails (a full disk): the pull stops, its checkpoint at batch two.
+    let mut first = Pull::new("pull-a", "s2", 100);
+    let mut step = first.start();
+    let mut stores = 0;
+    let stopped = loop {
+        let Step::Send(request) = step else { break None };
+        if request.path.starts_with("_bulk_get") {
+            stores += 1;
+            b.fail_store = stores == 3;
+        }
+        match first.respond(server.handle(&request), &mut b) {
+            Ok(next) => step = next,
+            Err(e) => break Some(e),
+        }
+    };
+    assert_eq!(stopped, Some(SyncError::Local("disk full".into())));
+    assert_eq!(b.stored, 200);
+    let resumed = pull(&mut server, &mut b, "s3", 100).unwrap();
+    assert_eq!(resumed.docs, 100, "only the batch that was not stored");
+    // From the checkpoint of batch two: its checkpoint read, one batch, the empty changes call.
+    assert_eq!((resumed.batches, resumed.requests), (1, 1 + 3 + 1));
+    assert_eq!(b.state(), a.state());
+}
+
+#[test]
+fn concurrent_edits_give_the_same_winner_and_conflicts_on_both_sides_and_deletions_travel() {
+    let (mut server, mut a, mut b) = (Server::default(), Local::default(), Local::default());
+    a.edit("customer:1", customer(1, "rep1"), false);
+    a.edit("customer:2", customer(2, "rep1"), false);
+    push(&mut server, &mut a, "a1", 10).unwrap();
+    pull(&mut server, &mut b, "b1", 10).unwrap();
+    // Offline, both edit customer 1; b deletes customer 2.
+    a.edit("customer:1", json!({"type": "customer", "name": "A's name", "owner": "rep1"}), false);
+    b.edit("customer:1", json!({"type": "customer", "name": "B's name", "owner": "rep1"}), false);
+    b.edit("customer:2", json!({}), true);
+    for (side, session) in [("a", "a2"), ("b", "b2"), ("a", "a3")] {
+        let side = if side == "a" { &mut a } else { &mut b };
+        push(&mut server, side, session, 10).unwrap();
+        pull(&mut server, side, session, 10).unwrap();
+    }
+    assert_eq!(a.state(), b.state());
+    let (rev, _, body, conflicts) = &a.state()["customer:1"];
+    assert_eq!(conflicts.len(), 1, "the losing edit is listed as a conflict");
+    assert_eq!(rev.pos, 2);
+    assert!(body["name"] == "A's name" || body["name"] == "B's name");
+    assert!(a.state()["customer:2"].1, "the deletion reached a");
+}
+
+#[test]
+fn a_server_without_bulk_get_and_with_string_sequences_is_followed() {
+    let mut server = Server { no_bulk_get: true, string_seqs: true, ..Server::default() };
+    let (mut a, mut b) = (Local::default(), Local::default());
+    for n in 0..25 {
+        a.edit(&format!("customer:{n:04}"), customer(n, "rep1"), false);
+    }
+    push(&mut server, &mut a, "s1", 10).unwrap();
+    let pulled = pull(&mut server, &mut b, "s2", 10).unwrap();
+    assert_eq!(pulled.docs, 25);
+    assert_eq!(b.state(), a.state());
+    let checkpoint = b.checkpoint("pull-a").unwrap();
+    assert!(checkpoint.last_seq.0.as_str().is_some_and(|s| s.starts_with("25-")), "{checkpoint:?}");
+    assert_eq!(pull(&mut server, &mut b, "s3", 10).unwrap().docs, 0);
+}
+
+#[test]
+fn a_change_the_server_refuses_is_reported_and_kept() {
+    let mut server = Server { forbidden_owner: Some("rep2".into()), ..Server::default() };
+    let mut a = Local::default();
+    a.edit("customer:1", customer(1, "rep1"), false);
+    let refused = a.edit("customer:2", customer(2, "rep2"), false);
+    let pushed = push(&mut server, &mut a, "s1", 10).unwrap();
+    assert_eq!(pushed.rejected.len(), 1);
+    assert_eq!((pushed.rejected[0].id.as_str(), &pushed.rejected[0].rev), ("customer:2", &refused));
+    assert_eq!(pushed.rejected[0].error, "forbidden");
+    assert!(server.docs.contains_key("customer:1") && !server.docs.contains_key("customer:2"));
+    assert_eq!(a.state()["customer:2"].0, refused, "kept locally");
+}
+
+#[test]
+fn a_401_asks_for_a_login() {
+    let mut server = Server { unauthorized: true, ..Server::default() };
+    let mut a = Local::default();
+    assert_eq!(pull(&mut server, &mut a, "s1", 10).unwrap_err(), SyncError::Unauthorized);
+    assert_eq!(push(&mut server, &mut a, "s1", 10).unwrap_err(), SyncError::Unauthorized);
+}
