@@ -401,3 +401,59 @@ fn a_401_asks_for_a_login() {
     assert_eq!(pull(&mut server, &mut a, "s1", 10).unwrap_err(), SyncError::Unauthorized);
     assert_eq!(push(&mut server, &mut a, "s1", 10).unwrap_err(), SyncError::Unauthorized);
 }
+
+/// One step of a random history: a device edits (or deletes) a document, or syncs.
+#[derive(Clone, Debug)]
+enum Action {
+    Edit { device: usize, doc: usize, delete: bool },
+    Sync { device: usize },
+}
+
+fn actions() -> impl proptest::strategy::Strategy<Value = Vec<Action>> {
+    use proptest::prelude::*;
+    let action = prop_oneof![
+        3 => (0usize..3, 0usize..6, proptest::bool::weighted(0.15)).prop_map(|(device, doc, delete)| Action::Edit { device, doc, delete }),
+        1 => (0usize..3).prop_map(|device| Action::Sync { device }),
+    ];
+    proptest::collection::vec(action, 1..60)
+}
+
+fn sync(server: &mut Server, local: &mut Local, session: &str) {
+    push(server, local, session, 4).unwrap();
+    pull(server, local, session, 4).unwrap();
+}
+
+proptest::proptest! {
+    #[test]
+    fn three_replicas_with_random_histories_converge_and_lose_no_revision(actions in actions()) {
+        let mut server = Server::default();
+        let mut devices: Vec<Local> = (0..3).map(|_| Local::default()).collect();
+        let mut made: Vec<(String, Rev)> = Vec::new();
+        for (step, action) in actions.iter().enumerate() {
+            match action {
+                Action::Edit { device, doc, delete } => {
+                    let id = format!("customer:{doc}");
+                    let body = if *delete { json!({}) } else { json!({"name": format!("{device}-{step}")}) };
+                    made.push((id.clone(), devices[*device].edit(&id, body, *delete)));
+                }
+                Action::Sync { device } => sync(&mut server, &mut devices[*device], &format!("{device}-{step}")),
+            }
+        }
+        // Everyone syncs twice over: all have seen everything.
+        for round in 0..2 {
+            for (device, local) in devices.iter_mut().enumerate() {
+                sync(&mut server, local, &format!("end-{round}-{device}"));
+            }
+        }
+        let first = devices[0].state();
+        for other in &devices[1..] {
+            proptest::prop_assert_eq!(&other.state(), &first);
+        }
+        for (id, rev) in &made {
+            for local in &devices {
+                proptest::prop_assert!(local.docs[id].tree.contains(rev), "{} {} lost", id, rev);
+            }
+            proptest::prop_assert!(server.docs[id].0.tree.contains(rev));
+        }
+    }
+}
