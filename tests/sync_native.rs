@@ -1,5 +1,6 @@
 //! The replication state machine against an in-memory server that answers as CouchDB does (the
 //! subset the replicator uses), and local replicas that edit, push and pull.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, HashMap};
 
