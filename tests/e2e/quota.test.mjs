@@ -267,11 +267,15 @@ test('a make-up workday counts in the pace; an evaluation scored and saved; an a
   assert.ok(customer.length > 0);
   // Find a key customer by the list's tier filter.
   await go(page, '#/customers?tier=key');
-  await page.waitForSelector('[data-testid=customer-row]:not([hidden])');
+  // (Once the filter has been applied: the first row shown is a key customer.)
+  await page.waitForFunction(() => document.querySelector('[data-testid=customer-row]:not([hidden]) .c-tier .badge')?.classList.contains('tier-key'));
   const name = (await text(page, '[data-testid=customer-row]:not([hidden]) .c-name a')).trim();
   await tab(page, 'allotments');
   await page.fill('[data-testid=use-customer]', name);
-  await page.click(`[data-testid=use-suggestions] button >> text=${name}`);
+  // Names repeat or share a beginning ("Bluepeak Apparel Ltd", "Bluepeak Apparel LLC"): the
+  // suggestion is the one of this name, and it says the tier.
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await page.click(`[data-testid=use-suggestions] button:text-matches("^${escaped} · .*重点客户$")`);
   await page.selectOption('[data-testid=use-product]', '免费样品');
   await page.fill('[data-testid=use-quantity]', '9');
   await page.click('[data-testid=use-record]');

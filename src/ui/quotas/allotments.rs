@@ -141,7 +141,13 @@ fn UseCard() -> impl IntoView {
                 let rows = d.query.run(d.replica.archive(), &filter, Default::default());
                 rows.iter()
                     .take(8)
-                    .filter_map(|&r| d.archive().customers.rows().get(r as usize).map(|c| (c.meta.id, c.name.clone())))
+                    .filter_map(|&r| {
+                        d.archive()
+                            .customers
+                            .rows()
+                            .get(r as usize)
+                            .map(|c| (c.meta.id, c.name.clone(), c.city.clone(), c.tier))
+                    })
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
@@ -217,8 +223,10 @@ fn UseCard() -> impl IntoView {
                 {move || error.get().map(|e| view! { <span class="field-error" role="alert" data-testid="use-error">{e}</span> })}
             </div>
             <ul class="suggestions" data-testid="use-suggestions">
-                {move || found.get().into_iter().map(|(id, name)| {
-                    let label = name.clone();
+                // Name, city and tier: two customers of one name (people often share one) tell apart.
+                {move || found.get().into_iter().map(|(id, name, city, tier)| {
+                    let lang = state.lang.get();
+                    let label = [name.as_str(), city.as_str(), lang.tier(tier)].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" · ");
                     view! { <li><button type="button" class="link" on:click=move |_| { customer.set(Some(id)); search.set(name.clone()); }>{label}</button></li> }
                 }).collect_view()}
             </ul>
