@@ -1,9 +1,11 @@
 //! Team sync (issue 15): the parts of replication that do no I/O, so native tests drive them.
+//! `changes`: change files for a team with no server (names, content, taking one in);
 //! `revtree`: CouchDB's revision trees, their merge and winner rule; `checkpoint`: where a
 //! replication got to, and where it resumes; `docs`: records as documents and the revisions a
 //! replica gives its own changes; `replicate`: pull and push, a batch at a time, as a state
 //! machine the page drives over `fetch` and tests drive against an in-memory server.
 
+pub mod changes;
 pub mod checkpoint;
 pub mod docs;
 pub mod replicate;

@@ -1,0 +1,176 @@
+//! Change files, for a team with no server: each device writes its own files of "my changes since
+//! the last exchange" and reads anyone's. A file is named by who wrote it, on which device, and
+//! its number in that device's series (`pocket-crm-李娜-7f3a9c2e-12.json`); it holds the records as
+//! that device last saved them.
+//!
+//! Taking a file in joins each record with ours field by field (`record::join`: the later change
+//! of each field wins, entry lists are unions), which is commutative and idempotent: the same file
+//! twice, files in any order, or a cloud drive's "(conflicted copy)" of one change nothing more.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::kinds::{AnyRecord, AnyVisitor, Stored};
+use crate::domain::record::join;
+use crate::domain::{Archive, RecordKind};
+
+/// The change file format this build writes and reads.
+pub const FORMAT: u32 = 1;
+
+/// Who wrote a change file, on which device, and its number in that device's series.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FileName {
+    pub user: String,
+    pub device: String,
+    pub seq: u64,
+}
+
+impl FileName {
+    /// The file's name: `pocket-crm-<user>-<device>-<seq>.json`, the user's name kept as letters
+    /// and digits of any script (others become `_`, so no name breaks a path or the pattern).
+    pub fn to_file_name(&self) -> String {
+        let user: String = self.user.chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();
+        let user = if user.is_empty() { "_".to_owned() } else { user };
+        format!("pocket-crm-{user}-{}-{}.json", self.device, self.seq)
+    }
+
+    /// Reads a name back, also as sync tools and browsers rename copies: `... (conflicted copy
+    /// 2026-12-06).json`, `... (1).json`, `...-冲突副本.json`. None for any other file.
+    pub fn parse(name: &str) -> Option<FileName> {
+        let stem = name.strip_prefix("pocket-crm-")?.strip_suffix(".json")?;
+        // What a copy adds comes after the number: cut at the first character that cannot be in it.
+        let (user, rest) = stem.split_once('-')?;
+        let (device, rest) = rest.split_once('-')?;
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let seq = digits.parse().ok()?;
+        let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if !valid(user) || device.is_empty() || !device.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(FileName { user: user.to_owned(), device: device.to_owned(), seq })
+    }
+}
+
+/// A change file's content.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeFile {
+    pub format: u32,
+    pub user: String,
+    pub device: String,
+    pub seq: u64,
+    /// The records changed since this device's previous file, as it last saved them.
+    pub records: Vec<AnyRecord>,
+}
+
+/// What taking records in did: the records to store (new or changed by the join) and counts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TakenIn {
+    pub to_store: Vec<AnyRecord>,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Per kind, how many records came in new or changed (for "what came in, from whom").
+    pub by_kind: Vec<(RecordKind, usize)>,
+}
+
+/// Joins `records` with `archive`'s: a record not here is added, one here becomes the join of
+/// both, and one the join leaves as it is changes nothing.
+pub fn take_in(archive: &Archive, records: &[AnyRecord]) -> TakenIn {
+    struct Joining<'a> {
+        archive: &'a Archive,
+        out: TakenIn,
+    }
+    impl AnyVisitor for Joining<'_> {
+        fn visit<R: Stored>(&mut self, incoming: R) {
+            let stored = match R::table(self.archive).get(incoming.meta().id) {
+                None => {
+                    self.out.added += 1;
+                    incoming
+                }
+                Some(ours) => {
+                    let joined = join(ours, &incoming);
+                    if &joined == ours {
+                        self.out.unchanged += 1;
+                        return;
+                    }
+                    self.out.updated += 1;
+                    joined
+                }
+            };
+            match self.out.by_kind.iter_mut().find(|(k, _)| *k == R::KIND) {
+                Some((_, n)) => *n += 1,
+                None => self.out.by_kind.push((R::KIND, 1)),
+            }
+            self.out.to_store.push(stored.wrap());
+        }
+    }
+    let mut joining = Joining { archive, out: TakenIn::default() };
+    for record in records {
+        record.clone().visit(&mut joining);
+    }
+    joining.out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::domain::demo;
+    use crate::domain::{Actor, Command, Timestamp, UtcOffset};
+
+    #[test]
+    fn a_file_name_says_who_which_device_and_which_number_and_survives_copies() {
+        let name = FileName { user: "李娜".into(), device: "7f3a9c2e".into(), seq: 12 };
+        let file = name.to_file_name();
+        assert_eq!(file, "pocket-crm-李娜-7f3a9c2e-12.json");
+        for copy in [
+            file.clone(),
+            "pocket-crm-李娜-7f3a9c2e-12 (conflicted copy 2026-12-06).json".to_owned(),
+            "pocket-crm-李娜-7f3a9c2e-12 (1).json".to_owned(),
+            "pocket-crm-李娜-7f3a9c2e-12-冲突副本.json".to_owned(),
+        ] {
+            assert_eq!(FileName::parse(&copy), Some(name.clone()), "{copy}");
+        }
+        let odd = FileName { user: "Anna Lee-Wu/2".into(), device: "00ff".into(), seq: 3 };
+        assert_eq!(odd.to_file_name(), "pocket-crm-Anna_Lee_Wu_2-00ff-3.json");
+        assert_eq!(FileName::parse(&odd.to_file_name()).map(|n| n.user), Some("Anna_Lee_Wu_2".to_owned()));
+        for other in [
+            "backup.json",
+            "pocket-crm-a-b-c.json",
+            "pocket-crm-a-zz-1.json",
+            "pocket-crm--00-1.json",
+            "pocket-crm-a-00-1.csv",
+        ] {
+            assert_eq!(FileName::parse(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn taking_a_file_in_twice_or_its_copy_changes_nothing_more() {
+        let now = Timestamp(1_790_000_000_000);
+        let records = demo::generate(3, 40, now, UtcOffset::CHINA, "demo");
+        let here = Archive::from_records(records.clone());
+        // Their device: the same book, where a customer was renamed and another added.
+        let mut theirs = Archive::from_records(records);
+        let actor = Actor::at("李娜", Timestamp(now.0 + 60_000));
+        let before = theirs.customers.rows()[0].clone();
+        let mut renamed = before.clone();
+        renamed.name = "新名字有限公司".into();
+        theirs
+            .apply(Command::EditCustomer { before: Box::new(before), after: Box::new(renamed.clone()) }, &actor)
+            .unwrap();
+        let file: Vec<AnyRecord> = vec![
+            AnyRecord::Customer(theirs.customers.get(renamed.meta.id).unwrap().clone()),
+            AnyRecord::Customer(theirs.customers.rows()[1].clone()),
+        ];
+        let first = take_in(&here, &file);
+        assert_eq!((first.added, first.updated, first.unchanged), (0, 1, 1));
+        assert_eq!(first.by_kind, [(RecordKind::Customer, 1)]);
+        let mut here = here;
+        for record in first.to_store {
+            here.put_received(record);
+        }
+        assert_eq!(here.customers.get(renamed.meta.id).unwrap().name, "新名字有限公司");
+        let again = take_in(&here, &file);
+        assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 2));
+        assert!(again.to_store.is_empty());
+    }
+}
