@@ -274,7 +274,7 @@ fn pull(server: &mut Server, local: &mut Local, session: &str, batch: usize) -> 
         let response = server.handle(&request);
         step = pull.respond(response, local)?;
     }
-    Ok(pull.tally)
+    Ok(pull.tally().clone())
 }
 
 fn push(server: &mut Server, local: &mut Local, session: &str, batch: usize) -> Result<Tally, SyncError> {
@@ -284,7 +284,7 @@ fn push(server: &mut Server, local: &mut Local, session: &str, batch: usize) -> 
         let response = server.handle(&request);
         step = push.respond(response, local)?;
     }
-    Ok(push.tally)
+    Ok(push.tally().clone())
 }
 
 fn customer(n: usize, owner: &str) -> Value {

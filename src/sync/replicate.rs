@@ -148,6 +148,63 @@ pub struct Tally {
 /// Documents and the revisions of each this side lacks.
 type Wanted = Vec<(String, Vec<Rev>)>;
 
+/// What a pull and a push share: their names, batch size, the server's checkpoint, the tally.
+struct Run {
+    replication: String,
+    session: String,
+    batch: usize,
+    /// The server's checkpoint and its `_rev`, once read (or written).
+    remote: Option<(Checkpoint, Option<String>)>,
+    tally: Tally,
+}
+
+impl Run {
+    fn new(replication: &str, session: &str, batch: usize) -> Run {
+        Run {
+            replication: replication.to_owned(),
+            session: session.to_owned(),
+            batch: batch.max(1),
+            remote: None,
+            tally: Tally::default(),
+        }
+    }
+
+    fn send(&mut self, request: Request) -> Step {
+        self.tally.requests += 1;
+        Step::Send(request)
+    }
+
+    /// The first request: the server's checkpoint.
+    fn read_checkpoint(&mut self) -> Step {
+        let path = local_path(&self.replication);
+        self.send(Request { method: "GET", path, body: None })
+    }
+
+    /// Writes the local checkpoint of a batch that reached `seq` (its records stored), and sends
+    /// the server's.
+    fn write_checkpoint(&mut self, seq: &Seq, local: &mut dyn LocalSide) -> Step {
+        let before = local.checkpoint(&self.replication);
+        local.set_checkpoint(&self.replication, Checkpoint::after(before.as_ref(), &self.session, seq.clone()));
+        let written = Checkpoint::after(self.remote.as_ref().map(|(c, _)| c), &self.session, seq.clone());
+        let mut body = serde_json::to_value(&written).unwrap_or(Value::Null);
+        if let (Some(rev), Some(object)) = (self.remote.as_ref().and_then(|(_, r)| r.clone()), body.as_object_mut()) {
+            object.insert("_rev".into(), json!(rev));
+        }
+        let path = local_path(&self.replication);
+        self.send(Request { method: "PUT", path, body: Some(body) })
+    }
+
+    /// The server took the checkpoint of a batch that reached `seq`.
+    fn checkpoint_written(&mut self, response: &Response, seq: &Seq) -> Result<(), SyncError> {
+        ok(response)?;
+        let rev = response.body.get("rev").and_then(Value::as_str).map(str::to_owned);
+        let written = Checkpoint::after(self.remote.as_ref().map(|(c, _)| c), &self.session, seq.clone());
+        self.remote = Some((written, rev));
+        self.tally.batches += 1;
+        Ok(())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum PullState {
     Checkpoint,
@@ -159,39 +216,27 @@ enum PullState {
 
 /// A pull: the server's changes into the local side, a batch at a time.
 pub struct Pull {
-    replication: String,
-    session: String,
-    batch: usize,
-    remote_checkpoint: Option<(Checkpoint, Option<String>)>,
+    run: Run,
     state: PullState,
     /// Whether the server answered `_bulk_get` with an error once (then every batch GETs).
     no_bulk_get: bool,
-    pub tally: Tally,
 }
 
 impl Pull {
     /// A pull under replication id `replication`, in session `session`, `batch` changes at a time.
     pub fn new(replication: &str, session: &str, batch: usize) -> Pull {
-        Pull {
-            replication: replication.to_owned(),
-            session: session.to_owned(),
-            batch: batch.max(1),
-            remote_checkpoint: None,
-            state: PullState::Checkpoint,
-            no_bulk_get: false,
-            tally: Tally::default(),
-        }
+        Pull { run: Run::new(replication, session, batch), state: PullState::Checkpoint, no_bulk_get: false }
     }
 
     /// The first request.
     pub fn start(&mut self) -> Step {
         self.state = PullState::Checkpoint;
-        self.send(Request { method: "GET", path: local_path(&self.replication), body: None })
+        self.run.read_checkpoint()
     }
 
-    fn send(&mut self, request: Request) -> Step {
-        self.tally.requests += 1;
-        Step::Send(request)
+    /// What it did so far.
+    pub fn tally(&self) -> &Tally {
+        &self.run.tally
     }
 
     /// Takes the response to the last request and says what comes next.
@@ -202,8 +247,9 @@ impl Pull {
         match std::mem::replace(&mut self.state, PullState::Done) {
             PullState::Checkpoint => {
                 let remote = read_checkpoint(&response)?;
-                let since = resume_from(remote.as_ref().map(|(c, _)| c), local.checkpoint(&self.replication).as_ref());
-                self.remote_checkpoint = remote;
+                let since =
+                    resume_from(remote.as_ref().map(|(c, _)| c), local.checkpoint(&self.run.replication).as_ref());
+                self.run.remote = remote;
                 Ok(self.changes(since))
             }
             PullState::Changes { since } => {
@@ -239,17 +285,12 @@ impl Pull {
                     self.state = PullState::Fetch { wanted, last_seq, fetched, one_by_one };
                     return Ok(self.next_fetch());
                 }
-                self.tally.docs += fetched.len();
+                self.run.tally.docs += fetched.len();
                 local.store(fetched)?;
                 Ok(self.save_checkpoint(last_seq, local))
             }
             PullState::SaveCheckpoint { last_seq } => {
-                ok(&response)?;
-                let rev = response.body.get("rev").and_then(Value::as_str).map(str::to_owned);
-                let written =
-                    Checkpoint::after(self.remote_checkpoint.as_ref().map(|(c, _)| c), &self.session, last_seq.clone());
-                self.remote_checkpoint = Some((written, rev));
-                self.tally.batches += 1;
+                self.run.checkpoint_written(&response, &last_seq)?;
                 Ok(self.changes(last_seq))
             }
             PullState::Done => Ok(Step::Done),
@@ -257,9 +298,9 @@ impl Pull {
     }
 
     fn changes(&mut self, since: Seq) -> Step {
-        let path = format!("_changes?style=all_docs&since={}&limit={}", encode(&since.as_query()), self.batch);
+        let path = format!("_changes?style=all_docs&since={}&limit={}", encode(&since.as_query()), self.run.batch);
         self.state = PullState::Changes { since };
-        self.send(Request { method: "GET", path, body: None })
+        self.run.send(Request { method: "GET", path, body: None })
     }
 
     /// The documents and revisions of a `_changes` answer this side lacks, and its last sequence.
@@ -301,31 +342,20 @@ impl Pull {
                 .collect();
             Request { method: "POST", path: "_bulk_get?revs=true".into(), body: Some(json!({ "docs": docs })) }
         };
-        self.send(request)
+        self.run.send(request)
     }
 
     fn save_checkpoint(&mut self, last_seq: Seq, local: &mut dyn LocalSide) -> Step {
-        let before = local.checkpoint(&self.replication);
-        local.set_checkpoint(&self.replication, Checkpoint::after(before.as_ref(), &self.session, last_seq.clone()));
-        let remote = self.remote_checkpoint.as_ref();
-        let written = Checkpoint::after(remote.map(|(c, _)| c), &self.session, last_seq.clone());
-        let mut body = serde_json::to_value(&written).unwrap_or(Value::Null);
-        if let (Some(rev), Some(object)) = (remote.and_then(|(_, r)| r.clone()), body.as_object_mut()) {
-            object.insert("_rev".into(), json!(rev));
-        }
+        let step = self.run.write_checkpoint(&last_seq, local);
         self.state = PullState::SaveCheckpoint { last_seq };
-        self.send(Request { method: "PUT", path: local_path(&self.replication), body: Some(body) })
+        step
     }
 }
 
 /// A push: the local side's changes to the server, a batch at a time.
 pub struct Push {
-    replication: String,
-    session: String,
-    batch: usize,
-    remote_checkpoint: Option<(Checkpoint, Option<String>)>,
+    run: Run,
     state: PushState,
-    pub tally: Tally,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -338,27 +368,23 @@ enum PushState {
 }
 
 impl Push {
+    /// A push under replication id `replication`, in session `session`, `batch` changes at a time.
     pub fn new(replication: &str, session: &str, batch: usize) -> Push {
-        Push {
-            replication: replication.to_owned(),
-            session: session.to_owned(),
-            batch: batch.max(1),
-            remote_checkpoint: None,
-            state: PushState::Checkpoint,
-            tally: Tally::default(),
-        }
+        Push { run: Run::new(replication, session, batch), state: PushState::Checkpoint }
     }
 
+    /// The first request.
     pub fn start(&mut self) -> Step {
         self.state = PushState::Checkpoint;
-        self.send(Request { method: "GET", path: local_path(&self.replication), body: None })
+        self.run.read_checkpoint()
     }
 
-    fn send(&mut self, request: Request) -> Step {
-        self.tally.requests += 1;
-        Step::Send(request)
+    /// What it did so far.
+    pub fn tally(&self) -> &Tally {
+        &self.run.tally
     }
 
+    /// Takes the response to the last request and says what comes next.
     pub fn respond(&mut self, response: Response, local: &mut dyn LocalSide) -> Result<Step, SyncError> {
         if response.status == 401 {
             return Err(SyncError::Unauthorized);
@@ -366,8 +392,9 @@ impl Push {
         match std::mem::replace(&mut self.state, PushState::Done) {
             PushState::Checkpoint => {
                 let remote = read_checkpoint(&response)?;
-                let since = resume_from(local.checkpoint(&self.replication).as_ref(), remote.as_ref().map(|(c, _)| c));
-                self.remote_checkpoint = remote;
+                let since =
+                    resume_from(local.checkpoint(&self.run.replication).as_ref(), remote.as_ref().map(|(c, _)| c));
+                self.run.remote = remote;
                 Ok(self.next_batch(since.0.as_u64().unwrap_or(0), local))
             }
             PushState::RevsDiff { changes } => {
@@ -389,7 +416,7 @@ impl Push {
                 }
                 let docs: Vec<Value> = sent.iter().map(Doc::to_json).collect();
                 self.state = PushState::BulkDocs { last, sent };
-                Ok(self.send(Request {
+                Ok(self.run.send(Request {
                     method: "POST",
                     path: "_bulk_docs".into(),
                     body: Some(json!({ "docs": docs, "new_edits": false })),
@@ -397,23 +424,18 @@ impl Push {
             }
             PushState::BulkDocs { last, sent } => {
                 ok(&response)?;
-                self.tally.docs += sent.len();
+                self.run.tally.docs += sent.len();
                 for result in response.body.as_array().into_iter().flatten() {
                     let Some(error) = result.get("error").and_then(Value::as_str) else { continue };
                     let id = result.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
                     let rev = sent.iter().find(|d| d.id == id).map(Doc::rev).unwrap_or_else(|| Rev::new(1, "?"));
                     let reason = result.get("reason").and_then(Value::as_str).unwrap_or_default().to_owned();
-                    self.tally.rejected.push(Rejected { id, rev, error: error.to_owned(), reason });
+                    self.run.tally.rejected.push(Rejected { id, rev, error: error.to_owned(), reason });
                 }
                 Ok(self.save_checkpoint(last, local))
             }
             PushState::SaveCheckpoint { last } => {
-                ok(&response)?;
-                let rev = response.body.get("rev").and_then(Value::as_str).map(str::to_owned);
-                let written =
-                    Checkpoint::after(self.remote_checkpoint.as_ref().map(|(c, _)| c), &self.session, Seq(json!(last)));
-                self.remote_checkpoint = Some((written, rev));
-                self.tally.batches += 1;
+                self.run.checkpoint_written(&response, &Seq(json!(last)))?;
                 Ok(self.next_batch(last, local))
             }
             PushState::Done => Ok(Step::Done),
@@ -421,7 +443,7 @@ impl Push {
     }
 
     fn next_batch(&mut self, since: u64, local: &mut dyn LocalSide) -> Step {
-        let changes = local.changes_since(since, self.batch);
+        let changes = local.changes_since(since, self.run.batch);
         if changes.is_empty() {
             self.state = PushState::Done;
             return Step::Done;
@@ -431,20 +453,13 @@ impl Push {
             .map(|c| (c.id.clone(), json!(c.revs.iter().map(Rev::to_string).collect::<Vec<_>>())))
             .collect();
         self.state = PushState::RevsDiff { changes };
-        self.send(Request { method: "POST", path: "_revs_diff".into(), body: Some(Value::Object(diff)) })
+        self.run.send(Request { method: "POST", path: "_revs_diff".into(), body: Some(Value::Object(diff)) })
     }
 
     fn save_checkpoint(&mut self, last: u64, local: &mut dyn LocalSide) -> Step {
-        let before = local.checkpoint(&self.replication);
-        local.set_checkpoint(&self.replication, Checkpoint::after(before.as_ref(), &self.session, Seq(json!(last))));
-        let remote = self.remote_checkpoint.as_ref();
-        let written = Checkpoint::after(remote.map(|(c, _)| c), &self.session, Seq(json!(last)));
-        let mut body = serde_json::to_value(&written).unwrap_or(Value::Null);
-        if let (Some(rev), Some(object)) = (remote.and_then(|(_, r)| r.clone()), body.as_object_mut()) {
-            object.insert("_rev".into(), json!(rev));
-        }
+        let step = self.run.write_checkpoint(&Seq(json!(last)), local);
         self.state = PushState::SaveCheckpoint { last };
-        self.send(Request { method: "PUT", path: local_path(&self.replication), body: Some(body) })
+        step
     }
 }
 
