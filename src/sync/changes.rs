@@ -61,6 +61,44 @@ pub struct ChangeFile {
     pub records: Vec<AnyRecord>,
 }
 
+/// Why a change file was not read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileProblem {
+    /// Not a change file (or damaged): not JSON of the expected shape.
+    Unreadable,
+    /// Written by a newer version of the app: update before reading it.
+    NewerFormat(u32),
+}
+
+impl ChangeFile {
+    /// The file of `records` (this device's changes since its previous file).
+    pub fn new(name: &FileName, records: Vec<AnyRecord>) -> ChangeFile {
+        ChangeFile { format: FORMAT, user: name.user.clone(), device: name.device.clone(), seq: name.seq, records }
+    }
+
+    /// Who wrote it, which device, which number.
+    pub fn name(&self) -> FileName {
+        FileName { user: self.user.clone(), device: self.device.clone(), seq: self.seq }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// Reads a file; one of a newer format is refused before its records are looked at.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ChangeFile, FileProblem> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: u32,
+        }
+        let head: Head = serde_json::from_slice(bytes).map_err(|_| FileProblem::Unreadable)?;
+        if head.format > FORMAT {
+            return Err(FileProblem::NewerFormat(head.format));
+        }
+        serde_json::from_slice(bytes).map_err(|_| FileProblem::Unreadable)
+    }
+}
+
 /// What taking records in did: the records to store (new or changed by the join) and counts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TakenIn {
@@ -140,6 +178,22 @@ mod tests {
             "pocket-crm-a-00-1.csv",
         ] {
             assert_eq!(FileName::parse(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_change_file_reads_back_and_a_newer_or_broken_one_is_refused() {
+        let records = demo::generate(4, 5, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo");
+        let name = FileName { user: "王芳".into(), device: "0a1b".into(), seq: 3 };
+        let changed: Vec<AnyRecord> = records.customers.iter().cloned().map(AnyRecord::Customer).collect();
+        let file = ChangeFile::new(&name, changed);
+        let back = ChangeFile::from_bytes(&file.to_bytes()).unwrap();
+        assert_eq!(back, file);
+        assert_eq!(back.name(), name);
+        let newer = String::from_utf8(file.to_bytes()).unwrap().replacen("\"format\":1", "\"format\":2", 1);
+        assert_eq!(ChangeFile::from_bytes(newer.as_bytes()), Err(FileProblem::NewerFormat(2)));
+        for broken in [&b"{}"[..], b"not json", &file.to_bytes()[..40]] {
+            assert_eq!(ChangeFile::from_bytes(broken), Err(FileProblem::Unreadable));
         }
     }
 
