@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::{holder_name, use_quota, Quota};
 use crate::domain::quota::{
-    actuals, figure_text, mismatch, parse_figure, split_tiers, split_weights, Holder, Measure, QuotaProblem,
+    actuals, figure_text, mismatch, parse_figure, split_tiers, split_weights, Holder, Measure, Org, QuotaProblem,
     RepProfile, SplitMethod, Tiers,
 };
 use crate::domain::quota_commands::{sets_for_period, TargetSet};
@@ -292,7 +292,10 @@ fn split_into_drafts(
     let lang = state.lang.get_untracked();
     let whole = quota.book.with_untracked(|b| b.of(parent, measure, &period));
     let Some(whole) = whole else { return Err(lang.no_parent_target(&holder_name(state, parent))) };
-    let parts = quota.org.with_untracked(|o| o.parts(parent));
+    // A split goes to the reps still here: the period's org also holds those who left during it
+    // (their results count), but a new target is not given to someone who has left.
+    let org = state.with_data(|d| Org::new(d.archive().teams.rows(), d.archive().reps.rows())).unwrap_or_default();
+    let parts = org.parts(parent);
     // Last period's results, for a split by share.
     let previous = period.previous();
     let last = state
@@ -309,13 +312,11 @@ fn split_into_drafts(
         state.read(&[RecordKind::RepProfile], |d| d.archive().rep_profiles.rows().to_vec()).unwrap_or_default();
     let profile =
         |id| profiles.iter().find(|p| p.meta.id == id).cloned().unwrap_or_else(|| RepProfile::default_for(id));
-    let weights = quota.org.with_untracked(|org| {
-        let last_of = |h: Holder| match h {
-            Holder::Company => last.total(measure),
-            _ => last.of(&org.reps_of(h), measure),
-        };
-        split_weights(method, &parts, org, &profile, &last_of)
-    });
+    let last_of = |h: Holder| match h {
+        Holder::Company => last.total(measure),
+        _ => last.of(&org.reps_of(h), measure),
+    };
+    let weights = split_weights(method, &parts, &org, &profile, &last_of);
     let split = split_tiers(whole, &weights).map_err(|p| lang.quota_problem(p).to_owned())?;
     Ok(parts
         .into_iter()
