@@ -4,6 +4,10 @@ import { readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, launch, DIST, brotliOf, BROWSER_FETCHES } from './server.mjs';
+import { loadDemo as loadDemoPage, fillBands } from './steps.mjs';
+
+/** Demo data of `size` customers; the largest take a while. */
+const loadDemo = (page, url, size) => loadDemoPage(page, url, size, { timeout: 120_000 });
 
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const IMPORT_SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
@@ -216,14 +220,6 @@ const WATCH_FIRST_ROW = () => {
 
 const perfEntries = (page, name) =>
   page.evaluate((n) => (window.pocketPerf ?? []).filter((e) => e.name === n).map((e) => e.value), name);
-
-async function loadDemo(page, url, size) {
-  await page.goto(url + '#/settings');
-  await page.waitForSelector('[data-testid=demo-size]');
-  await page.selectOption('[data-testid=demo-size]', String(size));
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]', { timeout: 120_000 });
-}
 
 /** Waits until the service worker has stored the build and controls the page. */
 async function untilControlled(page) {
@@ -748,12 +744,7 @@ async function benchQuota(browser, url, deals, reps) {
   await page.click('[data-testid=rule-new-bands]');
   await page.fill('[data-testid=rule-name]', '月度提成');
   const bands = [['0', '50', '5'], ['50', '100', '10'], ['100', '150', '12'], ['150', '', '15']];
-  for (let i = 1; i < bands.length; i++) await page.click('[data-testid=band-add]');
-  for (const [i, [from, to, rate]] of bands.entries()) {
-    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-from]`, from);
-    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-to]`, to);
-    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-rate]`, rate);
-  }
+  await fillBands(page, bands);
   await page.click('[data-testid=rule-save]');
   await page.waitForSelector('[data-testid=rule]');
   await page.waitForSelector('[data-testid=statement-row]');

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch } from './server.mjs';
+import { loadDemo } from './steps.mjs';
 
 let server;
 let browser;
@@ -26,11 +27,7 @@ async function open(locale = 'zh-CN', viewport = { width: 1280, height: 900 }) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => d.accept());
-  await page.goto(server.url + '#/settings');
-  await page.waitForSelector('[data-testid=demo-size]');
-  await page.selectOption('[data-testid=demo-size]', '1000');
-  await page.click('[data-testid=load-demo]');
-  await page.waitForSelector('[data-testid=toast]');
+  await loadDemo(page, server.url, 1000);
   await page.click('.toast-close');
   return { context, page, errors };
 }

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch } from './server.mjs';
+import { loadDemo, fillBands } from './steps.mjs';
 
 let server;
 let browser;
@@ -27,11 +28,7 @@ async function open(locale = 'zh-CN', { demo = true } = {}) {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => d.accept());
   if (demo) {
-    await page.goto(server.url + '#/settings');
-    await page.waitForSelector('[data-testid=demo-size]');
-    await page.selectOption('[data-testid=demo-size]', '1000');
-    await page.click('[data-testid=load-demo]');
-    await page.waitForSelector('[data-testid=toast]');
+    await loadDemo(page, server.url, 1000);
     await page.click('.toast-close');
   } else {
     await page.goto(server.url + '#/customers');
@@ -176,12 +173,7 @@ test('the worked commission example pays 6,030; closed, then the deal reopened: 
   await page.click('[data-testid=rule-new-bands]');
   await page.fill('[data-testid=rule-name]', '月度提成');
   const bands = [['0', '50', '5'], ['50', '100', '10'], ['100', '150', '12'], ['150', '', '15']];
-  for (let i = 1; i < bands.length; i++) await page.click('[data-testid=band-add]');
-  for (const [i, [from, to, rate]] of bands.entries()) {
-    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-from]`, from);
-    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-to]`, to);
-    await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-rate]`, rate);
-  }
+  await fillBands(page, bands);
   // A gap between bands is refused, said which.
   await page.fill('[data-testid=band-row] >> nth=2 >> [data-testid=band-from]', '110');
   await page.click('[data-testid=rule-save]');

@@ -2,6 +2,7 @@
 // Usage: node screenshots.mjs [out-dir]   (after `make build`)
 import { mkdirSync } from 'node:fs';
 import { serve, launch } from './server.mjs';
+import { loadDemo } from './steps.mjs';
 
 const out = process.argv[2] ?? '/tmp/pocket-shots';
 mkdirSync(out, { recursive: true });
@@ -13,11 +14,7 @@ try {
       const context = await browser.newContext({ locale, viewport: { width, height } });
       const page = await context.newPage();
       page.on('dialog', (d) => d.accept());
-      await page.goto(server.url + '#/settings');
-      await page.waitForSelector('[data-testid=demo-size]');
-      await page.selectOption('[data-testid=demo-size]', '1000');
-      await page.click('[data-testid=load-demo]');
-      await page.waitForSelector('[data-testid=toast]');
+      await loadDemo(page, server.url, 1000);
       await page.screenshot({ path: `${out}/${lang}-${size}-settings.png` });
       await page.click('.toast-close');
       await page.click('[data-testid=nav-0]');
