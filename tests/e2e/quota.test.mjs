@@ -2,7 +2,8 @@
 // company's target, splits it down, a rep wins a deal, attainment and its chart move, and all of
 // it is there after a reload, in both languages; the worked commission example pays 6,030, is
 // closed, and is clawed back when the deal is reopened; the calendar's make-up workday, an
-// evaluation, an allotment near its limit, and bad input refused with a message.
+// evaluation, an allotment near its limit, and bad input refused with a message; and two tabs
+// setting targets, each seeing the other's without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch } from './server.mjs';
@@ -278,6 +279,35 @@ test('a make-up workday counts in the pace; an evaluation scored and saved; an a
   await page.fill('[data-testid=use-quantity]', '0');
   await page.click('[data-testid=use-record]');
   assert.equal(await text(page, '[data-testid=use-error]'), '数量须大于 0');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('two tabs on the quota area: a target saved in one shows in the other without a reload, and each tab keeps the other tab\'s target when it saves its own', async () => {
+  const { context, page: first, errors } = await open();
+  const second = await context.newPage();
+  second.on('pageerror', (e) => errors.push(e.message));
+  const month = `&period=month&at=${today()}`;
+  await second.goto(server.url + `#/quotas?tab=targets${month}`);
+  await second.waitForSelector('[data-testid=target-company]');
+  await tab(first, 'targets', month);
+  // The first tab sets the company's target; the second, open all along, shows it.
+  await first.fill('[data-testid=target-company] [data-testid=tier-0]', '500000');
+  await first.click('[data-testid=targets-save]');
+  await first.waitForSelector('[data-testid=toast]');
+  await second.waitForFunction(() => document.querySelector('[data-testid=target-company] [data-testid=tier-0]').value === '500000');
+  // The second tab sets the first team's target; the first tab shows it, and the company's stays.
+  const team = 'tr.team-row >> nth=0 >> [data-testid=tier-0]';
+  await second.fill(team, '200000');
+  await second.click('[data-testid=targets-save]');
+  await second.waitForSelector('[data-testid=toast]');
+  await first.waitForFunction(() => document.querySelector('tr.team-row [data-testid=tier-0]').value === '200000');
+  assert.equal(await first.inputValue('[data-testid=target-company] [data-testid=tier-0]'), '500000');
+  // A reload of either shows both.
+  await second.reload();
+  await second.waitForSelector('[data-testid=target-company]');
+  await second.waitForFunction(() => document.querySelector('tr.team-row [data-testid=tier-0]').value === '200000');
+  assert.equal(await second.inputValue('[data-testid=target-company] [data-testid=tier-0]'), '500000');
   assert.deepEqual(errors, []);
   await context.close();
 });
