@@ -275,18 +275,27 @@ fn the_first_read_leaves_later_kinds_as_stored_bytes_and_nothing_is_lost_when_th
     tab.run(Command::ReplaceAll(Box::new(demo_records(300))));
     tab.run(Command::SetClassRate { class: pocket_crm::domain::FunnelClass::A, rate: Some(8_000) });
     let customers = tab.replica().archive().customers.len();
-    // The page's first read: customers, reps, teams, deals and the pipeline; not the forecast's
-    // settings.
+    let deals = tab.replica().archive().deals.len();
+    assert!(deals > 0);
+    // The page's first read: customers, reps, teams and the pipeline; not the deals nor the
+    // forecast's settings.
     let opened = block_on(writer::first_read_deferring(&backend, DeviceId(2), &|| async {}, &Bundled)).unwrap();
     assert!(!opened.needs_rewrite);
     let mut replica = opened.replica;
     assert!(replica.has_deferred());
     assert_eq!(replica.archive().customers.len(), customers);
-    assert!(!replica.archive().deals.is_empty() && replica.archive().pipeline().is_some());
+    assert!(replica.archive().deals.is_empty() && replica.archive().pipeline().is_some());
     assert!(replica.archive().forecast_plans.get(FORECAST_PLAN_ID).is_none());
-    // Read on demand: all of it, and once.
+    // The deals right after the first paint: only they, and once.
+    let changed = replica.decode_deferred_deals().unwrap();
+    assert_eq!(changed.ids(RecordKind::Deal).len(), deals);
+    assert!(!changed.touches(RecordKind::ForecastPlan) && !changed.touches(RecordKind::Customer));
+    assert_eq!(replica.archive().deals.len(), deals);
+    assert!(replica.has_deferred() && replica.decode_deferred_deals().unwrap().is_empty());
+    // The rest on demand: all of it, and once.
     let changed = replica.decode_deferred().unwrap();
     assert!(changed.touches(RecordKind::ForecastPlan) && !changed.touches(RecordKind::Customer));
+    assert!(!changed.touches(RecordKind::Deal));
     assert_eq!(
         replica.archive().forecast_plans.get(FORECAST_PLAN_ID).map(|p: &ForecastPlan| p.rate_a),
         Some(Some(8_000))
@@ -303,10 +312,19 @@ fn the_first_read_leaves_later_kinds_as_stored_bytes_and_nothing_is_lost_when_th
     assert_eq!((plan.rate_a, plan.rate_d), (Some(8_000), Some(1_000)));
     // A damaged bucket of a later kind: the first read still opens; reading it says which.
     let key = backend.snapshot().keys().find(|k| k.starts_with("forecast_plan/")).cloned().unwrap();
+    let original = backend.snapshot()[&key].clone();
     backend.put_raw(&key, b"PCRM\x05\0\0\0\xff");
     let mut opened = block_on(writer::first_read_deferring(&backend, DeviceId(5), &|| async {}, &Bundled)).unwrap();
     assert!(matches!(opened.replica.decode_deferred(), Err(StoreError::Corrupt { key: ref k, .. }) if *k == key));
     assert!(opened.replica.has_deferred(), "nothing half read");
+    // The write path's reading (`decode_deferred`) takes the deals too when they were not read
+    // yet.
+    backend.put_raw(&key, &original);
+    let mut opened = block_on(writer::first_read_deferring(&backend, DeviceId(6), &|| async {}, &Bundled)).unwrap();
+    assert!(opened.replica.archive().deals.is_empty());
+    assert!(opened.replica.decode_deferred().unwrap().touches(RecordKind::Deal));
+    assert_eq!(opened.replica.archive().deals.len(), deals);
+    assert!(!opened.replica.has_deferred());
 }
 
 /// A counting stand-in for the page's chunk loader: how often the migration was asked for.
@@ -638,4 +656,46 @@ fn a_save_reports_the_log_entry_it_became_not_what_its_tab_caught_up_to() {
     // And a save written after another tab's, unseen, is still numbered after it.
     let Outcome::Saved(d) = second.run(Command::CreateCustomer(customer(4, "丁"))) else { panic!("saved") };
     assert_eq!((d.seq, second.replica().seen()), (c.seq + 1, c.seq + 1));
+}
+
+#[test]
+fn deals_handed_over_later_are_as_of_the_first_read_and_later_changes_still_come_in() {
+    use pocket_crm::store::Backend;
+    let backend = MemoryBackend::new();
+    let mut a = Tab::open(&backend, "a", 1);
+    a.run(Command::ReplaceAll(Box::new(demo_records(300))));
+    let deals = a.replica().archive().deals.len();
+    // The page's first read, with the deals' bodies handed over later (as index.html's read).
+    backend.hand_later("deal/");
+    let opened = block_on(writer::first_read_deferring(&backend, DeviceId(2), &|| async {}, &Bundled)).unwrap();
+    assert!(!opened.needs_rewrite);
+    let mut replica = opened.replica;
+    assert!(replica.awaits_later() && replica.has_deferred());
+    assert!(replica.archive().deals.is_empty());
+    assert_eq!(replica.archive().customers.len(), a.replica().archive().customers.len());
+    assert!(replica.decode_deferred_deals().unwrap().is_empty(), "nothing to decode before they are in");
+    assert!(matches!(replica.decode_deferred(), Err(StoreError::Unavailable(_))), "the write path waits for them");
+    // Another tab edits a deal after that read.
+    let deal = a.replica().archive().deals.rows()[0].clone();
+    let after = Deal { title: "改过的商机".into(), ..deal.clone() };
+    a.run(Command::EditDeal { before: Box::new(deal.clone()), after: Box::new(after) });
+    // Not the buckets the first read named: refused, nothing taken.
+    assert!(replica.take_later(Vec::new()).is_err());
+    assert!(replica.awaits_later());
+    replica.take_later(block_on(backend.load_later()).unwrap()).unwrap();
+    assert!(!replica.awaits_later());
+    let changed = replica.decode_deferred_deals().unwrap();
+    assert_eq!(changed.ids(RecordKind::Deal).len(), deals);
+    assert_eq!(replica.archive().deals.get(deal.id()).unwrap().title, deal.title, "as of the first read");
+    // Catching up brings the other tab's edit; this tab's own edit keeps it and every deal.
+    let mut b = Tab { backend: &backend, cell: RefCell::new(replica), user: "b".into(), clock: 10 };
+    assert!(b.catch_up().error.is_none());
+    assert_eq!(b.replica().archive().deals.get(deal.id()).unwrap().title, "改过的商机");
+    let other = b.replica().archive().deals.rows()[1].clone();
+    let renamed = Deal { title: "b 的商机".into(), ..other.clone() };
+    b.run(Command::EditDeal { before: Box::new(other.clone()), after: Box::new(renamed) });
+    let c = Tab::open(&backend, "c", 3);
+    assert_eq!(c.replica().archive().deals.len(), deals);
+    assert_eq!(c.replica().archive().deals.get(deal.id()).unwrap().title, "改过的商机");
+    assert_eq!(c.replica().archive().deals.get(other.id()).unwrap().title, "b 的商机");
 }

@@ -10,7 +10,7 @@
 //! a database migrates it into segments in a single transaction, so an interrupted migration
 //! leaves the old data as it was.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use idb::{CursorDirection, Database, Factory, KeyRange, ObjectStoreParams, Query, TransactionMode, TransactionResult};
@@ -52,6 +52,9 @@ pub struct IdbBackend {
     on_stale: StaleHook,
     /// The first load took index.html's early read (`take_early`).
     read_early: Cell<bool>,
+    /// The rest of that read: the deals' bucket keys, and the promise of their bodies (read in
+    /// the same transaction, after the rest).
+    later: RefCell<Option<(Vec<String>, js_sys::Promise)>>,
 }
 
 /// What to call when a newer version takes the database over.
@@ -117,7 +120,14 @@ impl IdbBackend {
                 tell();
             }
         });
-        let backend = IdbBackend { db, fail_at_put: Cell::new(None), stale, on_stale, read_early: Cell::new(false) };
+        let backend = IdbBackend {
+            db,
+            fail_at_put: Cell::new(None),
+            stale,
+            on_stale,
+            read_early: Cell::new(false),
+            later: RefCell::new(None),
+        };
         if let Err(e) = backend.migrate_legacy(migrations).await {
             // Do not keep a connection that would block a later delete or upgrade.
             backend.close();
@@ -215,9 +225,11 @@ const EARLY: &str = "__pocketEarly";
 impl IdbBackend {
     /// What index.html's first script read while the app's module was still loading: the same
     /// read as `load` (every segment and the log's head, in one read-only transaction), started
-    /// before wasm could start. Used once per page, and only if it read this database at this
-    /// schema; `None` otherwise (no such script, another database, an older schema that must be
-    /// migrated first, or the read failed), and `load` reads for itself.
+    /// before wasm could start, but with the deals' bodies handed over later (`load_later`): the
+    /// customer list does not read them, and they are as large as the customers. Used once per
+    /// page, and only if it read this database at this schema; `None` otherwise (no such script,
+    /// another database, an older schema that must be migrated first, or the read failed), and
+    /// `load` reads for itself.
     async fn take_early(&self) -> Option<Loaded> {
         let window: JsValue = web_sys::window()?.into();
         let key = JsValue::from_str(EARLY);
@@ -236,9 +248,18 @@ impl IdbBackend {
             return None;
         }
         let head = seq_of(&field("head")?);
+        let later_keys: Vec<String> =
+            field("laterKeys")?.dyn_into::<js_sys::Array>().ok()?.iter().filter_map(|k| k.as_string()).collect();
+        let later = field("later")?.dyn_into::<js_sys::Promise>().ok()?;
         let segments =
             keys.iter().zip(values.iter()).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect();
-        Some(Loaded { segments, head })
+        *self.later.borrow_mut() = Some((later_keys.clone(), later));
+        Some(Loaded { segments, head, later: later_keys })
+    }
+
+    /// Lets go of the early read's later part once the replica has taken it.
+    pub fn forget_later(&self) {
+        self.later.borrow_mut().take();
     }
 }
 
@@ -263,7 +284,18 @@ impl Backend for IdbBackend {
         };
         let segments =
             keys.into_iter().zip(values).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect();
-        Ok(Loaded { segments, head })
+        Ok(Loaded { segments, head, later: Vec::new() })
+    }
+
+    async fn load_later(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let Some((keys, promise)) = self.later.borrow().clone() else { return Ok(Vec::new()) };
+        let failed = || StoreError::Unavailable("the deals could not be read".into());
+        let values = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|_| failed())?;
+        let values = values.dyn_into::<js_sys::Array>().map_err(|_| failed())?;
+        if values.length() as usize != keys.len() {
+            return Err(failed());
+        }
+        Ok(keys.into_iter().zip(values.iter()).map(|(k, v)| (k, bytes_of(&v))).collect())
     }
 
     async fn read_log(&self, after: u64) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {

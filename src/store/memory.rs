@@ -13,6 +13,11 @@ pub struct MemoryBackend {
     log: RefCell<BTreeMap<u64, Vec<u8>>>,
     fail_next_write: Cell<Option<StoreError>>,
     writes: Cell<usize>,
+    /// Segments whose keys start with this are handed over by `load_later`, as IndexedDB's
+    /// first read hands over the deals (see `hand_later`).
+    later_prefix: RefCell<Option<String>>,
+    /// What the last `load` left for `load_later`, as of that load.
+    later: RefCell<Vec<(String, Vec<u8>)>>,
 }
 
 impl MemoryBackend {
@@ -45,6 +50,12 @@ impl MemoryBackend {
         self.log.borrow_mut().insert(seq, body.to_vec());
     }
 
+    /// From now on, `load` leaves the bodies of segments whose keys start with `prefix` for
+    /// `load_later` (as the page's first read does with the deals).
+    pub fn hand_later(&self, prefix: &str) {
+        *self.later_prefix.borrow_mut() = Some(prefix.to_owned());
+    }
+
     pub fn writes(&self) -> usize {
         self.writes.get()
     }
@@ -71,13 +82,19 @@ impl MemoryBackend {
 
 impl Backend for MemoryBackend {
     async fn load(&self) -> Result<Loaded, StoreError> {
-        let segments = self
+        let (later, segments): (Vec<_>, Vec<_>) = self
             .segments
             .borrow()
             .range::<str, _>((Bound::Unbounded, Bound::Excluded("~")))
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        Ok(Loaded { segments, head: self.log.borrow().keys().next_back().copied().unwrap_or(0) })
+            .partition(|(k, _)| self.later_prefix.borrow().as_ref().is_some_and(|p| k.starts_with(p.as_str())));
+        let keys = later.iter().map(|(k, _)| k.clone()).collect();
+        *self.later.borrow_mut() = later;
+        Ok(Loaded { segments, head: self.log.borrow().keys().next_back().copied().unwrap_or(0), later: keys })
+    }
+
+    async fn load_later(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        Ok(self.later.borrow().clone())
     }
 
     async fn read_log(&self, after: u64) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {

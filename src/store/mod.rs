@@ -66,11 +66,13 @@ impl WriteBatch {
 }
 
 /// Everything a store holds but the attached files: every segment (key, body) in key order,
-/// and the number of the last log entry (0: none).
+/// and the number of the last log entry (0: none). A backend may hand some segments' bodies
+/// over a moment later, as of the same moment (`later`: their keys; `Backend::load_later`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Loaded {
     pub segments: Vec<(String, Vec<u8>)>,
     pub head: u64,
+    pub later: Vec<String>,
 }
 
 /// Why a user action did not happen.
@@ -123,6 +125,11 @@ pub trait Backend {
     /// Every segment, and the log's last entry number, as of one moment. Attached files (keys
     /// from `~`) are not segments and are left out.
     async fn load(&self) -> Result<Loaded, StoreError>;
+    /// The bodies of the segments the last `load` named `later`, as of the same moment (none
+    /// when it named none).
+    async fn load_later(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        Ok(Vec::new())
+    }
     /// Log entries after number `after`, in order.
     async fn read_log(&self, after: u64) -> Result<Vec<(u64, Vec<u8>)>, StoreError>;
     /// Every value whose key starts with `prefix` (a deal's files), in key order.

@@ -131,6 +131,9 @@ pub struct Replica {
     /// Buckets the first read left as stored bytes (kinds the customer list does not need, see
     /// `Decoding::deferring`), until `decode_deferred`.
     deferred: Vec<(RecordKind, String, Vec<u8>)>,
+    /// Keys of buckets whose bodies the backend hands over later (`Loaded::later`), until
+    /// `take_later`.
+    unread: Vec<String>,
 }
 
 impl Replica {
@@ -138,9 +141,40 @@ impl Replica {
         &self.archive
     }
 
-    /// Whether some kinds are still stored bytes (see `decode_deferred`).
+    /// Whether some kinds are still stored bytes, or still to be read (see `decode_deferred`).
     pub fn has_deferred(&self) -> bool {
-        !self.deferred.is_empty()
+        !self.deferred.is_empty() || !self.unread.is_empty()
+    }
+
+    /// Whether the bodies of some buckets are still to come from the backend's `load_later`.
+    pub fn awaits_later(&self) -> bool {
+        !self.unread.is_empty()
+    }
+
+    /// Takes the bodies of the buckets the first read named for later (`Backend::load_later`,
+    /// read as of the same moment), as stored bytes until they are decoded. Nothing once they are
+    /// taken. Refused if they are not the buckets named.
+    pub fn take_later(&mut self, segments: Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
+        if self.unread.is_empty() {
+            return Ok(());
+        }
+        let mut keys: Vec<&String> = segments.iter().map(|(k, _)| k).collect();
+        keys.sort();
+        let mut unread: Vec<&String> = self.unread.iter().collect();
+        unread.sort();
+        if keys != unread {
+            return Err(StoreError::Corrupt {
+                key: self.unread[0].clone(),
+                reason: "the later read does not hold the buckets the first one named".into(),
+            });
+        }
+        for (key, body) in segments {
+            if let Some((kind, _, _)) = parse_bucket_key(&key) {
+                self.deferred.push((kind, key, body));
+            }
+        }
+        self.unread.clear();
+        Ok(())
     }
 
     /// Decodes the buckets the first read left as stored bytes, into the archive; returns what
@@ -148,6 +182,9 @@ impl Replica {
     /// Anything that writes, takes in other writers' changes or reads those kinds runs this
     /// first (the page's write path does, see `ui::engine`).
     pub fn decode_deferred(&mut self) -> Result<ChangeSet, StoreError> {
+        if self.awaits_later() {
+            return Err(StoreError::Unavailable("part of the store is still being read".into()));
+        }
         if self.deferred.is_empty() {
             return Ok(ChangeSet::default());
         }
@@ -156,6 +193,29 @@ impl Replica {
             decode_into(&mut records, *kind, key, body)?;
         }
         self.deferred.clear();
+        let mut changed = ChangeSet::default();
+        for record in records.into_any() {
+            changed.push(record.kind(), record.id());
+            self.archive.put_received(record);
+        }
+        self.layout.sync(&self.archive);
+        Ok(changed)
+    }
+
+    /// Decodes the deals the first read left as stored bytes (the page does so right after its
+    /// first paint: the customer list does not read them), leaving the later areas' kinds as they
+    /// are; returns what came in. All or nothing, as `decode_deferred`.
+    pub fn decode_deferred_deals(&mut self) -> Result<ChangeSet, StoreError> {
+        let mut records = Records::default();
+        let mut decoded = Vec::with_capacity(self.deferred.len());
+        for (kind, key, body) in &self.deferred {
+            decoded.push(decode_after_first_paint(&mut records, *kind, key, body)?);
+        }
+        if !decoded.contains(&true) {
+            return Ok(ChangeSet::default());
+        }
+        let mut decoded = decoded.into_iter();
+        self.deferred.retain(|_| !decoded.next().unwrap_or(false));
         let mut changed = ChangeSet::default();
         for record in records.into_any() {
             changed.push(record.kind(), record.id());
@@ -290,6 +350,7 @@ impl Replica {
         self.stored_bits = replica.stored_bits;
         self.seen = replica.seen;
         self.deferred = replica.deferred;
+        self.unread = replica.unread;
         self.apply_again(intents, &mut changed);
         changed
     }
@@ -552,6 +613,7 @@ pub struct Decoding {
     migration: Option<&'static Migration>,
     decode: DecodeFn,
     deferred: Vec<(RecordKind, String, Vec<u8>)>,
+    unread: Vec<String>,
 }
 
 impl Decoding {
@@ -561,10 +623,12 @@ impl Decoding {
         Self::with(segments, migration, |records, kind, key, body| decode_into(records, kind, key, body).map(|()| true))
     }
 
-    /// Reads only the kinds the first load needs (customers, reps and teams for the list; deals
-    /// and the pipeline for the time rules); the others stay stored bytes in the replica until
-    /// `Replica::decode_deferred`. Their decoding code (every later area's record kinds) is then
-    /// not part of the page's first load.
+    /// Reads only the kinds the customer list needs (customers, reps, teams; and the pipeline,
+    /// which tells a first run); the others stay stored bytes in the replica: the deals until
+    /// `Replica::decode_deferred_deals` (the page runs it right after its first paint, for the
+    /// time rules and the reminders), the later areas' kinds until `Replica::decode_deferred`.
+    /// Their decoding code (every later area's record kinds) is then not part of the page's first
+    /// load.
     pub fn deferring(segments: Vec<(String, Vec<u8>)>, migration: Option<&'static Migration>) -> Self {
         Self::with(segments, migration, decode_at_load)
     }
@@ -582,6 +646,19 @@ impl Decoding {
             migration,
             decode,
             deferred: Vec::new(),
+            unread: Vec::new(),
+        }
+    }
+
+    /// Buckets whose bodies come later (`Loaded::later`): counted in the layout now, read when
+    /// the replica takes them (`Replica::take_later`).
+    pub fn expect_later(&mut self, keys: Vec<String>) {
+        for key in keys {
+            if let Some((kind, bits, _)) = parse_bucket_key(&key) {
+                note_bits(&mut self.bits, &mut self.odd, kind, bits);
+                self.keys.push(key.clone());
+                self.unread.push(key);
+            }
         }
     }
 
@@ -589,9 +666,7 @@ impl Decoding {
     pub fn decode_some(&mut self, n: usize) -> Result<bool, StoreError> {
         for (key, body) in self.segments.by_ref().take(n) {
             if let Some((kind, bits, _)) = parse_bucket_key(&key) {
-                let slot = &mut self.bits[kind.index()];
-                self.odd |= slot.is_some_and(|b| b != bits);
-                *slot = Some(slot.map_or(bits, |b| b.max(bits)));
+                note_bits(&mut self.bits, &mut self.odd, kind, bits);
                 if !(self.decode)(&mut self.records, kind, &key, &body)? {
                     self.deferred.push((kind, key, body));
                 }
@@ -634,20 +709,43 @@ impl Decoding {
             prepared: None,
             saved: HashSet::new(),
             deferred: self.deferred,
+            unread: self.unread,
         };
         Opened { replica, needs_rewrite, migrated: self.migrated, foreign: self.foreign, keys: self.keys }
     }
 }
 
-/// The first load's decoding: the kinds the customer list and the time rules read, named one by
-/// one so that no other kind's decoder is reachable from it.
+/// Notes a kind's bucket bits as a key gives them (`odd`: the kind is stored in buckets of two
+/// layouts, which a rewrite mends).
+fn note_bits(bits: &mut PerKind<Option<u8>>, odd: &mut bool, kind: RecordKind, of_key: u8) {
+    let slot = &mut bits[kind.index()];
+    *odd |= slot.is_some_and(|b| b != of_key);
+    *slot = Some(slot.map_or(of_key, |b| b.max(of_key)));
+}
+
+/// The first load's decoding: the kinds the customer list reads, named one by one so that no
+/// other kind's decoder is reachable from it.
 fn decode_at_load(records: &mut Records, kind: RecordKind, key: &str, body: &[u8]) -> Result<bool, StoreError> {
     match kind {
         RecordKind::Customer => records.customers.extend(decode::<Customer>(key, body)?),
         RecordKind::Rep => records.reps.extend(decode::<Rep>(key, body)?),
         RecordKind::Team => records.teams.extend(decode::<Team>(key, body)?),
-        RecordKind::Deal => records.deals.extend(decode::<Deal>(key, body)?),
         RecordKind::Pipeline => records.pipelines.extend(decode::<Pipeline>(key, body)?),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// The decoding right after the first paint: the deals (the time rules, the reminders, the
+/// pipeline's pages), as large as the customers in a demo store.
+fn decode_after_first_paint(
+    records: &mut Records,
+    kind: RecordKind,
+    key: &str,
+    body: &[u8],
+) -> Result<bool, StoreError> {
+    match kind {
+        RecordKind::Deal => records.deals.extend(decode::<Deal>(key, body)?),
         _ => return Ok(false),
     }
     Ok(true)

@@ -110,35 +110,46 @@ async fn read_with<B: Backend, F: Future<Output = ()>>(
     pause: &impl Fn() -> F,
     migrations: &impl Migrations,
 ) -> Result<Opened, StoreError> {
-    read_by(backend, device, pause, migrations, Decoding::new).await
+    read_by(backend, device, pause, migrations, (Decoding::new, false)).await
 }
 
 /// The page's first read: as `first_read`, but the kinds the customer list does not need stay
-/// stored bytes until the replica's `decode_deferred` (which the write path runs). A store that
-/// `needs_rewrite` is handed to the write path, which decodes them first.
+/// stored bytes until the replica's `decode_deferred` (which the write path runs), and the
+/// buckets the backend hands over later stay unread until the replica's `take_later`. A store
+/// that `needs_rewrite` is handed to the write path, which decodes them first (after
+/// `take_later`).
 pub async fn first_read_deferring<B: Backend, F: Future<Output = ()>>(
     backend: &B,
     device: DeviceId,
     pause: &impl Fn() -> F,
     migrations: &impl Migrations,
 ) -> Result<Opened, StoreError> {
-    read_by(backend, device, pause, migrations, Decoding::deferring).await
+    read_by(backend, device, pause, migrations, (Decoding::deferring, true)).await
 }
 
-/// Starts reading stored segments (all kinds, or deferring some).
-type StartDecoding = fn(Vec<(String, Vec<u8>)>, Option<&'static migrate::Migration>) -> Decoding;
+/// Starts reading stored segments: all kinds (`Decoding::new`), or deferring some
+/// (`Decoding::deferring`, and true), passed as a function so that the page's first read reaches
+/// no other kind's decoder.
+type StartDecoding = (fn(Vec<(String, Vec<u8>)>, Option<&'static migrate::Migration>) -> Decoding, bool);
 
 async fn read_by<B: Backend, F: Future<Output = ()>>(
     backend: &B,
     device: DeviceId,
     pause: &impl Fn() -> F,
     migrations: &impl Migrations,
-    decoding: StartDecoding,
+    (decoding, deferring): StartDecoding,
 ) -> Result<Opened, StoreError> {
-    let loaded = backend.load().await?;
+    let mut loaded = backend.load().await?;
     let head = loaded.head;
+    // Only the deferring read leaves the buckets the backend hands over later for the replica
+    // to take (`Replica::take_later`); any other read has them now.
+    if !deferring && !loaded.later.is_empty() {
+        loaded.segments.extend(backend.load_later().await?);
+        loaded.later.clear();
+    }
     let migration = if migrate::has_old_segments(&loaded.segments) { Some(migrations.get().await?) } else { None };
     let mut decoding = decoding(loaded.segments, migration);
+    decoding.expect_later(loaded.later);
     while !decoding.decode_some(DECODE_PART)? {
         pause().await;
     }

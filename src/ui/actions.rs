@@ -58,7 +58,13 @@ impl AppState {
                 let decoding = perf::now();
                 let opened =
                     writer::first_read_deferring(&backend, self.device(), &|| async {}, &LoadMigration).await?;
-                // An older schema or an odd layout: written again first, by the write path.
+                // An older schema or an odd layout: written again first, by the write path,
+                // with every bucket read.
+                let mut opened = opened;
+                if opened.needs_rewrite && opened.replica.awaits_later() {
+                    let later = crate::store::Backend::load_later(&backend).await?;
+                    opened.replica.take_later(later)?;
+                }
                 let replica = if opened.needs_rewrite {
                     let engine = self
                         .engine()
@@ -99,10 +105,15 @@ impl AppState {
                             self.catch_up().await;
                         }
                     });
-                    self.apply_time_rules();
-                    super::areas::prefetch();
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
+                    // The list is painted first; the deals, which it does not read, right after.
+                    leptos::task::spawn_local(async move {
+                        super::state::after_paint().await;
+                        self.read_deals().await;
+                        self.apply_time_rules();
+                        super::areas::prefetch();
+                    });
                 }
                 Err(e) => {
                     self.stale.set(e == StoreError::Newer);
@@ -116,6 +127,9 @@ impl AppState {
     /// kind decoded: the first load leaves the kinds the customer list does not need as stored
     /// bytes, and the write path reads them before anything is applied, written or taken in.
     pub async fn engine(&self) -> Result<&'static dyn Engine, super::areas::LoadFailed> {
+        if !self.read_deals().await {
+            return Err(super::areas::LoadFailed);
+        }
         #[cfg(feature = "split")]
         let engine = super::engine::write_engine().await?;
         #[cfg(not(feature = "split"))]
@@ -134,6 +148,71 @@ impl AppState {
             None => {}
         }
         Ok(engine)
+    }
+
+    /// Reads and decodes the deals the first load left for later (nothing once they are in):
+    /// right after the first paint, before a page that reads them is built, and before anything
+    /// is written or taken in. Their bodies come from the first read's transaction, so they are
+    /// as of the same moment as the rest. One task reads them; other callers wait for it. False
+    /// if they could not be read (told to the user; nothing is written then).
+    pub fn read_deals(&self) -> impl Future<Output = bool> + Send + 'static {
+        let state = *self;
+        let start = state.with_data(|d| d.replica.awaits_later()) == Some(true)
+            && state.later.try_update_value(|l| !std::mem::replace(&mut l.started, true)) == Some(true);
+        if start {
+            leptos::task::spawn_local(async move {
+                let ok = state.take_later().await;
+                let waiting = state.later.try_update_value(|l| {
+                    l.ended = Some(ok);
+                    std::mem::take(&mut l.waiting)
+                });
+                waiting.into_iter().flatten().for_each(std::task::Waker::wake);
+            });
+        }
+        std::future::poll_fn(move |cx| {
+            if state.with_data(|d| d.replica.awaits_later()) != Some(true) {
+                state.decode_deals();
+                return std::task::Poll::Ready(true);
+            }
+            match state.later.try_update_value(|l| {
+                l.waiting.push(cx.waker().clone());
+                l.ended
+            }) {
+                Some(Some(false)) | None => std::task::Poll::Ready(false),
+                _ => std::task::Poll::Pending,
+            }
+        })
+    }
+
+    /// The read of `read_deals`: the bodies handed to the replica.
+    async fn take_later(&self) -> bool {
+        let started = perf::now();
+        let Some(backend) = self.backend.try_get_value().flatten() else { return false };
+        let later = crate::store::Backend::load_later(&*backend).await;
+        let taken = later.and_then(|later| self.with_data_mut(|d| d.replica.take_later(later)).unwrap_or(Ok(())));
+        if let Err(e) = taken {
+            self.show_store_error(&e);
+            return false;
+        }
+        backend.forget_later();
+        perf::record("load:deals-read", perf::now() - started);
+        true
+    }
+
+    /// Decodes the deals the first load left as stored bytes (nothing once they are, or while
+    /// they are still being read: see `read_deals`). A bucket that cannot be read is told; the
+    /// deals then stay stored bytes, and the write path reads them with the rest (and refuses to
+    /// write if it cannot).
+    pub fn decode_deals(&self) {
+        let started = perf::now();
+        match self.with_data_mut(|d| d.replica.decode_deferred_deals()) {
+            Some(Ok(changes)) if !changes.is_empty() => {
+                self.bump(&changes);
+                perf::record("load:deals", perf::now() - started);
+            }
+            Some(Err(e)) => self.show_store_error(&e),
+            _ => {}
+        }
     }
 
     /// Waits until every record kind is decoded (pages that read the kinds the first load leaves

@@ -184,6 +184,7 @@ fn test_door(
 
 /// `test_door`, loading its chunk first.
 pub async fn run_test_line(state: super::state::AppState, line: String) -> String {
+    state.read_deals().await;
     match enter!(test_door(state, line)) {
         Ok(running) => running.await,
         Err(LoadFailed) => "failed	the test door did not load".to_owned(),
@@ -282,6 +283,8 @@ pub fn AreaPage(page: Page) -> impl IntoView {
 /// `open`, with the record kinds the first load left as stored bytes decoded first for a page
 /// that reads them (both loaded at once): its figures are worked out once, on everything.
 async fn open_reading(state: super::state::AppState, page: Page) -> Result<AnyView, LoadFailed> {
+    // Every area reads deals (opened straight from an address, it may come before they are).
+    state.read_deals().await;
     if !page.reads_every_kind() {
         return open(page).await;
     }

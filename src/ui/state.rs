@@ -67,6 +67,16 @@ pub(crate) struct Writing {
     pub catch_up: bool,
 }
 
+/// The deals' bodies the first read hands over after the rest (see `AppState::read_deals`): read
+/// once, by one task; whoever needs them meanwhile waits for it.
+#[derive(Debug, Default)]
+pub(crate) struct LaterRead {
+    pub started: bool,
+    /// How the read ended (None: under way or not started).
+    pub ended: Option<bool>,
+    pub waiting: Vec<std::task::Waker>,
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub lang: RwSignal<Lang>,
@@ -87,6 +97,7 @@ pub struct AppState {
     pub(crate) backend: StoredValue<Option<Rc<IdbBackend>>, LocalStorage>,
     pub(crate) channel: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
     pub(crate) writing: StoredValue<Writing>,
+    pub(crate) later: StoredValue<LaterRead>,
     /// The day the time rules (expiry, reminders) last ran: a tab left open runs them again
     /// when the date changes.
     pub(crate) rules_day: StoredValue<Option<chrono::NaiveDate>>,
@@ -119,6 +130,7 @@ impl AppState {
             backend: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
             writing: StoredValue::new(Writing::default()),
+            later: StoredValue::new(LaterRead::default()),
             rules_day: StoredValue::new(None),
         }
     }
