@@ -699,3 +699,43 @@ fn deals_handed_over_later_are_as_of_the_first_read_and_later_changes_still_come
     assert_eq!(c.replica().archive().deals.get(deal.id()).unwrap().title, "改过的商机");
     assert_eq!(c.replica().archive().deals.get(other.id()).unwrap().title, "b 的商机");
 }
+
+#[test]
+fn a_teammates_records_taken_in_keep_their_revisions_join_with_ours_and_twice_change_nothing() {
+    use pocket_crm::domain::{Actor, AnyRecord, Archive};
+    let backend = MemoryBackend::new();
+    let mut a = Tab::open(&backend, "a", 1);
+    let records = demo_records(50);
+    a.run(Command::ReplaceAll(Box::new(records.clone())));
+    let mut b = Tab::open(&backend, "b", 2);
+    // A teammate's device, with the same book: renames a customer and adds a note to it.
+    let mut theirs = Archive::from_records(a.replica().archive().clone().into_records());
+    let before = theirs.customers.rows()[0].clone();
+    let renamed = Customer { name: "队友改的名字".into(), ..before.clone() };
+    theirs
+        .apply(
+            Command::EditCustomer { before: Box::new(before.clone()), after: Box::new(renamed) },
+            &Actor::at("李娜", now(50)),
+        )
+        .unwrap();
+    let from_them = theirs.customers.get(before.meta.id).unwrap().clone();
+    // Meanwhile tab a changes another field of the same customer.
+    let ours = Customer { notes: "我们的备注".into(), ..a.customer(before.meta.id) };
+    a.run(Command::EditCustomer { before: Box::new(a.customer(before.meta.id)), after: Box::new(ours) });
+    // Tab b takes the teammate's record in.
+    let Outcome::Saved(saved) = b.run(Command::TakeIn(vec![AnyRecord::Customer(from_them.clone())])) else {
+        panic!("taken in")
+    };
+    assert!(saved.undo.is_none(), "no undo for what came from a teammate");
+    let joined = b.customer(before.meta.id);
+    assert_eq!((joined.name.as_str(), joined.notes.as_str()), ("队友改的名字", "我们的备注"));
+    assert_eq!(joined.meta.rev, from_them.meta.rev.max(a.customer(before.meta.id).meta.rev), "not stamped as b's");
+    // Everyone reads the same; the same record again changes nothing and writes nothing.
+    assert!(a.catch_up().error.is_none());
+    assert_eq!(a.customer(before.meta.id), joined);
+    let writes = backend.writes();
+    let Outcome::Saved(again) = b.run(Command::TakeIn(vec![AnyRecord::Customer(from_them)])) else { panic!() };
+    assert!(again.changes.is_empty());
+    assert_eq!(backend.writes(), writes, "nothing written");
+    assert_eq!(Tab::open(&backend, "c", 3).customer(before.meta.id), joined);
+}

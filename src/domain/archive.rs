@@ -138,10 +138,31 @@ impl Actor {
 #[derive(Debug, Default)]
 pub struct Applied {
     pub changes: ChangeSet,
+    /// The records came from elsewhere with their own revisions (`Command::TakeIn`): not
+    /// stamped, and no undo.
+    received: bool,
     /// Each record's version before the command (None: it was new), in the order they were put.
     previous: Vec<(RecordKind, Uuid, Option<AnyRecord>)>,
     /// The whole archive as it was (a replacement).
     replaced: Option<Box<Archive>>,
+}
+
+/// A teammate's version of a record joined with ours (`Archive::joined`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Joined<R> {
+    New(R),
+    Changed(R),
+    Same,
+}
+
+impl<R> Joined<R> {
+    /// The record to store, if any.
+    pub fn into_changed(self) -> Option<R> {
+        match self {
+            Joined::New(r) | Joined::Changed(r) => Some(r),
+            Joined::Same => None,
+        }
+    }
 }
 
 /// How to take back a stored command later, as a new change (the user's undo): each record as
@@ -154,7 +175,7 @@ pub struct UndoToken {
 impl Applied {
     /// The undo of this command, given the archive right after it (None for replacements).
     pub fn undo_token(&self, archive: &Archive) -> Option<UndoToken> {
-        if self.replaced.is_some() {
+        if self.replaced.is_some() || self.received {
             return None;
         }
         let mut records = Vec::new();
@@ -195,13 +216,16 @@ impl Archive {
             applied.replaced = Some(Box::new(old));
             applied.changes.replaced_all = true;
         } else {
+            applied.received = matches!(command, Command::TakeIn(_));
             let mut change = Change { archive: self, applied: &mut applied, actor };
             if let Err(e) = change.run(command) {
                 self.undo_applied(applied);
                 return Err(e);
             }
             applied.changes.dedup();
-            self.stamp_all(&applied, actor);
+            if !applied.received {
+                self.stamp_all(&applied, actor);
+            }
         }
         self.version += 1;
         Ok(applied)
@@ -266,6 +290,22 @@ impl Archive {
             for &id in applied.changes.ids(kind) {
                 let before = first.get(&(kind, id)).copied().flatten();
                 self.visit_mut(kind, &mut Stamping { id, before, actor });
+            }
+        }
+    }
+
+    /// `incoming` (a teammate's version of a record) joined with ours: new here, changed by the
+    /// join, or the same as ours (the join adds nothing).
+    pub fn joined<R: Stored>(&self, incoming: R) -> Joined<R> {
+        match R::table(self).get(incoming.meta().id) {
+            None => Joined::New(incoming),
+            Some(ours) => {
+                let joined = super::record::join(ours, &incoming);
+                if &joined == ours {
+                    Joined::Same
+                } else {
+                    Joined::Changed(joined)
+                }
             }
         }
     }

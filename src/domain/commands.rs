@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::archive::{Change, UndoToken};
 use super::dedupe;
 use super::forecast::{BasisPoints, Category, DealCategory, ForecastPlan, PlanProblem, FORECAST_PLAN_ID};
-use super::kinds::{AnyRecord, Records, Stored};
+use super::kinds::{AnyRecord, AnyVisitor, Records, Stored};
 use super::pipeline::{Activity, Deal, DealChange, DealEvent, DealProblem, Pipeline, PipelineProblem, PIPELINE_ID};
 use super::record::{changed_fields, field_stamp, undo_onto, Entries, Entry, Record};
 use super::records::{
@@ -168,6 +168,10 @@ pub enum Command {
     /// Takes back a stored command, as a new change: what it set goes back where nobody changed
     /// it since; entries it added are removed, entries it removed come back.
     Undo(Box<UndoToken>),
+    /// Records a teammate saved (a change file, a server's documents), each joined with ours
+    /// field by field (`record::join`) and kept with the revisions it carries: not stamped as this
+    /// user's change, and with no undo. The same records taken in again change nothing.
+    TakeIn(Vec<AnyRecord>),
 }
 
 /// What becomes of a deleted customer's deals.
@@ -328,8 +332,25 @@ impl Change<'_> {
             Command::DeleteAllotmentRule(id) => self.delete_plain::<super::evaluation::AllotmentRule>(id)?,
             Command::RecordUsage { customer, usage } => self.record_usage(customer, usage)?,
             Command::Undo(token) => self.undo(*token)?,
+            Command::TakeIn(records) => self.take_in(records),
         }
         Ok(())
+    }
+
+    /// Puts each record joined with ours (new ones as they are); leaves those the join does not
+    /// change.
+    fn take_in(&mut self, records: Vec<AnyRecord>) {
+        struct Receiving<'c, 'a>(&'c mut Change<'a>);
+        impl AnyVisitor for Receiving<'_, '_> {
+            fn visit<R: Stored>(&mut self, incoming: R) {
+                if let Some(joined) = self.0.archive.joined(incoming).into_changed() {
+                    self.0.put(joined);
+                }
+            }
+        }
+        for record in records {
+            record.visit(&mut Receiving(self));
+        }
     }
 
     // ---- customers ----

@@ -51,8 +51,8 @@ pub struct Saved {
     pub undo: Option<UndoToken>,
     /// Values of others that this command replaced (kept as superseded records).
     pub superseded: Vec<Superseded>,
-    /// The change log entry the save became (orders saves across writers; 0 if nothing was
-    /// written).
+    /// The change log entry the save became (orders saves across writers); for a command that
+    /// changed nothing, and so wrote nothing, the last entry this replica had taken in.
     pub seq: u64,
 }
 
@@ -472,8 +472,13 @@ impl Replica {
     fn write_batch(&mut self) -> WriteBatch {
         let mut batch = WriteBatch::default();
         let count = self.pending.len();
-        if count == 0 {
-            self.prepared = Some(Prepared { commands: 0, seq: self.seen, bits_before: None });
+        // Commands that changed nothing (records taken in again, say): saved, with no write.
+        let nothing = self
+            .pending
+            .iter()
+            .all(|p| p.applied.changes.is_empty() && p.intent.files.is_empty() && !p.intent.replace_files);
+        if nothing {
+            self.prepared = Some(Prepared { commands: count, seq: self.seen, bits_before: None });
             return batch;
         }
         let bits_before = self.stored_bits;

@@ -9,9 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::kinds::{AnyRecord, AnyVisitor, Stored};
-use crate::domain::record::join;
-use crate::domain::{Archive, RecordKind};
+use crate::domain::archive::Joined;
+use crate::domain::kinds::{AnyRecord, AnyVisitor, Stored, TableVisitor};
+use crate::domain::{Archive, Hlc, RecordKind, Table};
 
 /// The change file format this build writes and reads.
 pub const FORMAT: u32 = 1;
@@ -99,6 +99,67 @@ impl ChangeFile {
     }
 }
 
+/// Where this device's series of change files stands: the number of its last file, and the
+/// clock reading it was written at (records changed after it go in the next file).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    pub seq: u64,
+    /// None before the first file.
+    pub since: Option<Hlc>,
+}
+
+/// Every record changed after `since` (deleted ones too: a deletion is a change; every record
+/// with None, for the first file), as this
+/// device holds it: its own changes, and those it took in from others since, so that a file from
+/// the manager passes the reps' changes on to each other. Taking a record in twice changes nothing,
+/// so sending one again is harmless.
+pub fn changed_since(archive: &Archive, since: Option<Hlc>) -> Vec<AnyRecord> {
+    struct Changed(Option<Hlc>, Vec<AnyRecord>);
+    impl TableVisitor for Changed {
+        fn visit<R: Stored>(&mut self, table: &Table<R>) {
+            let since = self.0;
+            self.1.extend(
+                table.rows().iter().filter(|r| since.is_none_or(|s| r.meta().rev.at > s)).cloned().map(R::wrap),
+            );
+        }
+    }
+    let mut changed = Changed(since, Vec::new());
+    for kind in RecordKind::ALL {
+        archive.visit(kind, &mut changed);
+    }
+    changed.1
+}
+
+/// A change file taken in, for "what came in, from whom".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CameIn {
+    pub user: String,
+    pub device: String,
+    pub seq: u64,
+    /// When it was taken in (ms since 1970).
+    pub at: i64,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Per kind (its code), how many records came in new or changed.
+    pub by_kind: Vec<(String, usize)>,
+}
+
+impl CameIn {
+    pub fn new(file: &ChangeFile, taken: &TakenIn, at: i64) -> CameIn {
+        CameIn {
+            user: file.user.clone(),
+            device: file.device.clone(),
+            seq: file.seq,
+            at,
+            added: taken.added,
+            updated: taken.updated,
+            unchanged: taken.unchanged,
+            by_kind: taken.by_kind.iter().map(|(k, n)| (k.code().to_owned(), *n)).collect(),
+        }
+    }
+}
+
 /// What taking records in did: the records to store (new or changed by the join) and counts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TakenIn {
@@ -119,19 +180,18 @@ pub fn take_in(archive: &Archive, records: &[AnyRecord]) -> TakenIn {
     }
     impl AnyVisitor for Joining<'_> {
         fn visit<R: Stored>(&mut self, incoming: R) {
-            let stored = match R::table(self.archive).get(incoming.meta().id) {
-                None => {
+            let stored = match self.archive.joined(incoming) {
+                Joined::New(record) => {
                     self.out.added += 1;
-                    incoming
+                    record
                 }
-                Some(ours) => {
-                    let joined = join(ours, &incoming);
-                    if &joined == ours {
-                        self.out.unchanged += 1;
-                        return;
-                    }
+                Joined::Changed(record) => {
                     self.out.updated += 1;
-                    joined
+                    record
+                }
+                Joined::Same => {
+                    self.out.unchanged += 1;
+                    return;
                 }
             };
             match self.out.by_kind.iter_mut().find(|(k, _)| *k == R::KIND) {
@@ -152,7 +212,7 @@ pub fn take_in(archive: &Archive, records: &[AnyRecord]) -> TakenIn {
 mod tests {
     use super::*;
     use crate::domain::demo;
-    use crate::domain::{Actor, Command, Timestamp, UtcOffset};
+    use crate::domain::{Actor, Command, Customer, DealsOfDeleted, Timestamp, UtcOffset};
 
     #[test]
     fn a_file_name_says_who_which_device_and_which_number_and_survives_copies() {
@@ -195,6 +255,32 @@ mod tests {
         for broken in [&b"{}"[..], b"not json", &file.to_bytes()[..40]] {
             assert_eq!(ChangeFile::from_bytes(broken), Err(FileProblem::Unreadable));
         }
+    }
+
+    #[test]
+    fn the_next_file_holds_what_changed_after_the_last_one_deletions_included() {
+        let now = Timestamp(1_790_000_000_000);
+        let mut book = Archive::from_records(demo::generate(5, 30, now, UtcOffset::CHINA, "demo"));
+        let everything = changed_since(&book, None);
+        assert_eq!(everything.len(), RecordKind::ALL.iter().map(|k| book.count(*k)).sum::<usize>());
+        let since = Some(Hlc::new(now.0 + 1_000, 0));
+        assert!(changed_since(&book, since).is_empty());
+        let later = |s: i64| Actor::at("王芳", Timestamp(now.0 + s * 1_000));
+        let (first, second) = (book.customers.rows()[0].clone(), book.customers.rows()[1].clone());
+        let renamed = Customer { name: "改名".into(), ..first.clone() };
+        book.apply(Command::EditCustomer { before: Box::new(first.clone()), after: Box::new(renamed) }, &later(5))
+            .unwrap();
+        book.apply(Command::DeleteCustomer { id: second.meta.id, deals: DealsOfDeleted::Delete }, &later(6)).unwrap();
+        let changed = changed_since(&book, since);
+        let mut customers: Vec<_> =
+            changed.iter().filter(|r| r.kind() == RecordKind::Customer).map(AnyRecord::id).collect();
+        customers.sort();
+        let mut want = vec![first.meta.id, second.meta.id];
+        want.sort();
+        assert_eq!(customers, want);
+        let deals_of_second = book.deals.rows().iter().filter(|d| d.customer == second.meta.id).count();
+        assert_eq!(changed.len(), 2 + deals_of_second, "the deleted customer's deals went with it");
+        assert!(changed_since(&book, Some(Hlc::new(now.0 + 7_000, 0))).is_empty());
     }
 
     #[test]
