@@ -9,6 +9,7 @@ mod errors;
 pub mod forecast;
 pub mod pipeline;
 pub mod quota;
+pub mod team;
 pub mod tools;
 mod values;
 
@@ -16,6 +17,7 @@ pub use app::Msg;
 pub use forecast::FcMsg;
 pub use pipeline::PipeMsg;
 pub use quota::QMsg;
+pub use team::TeamMsg;
 pub use tools::ToolMsg;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -138,6 +140,7 @@ mod tests {
         check(PipeMsg::ALL, &[]);
         check(ToolMsg::ALL, &[]);
         check(FcMsg::ALL, &[]);
+        check(team::TeamMsg::ALL, &[]);
     }
 
     #[test]
@@ -152,6 +155,9 @@ mod tests {
     fn phrases_fill_typed_values_and_english_counts_agree_in_number() {
         assert_eq!(Lang::En.customers_count(12), "12 customers");
         assert_eq!(Lang::En.customers_count(1), "1 customer");
+        let came = [("customer".to_owned(), 1), ("deal".to_owned(), 3), ("team".to_owned(), 1), ("rep".to_owned(), 1)];
+        assert_eq!(Lang::En.kind_counts(&came), "1 customer · 3 deals · 2 other records");
+        assert_eq!(Lang::Zh.kind_counts(&came[..1]), "客户 1");
         assert_eq!(Lang::Zh.customers_count(1), "共 1 位客户");
         assert_eq!(Lang::En.rotting(1), "1 day idle");
         assert_eq!(Lang::En.rotting(2), "2 days idle");

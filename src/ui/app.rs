@@ -28,6 +28,7 @@ fn page_of(route: &Route) -> Page {
         Route::Forecast { .. } => Page::Forecast,
         Route::Quotas { .. } => Page::Quotas,
         Route::Settings => Page::Settings,
+        Route::Team => Page::Team,
         other => Page::Later(other.area()),
     }
 }

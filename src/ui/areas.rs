@@ -31,6 +31,7 @@ pub enum Page {
     Forecast,
     Quotas,
     Settings,
+    Team,
     Later(usize),
 }
 
@@ -192,6 +193,12 @@ pub async fn run_test_line(state: super::state::AppState, line: String) -> Strin
 }
 
 /// Loads the chunk of `page`'s area (once) and builds the page.
+/// Team sync: change files.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(team, wasm_split_path = ::leptos::wasm_split, fallible))]
+fn team_area(show: bool) -> Result<AnyView, LoadFailed> {
+    Ok(if show { view! { <super::team::TeamPage /> }.into_any() } else { ().into_any() })
+}
+
 async fn open(page: Page) -> Result<AnyView, LoadFailed> {
     match page {
         Page::NewCustomer | Page::Customer(_) | Page::EditCustomer(_) => enter!(customer_area(Some(page))),
@@ -202,6 +209,7 @@ async fn open(page: Page) -> Result<AnyView, LoadFailed> {
         Page::Forecast => enter!(forecast_area(true)),
         Page::Quotas => enter!(quotas_area(true)),
         Page::Settings => enter!(settings_area(true)),
+        Page::Team => enter!(team_area(true)),
         Page::Customers | Page::Later(_) => Ok(().into_any()),
     }
 }
@@ -234,6 +242,8 @@ pub fn prefetch() {
             let _ = settings_area(false).await;
             idle().await;
             let _ = data_area(false).await;
+            idle().await;
+            let _ = team_area(false).await;
             super::perf::record("prefetch:done", super::perf::now() - started);
         });
     }

@@ -44,6 +44,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 mod superseded;
 #[cfg(target_arch = "wasm32")]
+mod team;
+#[cfg(target_arch = "wasm32")]
 mod testing;
 #[cfg(target_arch = "wasm32")]
 mod virtual_rows;

@@ -51,6 +51,8 @@ pub enum Route {
     Routes,
     Reports,
     Settings,
+    /// Team sync: change files sent and taken in.
+    Team,
 }
 
 impl Default for Route {
@@ -95,6 +97,7 @@ impl Route {
             ["routes"] => Route::Routes,
             ["reports"] => Route::Reports,
             ["settings"] => Route::Settings,
+            ["team"] => Route::Team,
             _ => Route::Customers { query: parse_query(query) },
         }
     }
@@ -119,6 +122,7 @@ impl Route {
             Route::Routes => "#/routes".to_owned(),
             Route::Reports => "#/reports".to_owned(),
             Route::Settings => "#/settings".to_owned(),
+            Route::Team => "#/team".to_owned(),
         }
     }
 
@@ -192,7 +196,7 @@ impl Route {
             Route::Assignment => 4,
             Route::Routes => 5,
             Route::Reports => 6,
-            Route::Settings => 7,
+            Route::Settings | Route::Team => 7,
         }
     }
 }
@@ -237,6 +241,7 @@ mod tests {
             Route::Customer(id),
             Route::EditCustomer(id),
             Route::Settings,
+            Route::Team,
             Route::Reports,
             Route::Data { query: vec![] },
             Route::Data { query: vec![("tier".into(), "key".into())] },

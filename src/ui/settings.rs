@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::domain::demo::{generate, DEMO_SIZES};
 use crate::domain::pipeline::Pipeline;
 use crate::domain::Command;
+use crate::i18n::team::TeamMsg;
 use crate::i18n::{Lang, Msg};
 use crate::ui::clock;
 use crate::ui::perf;
@@ -66,6 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
                         } />
                 </label>
                 <p class="muted">{tr(Msg::StorageInfo)}</p>
+                <p><a href=crate::ui::route::Route::Team.to_hash() data-testid="to-team">{tr(TeamMsg::Title)}" →"</a></p>
             </div>
             <div class="card">
                 <h2>{tr(Msg::DemoData)}</h2>

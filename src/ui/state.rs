@@ -22,6 +22,12 @@ const KEY_LAST_VIEW: &str = "pocket.lastView";
 const KEY_LAST_BACKUP: &str = "pocket.lastBackup";
 const KEY_IMPORT_MAPPING: &str = "pocket.importMapping";
 const KEY_NOTIFIED: &str = "pocket.notifiedOn";
+/// This device's series of change files (`sync::changes::Series`, JSON).
+const KEY_SERIES: &str = "pocket.changeSeries";
+/// The change files taken in, newest first (`sync::changes::CameIn`, a JSON list).
+const KEY_CAME_IN: &str = "pocket.cameIn";
+/// How many taken-in files the list keeps.
+const CAME_IN_KEPT: usize = 100;
 /// The settings a backup carries (the last view, backup time and device belong to this browser).
 const BACKED_UP_SETTINGS: [&str; 2] = [KEY_LANG, KEY_USER];
 
@@ -184,6 +190,27 @@ impl AppState {
     /// Remembers the current view, so the next visit opens where this one left off.
     pub fn save_last_view(&self) {
         set_setting(KEY_LAST_VIEW, self.route.with_untracked(|r| r.to_hash()));
+    }
+
+    /// Where this device's series of change files stands (none written: the default).
+    pub fn change_series(&self) -> crate::sync::changes::Series {
+        setting(KEY_SERIES).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    }
+
+    pub fn set_change_series(&self, series: crate::sync::changes::Series) {
+        set_setting(KEY_SERIES, serde_json::to_string(&series).unwrap_or_default());
+    }
+
+    /// The change files taken in on this device, newest first.
+    pub fn came_in(&self) -> Vec<crate::sync::changes::CameIn> {
+        setting(KEY_CAME_IN).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    }
+
+    /// Adds taken-in files to the front of the list (the oldest beyond a hundred go).
+    pub fn note_came_in(&self, mut files: Vec<crate::sync::changes::CameIn>) {
+        files.extend(self.came_in());
+        files.truncate(CAME_IN_KEPT);
+        set_setting(KEY_CAME_IN, serde_json::to_string(&files).unwrap_or_default());
     }
 
     /// The settings a backup holds.

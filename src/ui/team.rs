@@ -1,0 +1,232 @@
+//! Team sync with no server: this device's change files saved for teammates, and theirs taken
+//! in (`sync::changes`). What came in, from whom, is listed; the list and this device's series
+//! of files are small settings of this browser.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::domain::Command;
+use crate::i18n::team::TeamMsg;
+use crate::i18n::Msg;
+use crate::sync::changes::{changed_since, take_in, CameIn, ChangeFile, FileName, FileProblem, Series};
+use crate::ui::clock;
+use crate::ui::jobs;
+use crate::ui::route::Route;
+use crate::ui::state::{tr, use_app, AppState};
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let state = use_app();
+    let came_in = RwSignal::new(state.came_in());
+    view! {
+        <section class="page team">
+            <h1>{tr(TeamMsg::Title)}</h1>
+            <p class="muted">{tr(TeamMsg::Intro)}</p>
+            <ThisDevice />
+            <SendChanges />
+            <TakeIn came_in />
+            <CameInList came_in />
+        </section>
+    }
+}
+
+/// Who uses this device, and its id (the one in its change files' names).
+#[component]
+fn ThisDevice() -> impl IntoView {
+    let state = use_app();
+    let device = state.device().to_string();
+    view! {
+        <div class="card">
+            <h2>{tr(TeamMsg::ThisDevice)}</h2>
+            <dl class="facts">
+                <dt>{tr(TeamMsg::UsedBy)}</dt>
+                <dd data-testid="team-user">{move || state.user.get()}" "
+                    <a href=Route::Settings.to_hash()>{tr(TeamMsg::ChangeName)}</a>
+                </dd>
+                <dt>{tr(TeamMsg::DeviceId)}</dt>
+                <dd data-testid="team-device"><code>{device}</code></dd>
+            </dl>
+        </div>
+    }
+}
+
+/// Saves the records changed since this device's last change file as the next one.
+#[component]
+fn SendChanges() -> impl IntoView {
+    let state = use_app();
+    let busy = RwSignal::new(false);
+    let send = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            save_change_file(state).await;
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="card">
+            <h2>{tr(TeamMsg::SendTitle)}</h2>
+            <p>{tr(TeamMsg::SendHelp)}</p>
+            <button class="primary" data-testid="team-send" disabled=move || busy.get() on:click=send>
+                {move || if busy.get() { state.t(Msg::Loading) } else { state.t(TeamMsg::SaveFile) }}
+            </button>
+        </div>
+    }
+}
+
+/// Writes the next change file (a download) with every record changed since the last one, after
+/// taking in what other tabs saved; says so when nothing changed.
+async fn save_change_file(state: AppState) {
+    state.full().await;
+    state.catch_up().await;
+    let lang = state.lang.get_untracked();
+    let series = state.change_series();
+    let now = clock::now();
+    let Some((records, at)) =
+        state.with_data_mut(|d| (changed_since(d.archive(), series.since), d.replica.stamp(now).at))
+    else {
+        return;
+    };
+    if records.is_empty() {
+        state.show_toast(lang.t(TeamMsg::NothingToSend).to_owned(), false, None);
+        return;
+    }
+    let name = FileName { user: state.user.get_untracked(), device: state.device().to_string(), seq: series.seq + 1 };
+    let count = records.len();
+    let file_name = name.to_file_name();
+    let bytes = ChangeFile::new(&name, records).to_bytes();
+    match jobs::download(&bytes, &file_name, "application/json") {
+        Ok(()) => {
+            state.set_change_series(Series { seq: name.seq, since: Some(at) });
+            state.show_toast(lang.saved_change_file(&file_name, count), false, None);
+        }
+        Err(e) => state.show_toast(e, true, None),
+    }
+}
+
+/// Takes in the change files the user picks, one after another; tells what could not be read.
+///
+/// `came_in`: the list of files taken in, which this adds to.
+#[component]
+fn TakeIn(came_in: RwSignal<Vec<CameIn>>) -> impl IntoView {
+    let state = use_app();
+    let busy = RwSignal::new(false);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let picked = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let files: Vec<web_sys::File> =
+            input.files().map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect()).unwrap_or_default();
+        input.set_value("");
+        if files.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let (taken, said) = take_in_files(state, files).await;
+            problems.set(said);
+            if !taken.is_empty() {
+                state.show_toast(state.lang.get_untracked().took_in_files(taken.len()), false, None);
+                state.note_came_in(taken);
+                came_in.set(state.came_in());
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="card">
+            <h2>{tr(TeamMsg::TakeTitle)}</h2>
+            <p>{tr(TeamMsg::TakeHelp)}</p>
+            <label class="button primary file-button">
+                {move || state.t(if busy.get() { TeamMsg::Working } else { TeamMsg::ChooseFiles })}
+                <input type="file" multiple accept=".json,application/json" data-testid="team-files"
+                    disabled=move || busy.get() on:change=picked />
+            </label>
+            <ul class="problems" role="alert" data-testid="team-problems">
+                {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// Reads and takes in each file; returns what came in (newest first) and what to tell about the
+/// files that were not taken in.
+async fn take_in_files(state: AppState, files: Vec<web_sys::File>) -> (Vec<CameIn>, Vec<String>) {
+    state.full().await;
+    let lang = state.lang.get_untracked();
+    let mine = state.device().to_string();
+    let (mut taken, mut said) = (Vec::new(), Vec::new());
+    for file in files {
+        let name = file.name();
+        let bytes = match jobs::read_file(&file).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                said.push(lang.not_a_change_file(&name, &e));
+                continue;
+            }
+        };
+        let change = match ChangeFile::from_bytes(&bytes) {
+            Ok(change) => change,
+            Err(FileProblem::NewerFormat(_)) => {
+                said.push(lang.newer_change_file(&name));
+                continue;
+            }
+            Err(FileProblem::Unreadable) => {
+                said.push(lang.not_a_change_file(&name, lang.t(TeamMsg::NotAChangeFile)));
+                continue;
+            }
+        };
+        if change.device == mine {
+            said.push(lang.not_a_change_file(&name, lang.t(TeamMsg::OwnFile)));
+            continue;
+        }
+        let Some(counts) = state.with_data(|d| take_in(d.archive(), &change.records)) else { continue };
+        let records = change.records.clone();
+        if state.execute(Command::TakeIn(records)).await.is_ok() {
+            taken.insert(0, CameIn::new(&change, &counts, clock::now().0));
+        }
+    }
+    (taken, said)
+}
+
+/// The change files taken in on this device, newest first: from whom, and what they brought.
+///
+/// `came_in`: the list.
+#[component]
+fn CameInList(came_in: RwSignal<Vec<CameIn>>) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <div class="card">
+            <h2>{tr(TeamMsg::CameInTitle)}</h2>
+            <Show when=move || came_in.with(|c| !c.is_empty()) fallback=|| view! { <p class="muted">{tr(TeamMsg::NoneYet)}</p> }>
+                <ul class="came-in" data-testid="came-in">
+                    {move || {
+                        let lang = state.lang.get();
+                        came_in.get().into_iter().map(|c| view! { <CameInRow came=c lang /> }).collect_view()
+                    }}
+                </ul>
+            </Show>
+        </div>
+    }
+}
+
+/// One file taken in.
+///
+/// `came`: the file; `lang`: the language to say it in.
+#[component]
+fn CameInRow(came: CameIn, lang: crate::i18n::Lang) -> impl IntoView {
+    let when = clock::format_time(came.at);
+    let counts = if came.added + came.updated == 0 {
+        lang.t(TeamMsg::NothingNew).to_owned()
+    } else {
+        lang.came_counts(&lang.kind_counts(&came.by_kind), &lang.taken_counts(came.added, came.updated, came.unchanged))
+    };
+    view! {
+        <li data-testid="came-in-row">
+            <strong>{lang.came_from(&came.user, &came.device, came.seq)}</strong>
+            <span class="muted">" · "{when}</span>
+            <div>{counts}</div>
+        </li>
+    }
+}

@@ -1,0 +1,135 @@
+// Team sync with no server: a rep and a manager, each in a browser of their own (two contexts: two
+// IndexedDB stores), pass change files to each other and end with the same book. Taking a file in
+// again, or a drive's conflicted copy of it, changes nothing more; a file that is not a change
+// file, or this device's own, is said and skipped. The release build in Chromium, in Asia/Shanghai.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, launch } from './server.mjs';
+
+let server;
+let browser;
+const dir = mkdtempSync(join(tmpdir(), 'pocket-team-'));
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A browser of its own for `name`, in `locale`, with the app open on the customer list. */
+async function person(name, locale) {
+  const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
+  await page.goto(server.url + '#/settings');
+  await page.fill('[data-testid=settings-user]', name);
+  await page.press('[data-testid=settings-user]', 'Tab');
+  await page.click('[data-testid=to-team]');
+  await page.waitForSelector('[data-testid=team-send]');
+  return { context, page, errors };
+}
+
+const run = (page, ...line) => page.evaluate((l) => window.pocketTest(l), line.join('\t'));
+
+/** Every customer (id, name, city, deleted, follow-ups), without the store's log position. */
+const book = async (page) => (await run(page, 'digest')).split('\n').slice(1).join('\n');
+
+/** Saves this person's next change file; returns its path and name. */
+async function send(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=team-send]')]);
+  const path = join(dir, download.suggestedFilename());
+  await download.saveAs(path);
+  return { path, name: download.suggestedFilename() };
+}
+
+/** Takes files in; waits until the list of what came in has grown by `rows` (or the problems list has text). */
+async function takeIn(page, paths, rows = paths.length) {
+  const before = await page.$$eval('[data-testid=came-in-row]', (r) => r.length);
+  await page.setInputFiles('[data-testid=team-files]', paths);
+  await page.waitForFunction(
+    ({ want }) => document.querySelectorAll('[data-testid=came-in-row]').length >= want && !document.querySelector('[data-testid=team-files]').disabled,
+    { want: before + rows },
+  );
+}
+
+const ID = (n) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+test('a rep and a manager pass change files both ways and end with the same book; again changes nothing', async () => {
+  const rep = await person('李娜', 'zh-CN');
+  const manager = await person('Manager Wang', 'en');
+  // The rep enters two customers and a follow-up; the manager one customer.
+  assert.match(await run(rep.page, 'create', ID(1), '恒达家电'), /^saved/);
+  assert.match(await run(rep.page, 'create', ID(2), '蓝峰服饰'), /^saved/);
+  assert.match(await run(rep.page, 'followup', ID(1), '电话沟通报价'), /^saved/);
+  assert.match(await run(manager.page, 'create', ID(3), 'Northwind Trading'), /^saved/);
+
+  const first = await send(rep.page);
+  assert.match(first.name, /^pocket-crm-李娜-[0-9a-f]{16}-1\.json$/);
+  await takeIn(manager.page, [first.path]);
+  const row = await manager.page.textContent('[data-testid=came-in-row]');
+  assert.match(row, /李娜/);
+  assert.match(row, /file 1/);
+  assert.match(row, /2 customers/);
+
+  // Both change the same customer meanwhile, different fields; the manager also deletes one.
+  assert.match(await run(rep.page, 'rename', ID(1), '恒达家电集团'), /^saved/);
+  assert.match(await run(manager.page, 'city', ID(1), '杭州'), /^saved/);
+  assert.match(await run(manager.page, 'delete', ID(2)), /^saved/);
+  const fromManager = await send(manager.page);
+  assert.match(fromManager.name, /^pocket-crm-Manager_Wang-[0-9a-f]{16}-1\.json$/);
+  const second = await send(rep.page);
+  assert.match(second.name, /-2\.json$/, 'the rep\'s second file in the series');
+  await takeIn(rep.page, [fromManager.path]);
+  await takeIn(manager.page, [second.path]);
+  assert.match(await rep.page.textContent('[data-testid=came-in-row]'), /Manager_Wang|Manager Wang/);
+
+  const repBook = await book(rep.page);
+  assert.equal(await book(manager.page), repBook, 'the same book on both');
+  const merged = repBook.split('\n').find((l) => l.startsWith(ID(1))).split('\t');
+  assert.deepEqual([merged[1], merged[2]], ['恒达家电集团', '杭州'], 'both fields kept');
+  assert.equal(merged[4].split(',').filter(Boolean).length, 1, 'the follow-up came along');
+  assert.equal(repBook.split('\n').find((l) => l.startsWith(ID(2))).split('\t')[3], 'true', 'the deletion came along');
+  assert.ok(repBook.includes('Northwind Trading'));
+
+  // The same file again, and a drive's conflicted copy of it: nothing new.
+  const copy = join(dir, second.name.replace('.json', ' (conflicted copy 2026-12-06).json'));
+  copyFileSync(second.path, copy);
+  await takeIn(manager.page, [second.path, copy]);
+  const rows = await manager.page.$$eval('[data-testid=came-in-row]', (r) => r.slice(0, 2).map((x) => x.textContent));
+  for (const text of rows) assert.match(text, /nothing new/);
+  assert.equal(await book(manager.page), repBook);
+
+  // Nothing changed since the last file: no file, a message.
+  await rep.page.click('[data-testid=team-send]');
+  await rep.page.waitForSelector('[data-testid=toast]');
+  assert.match(await rep.page.textContent('[data-testid=toast]'), /没有新的更改/);
+
+  // A file that is not a change file, and the manager's own: said, nothing taken in.
+  const junk = join(dir, 'pocket-crm-x-00-1.json');
+  writeFileSync(junk, '{"format":1,"user":"x"');
+  await manager.page.setInputFiles('[data-testid=team-files]', [junk, fromManager.path]);
+  await manager.page.waitForFunction(() => document.querySelectorAll('[data-testid=team-problems] li').length === 2);
+  const problems = await manager.page.textContent('[data-testid=team-problems]');
+  assert.match(problems, /Not a Pocket CRM change file/);
+  assert.match(problems, /own change file/);
+  assert.equal(await book(manager.page), repBook);
+
+  // Stored: after a reload both still hold it, and the list of what came in is still there.
+  await manager.page.reload();
+  await manager.page.waitForSelector('[data-testid=came-in-row]');
+  assert.equal(await book(manager.page), repBook);
+  await manager.page.goto(server.url + '#/customers');
+  await manager.page.waitForSelector('text=恒达家电集团');
+
+  assert.deepEqual([...rep.errors, ...manager.errors], []);
+  await rep.context.close();
+  await manager.context.close();
+});
