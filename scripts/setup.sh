@@ -53,10 +53,12 @@ if ! wasm-split-cli --help >/dev/null 2>&1; then
   cargo install --locked wasm_split_cli_support --version 0.2.4 --features build-binary
 fi
 
-# Node tools: binaryen's wasm-opt for release builds, playwright-core for end-to-end tests.
-for dir in scripts tests/e2e; do
+# Node tools: binaryen's wasm-opt for release builds, playwright-core for end-to-end tests,
+# pouchdb-server and PouchDB for the team sync tests (pure JavaScript: optional native parts left
+# out).
+for dir in scripts tests/e2e tests/couch; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "npm install in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && npm ci --omit=optional --no-audit --no-fund --loglevel=error)
   fi
 done
