@@ -173,7 +173,7 @@ fn generate_with(
         m.updated_at = Timestamp(created.0 + rng.i64(0..=(now.0 - created.0).max(0)));
         m
     };
-    let teams: Vec<Team> = [("华南团队", "South"), ("华东团队", "East"), ("Key Accounts", "KA")]
+    let mut teams: Vec<Team> = [("华南团队", "South"), ("华东团队", "East"), ("Key Accounts", "KA")]
         .iter()
         .map(|(name, _)| Team { meta: meta(&mut rng, 400), name: (*name).to_owned(), manager: None })
         .collect();
@@ -188,6 +188,10 @@ fn generate_with(
             active: i != 11,
         })
         .collect();
+    // Each team's first rep manages it.
+    for (team, rep) in teams.iter_mut().zip(&reps) {
+        team.manager = Some(rep.meta.id);
+    }
     let today = now.date(offset);
     let customers = (0..count)
         .map(|_| {

@@ -15,6 +15,7 @@ pub mod kinds;
 pub mod money;
 pub mod outcome;
 pub mod payout;
+pub mod people;
 pub mod pipeline;
 pub mod query;
 pub mod quota;

@@ -11,6 +11,11 @@ super::messages! {
         UsedBy => "使用者", "Used by";
         DeviceId => "设备编号", "Device";
         ChangeName => "在设置中修改名字", "Change the name in Settings";
+        IAm => "我是", "I am";
+        NotListed => "（选择账本中的人员）", "(choose from the book's people)";
+        RoleRep => "销售", "Rep";
+        RoleManager => "经理", "Manager";
+        NoPeople => "账本里还没有人员：在“销售目标 → 团队与人员”中添加销售，并为团队指定经理。", "The book has no people yet: add reps under Quotas → Teams and reps, and name each team's manager.";
         SendTitle => "发出我的更改", "Send my changes";
         SendHelp => "保存自上一个更改文件以来这台设备上改过的记录（也包括从同事那里收到的，方便转给其他人）。", "Saves the records changed on this device since its last change file (including those taken in from teammates, so they pass on to the others).";
         SaveFile => "保存更改文件", "Save a change file";

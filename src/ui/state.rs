@@ -26,6 +26,8 @@ const KEY_NOTIFIED: &str = "pocket.notifiedOn";
 const KEY_SERIES: &str = "pocket.changeSeries";
 /// The change files taken in, newest first (`sync::changes::CameIn`, a JSON list).
 const KEY_CAME_IN: &str = "pocket.cameIn";
+/// Which of the book's people uses this device (a rep's id).
+const KEY_ME: &str = "pocket.me";
 /// How many taken-in files the list keeps.
 const CAME_IN_KEPT: usize = 100;
 /// The settings a backup carries (the last view, backup time and device belong to this browser).
@@ -190,6 +192,17 @@ impl AppState {
     /// Remembers the current view, so the next visit opens where this one left off.
     pub fn save_last_view(&self) {
         set_setting(KEY_LAST_VIEW, self.route.with_untracked(|r| r.to_hash()));
+    }
+
+    /// Which of the book's people uses this device (None: not said yet).
+    pub fn me(&self) -> Option<uuid::Uuid> {
+        setting(KEY_ME).ok().and_then(|t| t.parse().ok())
+    }
+
+    /// Says who uses this device: their id, and their name as the one recorded on every change.
+    pub fn set_me(&self, id: uuid::Uuid, name: String) {
+        set_setting(KEY_ME, id.to_string());
+        self.set_user(name);
     }
 
     /// Where this device's series of change files stands (none written: the default).

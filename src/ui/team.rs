@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::domain::Command;
+use crate::domain::people::{people, Role};
+use crate::domain::{Command, RecordKind};
 use crate::i18n::team::TeamMsg;
 use crate::i18n::Msg;
 use crate::sync::changes::{changed_since, take_in, CameIn, ChangeFile, FileName, FileProblem, Series};
@@ -39,6 +40,8 @@ fn ThisDevice() -> impl IntoView {
         <div class="card">
             <h2>{tr(TeamMsg::ThisDevice)}</h2>
             <dl class="facts">
+                <dt>{tr(TeamMsg::IAm)}</dt>
+                <dd><WhoUses /></dd>
                 <dt>{tr(TeamMsg::UsedBy)}</dt>
                 <dd data-testid="team-user">{move || state.user.get()}" "
                     <a href=Route::Settings.to_hash()>{tr(TeamMsg::ChangeName)}</a>
@@ -47,6 +50,36 @@ fn ThisDevice() -> impl IntoView {
                 <dd data-testid="team-device"><code>{device}</code></dd>
             </dl>
         </div>
+    }
+}
+
+/// Picks which of the book's people uses this device (their role beside their name); the name
+/// is then the one recorded on every change made here.
+#[component]
+fn WhoUses() -> impl IntoView {
+    let state = use_app();
+    let me = RwSignal::new(state.me());
+    let people = Memo::new(move |_| {
+        state.read(&[RecordKind::Rep, RecordKind::Team], |d| people(d.archive())).unwrap_or_default()
+    });
+    let chosen = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev).parse::<uuid::Uuid>().ok();
+        if let Some(person) = id.and_then(|id| people.with_untracked(|all| all.iter().find(|p| p.id == id).cloned())) {
+            state.set_me(person.id, person.name);
+            me.set(Some(person.id));
+        }
+    };
+    let role = move |role: Role| state.t(if role == Role::Manager { TeamMsg::RoleManager } else { TeamMsg::RoleRep });
+    view! {
+        <Show when=move || people.with(|p| !p.is_empty()) fallback=|| view! { <span class="muted">{tr(TeamMsg::NoPeople)}</span> }>
+            <select data-testid="team-me" on:change=chosen>
+                <option value="" selected=move || me.get().is_none()>{tr(TeamMsg::NotListed)}</option>
+                {move || people.get().into_iter().map(|p| {
+                    let id = p.id;
+                    view! { <option value=id.to_string() selected=move || me.get() == Some(id)>{p.name}" · "{role(p.role)}</option> }
+                }).collect_view()}
+            </select>
+        </Show>
     }
 }
 

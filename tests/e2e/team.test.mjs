@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, launch } from './server.mjs';
+import { loadDemo } from './steps.mjs';
 
 let server;
 let browser;
@@ -108,9 +109,12 @@ test('a rep and a manager pass change files both ways and end with the same book
   assert.equal(await book(manager.page), repBook);
 
   // Nothing changed since the last file: no file, a message.
+  let downloads = 0;
+  rep.page.on('download', () => downloads++);
   await rep.page.click('[data-testid=team-send]');
-  await rep.page.waitForSelector('[data-testid=toast]');
-  assert.match(await rep.page.textContent('[data-testid=toast]'), /没有新的更改/);
+  // (The toast of the files taken in just before may still be showing: wait for this one.)
+  await rep.page.waitForFunction(() => document.querySelector('[data-testid=toast]')?.textContent.includes('没有新的更改'));
+  assert.equal(downloads, 0, 'no file');
 
   // A file that is not a change file, and the manager's own: said, nothing taken in.
   const junk = join(dir, 'pocket-crm-x-00-1.json');
@@ -132,4 +136,38 @@ test('a rep and a manager pass change files both ways and end with the same book
   assert.deepEqual([...rep.errors, ...manager.errors], []);
   await rep.context.close();
   await manager.context.close();
+});
+
+test('a device says which of the book\'s people uses it: managers are marked, and its changes and files carry the name', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => d.accept());
+  await loadDemo(page, server.url, 100);
+  await page.goto(server.url + '#/team');
+  await page.waitForSelector('[data-testid=team-me]');
+  const options = await page.$$eval('[data-testid=team-me] option', (o) => o.map((x) => [x.value, x.textContent]));
+  const managers = options.filter(([, text]) => text.endsWith('经理'));
+  assert.equal(managers.length, 3, 'the demo\'s three teams, each with its manager');
+  assert.equal(options.filter(([, text]) => text.endsWith('销售')).length, 8, 'the other active reps (one has left)');
+  assert.deepEqual(options.slice(1, 4), managers, 'managers first');
+  const [id, text] = managers[1];
+  const name = text.split(' · ')[0];
+  await page.selectOption('[data-testid=team-me]', id);
+  await page.waitForFunction((n) => document.querySelector('[data-testid=team-user]').textContent.includes(n), name);
+  const file = await send(page);
+  assert.ok(file.name.startsWith(`pocket-crm-${name.replace(/[^\p{L}\p{N}]/gu, '_')}-`), file.name);
+  // A change made now carries the name.
+  assert.match(await run(page, 'create', ID(77), '新客户'), /^saved/);
+  await page.goto(server.url + `#/customers/${ID(77)}`);
+  await page.waitForSelector('[data-testid=detail-name]');
+  assert.ok((await page.textContent('body')).includes(name), 'who changed it');
+  // The choice stays after a reload.
+  await page.goto(server.url + '#/team');
+  await page.reload();
+  await page.waitForSelector('[data-testid=team-me]');
+  assert.equal(await page.$eval('[data-testid=team-me]', (s) => s.value), id);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
