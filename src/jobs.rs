@@ -103,6 +103,13 @@ pub enum FileJob {
         #[serde(with = "as_bytes")]
         bytes: Vec<u8>,
     },
+    /// A change file's JSON (team sync): written and read here, so that the page's module holds
+    /// no JSON code for records.
+    WriteChangeFile(crate::sync::changes::ChangeFile),
+    ReadChangeFile {
+        #[serde(with = "as_bytes")]
+        bytes: Vec<u8>,
+    },
 }
 
 /// What came of a file job.
@@ -119,6 +126,7 @@ pub enum FileOutcome {
     /// A file to download.
     Bytes(#[serde(with = "as_bytes")] Vec<u8>),
     BackupRead(Result<Contents, BackupError>),
+    ChangeFileRead(Result<crate::sync::changes::ChangeFile, crate::sync::changes::FileProblem>),
 }
 
 /// What checking the rows found: how many can be imported (fetched with `TakeChecked`), and
@@ -222,6 +230,10 @@ pub fn run_file(job: FileJob, progress: &mut dyn FnMut(u32, u32)) -> FileOutcome
         }
         FileJob::WriteBackup(contents) => FileOutcome::Bytes(backup::write(&contents)),
         FileJob::ReadBackup { bytes } => FileOutcome::BackupRead(backup::read(&bytes)),
+        FileJob::WriteChangeFile(file) => FileOutcome::Bytes(file.to_bytes()),
+        FileJob::ReadChangeFile { bytes } => {
+            FileOutcome::ChangeFileRead(crate::sync::changes::ChangeFile::from_bytes(&bytes))
+        }
     }
 }
 

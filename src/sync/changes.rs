@@ -62,7 +62,7 @@ pub struct ChangeFile {
 }
 
 /// Why a change file was not read.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FileProblem {
     /// Not a change file (or damaged): not JSON of the expected shape.
     Unreadable,

@@ -1,6 +1,7 @@
 //! Team sync with no server: this device's change files saved for teammates, and theirs taken
 //! in (`sync::changes`). What came in, from whom, is listed; the list and this device's series
-//! of files are small settings of this browser.
+//! of files are small settings of this browser. The files' JSON is written and read by the files
+//! worker (as backups are), so the page's module holds no JSON code for records.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -9,6 +10,7 @@ use crate::domain::people::{people, Role};
 use crate::domain::{Command, RecordKind};
 use crate::i18n::team::TeamMsg;
 use crate::i18n::Msg;
+use crate::jobs::{FileJob, FileOutcome};
 use crate::sync::changes::{changed_since, take_in, CameIn, ChangeFile, FileName, FileProblem, Series};
 use crate::ui::clock;
 use crate::ui::jobs;
@@ -129,7 +131,15 @@ async fn save_change_file(state: AppState) {
     let name = FileName { user: state.user.get_untracked(), device: state.device().to_string(), seq: series.seq + 1 };
     let count = records.len();
     let file_name = name.to_file_name();
-    let bytes = ChangeFile::new(&name, records).to_bytes();
+    let written =
+        jobs::run::<_, FileOutcome>(jobs::Kind::Files, FileJob::WriteChangeFile(ChangeFile::new(&name, records)));
+    let bytes = match written.await {
+        Ok(FileOutcome::Bytes(bytes)) => bytes,
+        _ => {
+            state.show_toast(lang.t(Msg::AreaLoadFailed).to_owned(), true, None);
+            return;
+        }
+    };
     match jobs::download(&bytes, &file_name, "application/json") {
         Ok(()) => {
             state.set_change_series(Series { seq: name.seq, since: Some(at) });
@@ -199,14 +209,19 @@ async fn take_in_files(state: AppState, files: Vec<web_sys::File>) -> (Vec<CameI
                 continue;
             }
         };
-        let change = match ChangeFile::from_bytes(&bytes) {
-            Ok(change) => change,
-            Err(FileProblem::NewerFormat(_)) => {
+        let read = jobs::run::<_, FileOutcome>(jobs::Kind::Files, FileJob::ReadChangeFile { bytes }).await;
+        let change = match read {
+            Ok(FileOutcome::ChangeFileRead(Ok(change))) => change,
+            Ok(FileOutcome::ChangeFileRead(Err(FileProblem::NewerFormat(_)))) => {
                 said.push(lang.newer_change_file(&name));
                 continue;
             }
-            Err(FileProblem::Unreadable) => {
+            Ok(FileOutcome::ChangeFileRead(Err(FileProblem::Unreadable))) => {
                 said.push(lang.not_a_change_file(&name, lang.t(TeamMsg::NotAChangeFile)));
+                continue;
+            }
+            _ => {
+                said.push(lang.not_a_change_file(&name, lang.t(Msg::AreaLoadFailed)));
                 continue;
             }
         };
