@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::archive::Joined;
 use crate::domain::kinds::{AnyRecord, AnyVisitor, Stored, TableVisitor};
-use crate::domain::{Archive, Hlc, RecordKind, Table};
+use crate::domain::{Archive, ChangeSet, Hlc, RecordKind, Table};
+use uuid::Uuid;
 
 /// The change file format this build writes and reads.
 pub const FORMAT: u32 = 1;
@@ -171,6 +172,30 @@ pub struct TakenIn {
     pub by_kind: Vec<(RecordKind, usize)>,
 }
 
+/// What taking `records` in did, from what the write path reported (`changed`: the records it
+/// stored) and which of them were here before (`existed`): the counts `take_in` gives, without
+/// joining anything here (so the page's team chunk holds no join code, which is the write path's).
+pub fn counted(records: &[AnyRecord], existed: impl Fn(RecordKind, Uuid) -> bool, changed: &ChangeSet) -> TakenIn {
+    let mut out = TakenIn::default();
+    for record in records {
+        let (kind, id) = (record.kind(), record.id());
+        if !changed.ids(kind).contains(&id) {
+            out.unchanged += 1;
+            continue;
+        }
+        if existed(kind, id) {
+            out.updated += 1;
+        } else {
+            out.added += 1;
+        }
+        match out.by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => out.by_kind.push((kind, 1)),
+        }
+    }
+    out
+}
+
 /// Joins `records` with `archive`'s: a record not here is added, one here becomes the join of
 /// both, and one the join leaves as it is changes nothing.
 pub fn take_in(archive: &Archive, records: &[AnyRecord]) -> TakenIn {
@@ -312,5 +337,12 @@ mod tests {
         let again = take_in(&here, &file);
         assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 2));
         assert!(again.to_store.is_empty());
+        // The counts the page makes from what the write path stored say the same.
+        let mut changed = ChangeSet::default();
+        changed.push(RecordKind::Customer, renamed.meta.id);
+        let page = counted(&file, |_, _| true, &changed);
+        assert_eq!((page.added, page.updated, page.unchanged, page.by_kind), (0, 1, 1, first.by_kind));
+        let new_here = counted(&file, |_, id| id != renamed.meta.id, &changed);
+        assert_eq!((new_here.added, new_here.updated), (1, 0));
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::{Command, RecordKind};
 use crate::i18n::team::TeamMsg;
 use crate::i18n::Msg;
 use crate::jobs::{FileJob, FileOutcome};
-use crate::sync::changes::{changed_since, take_in, CameIn, ChangeFile, FileName, FileProblem, Series};
+use crate::sync::changes::{changed_since, counted, CameIn, ChangeFile, FileName, FileProblem, Series};
 use crate::ui::clock;
 use crate::ui::jobs;
 use crate::ui::route::Route;
@@ -229,9 +229,15 @@ async fn take_in_files(state: AppState, files: Vec<web_sys::File>) -> (Vec<CameI
             said.push(lang.not_a_change_file(&name, lang.t(TeamMsg::OwnFile)));
             continue;
         }
-        let Some(counts) = state.with_data(|d| take_in(d.archive(), &change.records)) else { continue };
+        let Some(existed) = state.with_data(|d| {
+            let here = |r: &&crate::domain::AnyRecord| d.archive().row_of(r.kind(), r.id()).is_some();
+            change.records.iter().filter(here).map(|r| (r.kind(), r.id())).collect::<std::collections::HashSet<_>>()
+        }) else {
+            continue;
+        };
         let records = change.records.clone();
-        if state.execute(Command::TakeIn(records)).await.is_ok() {
+        if let Ok(saved) = state.execute(Command::TakeIn(records)).await {
+            let counts = counted(&change.records, |kind, id| existed.contains(&(kind, id)), &saved.changes);
             taken.insert(0, CameIn::new(&change, &counts, clock::now().0));
         }
     }
