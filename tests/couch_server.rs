@@ -85,7 +85,21 @@ fn send(db: &str, request: &Request, count: &mut usize) -> Response {
     Response { status, body: response.into_json().unwrap_or(Value::Null) }
 }
 
+/// How a request reaches the server: straight (`send`), or through a stand-in between them.
+type Transport = fn(&str, &Request, &mut usize) -> Response;
+
 fn pull(db: &str, local: &mut Local, name: &str, session: &str, batch: usize) -> Result<Tally, SyncError> {
+    pull_through(send, db, local, name, session, batch)
+}
+
+fn pull_through(
+    send: Transport,
+    db: &str,
+    local: &mut Local,
+    name: &str,
+    session: &str,
+    batch: usize,
+) -> Result<Tally, SyncError> {
     let mut pull = Pull::new(name, session, batch);
     let mut step = pull.start();
     let mut count = 0;
@@ -268,21 +282,13 @@ fn without_bulk_get_and_with_string_sequences_it_fetches_each_document_and_resum
     a.edit("customer:0003", json!({}), true);
     push(&db, &mut a, "a-push", "s1", 10).unwrap();
     let mut b = Local::default();
-    let run = |b: &mut Local, session: &str| {
-        let mut pull = Pull::new("b-pull", session, 10);
-        let mut step = pull.start();
-        let mut count = 0;
-        while let Step::Send(request) = step {
-            step = pull.respond(through_an_older_server(&db, &request, &mut count), b).unwrap();
-        }
-        pull.tally().clone()
-    };
-    let pulled = run(&mut b, "s1");
+    let pulled = pull_through(through_an_older_server, &db, &mut b, "b-pull", "s1", 10).unwrap();
     assert_eq!(pulled.docs, 25);
     assert!(pulled.requests > 25 + 3 * 2, "a GET per document: {} requests", pulled.requests);
     let checkpoint = pocket_crm::sync::replicate::LocalSide::checkpoint(&b, "b-pull").unwrap();
     assert!(checkpoint.last_seq.0.as_str().is_some_and(|s| s.contains("-g1AAAA")), "{checkpoint:?}");
-    assert_eq!(run(&mut b, "s2").docs, 0, "resumed from the opaque sequence: nothing again");
+    let again = pull_through(through_an_older_server, &db, &mut b, "b-pull", "s2", 10).unwrap();
+    assert_eq!(again.docs, 0, "resumed from the opaque sequence: nothing again");
     assert_eq!(ours(&b), ours(&a));
     assert_eq!(as_pouchdb_sees_it(&db), ours(&a));
 }

@@ -147,24 +147,6 @@ pub struct Applied {
     replaced: Option<Box<Archive>>,
 }
 
-/// A teammate's version of a record joined with ours (`Archive::joined`).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Joined<R> {
-    New(R),
-    Changed(R),
-    Same,
-}
-
-impl<R> Joined<R> {
-    /// The record to store, if any.
-    pub fn into_changed(self) -> Option<R> {
-        match self {
-            Joined::New(r) | Joined::Changed(r) => Some(r),
-            Joined::Same => None,
-        }
-    }
-}
-
 /// How to take back a stored command later, as a new change (the user's undo): each record as
 /// it was before the command and as the command left it.
 #[derive(Clone, Debug, PartialEq)]
@@ -294,19 +276,12 @@ impl Archive {
         }
     }
 
-    /// `incoming` (a teammate's version of a record) joined with ours: new here, changed by the
-    /// join, or the same as ours (the join adds nothing).
-    pub fn joined<R: Stored>(&self, incoming: R) -> Joined<R> {
+    /// `incoming` (a teammate's version of a record) joined with ours, to store; None when the
+    /// join adds nothing to ours.
+    pub fn joined<R: Stored>(&self, incoming: R) -> Option<R> {
         match R::table(self).get(incoming.meta().id) {
-            None => Joined::New(incoming),
-            Some(ours) => {
-                let joined = super::record::join(ours, &incoming);
-                if &joined == ours {
-                    Joined::Same
-                } else {
-                    Joined::Changed(joined)
-                }
-            }
+            None => Some(incoming),
+            Some(ours) => Some(super::record::join(ours, &incoming)).filter(|joined| joined != ours),
         }
     }
 

@@ -343,7 +343,7 @@ impl Change<'_> {
         struct Receiving<'c, 'a>(&'c mut Change<'a>);
         impl AnyVisitor for Receiving<'_, '_> {
             fn visit<R: Stored>(&mut self, incoming: R) {
-                if let Some(joined) = self.0.archive.joined(incoming).into_changed() {
+                if let Some(joined) = self.0.archive.joined(incoming) {
                     self.0.put(joined);
                 }
             }

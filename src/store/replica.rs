@@ -193,13 +193,7 @@ impl Replica {
             decode_into(&mut records, *kind, key, body)?;
         }
         self.deferred.clear();
-        let mut changed = ChangeSet::default();
-        for record in records.into_any() {
-            changed.push(record.kind(), record.id());
-            self.archive.put_received(record);
-        }
-        self.layout.sync(&self.archive);
-        Ok(changed)
+        Ok(self.put_decoded(records))
     }
 
     /// Decodes the deals the first read left as stored bytes (the page does so right after its
@@ -216,13 +210,18 @@ impl Replica {
         }
         let mut decoded = decoded.into_iter();
         self.deferred.retain(|_| !decoded.next().unwrap_or(false));
+        Ok(self.put_decoded(records))
+    }
+
+    /// Puts records decoded from stored bytes in the archive and its layout; returns what came in.
+    fn put_decoded(&mut self, records: Records) -> ChangeSet {
         let mut changed = ChangeSet::default();
         for record in records.into_any() {
             changed.push(record.kind(), record.id());
             self.archive.put_received(record);
         }
         self.layout.sync(&self.archive);
-        Ok(changed)
+        changed
     }
 
     /// The number of the last log entry taken in.

@@ -3,14 +3,14 @@
 //! its number in that device's series (`pocket-crm-李娜-7f3a9c2e-12.json`); it holds the records as
 //! that device last saved them.
 //!
-//! Taking a file in joins each record with ours field by field (`record::join`: the later change
-//! of each field wins, entry lists are unions), which is commutative and idempotent: the same file
-//! twice, files in any order, or a cloud drive's "(conflicted copy)" of one change nothing more.
+//! Taking a file in (`Command::TakeIn`, through the write path) joins each record with ours field
+//! by field (`record::join`: the later change of each field wins, entry lists are unions), which
+//! is commutative and idempotent: the same file twice, files in any order, or a cloud drive's
+//! "(conflicted copy)" of one change nothing more. Here: the counts of what a file brought.
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::archive::Joined;
-use crate::domain::kinds::{AnyRecord, AnyVisitor, Stored, TableVisitor};
+use crate::domain::kinds::{AnyRecord, Stored, TableVisitor};
 use crate::domain::{Archive, ChangeSet, Hlc, RecordKind, Table};
 use uuid::Uuid;
 
@@ -147,10 +147,10 @@ pub struct CameIn {
 }
 
 impl CameIn {
-    pub fn new(file: &ChangeFile, taken: &TakenIn, at: i64) -> CameIn {
+    pub fn new(file: FileName, taken: &TakenIn, at: i64) -> CameIn {
         CameIn {
-            user: file.user.clone(),
-            device: file.device.clone(),
+            user: file.user,
+            device: file.device,
             seq: file.seq,
             at,
             added: taken.added,
@@ -161,10 +161,9 @@ impl CameIn {
     }
 }
 
-/// What taking records in did: the records to store (new or changed by the join) and counts.
+/// What taking records in did (`counted`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TakenIn {
-    pub to_store: Vec<AnyRecord>,
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -172,13 +171,17 @@ pub struct TakenIn {
     pub by_kind: Vec<(RecordKind, usize)>,
 }
 
-/// What taking `records` in did, from what the write path reported (`changed`: the records it
-/// stored) and which of them were here before (`existed`): the counts `take_in` gives, without
-/// joining anything here (so the page's team chunk holds no join code, which is the write path's).
-pub fn counted(records: &[AnyRecord], existed: impl Fn(RecordKind, Uuid) -> bool, changed: &ChangeSet) -> TakenIn {
+/// What taking records in (`Command::TakeIn`; `records`: each one's kind and id) did, from what
+/// the write path reported
+/// (`changed`: the records the join changed) and which of them were here before (`existed`):
+/// nothing is joined here, so the page's team chunk holds no join code (the write path's).
+pub fn counted(
+    records: &[(RecordKind, Uuid)],
+    existed: impl Fn(RecordKind, Uuid) -> bool,
+    changed: &ChangeSet,
+) -> TakenIn {
     let mut out = TakenIn::default();
-    for record in records {
-        let (kind, id) = (record.kind(), record.id());
+    for &(kind, id) in records {
         if !changed.ids(kind).contains(&id) {
             out.unchanged += 1;
             continue;
@@ -194,43 +197,6 @@ pub fn counted(records: &[AnyRecord], existed: impl Fn(RecordKind, Uuid) -> bool
         }
     }
     out
-}
-
-/// Joins `records` with `archive`'s: a record not here is added, one here becomes the join of
-/// both, and one the join leaves as it is changes nothing.
-pub fn take_in(archive: &Archive, records: &[AnyRecord]) -> TakenIn {
-    struct Joining<'a> {
-        archive: &'a Archive,
-        out: TakenIn,
-    }
-    impl AnyVisitor for Joining<'_> {
-        fn visit<R: Stored>(&mut self, incoming: R) {
-            let stored = match self.archive.joined(incoming) {
-                Joined::New(record) => {
-                    self.out.added += 1;
-                    record
-                }
-                Joined::Changed(record) => {
-                    self.out.updated += 1;
-                    record
-                }
-                Joined::Same => {
-                    self.out.unchanged += 1;
-                    return;
-                }
-            };
-            match self.out.by_kind.iter_mut().find(|(k, _)| *k == R::KIND) {
-                Some((_, n)) => *n += 1,
-                None => self.out.by_kind.push((R::KIND, 1)),
-            }
-            self.out.to_store.push(stored.wrap());
-        }
-    }
-    let mut joining = Joining { archive, out: TakenIn::default() };
-    for record in records {
-        record.clone().visit(&mut joining);
-    }
-    joining.out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -326,23 +292,23 @@ mod tests {
             AnyRecord::Customer(theirs.customers.get(renamed.meta.id).unwrap().clone()),
             AnyRecord::Customer(theirs.customers.rows()[1].clone()),
         ];
-        let first = take_in(&here, &file);
+        // Taken in as the page does it: the command, then the counts from what it changed.
+        let mut here = here;
+        let mine = Actor::at("王芳", Timestamp(now.0 + 120_000));
+        let ids: Vec<(RecordKind, Uuid)> = file.iter().map(|r| (r.kind(), r.id())).collect();
+        let changed = here.apply(Command::TakeIn(file.clone()), &mine).unwrap().changes;
+        let first = counted(&ids, |_, _| true, &changed);
         assert_eq!((first.added, first.updated, first.unchanged), (0, 1, 1));
         assert_eq!(first.by_kind, [(RecordKind::Customer, 1)]);
-        let mut here = here;
-        for record in first.to_store {
-            here.put_received(record);
-        }
-        assert_eq!(here.customers.get(renamed.meta.id).unwrap().name, "新名字有限公司");
-        let again = take_in(&here, &file);
+        let taken = here.customers.get(renamed.meta.id).unwrap();
+        assert_eq!(taken.name, "新名字有限公司");
+        assert_eq!(taken.meta.rev, theirs.customers.get(renamed.meta.id).unwrap().meta.rev, "their revision, not ours");
+        let changed_again = here.apply(Command::TakeIn(file.clone()), &mine).unwrap().changes;
+        assert!(changed_again.is_empty());
+        let again = counted(&ids, |_, _| true, &changed_again);
         assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 2));
-        assert!(again.to_store.is_empty());
-        // The counts the page makes from what the write path stored say the same.
-        let mut changed = ChangeSet::default();
-        changed.push(RecordKind::Customer, renamed.meta.id);
-        let page = counted(&file, |_, _| true, &changed);
-        assert_eq!((page.added, page.updated, page.unchanged, page.by_kind), (0, 1, 1, first.by_kind));
-        let new_here = counted(&file, |_, id| id != renamed.meta.id, &changed);
+        // A record not here before counts as added.
+        let new_here = counted(&ids, |_, id| id != renamed.meta.id, &changed);
         assert_eq!((new_here.added, new_here.updated), (1, 0));
     }
 }

@@ -3,6 +3,8 @@
 //! of files are small settings of this browser. The files' JSON is written and read by the files
 //! worker (as backups are), so the page's module holds no JSON code for records.
 
+use std::collections::HashSet;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -229,16 +231,16 @@ async fn take_in_files(state: AppState, files: Vec<web_sys::File>) -> (Vec<CameI
             said.push(lang.not_a_change_file(&name, lang.t(TeamMsg::OwnFile)));
             continue;
         }
+        let ids: Vec<(RecordKind, uuid::Uuid)> = change.records.iter().map(|r| (r.kind(), r.id())).collect();
         let Some(existed) = state.with_data(|d| {
-            let here = |r: &&crate::domain::AnyRecord| d.archive().row_of(r.kind(), r.id()).is_some();
-            change.records.iter().filter(here).map(|r| (r.kind(), r.id())).collect::<std::collections::HashSet<_>>()
+            ids.iter().filter(|(kind, id)| d.archive().row_of(*kind, *id).is_some()).copied().collect::<HashSet<_>>()
         }) else {
             continue;
         };
-        let records = change.records.clone();
-        if let Ok(saved) = state.execute(Command::TakeIn(records)).await {
-            let counts = counted(&change.records, |kind, id| existed.contains(&(kind, id)), &saved.changes);
-            taken.insert(0, CameIn::new(&change, &counts, clock::now().0));
+        let from = change.name();
+        if let Ok(saved) = state.execute(Command::TakeIn(change.records)).await {
+            let counts = counted(&ids, |kind, id| existed.contains(&(kind, id)), &saved.changes);
+            taken.insert(0, CameIn::new(from, &counts, clock::now().0));
         }
     }
     (taken, said)

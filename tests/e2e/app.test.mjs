@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, truncate, rm } from 'node:fs/promises';
-import { serve, launch } from './server.mjs';
+import { start, stop } from './server.mjs';
 
 /** List rows that show a customer (the list keeps a few empty slots hidden). */
 const ROW = '[data-testid=customer-row]:not([hidden])';
@@ -11,15 +11,8 @@ const ROW = '[data-testid=customer-row]:not([hidden])';
 let server;
 let browser;
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await start()));
+after(() => stop({ server, browser }));
 
 async function open(locale = 'zh-CN', viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ locale, viewport });

@@ -5,21 +5,14 @@
 // wide and narrow, in China's time zone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch } from './server.mjs';
+import { start, stop } from './server.mjs';
 import { loadDemo } from './steps.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await start()));
+after(() => stop({ server, browser }));
 
 async function open(locale = 'zh-CN', viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ locale, viewport, timezoneId: 'Asia/Shanghai' });

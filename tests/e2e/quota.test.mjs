@@ -6,21 +6,14 @@
 // setting targets, each seeing the other's without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch } from './server.mjs';
+import { start, stop } from './server.mjs';
 import { loadDemo, fillBands } from './steps.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await start()));
+after(() => stop({ server, browser }));
 
 async function open(locale = 'zh-CN', { demo = true } = {}) {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Shanghai' });

@@ -77,3 +77,14 @@ export async function launch() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
+
+/** What a test file needs before its tests: the built app served and Chromium launched. */
+export async function start() {
+  return { server: await serve(), browser: await launch() };
+}
+
+/** Closes what `start` opened (either may be missing if starting failed). */
+export async function stop({ server, browser }) {
+  await browser?.close();
+  await server?.close();
+}

@@ -5,7 +5,7 @@
 // lost. The release build in Chromium, as a user (and a busy team) would use it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch } from './server.mjs';
+import { start, stop } from './server.mjs';
 
 const ROW = '[data-testid=customer-row]:not([hidden])';
 /** Runs of the interleaving test, and commands per tab per run (3 tabs). */
@@ -15,15 +15,8 @@ const PER_TAB = Number(process.env.TABS_PER_TAB ?? 14);
 let server;
 let browser;
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await start()));
+after(() => stop({ server, browser }));
 
 /** `count` pages of one context (one profile: one IndexedDB, tabs of one browser). */
 async function tabs(count, { locale = 'zh-CN', ...options } = {}) {

@@ -7,22 +7,15 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch } from './server.mjs';
+import { start, stop } from './server.mjs';
 import { loadDemo } from './steps.mjs';
 
 let server;
 let browser;
 const dir = mkdtempSync(join(tmpdir(), 'pocket-team-'));
 
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ server, browser } = await start()));
+after(() => stop({ server, browser }));
 
 /** A browser of its own for `name`, in `locale`, with the app open on the customer list. */
 async function person(name, locale) {
