@@ -338,3 +338,178 @@ proptest::proptest! {
         }
     }
 }
+
+/// The book's side (`sync::book`): archives as the page holds them, replicated through the server.
+mod books {
+    use super::Server;
+    use pocket_crm::domain::{
+        demo, Actor, AnyRecord, Archive, Command, Customer, DeviceId, Records, Timestamp, UtcOffset,
+    };
+    use pocket_crm::sync::book::{Book, BookSide};
+    use pocket_crm::sync::replicate::{Pull, Push, Step, Tally};
+    use pocket_crm::sync::revtree::Rev;
+
+    const NOW: i64 = 1_790_000_000_000;
+
+    /// A device: its archive, its side of the replication, its clock.
+    struct Device {
+        name: String,
+        device: u64,
+        archive: Archive,
+        book: Book,
+        ticks: i64,
+    }
+
+    impl Device {
+        fn new(name: &str, device: u64, records: Records) -> Device {
+            let archive = Archive::from_records(records);
+            Device { name: name.into(), device, archive, book: Book::default(), ticks: 0 }
+        }
+
+        fn actor(&mut self) -> Actor {
+            self.ticks += 1;
+            let mut actor = Actor::at(&self.name, Timestamp(NOW + self.ticks * 1_000 + self.device as i64));
+            actor.stamp.device = DeviceId(self.device);
+            actor
+        }
+
+        fn edit(&mut self, id: uuid::Uuid, change: impl Fn(&mut Customer)) {
+            let before = self.archive.customers.get(id).unwrap().clone();
+            let mut after = before.clone();
+            change(&mut after);
+            let actor = self.actor();
+            self.archive
+                .apply(Command::EditCustomer { before: Box::new(before), after: Box::new(after) }, &actor)
+                .unwrap();
+        }
+
+        /// Push, then pull, as the page does; the records a pull brings go through the write path.
+        fn sync(&mut self, server: &mut Server, session: &str) -> (Tally, Tally) {
+            self.book.prepare(&self.archive);
+            let mut push = Push::new(&format!("push-{}", self.name), session, 100);
+            let mut step = push.start();
+            while let Step::Send(request) = step {
+                let response = server.handle(&request);
+                step = push.respond(response, &mut BookSide { book: &mut self.book, archive: &self.archive }).unwrap();
+            }
+            let mut pull = Pull::new(&format!("pull-{}", self.name), session, 100);
+            let mut step = pull.start();
+            while let Step::Send(request) = step {
+                let response = server.handle(&request);
+                step = pull.respond(response, &mut BookSide { book: &mut self.book, archive: &self.archive }).unwrap();
+                if self.book.has_incoming() {
+                    let records = self.book.take_incoming();
+                    let actor = self.actor();
+                    self.archive.apply(Command::TakeInSince(records), &actor).unwrap();
+                    self.book.settle(&self.archive);
+                }
+            }
+            (push.tally().clone(), pull.tally().clone())
+        }
+
+        fn records(&self) -> Vec<AnyRecord> {
+            let mut all = self.archive.to_records().into_any();
+            all.sort_by_key(|r| (r.kind(), r.id()));
+            all
+        }
+    }
+
+    fn sync_all(server: &mut Server, devices: &mut [Device], round: &str) {
+        for device in devices.iter_mut() {
+            let session = format!("{round}-{}", device.name);
+            device.sync(server, &session);
+        }
+    }
+
+    #[test]
+    fn three_books_converge_field_by_field_and_settle_their_conflicts_once() {
+        let records = demo::generate(7, 30, Timestamp(NOW), UtcOffset::CHINA, "demo");
+        let mut server = Server::default();
+        let mut devices = vec![
+            Device::new("manager", 1, records.clone()),
+            Device::new("rep-li", 2, Records::default()),
+            Device::new("rep-wang", 3, Records::default()),
+        ];
+        let (pushed, _) = devices[0].sync(&mut server, "first");
+        let total = devices[0].records().len();
+        assert_eq!(pushed.docs, total, "the first push sends every record");
+        sync_all(&mut server, &mut devices[1..], "first");
+        assert_eq!(devices[1].records(), devices[0].records());
+        assert_eq!(devices[2].records(), devices[0].records());
+
+        // Offline, two reps change two fields of one customer, and two fields of another
+        // collide (the later change wins); the manager changes a third.
+        let ids: Vec<uuid::Uuid> = records.customers.iter().map(|c| c.meta.id).collect();
+        devices[1].edit(ids[0], |c| c.name = "李改的名字".into());
+        devices[2].edit(ids[0], |c| c.notes = "王写的备注".into());
+        devices[1].edit(ids[1], |c| c.city = "杭州".into());
+        devices[2].edit(ids[1], |c| c.city = "苏州".into());
+        devices[0].edit(ids[2], |c| c.industry = "制造".into());
+        for round in ["a", "b", "c"] {
+            sync_all(&mut server, &mut devices, round);
+        }
+        let first = devices[0].records();
+        for other in &devices[1..] {
+            assert_eq!(other.records(), first, "{} differs", other.name);
+        }
+        let customer = devices[0].archive.customers.get(ids[0]).unwrap();
+        assert_eq!((customer.name.as_str(), customer.notes.as_str()), ("李改的名字", "王写的备注"));
+        assert_eq!(devices[0].archive.customers.get(ids[1]).unwrap().city, "苏州", "the later change");
+        assert_eq!(devices[0].archive.customers.get(ids[2]).unwrap().industry, "制造");
+        // The city both changed is a true conflict: the value that lost is kept, once, on every
+        // device, with who typed it; the fields only one side changed are not.
+        for device in &devices {
+            let kept: Vec<_> = device.archive.superseded.rows().iter().filter(|s| !s.meta.is_deleted()).collect();
+            assert_eq!(kept.len(), 1, "{}: {kept:?}", device.name);
+            let s = kept[0];
+            assert_eq!((s.record, s.field.as_str(), s.value.as_str()), (ids[1], "city", "杭州"));
+            assert_eq!((s.won_value.as_str(), s.by.as_str(), s.won_by.as_str()), ("苏州", "rep-li", "rep-wang"));
+        }
+        // No conflict is left open, here or on the server, and the server's winner holds the join.
+        for device in &devices {
+            assert!(device.book.conflicted().is_empty(), "{} holds a conflict", device.name);
+        }
+        let doc = pocket_crm::sync::docs::doc_id(pocket_crm::domain::RecordKind::Customer, ids[0]);
+        let held = &server.docs[&doc].0;
+        assert!(held.tree.conflicts().is_empty());
+        let (_, deleted, body) = held.winner_body().unwrap();
+        assert!(!deleted);
+        assert_eq!(pocket_crm::sync::docs::record_of_body(&body), Some(AnyRecord::Customer(customer.clone())));
+
+        // With nothing new, a sync sends and fetches nothing: a checkpoint read for the push, a
+        // checkpoint read and one `_changes` for the pull.
+        for device in devices.iter_mut() {
+            let (push, pull) = device.sync(&mut server, "quiet");
+            assert_eq!((push.docs, pull.docs), (0, 0), "{}", device.name);
+            assert_eq!((push.requests, pull.requests), (1, 2), "{}", device.name);
+        }
+    }
+
+    #[test]
+    fn a_record_changed_during_a_push_goes_with_the_next_one() {
+        let records = demo::generate(8, 3, Timestamp(NOW), UtcOffset::CHINA, "demo");
+        let id = records.customers[0].meta.id;
+        let mut server = Server::default();
+        let mut device = Device::new("rep", 2, records);
+        device.book.prepare(&device.archive);
+        // Changed after its revision was made and before the push asks for it.
+        device.edit(id, |c| c.name = "改过".into());
+        let mut push = Push::new("push-rep", "s", 100);
+        let mut step = push.start();
+        while let Step::Send(request) = step {
+            let response = server.handle(&request);
+            step = push.respond(response, &mut BookSide { book: &mut device.book, archive: &device.archive }).unwrap();
+        }
+        let doc = pocket_crm::sync::docs::doc_id(pocket_crm::domain::RecordKind::Customer, id);
+        assert!(!server.docs.contains_key(&doc), "its stale revision was not sent");
+        let (push, _) = device.sync(&mut server, "next");
+        assert!(push.docs >= 1);
+        let (_, _, body) = server.docs[&doc].0.winner_body().unwrap();
+        let record = pocket_crm::sync::docs::record_of_body(&body).unwrap();
+        let AnyRecord::Customer(customer) = record else { panic!("a customer") };
+        assert_eq!(customer.name, "改过");
+        // Its revision follows the one that was never sent.
+        let winner: Rev = server.docs[&doc].0.tree.winner().unwrap().0;
+        assert_eq!(winner.pos, 2);
+    }
+}

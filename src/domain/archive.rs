@@ -198,7 +198,7 @@ impl Archive {
             applied.replaced = Some(Box::new(old));
             applied.changes.replaced_all = true;
         } else {
-            applied.received = matches!(command, Command::TakeIn(_));
+            applied.received = matches!(command, Command::TakeIn(_) | Command::TakeInSince(_));
             let mut change = Change { archive: self, applied: &mut applied, actor };
             if let Err(e) = change.run(command) {
                 self.undo_applied(applied);

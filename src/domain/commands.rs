@@ -16,7 +16,7 @@ use super::records::{
     ActivityKind, Communication, Currency, Customer, FunnelClass, Meta, OwnerChange, Rep, StageOutcome, Team,
     Transaction,
 };
-use super::revision::{mix, EntryId};
+use super::revision::{mix, EntryId, Stamp};
 use super::snapshot::ForecastSnapshot;
 use super::superseded::Superseded;
 use super::validate::{validate_customer, FieldError, MAX_NAME, MAX_TEXT};
@@ -172,6 +172,11 @@ pub enum Command {
     /// field by field (`record::join`) and kept with the revisions it carries: not stamped as this
     /// user's change, and with no undo. The same records taken in again change nothing.
     TakeIn(Vec<AnyRecord>),
+    /// `TakeIn` from a server, each record with the revision it had here when this side and the
+    /// server last agreed on it: a field both sides changed since, to different values, is a
+    /// true conflict, and the value that loses (the earlier change) is kept as superseded, shown
+    /// on the record's page for a person to settle.
+    TakeInSince(Vec<(AnyRecord, Stamp)>),
 }
 
 /// What becomes of a deleted customer's deals.
@@ -333,12 +338,42 @@ impl Change<'_> {
             Command::RecordUsage { customer, usage } => self.record_usage(customer, usage)?,
             Command::Undo(token) => self.undo(*token)?,
             Command::TakeIn(records) => self.take_in(records),
+            Command::TakeInSince(records) => self.take_in_since(records),
         }
         Ok(())
     }
 
     /// Puts each record joined with ours (new ones as they are); leaves those the join does not
     /// change.
+    fn take_in_since(&mut self, records: Vec<(AnyRecord, Stamp)>) {
+        struct Receiving<'c, 'a>(&'c mut Change<'a>, Stamp);
+        impl AnyVisitor for Receiving<'_, '_> {
+            fn visit<R: Stored>(&mut self, incoming: R) {
+                if let Some(current) = self.0.get::<R>(incoming.meta().id).cloned() {
+                    self.0.keep_conflicts(&current, &incoming, self.1);
+                }
+                if let Some(joined) = self.0.archive.joined(incoming) {
+                    self.0.put(joined);
+                }
+            }
+        }
+        for (record, since) in records {
+            record.visit(&mut Receiving(self, since));
+        }
+    }
+
+    /// Keeps as superseded each field that `ours` and `theirs` both changed after `since`, to
+    /// different values: the earlier change loses (as the join decides).
+    fn keep_conflicts<R: Stored>(&mut self, ours: &R, theirs: &R, since: Stamp) {
+        for field in 1..=R::FIELDS.len() as u8 {
+            let (o, t) = (field_stamp(ours.meta(), field), field_stamp(theirs.meta(), field));
+            if o > since && t > since && o != t && ours.field_text(field) != theirs.field_text(field) {
+                let (lost, won) = if t > o { (ours, theirs) } else { (theirs, ours) };
+                self.supersede_by(lost, field, won, &won.meta().updated_by.clone());
+            }
+        }
+    }
+
     fn take_in(&mut self, records: Vec<AnyRecord>) {
         struct Receiving<'c, 'a>(&'c mut Change<'a>);
         impl AnyVisitor for Receiving<'_, '_> {
@@ -408,6 +443,12 @@ impl Change<'_> {
     /// comes from the record, the field and the lost change, so a value superseded on two
     /// devices at once is kept once.
     fn supersede<R: Stored>(&mut self, current: &R, field: u8, winner: &R) {
+        let name = self.actor.name.clone();
+        self.supersede_by(current, field, winner, &name);
+    }
+
+    /// `supersede`, the winning value saved by `won_by`.
+    fn supersede_by<R: Stored>(&mut self, current: &R, field: u8, winner: &R, won_by: &str) {
         let lost = field_stamp(current.meta(), field);
         let (hi, lo) = current.meta().id.as_u64_pair();
         let seed = [hi, lo, lost.at.0, lost.device.0 ^ u64::from(field)].iter().fold(0, |h, x| mix(h ^ x));
@@ -424,7 +465,7 @@ impl Change<'_> {
             by: current.meta().updated_by.clone(),
             at: lost.time(),
             won_value: winner.field_text(field),
-            won_by: self.actor.name.clone(),
+            won_by: won_by.to_owned(),
             lost,
         });
     }

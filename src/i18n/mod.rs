@@ -5,6 +5,7 @@
 //! glossary in DOMAIN.md.
 
 pub mod app;
+pub mod couch;
 mod errors;
 pub mod forecast;
 pub mod pipeline;
@@ -14,6 +15,7 @@ pub mod tools;
 mod values;
 
 pub use app::Msg;
+pub use couch::CouchMsg;
 pub use forecast::FcMsg;
 pub use pipeline::PipeMsg;
 pub use quota::QMsg;
@@ -141,6 +143,7 @@ mod tests {
         check(ToolMsg::ALL, &[]);
         check(FcMsg::ALL, &[]);
         check(team::TeamMsg::ALL, &[]);
+        check(couch::CouchMsg::ALL, &[]);
     }
 
     #[test]

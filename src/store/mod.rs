@@ -9,6 +9,8 @@
 //! meant), and only then writes the buckets it changed and its own log entry. No writer ever
 //! puts a stale copy of a record over a newer one.
 
+#[cfg(target_arch = "wasm32")]
+pub mod couch;
 pub mod files;
 pub mod log;
 mod memory;

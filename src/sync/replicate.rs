@@ -101,7 +101,8 @@ pub trait LocalSide {
     fn store(&mut self, docs: Vec<Doc>) -> Result<(), SyncError>;
     /// Up to `limit` changes after local sequence `since`, oldest first.
     fn changes_since(&self, since: u64, limit: usize) -> Vec<LocalChange>;
-    /// A revision of a document with its history.
+    /// A revision of a document with its history; None if its body is no longer here (a newer
+    /// revision followed it, which a later batch sends).
     fn doc(&self, id: &str, rev: &Rev) -> Option<Doc>;
 }
 
@@ -406,9 +407,9 @@ impl Push {
                     for rev in entry.get("missing").and_then(Value::as_array).into_iter().flatten() {
                         let rev: Rev =
                             rev.as_str().and_then(|r| r.parse().ok()).ok_or_else(|| protocol("a missing revision"))?;
-                        sent.push(
-                            local.doc(id, &rev).ok_or_else(|| SyncError::Local(format!("{id} {rev} is not here")))?,
-                        );
+                        // A revision whose body this side no longer holds was changed again
+                        // since: the newer revision (with this one in its history) goes next.
+                        sent.extend(local.doc(id, &rev));
                     }
                 }
                 if sent.is_empty() {

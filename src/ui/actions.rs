@@ -113,6 +113,7 @@ impl AppState {
                         self.read_deals().await;
                         self.apply_time_rules();
                         super::areas::prefetch();
+                        super::areas::resume_sync(self);
                     });
                 }
                 Err(e) => {

@@ -193,10 +193,37 @@ pub async fn run_test_line(state: super::state::AppState, line: String) -> Strin
 }
 
 /// Loads the chunk of `page`'s area (once) and builds the page.
-/// Team sync: change files.
+/// What the team area is entered for.
+enum TeamEntry {
+    Page,
+    #[cfg_attr(not(feature = "split"), allow(dead_code))]
+    Prefetch,
+    /// Resuming the CouchDB replication this browser was connected to.
+    Resume(Box<super::state::AppState>),
+}
+
+/// Team sync: change files, and CouchDB replication.
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(team, wasm_split_path = ::leptos::wasm_split, fallible))]
-fn team_area(show: bool) -> Result<AnyView, LoadFailed> {
-    Ok(if show { view! { <super::team::TeamPage /> }.into_any() } else { ().into_any() })
+fn team_area(entry: TeamEntry) -> Result<AnyView, LoadFailed> {
+    Ok(match entry {
+        TeamEntry::Page => view! { <super::team::TeamPage /> }.into_any(),
+        TeamEntry::Prefetch => ().into_any(),
+        TeamEntry::Resume(state) => {
+            super::couch::resume(*state);
+            ().into_any()
+        }
+    })
+}
+
+/// Resumes the CouchDB replication after the first paint, if this browser was connected to a
+/// database (loading the team area's chunk for it).
+pub fn resume_sync(state: super::state::AppState) {
+    let storage = window().local_storage().ok().flatten();
+    if storage.and_then(|s| s.get_item(super::couch::CONFIG_KEY).ok().flatten()).is_some() {
+        leptos::task::spawn_local(async move {
+            let _ = enter!(team_area(TeamEntry::Resume(Box::new(state))));
+        });
+    }
 }
 
 async fn open(page: Page) -> Result<AnyView, LoadFailed> {
@@ -209,7 +236,7 @@ async fn open(page: Page) -> Result<AnyView, LoadFailed> {
         Page::Forecast => enter!(forecast_area(true)),
         Page::Quotas => enter!(quotas_area(true)),
         Page::Settings => enter!(settings_area(true)),
-        Page::Team => enter!(team_area(true)),
+        Page::Team => enter!(team_area(TeamEntry::Page)),
         Page::Customers | Page::Later(_) => Ok(().into_any()),
     }
 }
@@ -243,7 +270,7 @@ pub fn prefetch() {
             idle().await;
             let _ = data_area(false).await;
             idle().await;
-            let _ = team_area(false).await;
+            let _ = team_area(TeamEntry::Prefetch).await;
             super::perf::record("prefetch:done", super::perf::now() - started);
         });
     }

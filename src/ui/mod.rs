@@ -18,6 +18,10 @@ mod charts;
 #[cfg(target_arch = "wasm32")]
 pub mod clock;
 #[cfg(target_arch = "wasm32")]
+mod couch;
+#[cfg(target_arch = "wasm32")]
+mod couch_card;
+#[cfg(target_arch = "wasm32")]
 mod customers;
 #[cfg(target_arch = "wasm32")]
 mod data;

@@ -31,6 +31,7 @@ pub fn TeamPage() -> impl IntoView {
             <SendChanges />
             <TakeIn came_in />
             <CameInList came_in />
+            <crate::ui::couch_card::CouchCard />
         </section>
     }
 }

@@ -2,8 +2,8 @@
 //! `window.pocketTest(line)` runs one command through the app's own path (`AppState::execute`:
 //! applied at once, written, other tabs told) and resolves to how it ended. The commands are the
 //! ones the forms send; the tests check afterwards that nothing saved was lost. Lines are
-//! tab-separated: `create id name`, `rename id name`, `city id city`, `delete id`,
-//! `followup id text`, `import n prefix`, `demo customers deals reps` (demo data with that many
+//! tab-separated: `create id name`, `rep id name`, `owner customer-id rep-id`, `rename id name`, `city id city`, `delete id`,
+//! `followup id text`, `import n prefix`, `scramble n seed` (n random edits), `demo customers deals reps` (demo data with that many
 //! deals and reps, for the forecast's and quotas' benchmarks), `win` (an open deal due this
 //! month moved to the won stage), and `digest` (every customer, one line each).
 
@@ -46,6 +46,20 @@ pub async fn run(state: AppState, line: &str) -> String {
             c.name = text(2);
             Some(Command::CreateCustomer(c))
         }
+        "rep" => {
+            let meta = crate::domain::Meta::new(id(1), super::clock::now(), &state.user.get_untracked());
+            let rep = crate::domain::Rep {
+                meta,
+                name: text(2),
+                team: None,
+                email: String::new(),
+                phone: String::new(),
+                active: true,
+            };
+            Some(Command::SaveRep(rep))
+        }
+        "owner" => edit(id(1), &|c| c.owner = Some(id(2))),
+        "scramble" => return scramble(state, text(1).parse().unwrap_or(0), text(2).parse().unwrap_or(1)).await,
         "rename" => edit(id(1), &|c| c.name = text(2)),
         "city" => edit(id(1), &|c| c.city = text(2)),
         "delete" => Some(Command::DeleteCustomer { id: id(1), deals: DealsOfDeleted::Delete }),
@@ -130,6 +144,34 @@ fn outcome(result: Result<(String, u64), ActionError>) -> String {
 
 /// Every customer as `id name city deleted follow-up-ids`, sorted by id, after the last log
 /// entry this tab has taken in.
+/// `n` random edits (a name, a city or the notes of a random customer), each saved as the form
+/// saves it, from a seeded generator (the bench's replicas each use their own seed).
+async fn scramble(state: AppState, n: usize, seed: u64) -> String {
+    const CITIES: [&str; 6] = ["北京", "上海", "杭州", "苏州", "深圳", "成都"];
+    let ids: Vec<Uuid> =
+        state.with_data(|d| d.archive().customers.live().map(|c| c.meta.id).collect()).unwrap_or_default();
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut saved = 0;
+    for i in 0..n {
+        if ids.is_empty() {
+            break;
+        }
+        let id = ids[rng.usize(..ids.len())];
+        let Some(before) = state.with_data(|d| d.archive().customers.get(id).cloned()).flatten() else { continue };
+        let mut after = before.clone();
+        match rng.u8(..3) {
+            0 => after.name = format!("客户 {seed}-{i}"),
+            1 => after.city = CITIES[rng.usize(..CITIES.len())].to_owned(),
+            _ => after.notes = format!("备注 {seed}-{i}"),
+        }
+        let command = Command::EditCustomer { before: Box::new(before), after: Box::new(after) };
+        if state.execute(command).await.is_ok() {
+            saved += 1;
+        }
+    }
+    format!("saved\t{saved}")
+}
+
 fn digest(state: AppState) -> String {
     state
         .with_data(|d| {

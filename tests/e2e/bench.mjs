@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, launch, DIST, brotliOf, BROWSER_FETCHES } from './server.mjs';
 import { loadDemo as loadDemoPage, fillBands } from './steps.mjs';
+import { connectCouch, couchUpToDate, startCouch } from './couch.mjs';
+import { setUp } from '../../scripts/couch/setup.mjs';
+import { createHash } from 'node:crypto';
 
 /** Demo data of `size` customers; the largest take a while. */
 const loadDemo = (page, url, size) => loadDemoPage(page, url, size, { timeout: 120_000 });
@@ -23,6 +26,10 @@ const FORECAST_DEALS = Number(process.env.BENCH_FORECAST_DEALS ?? 100000);
 /** The quota area: deals and reps (issue 14: 100,000 and 200). */
 const QUOTA_DEALS = Number(process.env.BENCH_QUOTA_DEALS ?? 100000);
 const QUOTA_REPS = Number(process.env.BENCH_QUOTA_REPS ?? 200);
+/** Demo customers replicated with the local CouchDB-protocol server (0: not measured). */
+const COUCH_SIZE = Number(process.env.BENCH_COUCH ?? 10000);
+/** Random edits each of three replicas makes before they converge. */
+const COUCH_EDITS = Number(process.env.BENCH_COUCH_EDITS ?? 10000);
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => `${n.toFixed(1)} ms`;
@@ -806,6 +813,87 @@ async function benchQuota(browser, url, deals, reps) {
   await context.close();
 }
 
+/** Live sync with a CouchDB-protocol server (issue 15): pouchdb-server on 127.0.0.1, pages in
+ *  headless Chromium with IndexedDB. The first push of a demo book of `size` customers, the first
+ *  pull into an empty book, requests per batch, a round with nothing new after a reload, and
+ *  three replicas making `edits` random edits each, live, until they hold the same book. */
+async function benchCouch(browser, url, size, edits) {
+  console.log(`\n== CouchDB replication (pouchdb-server 4.2.0 on 127.0.0.1), ${size.toLocaleString('en')} demo customers ==`);
+  const couch = await startCouch();
+  const contexts = [];
+  try {
+    const database = `${couch.root}/bench-book`;
+    await setUp(database, [{ name: 'bench', password: 'bench-pw', role: 'manager' }], { validate: false });
+    const open = async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('dialog', (d) => d.accept());
+      page.on('pageerror', (e) => console.log('  page error:', e.message));
+      return page;
+    };
+    const round = async (page) => {
+      const [pull, push] = [(await perfEntries(page, 'couch:pull')).at(-1), (await perfEntries(page, 'couch:push')).at(-1)];
+      const count = async (n) => (await perfEntries(page, n)).at(-1) ?? 0;
+      return { pull, push, pulled: await count('couch:pulled'), pushed: await count('couch:pushed'),
+        pullRequests: await count('couch:pull-requests'), pullBatches: await count('couch:pull-batches'),
+        pushRequests: await count('couch:push-requests'), pushBatches: await count('couch:push-batches') };
+    };
+    const first = await open();
+    await loadDemo(first, url, size);
+    await first.goto(url + '#/team');
+    await connectCouch(first, database, 'bench', 'bench-pw', 300_000);
+    const pushed = await round(first);
+    line('  push: the whole book into an empty database', `${ms(pushed.push)}  (${pushed.pushed.toLocaleString('en')} documents)`);
+    line('    HTTP requests per batch', `${(pushed.pushRequests / pushed.pushBatches).toFixed(2)}  (${pushed.pushBatches} batches of up to 100)`);
+    const second = await open();
+    await second.goto(url + '#/team');
+    await second.waitForSelector('[data-testid=couch-url]');
+    await connectCouch(second, database, 'bench', 'bench-pw', 300_000);
+    const pulled = await round(second);
+    line('  first pull into an empty book (stored, taken in)', `${ms(pulled.pull)}  (${pulled.pulled.toLocaleString('en')} documents)`);
+    line('    HTTP requests per batch', `${(pulled.pullRequests / pulled.pullBatches).toFixed(2)}  (${pulled.pullBatches} batches)`);
+    const resumes = [];
+    for (let i = 0; i < 3; i++) {
+      await second.reload();
+      await second.waitForSelector('[data-testid=couch-phase]');
+      await couchUpToDate(second, 60_000);
+      const again = await round(second);
+      resumes.push(again.pull + again.push);
+    }
+    line('  resume after a reload with nothing new (pull + push)', resumes.map(ms).join(', '));
+    line('  replication (issue 15)', 'first pull under 5 s, push under 6 s, resume under 0.3 s, at most 4 requests a batch');
+
+    if (edits) {
+      const third = await open();
+      await third.goto(url + '#/team');
+      await third.waitForSelector('[data-testid=couch-url]');
+      await connectCouch(third, database, 'bench', 'bench-pw', 300_000);
+      const pages = [first, second, third];
+      const started = performance.now();
+      const results = await Promise.all(pages.map((page, i) => page.evaluate((l) => window.pocketTest(l), `scramble\t${edits}\t${i + 1}`)));
+      const edited = performance.now();
+      const hash = async (page) => {
+        const digest = (await page.evaluate(() => window.pocketTest('digest'))).split('\n').slice(1).join('\n');
+        return createHash('sha256').update(digest).digest('hex');
+      };
+      let hashes = [];
+      for (let i = 0; ; i++) {
+        hashes = await Promise.all(pages.map(hash));
+        if (hashes.every((h) => h === hashes[0])) break;
+        if (i > 2400) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const same = hashes.every((h) => h === hashes[0]);
+      line(`  three replicas, ${edits.toLocaleString('en')} random edits each, live`, `edits took ${(edited - started) / 1000 | 0} s (${results.map((r) => r.split('\t')[0]).join(', ')})`);
+      line('    converged (hash of every customer, all three)', same ? `yes, ${((performance.now() - edited) / 1000).toFixed(1)} s after the last edit; sha256 ${hashes[0].slice(0, 16)}` : `NO: ${hashes.map((h) => h.slice(0, 8)).join(' ')}`);
+    }
+  } finally {
+    for (const context of contexts) await context.close();
+    couch.stop();
+  }
+}
+
 let page;
 const server = await serve();
 const browser = await launch();
@@ -820,7 +908,8 @@ try {
   // After the list figures: deleting its 100,000 deals afterwards slows the browser for a while.
   if (FORECAST_DEALS) { await benchForecast(browser, server.url, FORECAST_DEALS); await settle(); }
   if (QUOTA_DEALS) { await benchQuota(browser, server.url, QUOTA_DEALS, QUOTA_REPS); await settle(); }
-  if (BACKUP_PHOTOS) await benchBackupFiles(browser, server.url, BACKUP_PHOTOS);
+  if (BACKUP_PHOTOS) { await benchBackupFiles(browser, server.url, BACKUP_PHOTOS); await settle(); }
+  if (COUCH_SIZE) await benchCouch(browser, server.url, COUCH_SIZE, COUCH_EDITS);
 } finally {
   await browser.close();
   await server.close();

@@ -1,0 +1,525 @@
+//! Live replication with a CouchDB database (or any server speaking its protocol): the page's
+//! driver of `sync::replicate` over `fetch`, with `sync::book` as the local side, its trees kept
+//! in their own IndexedDB database (`store::couch`). Records pulled go through the write path
+//! (`Command::TakeInSince`), so other tabs see them and nothing another writer saved is lost.
+//!
+//! One tab of the browser replicates at a time (a lease in localStorage, renewed on every round);
+//! the others say so. A round pulls, then pushes; then the tab waits on the server's `_changes`
+//! long poll, which it aborts itself when the book changes here (or after 35 s). Offline, it
+//! retries with growing pauses; on a 401 it logs in again with the password typed in this page
+//! (kept in memory only), or asks for it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::domain::Command;
+use crate::store::couch::{CouchStore, COUCH_DB_NAME};
+use crate::sync::book::{Book, BookSide};
+use crate::sync::replicate::{Pull, Push, Rejected, Request, Response, Step, SyncError, Tally};
+use crate::ui::clock;
+use crate::ui::perf;
+use crate::ui::state::{pause, AppState};
+
+pub const CONFIG_KEY: &str = "pocket.couch";
+const LEASE_KEY: &str = "pocket.couchLease";
+const LEASE_MS: i64 = 60_000;
+const TAB_KEY: &str = "pocket.tab";
+const BATCH: usize = 100;
+const LONG_POLL_MS: u32 = 25_000;
+
+/// The database this browser replicates with, and who logs in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub url: String,
+    pub name: String,
+}
+
+impl Config {
+    /// The server's root (the database URL without its last part), where `_session` is.
+    fn root(&self) -> &str {
+        let url = self.url.trim_end_matches('/');
+        url.rsplit_once('/').map_or(url, |(root, _)| root)
+    }
+
+    fn database(&self) -> &str {
+        self.url.trim_end_matches('/')
+    }
+
+    /// The replication ids: this device and this database.
+    fn ids(&self, device: &str) -> (String, String) {
+        let tag: u32 = self.url.bytes().fold(2_166_136_261, |h, b| (h ^ u32::from(b)).wrapping_mul(16_777_619));
+        (format!("pocket-pull-{device}-{tag:08x}"), format!("pocket-push-{device}-{tag:08x}"))
+    }
+}
+
+/// Where the replication stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Connecting,
+    Syncing,
+    UpToDate,
+    /// The server could not be reached; tried again in this many seconds.
+    Offline(u32),
+    /// The session ended and no password is at hand: the person logs in again.
+    LoginNeeded,
+    /// Another tab of this browser replicates.
+    OtherTab,
+    Failed(String),
+}
+
+/// What the page shows of the replication.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Status {
+    pub phase: Phase,
+    /// When the last round finished (ms since 1970).
+    pub last: Option<i64>,
+    /// Documents fetched and sent since the page opened.
+    pub pulled: usize,
+    pub pushed: usize,
+    /// HTTP requests per batch in the last round's pull (its requests over its batches).
+    pub requests_per_batch: Option<f64>,
+    /// Changes the server refused (its validation function), kept here.
+    pub rejected: Vec<Rejected>,
+}
+
+/// A running replication.
+pub struct Live {
+    pub config: Config,
+    pub status: RwSignal<Status>,
+    password: RefCell<Option<String>>,
+    stop: Cell<bool>,
+    /// Set by "Sync now": ends the wait.
+    nudged: Cell<bool>,
+    tab: u64,
+}
+
+thread_local! {
+    static LIVE: RefCell<Option<Rc<Live>>> = const { RefCell::new(None) };
+}
+
+/// The running replication, if any.
+pub fn live() -> Option<Rc<Live>> {
+    LIVE.with(|l| l.borrow().clone())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The database this browser was connected to.
+pub fn saved_config() -> Option<Config> {
+    let text = storage()?.get_item(CONFIG_KEY).ok().flatten()?;
+    let (url, name) = text.split_once('\t')?;
+    Some(Config { url: url.to_owned(), name: name.to_owned() })
+}
+
+/// Why logging in failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoginError {
+    Offline,
+    Refused,
+    Other(String),
+}
+
+/// Logs in (`_session`, its cookie kept by the browser), remembers the database and starts
+/// replicating with it.
+pub async fn connect(state: AppState, config: Config, password: String) -> Result<(), LoginError> {
+    log_in(&config, &password).await?;
+    if saved_config().is_some_and(|c| c.url != config.url) {
+        // Another database: its trees and checkpoints are not this one's.
+        if let Ok(store) = CouchStore::open(COUCH_DB_NAME).await {
+            let _ = store.clear().await;
+        }
+    }
+    if let Some(s) = storage() {
+        let _ = s.set_item(CONFIG_KEY, &format!("{}\t{}", config.url, config.name));
+    }
+    stop();
+    start(state, config, Some(password));
+    Ok(())
+}
+
+/// Starts replicating with the saved database (the app's start; the session cookie may still
+/// hold).
+pub fn resume(state: AppState) {
+    if live().is_none() {
+        if let Some(config) = saved_config() {
+            start(state, config, None);
+        }
+    }
+}
+
+/// Logs in again with a password typed now.
+pub async fn log_in_again(state: AppState, password: String) -> Result<(), LoginError> {
+    let Some(config) = live().map(|l| l.config.clone()).or_else(saved_config) else {
+        return Err(LoginError::Other("not connected".into()));
+    };
+    connect(state, config, password).await
+}
+
+/// Ends the wait for changes: a round starts now.
+pub fn nudge() {
+    if let Some(live) = live() {
+        live.nudged.set(true);
+    }
+}
+
+/// Stops replicating and forgets the database (the trees stay until another is chosen).
+pub fn disconnect() {
+    stop();
+    if let Some(s) = storage() {
+        let _ = s.remove_item(CONFIG_KEY);
+    }
+}
+
+fn stop() {
+    if let Some(live) = LIVE.with(|l| l.borrow_mut().take()) {
+        live.stop.set(true);
+        release_lease(live.tab);
+    }
+}
+
+fn start(state: AppState, config: Config, password: Option<String>) {
+    let status = Status {
+        phase: Phase::Connecting,
+        last: None,
+        pulled: 0,
+        pushed: 0,
+        requests_per_batch: None,
+        rejected: Vec::new(),
+    };
+    let live = Rc::new(Live {
+        config,
+        status: RwSignal::new(status),
+        password: RefCell::new(password),
+        stop: Cell::new(false),
+        nudged: Cell::new(false),
+        tab: tab_id(),
+    });
+    LIVE.with(|l| *l.borrow_mut() = Some(live.clone()));
+    leptos::task::spawn_local(run(live, state));
+}
+
+/// The replication's life: rounds, waits, retries, until stopped.
+async fn run(live: Rc<Live>, state: AppState) {
+    let set_phase = |phase: Phase| live.status.update(|s| s.phase = phase);
+    let store = match CouchStore::open(COUCH_DB_NAME).await {
+        Ok(store) => store,
+        Err(e) => return set_phase(Phase::Failed(state.lang.get_untracked().store_error(&e))),
+    };
+    let mut book: Option<Book> = None;
+    let mut offline_pause = 5;
+    while !live.stop.get() {
+        if !take_lease(live.tab) {
+            book = None;
+            set_phase(Phase::OtherTab);
+            pause(5_000).await;
+            continue;
+        }
+        if book.is_none() {
+            match store.load().await {
+                Ok((docs, saved)) => book = Some(Book::new(docs, saved)),
+                Err(e) => {
+                    set_phase(Phase::Failed(state.lang.get_untracked().store_error(&e)));
+                    pause(30_000).await;
+                    continue;
+                }
+            }
+        }
+        let Some(current) = book.as_mut() else { continue };
+        set_phase(Phase::Syncing);
+        match round(&live, &state, current, &store).await {
+            Ok(()) => {
+                offline_pause = 5;
+                live.status.update(|s| (s.phase, s.last) = (Phase::UpToDate, Some(clock::now().0)));
+                wait_for_change(&live, &state, current).await;
+            }
+            Err(Fault::Offline) => {
+                book = None;
+                set_phase(Phase::Offline(offline_pause));
+                pause(offline_pause as i32 * 1_000).await;
+                offline_pause = (offline_pause * 2).min(60);
+            }
+            Err(Fault::Sync(SyncError::Unauthorized)) => {
+                book = None;
+                let password = live.password.borrow().clone();
+                let again = match password {
+                    Some(p) => log_in(&live.config, &p).await.is_ok(),
+                    None => false,
+                };
+                if !again {
+                    set_phase(Phase::LoginNeeded);
+                    release_lease(live.tab);
+                    return;
+                }
+            }
+            Err(fault) => {
+                book = None;
+                set_phase(Phase::Failed(fault.describe(&state)));
+                pause(30_000).await;
+            }
+        }
+    }
+}
+
+/// Why a round stopped.
+enum Fault {
+    Offline,
+    Sync(SyncError),
+    Store(crate::store::StoreError),
+}
+
+impl Fault {
+    fn describe(&self, state: &AppState) -> String {
+        match self {
+            Fault::Offline => "offline".into(),
+            Fault::Sync(SyncError::Status(code, reason)) => format!("HTTP {code} {reason}"),
+            Fault::Sync(SyncError::Protocol(what)) | Fault::Sync(SyncError::Local(what)) => what.clone(),
+            Fault::Sync(SyncError::Unauthorized) => "401".into(),
+            Fault::Store(e) => state.lang.get_untracked().store_error(e),
+        }
+    }
+}
+
+impl From<SyncError> for Fault {
+    fn from(e: SyncError) -> Self {
+        Fault::Sync(e)
+    }
+}
+
+impl From<crate::store::StoreError> for Fault {
+    fn from(e: crate::store::StoreError) -> Self {
+        Fault::Store(e)
+    }
+}
+
+/// One round: the server's changes in, then this book's out.
+async fn round(live: &Live, state: &AppState, book: &mut Book, store: &CouchStore) -> Result<(), Fault> {
+    state.full().await;
+    let device = state.device().to_string();
+    let (pull_id, push_id) = live.config.ids(&device);
+    let session = format!("{device}-{}", clock::now().0);
+    let started = perf::now();
+    let pulled = pull(live, state, book, store, &pull_id, &session).await?;
+    let between = perf::now();
+    let pushed = push(live, state, book, store, &push_id, &session).await?;
+    record_round(&pulled, &pushed, between - started, perf::now() - between);
+    live.status.update(|s| {
+        s.pulled += pulled.docs;
+        s.pushed += pushed.docs;
+        if pulled.batches > 0 {
+            s.requests_per_batch = Some(pulled.requests as f64 / pulled.batches as f64);
+        }
+        for rejected in &pushed.rejected {
+            s.rejected.retain(|r| r.id != rejected.id);
+            s.rejected.push(rejected.clone());
+        }
+    });
+    Ok(())
+}
+
+/// The round's figures for the benchmark.
+fn record_round(pulled: &Tally, pushed: &Tally, pull_ms: f64, push_ms: f64) {
+    perf::record("couch:pull", pull_ms);
+    perf::record("couch:push", push_ms);
+    for (name, n) in [
+        ("couch:pulled", pulled.docs),
+        ("couch:pushed", pushed.docs),
+        ("couch:pull-requests", pulled.requests),
+        ("couch:pull-batches", pulled.batches),
+        ("couch:push-requests", pushed.requests),
+        ("couch:push-batches", pushed.batches),
+    ] {
+        perf::record_count(name, n);
+    }
+}
+
+async fn pull(
+    live: &Live,
+    state: &AppState,
+    book: &mut Book,
+    store: &CouchStore,
+    id: &str,
+    session: &str,
+) -> Result<Tally, Fault> {
+    let mut pull = Pull::new(id, session, BATCH);
+    let mut step = pull.start();
+    while let Step::Send(request) = step {
+        let response = send(&live.config, &request, None).await?;
+        step = respond(state, book, |side| pull.respond(response, side))?;
+        if book.has_incoming() {
+            let records = book.take_incoming();
+            state
+                .execute(Command::TakeInSince(records))
+                .await
+                .map_err(|_| Fault::Sync(SyncError::Local("save".into())))?;
+            state.with_data(|d| book.settle(d.archive()));
+        }
+        store.write(&book.take_dirty()).await?;
+    }
+    Ok(pull.tally().clone())
+}
+
+async fn push(
+    live: &Live,
+    state: &AppState,
+    book: &mut Book,
+    store: &CouchStore,
+    id: &str,
+    session: &str,
+) -> Result<Tally, Fault> {
+    state.with_data(|d| book.prepare(d.archive()));
+    store.write(&book.take_dirty()).await?;
+    let mut push = Push::new(id, session, BATCH);
+    let mut step = push.start();
+    while let Step::Send(request) = step {
+        let response = send(&live.config, &request, None).await?;
+        step = respond(state, book, |side| push.respond(response, side))?;
+        store.write(&book.take_dirty()).await?;
+    }
+    Ok(push.tally().clone())
+}
+
+/// Hands a response to the replication with the book and the archive as they are now.
+fn respond(
+    state: &AppState,
+    book: &mut Book,
+    f: impl FnOnce(&mut BookSide) -> Result<Step, SyncError>,
+) -> Result<Step, Fault> {
+    let step = state.with_data(|d| f(&mut BookSide { book, archive: d.archive() }));
+    Ok(step.ok_or(Fault::Sync(SyncError::Local("not loaded".into())))??)
+}
+
+/// Waits until the server has changes (its long poll answers with some) or the book changes
+/// here, at most about half a minute.
+async fn wait_for_change(live: &Live, state: &AppState, book: &Book) {
+    let version = || state.with_data(|d| d.archive().version());
+    let start = version();
+    let since = book_since(book, &live.config.ids(&state.device().to_string()).0);
+    let path = format!("_changes?feed=longpoll&timeout={LONG_POLL_MS}&limit=1&since={}", encode(&since));
+    let request = Request { method: "GET", path, body: None };
+    let Ok(controller) = web_sys::AbortController::new() else { return pause(5_000).await };
+    // Aborts the poll when the book changes here, or this replication stops.
+    let waiting = Rc::new(Cell::new(true));
+    let (flag, c, state, tab) = (waiting.clone(), controller.clone(), *state, live.tab);
+    leptos::task::spawn_local(async move {
+        while flag.get() {
+            pause(500).await;
+            let current = self::live().filter(|l| l.tab == tab);
+            let nudged = current.as_ref().is_some_and(|l| l.nudged.replace(false));
+            if current.is_none() || nudged || state.with_data(|d| d.archive().version()) != start {
+                c.abort();
+                return;
+            }
+        }
+    });
+    let _ = send(&live.config, &request, Some(&controller)).await;
+    waiting.set(false);
+}
+
+/// The pull's sequence as a `since=` value.
+fn book_since(book: &Book, pull_id: &str) -> String {
+    book.checkpoint(pull_id).map_or_else(|| "now".into(), |c| c.last_seq.as_query())
+}
+
+/// Logs in: `POST _session`; the browser keeps the cookie.
+async fn log_in(config: &Config, password: &str) -> Result<(), LoginError> {
+    let body = serde_json::json!({ "name": config.name, "password": password });
+    let url = format!("{}/_session", config.root());
+    let response = fetch(&url, "POST", Some(&body), None).await.map_err(|_| LoginError::Offline)?;
+    match response.status {
+        200..=299 => Ok(()),
+        401 | 403 => Err(LoginError::Refused),
+        code => Err(LoginError::Other(format!("HTTP {code}"))),
+    }
+}
+
+/// Sends a replication request to the database.
+async fn send(config: &Config, request: &Request, abort: Option<&web_sys::AbortController>) -> Result<Response, Fault> {
+    let url = format!("{}/{}", config.database(), request.path);
+    fetch(&url, request.method, request.body.as_ref(), abort).await.map_err(|_| Fault::Offline)
+}
+
+/// One HTTP request with the session cookie; the client ends it itself after 35 s.
+async fn fetch(
+    url: &str,
+    method: &str,
+    body: Option<&Value>,
+    abort: Option<&web_sys::AbortController>,
+) -> Result<Response, JsValue> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::Include);
+    let headers = web_sys::Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    if let Some(body) = body {
+        headers.set("Content-Type", "application/json")?;
+        init.set_body(&JsValue::from_str(&body.to_string()));
+    }
+    init.set_headers(&headers);
+    let controller = match abort {
+        Some(c) => c.clone(),
+        None => web_sys::AbortController::new()?,
+    };
+    init.set_signal(Some(&controller.signal()));
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let timer = {
+        let c = controller.clone();
+        let abort = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), 35_000)?
+    };
+    let result = async {
+        let response: web_sys::Response =
+            JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
+        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        Ok(Response { status: response.status(), body: serde_json::from_str(&text).unwrap_or(Value::Null) })
+    }
+    .await;
+    window.clear_timeout_with_handle(timer);
+    result
+}
+
+fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}
+
+/// This tab's id: kept in sessionStorage, so a reload is the same tab and keeps its lease.
+fn tab_id() -> u64 {
+    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    let kept = session.as_ref().and_then(|s| s.get_item(TAB_KEY).ok().flatten()).and_then(|v| v.parse().ok());
+    kept.unwrap_or_else(|| {
+        let id = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 + 1;
+        if let Some(s) = session {
+            let _ = s.set_item(TAB_KEY, &id.to_string());
+        }
+        id
+    })
+}
+
+/// Takes (or renews) the lease on replicating for this tab; false while another tab holds it.
+fn take_lease(tab: u64) -> bool {
+    let Some(s) = storage() else { return true };
+    let now = clock::now().0;
+    let held = s.get_item(LEASE_KEY).ok().flatten().and_then(|v| {
+        let (who, until) = v.split_once('\t')?;
+        Some((who.parse::<u64>().ok()?, until.parse::<i64>().ok()?))
+    });
+    if held.is_some_and(|(who, until)| who != tab && until > now) {
+        return false;
+    }
+    s.set_item(LEASE_KEY, &format!("{tab}\t{}", now + LEASE_MS)).is_ok()
+}
+
+fn release_lease(tab: u64) {
+    if let Some(s) = storage() {
+        let mine = s.get_item(LEASE_KEY).ok().flatten().is_some_and(|v| v.starts_with(&format!("{tab}\t")));
+        if mine {
+            let _ = s.remove_item(LEASE_KEY);
+        }
+    }
+}
