@@ -345,7 +345,7 @@ mod books {
     use pocket_crm::domain::{
         demo, Actor, AnyRecord, Archive, Command, Customer, DeviceId, Records, Timestamp, UtcOffset,
     };
-    use pocket_crm::sync::book::{Book, BookSide};
+    use pocket_crm::sync::book::{meta_from_bytes, meta_to_bytes, Book, BookSide, BookState};
     use pocket_crm::sync::replicate::{Pull, Push, Step, Tally};
     use pocket_crm::sync::revtree::Rev;
 
@@ -358,12 +358,16 @@ mod books {
         archive: Archive,
         book: Book,
         ticks: i64,
+        /// What the page writes to IndexedDB: each tree as bytes, and the state.
+        stored: std::collections::HashMap<String, Vec<u8>>,
+        state: BookState,
     }
 
     impl Device {
         fn new(name: &str, device: u64, records: Records) -> Device {
             let archive = Archive::from_records(records);
-            Device { name: name.into(), device, archive, book: Book::default(), ticks: 0 }
+            let (stored, state) = (Default::default(), BookState::default());
+            Device { name: name.into(), device, archive, book: Book::default(), ticks: 0, stored, state }
         }
 
         fn actor(&mut self) -> Actor {
@@ -383,15 +387,14 @@ mod books {
                 .unwrap();
         }
 
-        /// Push, then pull, as the page does; the records a pull brings go through the write path.
+        /// Pull, then push, as the page does; the records a pull brings go through the write
+        /// path, and what changed is written out after each step.
         fn sync(&mut self, server: &mut Server, session: &str) -> (Tally, Tally) {
-            self.book.prepare(&self.archive);
-            let mut push = Push::new(&format!("push-{}", self.name), session, 100);
-            let mut step = push.start();
-            while let Step::Send(request) = step {
-                let response = server.handle(&request);
-                step = push.respond(response, &mut BookSide { book: &mut self.book, archive: &self.archive }).unwrap();
-            }
+            let pulled = self.pull(server, session);
+            (self.push(server, session), pulled)
+        }
+
+        fn pull(&mut self, server: &mut Server, session: &str) -> Tally {
             let mut pull = Pull::new(&format!("pull-{}", self.name), session, 100);
             let mut step = pull.start();
             while let Step::Send(request) = step {
@@ -403,8 +406,41 @@ mod books {
                     self.archive.apply(Command::TakeInSince(records), &actor).unwrap();
                     self.book.settle(&self.archive);
                 }
+                self.persist();
             }
-            (push.tally().clone(), pull.tally().clone())
+            pull.tally().clone()
+        }
+
+        fn push(&mut self, server: &mut Server, session: &str) -> Tally {
+            self.book.prepare(&self.archive);
+            self.persist();
+            let mut push = Push::new(&format!("push-{}", self.name), session, 100);
+            let mut step = push.start();
+            while let Step::Send(request) = step {
+                let response = server.handle(&request);
+                step = push.respond(response, &mut BookSide { book: &mut self.book, archive: &self.archive }).unwrap();
+                self.persist();
+            }
+            push.tally().clone()
+        }
+
+        fn persist(&mut self) {
+            let dirty = self.book.take_dirty();
+            for (id, meta) in &dirty.docs {
+                self.stored.insert(id.clone(), meta_to_bytes(meta));
+            }
+            if let Some(state) = dirty.state {
+                self.state = state;
+            }
+        }
+
+        /// The page opened again: the side read back from what was written.
+        fn reload(&mut self) {
+            let docs = self
+                .stored
+                .iter()
+                .map(|(id, bytes)| (id.clone(), meta_from_bytes(bytes).expect("a stored tree reads back")));
+            self.book = Book::new(docs, self.state.clone());
         }
 
         fn records(&self) -> Vec<AnyRecord> {
@@ -476,9 +512,30 @@ mod books {
         assert!(!deleted);
         assert_eq!(pocket_crm::sync::docs::record_of_body(&body), Some(AnyRecord::Customer(customer.clone())));
 
-        // With nothing new, a sync sends and fetches nothing: a checkpoint read for the push, a
-        // checkpoint read and one `_changes` for the pull.
+        // Two reps online change one field within seconds: both push before either pulls. Each
+        // finds the conflict itself (the manager, idle, too): the losing value is kept once.
+        devices[1].edit(ids[3], |c| c.city = "南京".into());
+        devices[2].edit(ids[3], |c| c.city = "宁波".into());
+        devices[1].push(&mut server, "d");
+        devices[2].push(&mut server, "d");
+        for device in &mut devices[1..] {
+            device.pull(&mut server, "d");
+            let kept = device.archive.superseded.rows().iter().filter(|s| s.record == ids[3]).count();
+            assert_eq!(kept, 1, "{} kept the losing city itself", device.name);
+        }
+        for round in ["e", "f"] {
+            sync_all(&mut server, &mut devices, round);
+        }
+        for other in &devices[1..] {
+            assert_eq!(other.records(), devices[0].records(), "{} differs", other.name);
+        }
+        assert_eq!(devices[0].archive.superseded.rows().len(), 2, "one kept value per conflict, not one per device");
+
+        // With nothing new, a sync sends and fetches nothing, also after the page is opened again
+        // (the trees and checkpoints read back from what was written): a checkpoint read for
+        // the push, a checkpoint read and one `_changes` for the pull.
         for device in devices.iter_mut() {
+            device.reload();
             let (push, pull) = device.sync(&mut server, "quiet");
             assert_eq!((push.docs, pull.docs), (0, 0), "{}", device.name);
             assert_eq!((push.requests, pull.requests), (1, 2), "{}", device.name);

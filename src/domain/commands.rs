@@ -337,20 +337,22 @@ impl Change<'_> {
             Command::DeleteAllotmentRule(id) => self.delete_plain::<super::evaluation::AllotmentRule>(id)?,
             Command::RecordUsage { customer, usage } => self.record_usage(customer, usage)?,
             Command::Undo(token) => self.undo(*token)?,
-            Command::TakeIn(records) => self.take_in(records),
-            Command::TakeInSince(records) => self.take_in_since(records),
+            Command::TakeIn(records) => self.take_in(records.into_iter().map(|r| (r, None))),
+            Command::TakeInSince(records) => self.take_in(records.into_iter().map(|(r, s)| (r, Some(s)))),
         }
         Ok(())
     }
 
     /// Puts each record joined with ours (new ones as they are); leaves those the join does not
-    /// change.
-    fn take_in_since(&mut self, records: Vec<(AnyRecord, Stamp)>) {
-        struct Receiving<'c, 'a>(&'c mut Change<'a>, Stamp);
+    /// change. With a stamp (`TakeInSince`), a field both sides changed after it, to different
+    /// values, keeps the losing value as superseded.
+    fn take_in(&mut self, records: impl IntoIterator<Item = (AnyRecord, Option<Stamp>)>) {
+        struct Receiving<'c, 'a>(&'c mut Change<'a>, Option<Stamp>);
         impl AnyVisitor for Receiving<'_, '_> {
             fn visit<R: Stored>(&mut self, incoming: R) {
-                if let Some(current) = self.0.get::<R>(incoming.meta().id).cloned() {
-                    self.0.keep_conflicts(&current, &incoming, self.1);
+                let current = self.1.and_then(|since| Some((self.0.get::<R>(incoming.meta().id)?.clone(), since)));
+                if let Some((current, since)) = current {
+                    self.0.keep_conflicts(&current, &incoming, since);
                 }
                 if let Some(joined) = self.0.archive.joined(incoming) {
                     self.0.put(joined);
@@ -363,28 +365,17 @@ impl Change<'_> {
     }
 
     /// Keeps as superseded each field that `ours` and `theirs` both changed after `since`, to
-    /// different values: the earlier change loses (as the join decides).
+    /// different values: the earlier change loses (as the join decides). The kept value's record
+    /// is the same on every device that takes the same two versions in (its id, times and
+    /// stamps come from the two changes), so replicas that each find the conflict agree on it.
     fn keep_conflicts<R: Stored>(&mut self, ours: &R, theirs: &R, since: Stamp) {
         for field in 1..=R::FIELDS.len() as u8 {
             let (o, t) = (field_stamp(ours.meta(), field), field_stamp(theirs.meta(), field));
             if o > since && t > since && o != t && ours.field_text(field) != theirs.field_text(field) {
                 let (lost, won) = if t > o { (ours, theirs) } else { (theirs, ours) };
-                self.supersede_by(lost, field, won, &won.meta().updated_by.clone());
+                let name = won.meta().updated_by.clone();
+                self.supersede_by(lost, field, won, &name, Some(o.max(t)));
             }
-        }
-    }
-
-    fn take_in(&mut self, records: Vec<AnyRecord>) {
-        struct Receiving<'c, 'a>(&'c mut Change<'a>);
-        impl AnyVisitor for Receiving<'_, '_> {
-            fn visit<R: Stored>(&mut self, incoming: R) {
-                if let Some(joined) = self.0.archive.joined(incoming) {
-                    self.0.put(joined);
-                }
-            }
-        }
-        for record in records {
-            record.visit(&mut Receiving(self));
         }
     }
 
@@ -444,11 +435,13 @@ impl Change<'_> {
     /// devices at once is kept once.
     fn supersede<R: Stored>(&mut self, current: &R, field: u8, winner: &R) {
         let name = self.actor.name.clone();
-        self.supersede_by(current, field, winner, &name);
+        self.supersede_by(current, field, winner, &name, None);
     }
 
-    /// `supersede`, the winning value saved by `won_by`.
-    fn supersede_by<R: Stored>(&mut self, current: &R, field: u8, winner: &R, won_by: &str) {
+    /// `supersede`, the winning value saved by `won_by`; with `received` (the winning change's
+    /// stamp, when taking a teammate's records in) the kept value's times and stamps are the
+    /// changes', not this device's.
+    fn supersede_by<R: Stored>(&mut self, current: &R, field: u8, winner: &R, won_by: &str, received: Option<Stamp>) {
         let lost = field_stamp(current.meta(), field);
         let (hi, lo) = current.meta().id.as_u64_pair();
         let seed = [hi, lo, lost.at.0, lost.device.0 ^ u64::from(field)].iter().fold(0, |h, x| mix(h ^ x));
@@ -456,8 +449,17 @@ impl Change<'_> {
         if self.get::<Superseded>(id).is_some() {
             return;
         }
+        let meta = match received {
+            Some(stamp) => Meta {
+                rev: stamp,
+                created: stamp,
+                updated_by: won_by.to_owned(),
+                ..Meta::new(id, stamp.time(), won_by)
+            },
+            None => Meta::new(id, self.actor.now, &self.actor.name),
+        };
         self.put(Superseded {
-            meta: Meta::new(id, self.actor.now, &self.actor.name),
+            meta,
             kind: R::KIND,
             record: current.meta().id,
             field: R::field_name(field).to_owned(),

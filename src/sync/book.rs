@@ -39,17 +39,49 @@ pub type Key = (RecordKind, Uuid);
 /// What this side keeps of one document.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocMeta {
+    /// Stored as its leaves with their histories (a tree's map has revisions for keys, which JSON
+    /// cannot hold).
+    #[serde(with = "leaves")]
     pub tree: RevTree,
     /// The record's revision stamp when the winning revision last matched it: the record changed
     /// here since when its stamp differs.
     pub at: Option<Stamp>,
+    /// The record's revision stamp when this side last held what the server's winner held: a
+    /// field both sides changed after it, concurrently, is a true conflict.
+    #[serde(default)]
+    pub base: Option<Stamp>,
     /// Where in this side's change sequence it last changed (what a push sends).
     pub seq: u64,
+}
+
+/// A revision tree as the list of its leaves, each with its history and whether it deletes.
+mod leaves {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::sync::revtree::{RevTree, Revisions, REVS_LIMIT};
+
+    pub fn serialize<S: Serializer>(tree: &RevTree, s: S) -> Result<S::Ok, S::Error> {
+        let leaves: Vec<(Revisions, bool)> =
+            tree.leaves().into_iter().filter_map(|(rev, deleted)| Some((tree.revisions_of(&rev)?, deleted))).collect();
+        leaves.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<RevTree, D::Error> {
+        let leaves = Vec::<(Revisions, bool)>::deserialize(d)?;
+        let mut tree = RevTree::default();
+        for (history, deleted) in leaves.iter().filter(|(h, _)| h.is_valid()) {
+            tree.merge(&RevTree::from_revisions(history, *deleted), REVS_LIMIT);
+        }
+        Ok(tree)
+    }
 }
 
 /// What is stored besides the trees: checkpoints and the change sequence.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BookState {
+    /// The database these trees and checkpoints are of (its URL).
+    #[serde(default)]
+    pub database: String,
     pub checkpoints: HashMap<String, Checkpoint>,
     pub seq: u64,
 }
@@ -73,14 +105,21 @@ pub struct Book {
     dirty_state: bool,
 }
 
-/// The records of a document's live revisions that a pull brought, by revision.
-type Incoming = Vec<(Rev, AnyRecord)>;
+/// The records of a document's live revisions that a pull brought: by revision, each with the
+/// stamp after which a change here is concurrent with it (None: no common point known).
+type Incoming = Vec<(Rev, AnyRecord, Option<Stamp>)>;
 
 impl Book {
     /// A side with the trees and state stored before.
     pub fn new(docs: impl IntoIterator<Item = (String, DocMeta)>, state: BookState) -> Book {
         let docs = docs.into_iter().filter_map(|(id, meta)| Some((record_of(&id)?, meta))).collect();
         Book { docs, state, ..Book::default() }
+    }
+
+    /// A side with nothing yet, for the database at `url`.
+    pub fn for_database(url: &str) -> Book {
+        let state = BookState { database: url.to_owned(), ..BookState::default() };
+        Book { state, dirty_state: true, ..Book::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -156,12 +195,11 @@ impl Book {
     }
 
     /// The records a pull brought, to take in through the write path
-    /// (`Command::TakeInSince`), each with the revision its record had here when this side last
-    /// matched the server's (a field changed on both sides since is a true conflict); `settle`
-    /// follows.
+    /// (`Command::TakeInSince`), each with the stamp after which a change here is concurrent
+    /// with it (a field both sides changed after it is a true conflict); `settle` follows.
     pub fn take_incoming(&self) -> Vec<(AnyRecord, Stamp)> {
-        let since = |key: &Key| self.docs.get(key).and_then(|m| m.at).unwrap_or_default();
-        self.incoming.iter().flat_map(|(key, i)| i.iter().map(move |(_, r)| (r.clone(), since(key)))).collect()
+        let all = self.incoming.values().flatten();
+        all.map(|(_, record, since)| (record.clone(), since.unwrap_or_default())).collect()
     }
 
     pub fn has_incoming(&self) -> bool {
@@ -178,11 +216,15 @@ impl Book {
             let Some(meta) = self.docs.get_mut(&key) else { continue };
             let one_leaf = meta.tree.conflicts().is_empty();
             let winner = meta.tree.winner().map(|(w, _)| w);
-            let came = incoming.into_iter().find(|(rev, _)| Some(rev) == winner.as_ref()).map(|(_, r)| r);
-            if one_leaf && came.as_ref() == Some(&record) {
+            let came = incoming.into_iter().find(|(rev, ..)| Some(rev) == winner.as_ref()).map(|(_, r, _)| r);
+            if one_leaf && came.as_ref().is_some_and(|c| in_step(&record, c)) {
                 meta.at = Some(record.meta().rev);
+                meta.base = meta.at;
                 self.dirty_docs.insert(key);
             } else if !one_leaf || came.is_some() {
+                if let Some(c) = &came {
+                    meta.base = Some(c.meta().rev);
+                }
                 self.write_after_winner(key, &record);
                 revised += 1;
             }
@@ -202,6 +244,14 @@ impl Book {
     pub fn conflicted(&self) -> Vec<Key> {
         self.docs.iter().filter(|(_, m)| !m.tree.conflicts().is_empty()).map(|(k, _)| *k).collect()
     }
+}
+
+/// Whether `history` passes through `rev` (or there is no `rev` yet).
+fn follows(history: &Revisions, rev: Option<&Rev>) -> bool {
+    rev.is_none_or(|w| {
+        let age = history.start.checked_sub(w.pos);
+        age.and_then(|a| history.ids.get(a as usize)).is_some_and(|id| *id == w.id)
+    })
 }
 
 /// `rev`'s history: `rev` after `parent`, and `parent`'s as the tree knows it.
@@ -267,21 +317,28 @@ impl LocalSide for BookSide<'_> {
 }
 
 impl Book {
+    /// Merges a pull's documents into their trees and keeps their records for the write path.
+    /// A document that is not one of our records, holds another record than its id says, or
+    /// whose body this version cannot read (a newer app's) is left out: it stays on the server,
+    /// and its branch is never ended here.
     fn store(&mut self, docs: Vec<Doc>) -> Result<(), SyncError> {
         for doc in docs {
             let Some(key) = record_of(&doc.id) else { continue };
             let record = if doc.deleted { None } else { record_of_body(&doc.body) };
-            if let Some(r) = &record {
-                if (r.kind(), r.id()) != key {
-                    return Err(SyncError::Protocol(format!("{} holds another record", doc.id)));
-                }
+            let readable = record.as_ref().is_some_and(|r| (r.kind(), r.id()) == key);
+            if !doc.deleted && !readable {
+                continue;
             }
             let meta = self.docs.entry(key).or_default();
+            // A revision that follows this side's winner saw every change made here; one beside
+            // it is concurrent with those made since the last common point.
+            let since =
+                if follows(&doc.revisions, meta.tree.winner().map(|(w, _)| w).as_ref()) { meta.at } else { meta.base };
             meta.tree.merge(&RevTree::from_revisions(&doc.revisions, doc.deleted), REVS_LIMIT);
             self.dirty_docs.insert(key);
             let incoming = self.incoming.entry(key).or_default();
-            if let Some(record) = record {
-                incoming.push((doc.rev(), record));
+            if let Some(record) = record.filter(|_| readable) {
+                incoming.push((doc.rev(), record, since));
             }
         }
         Ok(())
@@ -302,6 +359,12 @@ impl Book {
         changes.truncate(limit);
         changes
     }
+}
+
+/// Whether the record as stored is the one that came: the same, or (a decoded copy) with the
+/// same revision and field stamps, so nothing of ours was joined into it.
+fn in_step(record: &AnyRecord, came: &AnyRecord) -> bool {
+    record == came || (record.meta().rev == came.meta().rev && record.meta().stamps == came.meta().stamps)
 }
 
 /// The name of the rep a customer or deal belongs to (the server's validation function compares

@@ -101,8 +101,9 @@ pub trait LocalSide {
     fn store(&mut self, docs: Vec<Doc>) -> Result<(), SyncError>;
     /// Up to `limit` changes after local sequence `since`, oldest first.
     fn changes_since(&self, since: u64, limit: usize) -> Vec<LocalChange>;
-    /// A revision of a document with its history; None if its body is no longer here (a newer
-    /// revision followed it, which a later batch sends).
+    /// A revision of a document with its history; None if its body is no longer here: a newer
+    /// revision followed it (which a later batch sends), or the record is gone. The push then
+    /// passes over it.
     fn doc(&self, id: &str, rev: &Rev) -> Option<Doc>;
 }
 
@@ -510,6 +511,6 @@ fn read_open_revs(body: &Value) -> Result<Vec<Doc>, SyncError> {
 }
 
 /// Percent-encodes what goes into a path or query.
-fn encode(text: &str) -> String {
+pub fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
 }

@@ -3,11 +3,11 @@
 //! in their own IndexedDB database (`store::couch`). Records pulled go through the write path
 //! (`Command::TakeInSince`), so other tabs see them and nothing another writer saved is lost.
 //!
-//! One tab of the browser replicates at a time (a lease in localStorage, renewed on every round);
-//! the others say so. A round pulls, then pushes; then the tab waits on the server's `_changes`
-//! long poll, which it aborts itself when the book changes here (or after 35 s). Offline, it
-//! retries with growing pauses; on a 401 it logs in again with the password typed in this page
-//! (kept in memory only), or asks for it.
+//! One tab of the browser replicates at a time: it holds a Web Lock, which the browser lets go of
+//! when the page closes, and the others say so and take over then. A round pulls, then pushes;
+//! then the tab waits on the server's `_changes` long poll, which it aborts itself when the book
+//! changes here, on "Sync now", or after 35 s. Offline, it retries with growing pauses; on a 401
+//! it logs in again with the password typed in this page (kept in memory only), or asks for it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -20,15 +20,14 @@ use wasm_bindgen_futures::JsFuture;
 use crate::domain::Command;
 use crate::store::couch::{CouchStore, COUCH_DB_NAME};
 use crate::sync::book::{Book, BookSide};
-use crate::sync::replicate::{Pull, Push, Rejected, Request, Response, Step, SyncError, Tally};
+use crate::sync::replicate::{encode, Pull, Push, Rejected, Request, Response, Step, SyncError, Tally};
 use crate::ui::clock;
 use crate::ui::perf;
 use crate::ui::state::{pause, AppState};
 
 pub const CONFIG_KEY: &str = "pocket.couch";
-const LEASE_KEY: &str = "pocket.couchLease";
-const LEASE_MS: i64 = 60_000;
-const TAB_KEY: &str = "pocket.tab";
+/// The Web Lock the replicating tab holds.
+const LOCK_NAME: &str = "pocket-crm-couch";
 const BATCH: usize = 100;
 const LONG_POLL_MS: u32 = 25_000;
 
@@ -92,10 +91,9 @@ pub struct Live {
     pub config: Config,
     pub status: RwSignal<Status>,
     password: RefCell<Option<String>>,
-    stop: Cell<bool>,
+    stop: Rc<Cell<bool>>,
     /// Set by "Sync now": ends the wait.
-    nudged: Cell<bool>,
-    tab: u64,
+    nudged: Rc<Cell<bool>>,
 }
 
 thread_local! {
@@ -130,12 +128,6 @@ pub enum LoginError {
 /// replicating with it.
 pub async fn connect(state: AppState, config: Config, password: String) -> Result<(), LoginError> {
     log_in(&config, &password).await?;
-    if saved_config().is_some_and(|c| c.url != config.url) {
-        // Another database: its trees and checkpoints are not this one's.
-        if let Ok(store) = CouchStore::open(COUCH_DB_NAME).await {
-            let _ = store.clear().await;
-        }
-    }
     if let Some(s) = storage() {
         let _ = s.set_item(CONFIG_KEY, &format!("{}\t{}", config.url, config.name));
     }
@@ -180,7 +172,6 @@ pub fn disconnect() {
 fn stop() {
     if let Some(live) = LIVE.with(|l| l.borrow_mut().take()) {
         live.stop.set(true);
-        release_lease(live.tab);
     }
 }
 
@@ -197,9 +188,8 @@ fn start(state: AppState, config: Config, password: Option<String>) {
         config,
         status: RwSignal::new(status),
         password: RefCell::new(password),
-        stop: Cell::new(false),
-        nudged: Cell::new(false),
-        tab: tab_id(),
+        stop: Rc::default(),
+        nudged: Rc::default(),
     });
     LIVE.with(|l| *l.borrow_mut() = Some(live.clone()));
     leptos::task::spawn_local(run(live, state));
@@ -212,18 +202,14 @@ async fn run(live: Rc<Live>, state: AppState) {
         Ok(store) => store,
         Err(e) => return set_phase(Phase::Failed(state.lang.get_untracked().store_error(&e))),
     };
+    let Some(lock) = hold_lock(&live).await else { return };
     let mut book: Option<Book> = None;
     let mut offline_pause = 5;
+    let mut fresh_login = false;
     while !live.stop.get() {
-        if !take_lease(live.tab) {
-            book = None;
-            set_phase(Phase::OtherTab);
-            pause(5_000).await;
-            continue;
-        }
         if book.is_none() {
-            match store.load().await {
-                Ok((docs, saved)) => book = Some(Book::new(docs, saved)),
+            match open_book(&store, &live.config).await {
+                Ok(opened) => book = Some(opened),
                 Err(e) => {
                     set_phase(Phase::Failed(state.lang.get_untracked().store_error(&e)));
                     pause(30_000).await;
@@ -234,11 +220,12 @@ async fn run(live: Rc<Live>, state: AppState) {
         let Some(current) = book.as_mut() else { continue };
         set_phase(Phase::Syncing);
         match round(&live, &state, current, &store).await {
-            Ok(()) => {
-                offline_pause = 5;
+            Ok(version) => {
+                (offline_pause, fresh_login) = (5, false);
                 live.status.update(|s| (s.phase, s.last) = (Phase::UpToDate, Some(clock::now().0)));
-                wait_for_change(&live, &state, current).await;
+                wait_for_change(&live, &state, current, version).await;
             }
+            Err(Fault::Stopped) => break,
             Err(Fault::Offline) => {
                 book = None;
                 set_phase(Phase::Offline(offline_pause));
@@ -247,15 +234,16 @@ async fn run(live: Rc<Live>, state: AppState) {
             }
             Err(Fault::Sync(SyncError::Unauthorized)) => {
                 book = None;
-                let password = live.password.borrow().clone();
-                let again = match password {
+                // A 401 right after logging in again: the cookie is not kept (see the README on
+                // serving the page from the server's site); ask rather than loop.
+                let password = live.password.borrow().clone().filter(|_| !fresh_login);
+                fresh_login = match password {
                     Some(p) => log_in(&live.config, &p).await.is_ok(),
                     None => false,
                 };
-                if !again {
+                if !fresh_login {
                     set_phase(Phase::LoginNeeded);
-                    release_lease(live.tab);
-                    return;
+                    break;
                 }
             }
             Err(fault) => {
@@ -265,10 +253,80 @@ async fn run(live: Rc<Live>, state: AppState) {
             }
         }
     }
+    drop(lock);
+}
+
+/// This side as stored; for another database than the stored one's, a fresh side (the trees
+/// and checkpoints of another database say nothing of this one).
+async fn open_book(store: &CouchStore, config: &Config) -> Result<Book, crate::store::StoreError> {
+    let (docs, saved) = store.load().await?;
+    if saved.database == config.url {
+        return Ok(Book::new(docs, saved));
+    }
+    store.clear().await?;
+    Ok(Book::for_database(&config.url))
+}
+
+/// Waits until this tab holds the replication's Web Lock (another tab of this browser may be
+/// replicating: it says so meanwhile); None when stopped first.
+async fn hold_lock(live: &Live) -> Option<Held> {
+    loop {
+        if live.stop.get() {
+            return None;
+        }
+        if let Some(held) = try_lock().await {
+            return Some(held);
+        }
+        live.status.update(|s| s.phase = Phase::OtherTab);
+        pause(1_000).await;
+    }
+}
+
+/// A Web Lock held for as long as this lives; the browser also lets go of it when the page
+/// closes or reloads, so another tab takes over at once.
+struct Held(Option<js_sys::Function>);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(release) = self.0.take() {
+            let _ = release.call0(&JsValue::NULL);
+        }
+    }
+}
+
+/// `navigator.locks.request(name, { ifAvailable: true }, ...)`: the lock if no other tab holds
+/// it. Without Web Locks (a page not served over HTTPS or from localhost) every tab replicates,
+/// which is safe (records go through the write path) but does the work twice.
+async fn try_lock() -> Option<Held> {
+    let navigator: JsValue = web_sys::window()?.navigator().into();
+    let Some(locks) = js_sys::Reflect::get(&navigator, &"locks".into()).ok().filter(|l| l.is_object()) else {
+        return Some(Held(None));
+    };
+    let request: js_sys::Function = js_sys::Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).ok()?;
+    let mut decide = None;
+    let decided = js_sys::Promise::new(&mut |resolve, _| decide = Some(resolve));
+    let decide = decide?;
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        if lock.is_null() {
+            let _ = decide.call1(&JsValue::NULL, &JsValue::FALSE);
+            return JsValue::UNDEFINED;
+        }
+        let mut release = None;
+        let hold = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+        let _ = decide.call1(&JsValue::NULL, &release.map_or(JsValue::FALSE, JsValue::from));
+        hold.into()
+    });
+    request.call3(&locks, &JsValue::from_str(LOCK_NAME), &options, &callback).ok()?;
+    let got = JsFuture::from(decided).await.ok()?;
+    got.dyn_into::<js_sys::Function>().ok().map(|release| Held(Some(release)))
 }
 
 /// Why a round stopped.
 enum Fault {
+    /// Disconnected, or another database chosen, while the round ran.
+    Stopped,
     Offline,
     Sync(SyncError),
     Store(crate::store::StoreError),
@@ -278,6 +336,7 @@ impl Fault {
     fn describe(&self, state: &AppState) -> String {
         match self {
             Fault::Offline => "offline".into(),
+            Fault::Stopped => "stopped".into(),
             Fault::Sync(SyncError::Status(code, reason)) => format!("HTTP {code} {reason}"),
             Fault::Sync(SyncError::Protocol(what)) | Fault::Sync(SyncError::Local(what)) => what.clone(),
             Fault::Sync(SyncError::Unauthorized) => "401".into(),
@@ -298,8 +357,9 @@ impl From<crate::store::StoreError> for Fault {
     }
 }
 
-/// One round: the server's changes in, then this book's out.
-async fn round(live: &Live, state: &AppState, book: &mut Book, store: &CouchStore) -> Result<(), Fault> {
+/// One round: the server's changes in, then this book's out. Returns the book's version
+/// before the push looked at it (a change after it starts the next round).
+async fn round(live: &Live, state: &AppState, book: &mut Book, store: &CouchStore) -> Result<u64, Fault> {
     state.full().await;
     let device = state.device().to_string();
     let (pull_id, push_id) = live.config.ids(&device);
@@ -307,6 +367,7 @@ async fn round(live: &Live, state: &AppState, book: &mut Book, store: &CouchStor
     let started = perf::now();
     let pulled = pull(live, state, book, store, &pull_id, &session).await?;
     let between = perf::now();
+    let version = state.with_data(|d| d.archive().version()).unwrap_or_default();
     let pushed = push(live, state, book, store, &push_id, &session).await?;
     record_round(&pulled, &pushed, between - started, perf::now() - between);
     live.status.update(|s| {
@@ -320,7 +381,7 @@ async fn round(live: &Live, state: &AppState, book: &mut Book, store: &CouchStor
             s.rejected.push(rejected.clone());
         }
     });
-    Ok(())
+    Ok(version)
 }
 
 /// The round's figures for the benchmark.
@@ -351,6 +412,9 @@ async fn pull(
     let mut step = pull.start();
     while let Step::Send(request) = step {
         let response = send(&live.config, &request, None).await?;
+        if live.stop.get() {
+            return Err(Fault::Stopped);
+        }
         step = respond(state, book, |side| pull.respond(response, side))?;
         if book.has_incoming() {
             let records = book.take_incoming();
@@ -379,6 +443,9 @@ async fn push(
     let mut step = push.start();
     while let Step::Send(request) = step {
         let response = send(&live.config, &request, None).await?;
+        if live.stop.get() {
+            return Err(Fault::Stopped);
+        }
         step = respond(state, book, |side| push.respond(response, side))?;
         store.write(&book.take_dirty()).await?;
     }
@@ -395,24 +462,25 @@ fn respond(
     Ok(step.ok_or(Fault::Sync(SyncError::Local("not loaded".into())))??)
 }
 
-/// Waits until the server has changes (its long poll answers with some) or the book changes
-/// here, at most about half a minute.
-async fn wait_for_change(live: &Live, state: &AppState, book: &Book) {
-    let version = || state.with_data(|d| d.archive().version());
-    let start = version();
+/// Waits until the server has changes (its long poll answers with some), the book changes here
+/// after `version`, or "Sync now"; at most about half a minute.
+async fn wait_for_change(live: &Live, state: &AppState, book: &Book, version: u64) {
     let since = book_since(book, &live.config.ids(&state.device().to_string()).0);
     let path = format!("_changes?feed=longpoll&timeout={LONG_POLL_MS}&limit=1&since={}", encode(&since));
     let request = Request { method: "GET", path, body: None };
     let Ok(controller) = web_sys::AbortController::new() else { return pause(5_000).await };
-    // Aborts the poll when the book changes here, or this replication stops.
+    // Aborts the poll when the book changes here, "Sync now" is pressed, or this replication stops.
     let waiting = Rc::new(Cell::new(true));
-    let (flag, c, state, tab) = (waiting.clone(), controller.clone(), *state, live.tab);
+    let (flag, c, state, stop) = (waiting.clone(), controller.clone(), *state, live.stop.clone());
+    let nudged = live.nudged.clone();
     leptos::task::spawn_local(async move {
         while flag.get() {
             pause(500).await;
-            let current = self::live().filter(|l| l.tab == tab);
-            let nudged = current.as_ref().is_some_and(|l| l.nudged.replace(false));
-            if current.is_none() || nudged || state.with_data(|d| d.archive().version()) != start {
+            if !flag.get() {
+                return;
+            }
+            let changed = state.with_data(|d| d.archive().version()).is_some_and(|v| v != version);
+            if stop.get() || nudged.replace(false) || changed {
                 c.abort();
                 return;
             }
@@ -482,44 +550,4 @@ async fn fetch(
     .await;
     window.clear_timeout_with_handle(timer);
     result
-}
-
-fn encode(text: &str) -> String {
-    js_sys::encode_uri_component(text).into()
-}
-
-/// This tab's id: kept in sessionStorage, so a reload is the same tab and keeps its lease.
-fn tab_id() -> u64 {
-    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
-    let kept = session.as_ref().and_then(|s| s.get_item(TAB_KEY).ok().flatten()).and_then(|v| v.parse().ok());
-    kept.unwrap_or_else(|| {
-        let id = (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64 + 1;
-        if let Some(s) = session {
-            let _ = s.set_item(TAB_KEY, &id.to_string());
-        }
-        id
-    })
-}
-
-/// Takes (or renews) the lease on replicating for this tab; false while another tab holds it.
-fn take_lease(tab: u64) -> bool {
-    let Some(s) = storage() else { return true };
-    let now = clock::now().0;
-    let held = s.get_item(LEASE_KEY).ok().flatten().and_then(|v| {
-        let (who, until) = v.split_once('\t')?;
-        Some((who.parse::<u64>().ok()?, until.parse::<i64>().ok()?))
-    });
-    if held.is_some_and(|(who, until)| who != tab && until > now) {
-        return false;
-    }
-    s.set_item(LEASE_KEY, &format!("{tab}\t{}", now + LEASE_MS)).is_ok()
-}
-
-fn release_lease(tab: u64) {
-    if let Some(s) = storage() {
-        let mine = s.get_item(LEASE_KEY).ok().flatten().is_some_and(|v| v.starts_with(&format!("{tab}\t")));
-        if mine {
-            let _ = s.remove_item(LEASE_KEY);
-        }
-    }
 }

@@ -142,8 +142,6 @@ fn outcome(result: Result<(String, u64), ActionError>) -> String {
     }
 }
 
-/// Every customer as `id name city deleted follow-up-ids`, sorted by id, after the last log
-/// entry this tab has taken in.
 /// `n` random edits (a name, a city or the notes of a random customer), each saved as the form
 /// saves it, from a seeded generator (the bench's replicas each use their own seed).
 async fn scramble(state: AppState, n: usize, seed: u64) -> String {
@@ -172,6 +170,8 @@ async fn scramble(state: AppState, n: usize, seed: u64) -> String {
     format!("saved\t{saved}")
 }
 
+/// Every customer as `id name city deleted follow-up-ids`, sorted by id, after the last log
+/// entry this tab has taken in.
 fn digest(state: AppState) -> String {
     state
         .with_data(|d| {
