@@ -9,11 +9,52 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// A 64-bit number in text formats (JSON: backups, change files, CouchDB documents) as a decimal
+/// string, since JavaScript (a browser's `JSON.parse`, pouchdb-server, a CouchDB client) keeps
+/// only 53 bits of a number and would change it; in binary formats (the store's segments) as a
+/// number. Text written before, with numbers, still reads.
+mod big {
+    use serde::de::{self, Visitor};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(n: &u64, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(n)
+        } else {
+            s.serialize_u64(*n)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        struct Either;
+        impl Visitor<'_> for Either {
+            type Value = u64;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a 64-bit number, or one in a string")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<u64, E> {
+                Ok(n)
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<u64, E> {
+                u64::try_from(n).map_err(|_| E::custom("a negative number"))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<u64, E> {
+                text.parse().map_err(|_| E::custom(format!("not a number: {text}")))
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_any(Either)
+        } else {
+            u64::deserialize(d)
+        }
+    }
+}
+
 /// A hybrid logical clock reading: milliseconds since 1970 in the high 48 bits, a counter in
 /// the low 16 (several changes in one millisecond, or a clock that stepped back).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Hlc(pub u64);
+pub struct Hlc(#[serde(with = "big")] pub u64);
 
 impl Hlc {
     const COUNTER_BITS: u32 = 16;
@@ -35,7 +76,7 @@ impl Hlc {
 /// Which device (browser profile) made a change: a random number chosen once per device.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct DeviceId(pub u64);
+pub struct DeviceId(#[serde(with = "big")] pub u64);
 
 impl fmt::Display for DeviceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -138,7 +179,7 @@ impl Clock {
 /// from the device, so two devices adding to one record in the same instant do not collide.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct EntryId(pub u64);
+pub struct EntryId(#[serde(with = "big")] pub u64);
 
 impl EntryId {
     const LOW_BITS: u32 = 22;

@@ -217,7 +217,7 @@ impl Book {
             let one_leaf = meta.tree.conflicts().is_empty();
             let winner = meta.tree.winner().map(|(w, _)| w);
             let came = incoming.into_iter().find(|(rev, ..)| Some(rev) == winner.as_ref()).map(|(_, r, _)| r);
-            if one_leaf && came.as_ref().is_some_and(|c| in_step(&record, c)) {
+            if one_leaf && came.as_ref() == Some(&record) {
                 meta.at = Some(record.meta().rev);
                 meta.base = meta.at;
                 self.dirty_docs.insert(key);
@@ -359,12 +359,6 @@ impl Book {
         changes.truncate(limit);
         changes
     }
-}
-
-/// Whether the record as stored is the one that came: the same, or (a decoded copy) with the
-/// same revision and field stamps, so nothing of ours was joined into it.
-fn in_step(record: &AnyRecord, came: &AnyRecord) -> bool {
-    record == came || (record.meta().rev == came.meta().rev && record.meta().stamps == came.meta().stamps)
 }
 
 /// The name of the rep a customer or deal belongs to (the server's validation function compares
