@@ -200,12 +200,15 @@ fn Refused(status: RwSignal<Status>) -> impl IntoView {
     }
 }
 
-/// A record's name for a person: a customer's name, a deal's title, otherwise its kind and id.
+/// A record's name for a person: a customer's, rep's or team's name, a deal's title, otherwise
+/// its kind and id.
 fn label_of(record: &crate::domain::AnyRecord) -> String {
     use crate::domain::AnyRecord;
     match record {
         AnyRecord::Customer(c) => c.name.clone(),
         AnyRecord::Deal(d) => d.title.clone(),
+        AnyRecord::Rep(r) => r.name.clone(),
+        AnyRecord::Team(t) => t.name.clone(),
         other => format!("{} {}", other.kind().code(), other.id()),
     }
 }
