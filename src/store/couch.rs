@@ -4,8 +4,9 @@
 //! Opened only when the book replicates, so the first load never reads it.
 
 use idb::{Database, Factory, ObjectStoreParams, TransactionMode, TransactionResult};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
+use super::idb::{bytes_of, classify, js_bytes};
 use super::StoreError;
 use crate::sync::book::{meta_from_bytes, meta_to_bytes, BookState, Dirty, DocMeta};
 
@@ -18,21 +19,18 @@ pub struct CouchStore {
     db: Database,
 }
 
+/// IndexedDB's errors as the user is told them (`idb::classify`).
 fn fail(write: bool) -> impl Fn(idb::Error) -> StoreError {
-    move |e| {
-        let text = e.to_string();
-        if text.contains("QuotaExceeded") {
-            StoreError::QuotaExceeded
-        } else if write {
-            StoreError::WriteFailed(text)
-        } else {
-            StoreError::Unavailable(text)
-        }
-    }
+    move |e| classify(&e, write)
 }
 
-fn bytes_of(value: &JsValue) -> Vec<u8> {
-    value.dyn_ref::<js_sys::Uint8Array>().map(|a| a.to_vec()).unwrap_or_default()
+/// Commits `tx`; an abort is a failed write.
+async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
+    let fail = fail(true);
+    match tx.commit().map_err(&fail)?.await.map_err(&fail)? {
+        TransactionResult::Committed => Ok(()),
+        TransactionResult::Aborted => Err(StoreError::WriteFailed("aborted".into())),
+    }
 }
 
 impl CouchStore {
@@ -81,19 +79,13 @@ impl CouchStore {
         let tx = self.db.transaction(&[DOCS, STATE], TransactionMode::ReadWrite).map_err(&fail)?;
         let docs = tx.object_store(DOCS).map_err(&fail)?;
         for (id, meta) in &dirty.docs {
-            let bytes: JsValue = js_sys::Uint8Array::from(meta_to_bytes(meta).as_slice()).into();
-            docs.put(&bytes, Some(&JsValue::from_str(id))).map_err(&fail)?;
+            docs.put(&js_bytes(&meta_to_bytes(meta)), Some(&JsValue::from_str(id))).map_err(&fail)?;
         }
         if let Some(state) = &dirty.state {
-            let bytes = serde_json::to_vec(state).unwrap_or_default();
-            let store = tx.object_store(STATE).map_err(&fail)?;
-            let bytes: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
-            store.put(&bytes, Some(&JsValue::from_str(STATE_KEY))).map_err(&fail)?;
+            let bytes = js_bytes(&serde_json::to_vec(state).unwrap_or_default());
+            tx.object_store(STATE).map_err(&fail)?.put(&bytes, Some(&JsValue::from_str(STATE_KEY))).map_err(&fail)?;
         }
-        match tx.commit().map_err(&fail)?.await.map_err(&fail)? {
-            TransactionResult::Committed => Ok(()),
-            TransactionResult::Aborted => Err(StoreError::WriteFailed("aborted".into())),
-        }
+        commit(tx).await
     }
 
     /// Forgets every tree and checkpoint (another database chosen: start over).
@@ -102,9 +94,6 @@ impl CouchStore {
         let tx = self.db.transaction(&[DOCS, STATE], TransactionMode::ReadWrite).map_err(&fail)?;
         tx.object_store(DOCS).map_err(&fail)?.clear().map_err(&fail)?;
         tx.object_store(STATE).map_err(&fail)?.clear().map_err(&fail)?;
-        match tx.commit().map_err(&fail)?.await.map_err(&fail)? {
-            TransactionResult::Committed => Ok(()),
-            TransactionResult::Aborted => Err(StoreError::WriteFailed("aborted".into())),
-        }
+        commit(tx).await
     }
 }

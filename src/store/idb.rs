@@ -28,13 +28,13 @@ pub const LEGACY_CUSTOMERS: &str = "customers";
 
 /// Bodies are stored as `Uint8Array`s: cloning bytes in and out of IndexedDB is a copy, where
 /// strings with Chinese text would be converted to and from UTF-16.
-fn js_bytes(body: &[u8]) -> JsValue {
+pub(super) fn js_bytes(body: &[u8]) -> JsValue {
     js_sys::Uint8Array::from(body).into()
 }
 
 /// A stored body as bytes; anything else (a value written by something else) reads as empty,
 /// which the decoders report as unreadable.
-fn bytes_of(value: &JsValue) -> Vec<u8> {
+pub(super) fn bytes_of(value: &JsValue) -> Vec<u8> {
     value.dyn_ref::<js_sys::Uint8Array>().map(|a| a.to_vec()).unwrap_or_default()
 }
 
@@ -61,7 +61,7 @@ pub struct IdbBackend {
 type StaleHook = Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>>;
 
 /// Turns what IndexedDB reports into what the user can be told.
-fn classify(error: &idb::Error, write: bool) -> StoreError {
+pub(super) fn classify(error: &idb::Error, write: bool) -> StoreError {
     let text = match error {
         idb::Error::DomException(e) => format!("{}: {}", e.name(), e.message()),
         other => other.to_string(),

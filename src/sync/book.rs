@@ -122,21 +122,9 @@ impl Book {
         Book { state, dirty_state: true, ..Book::default() }
     }
 
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
     /// A replication's checkpoint on this side.
     pub fn checkpoint(&self, replication: &str) -> Option<&Checkpoint> {
         self.state.checkpoints.get(replication)
-    }
-
-    pub fn meta(&self, kind: RecordKind, id: Uuid) -> Option<&DocMeta> {
-        self.docs.get(&(kind, id))
     }
 
     /// Gives each record changed here since its tree last matched it a revision after the winner.

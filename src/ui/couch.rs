@@ -415,10 +415,7 @@ async fn pull(
     let mut pull = Pull::new(id, session, PULL_BATCH);
     let mut step = pull.start();
     while let Step::Send(request) = step {
-        let response = send(&live.config, &request, None).await?;
-        if live.stop.get() {
-            return Err(Fault::Stopped);
-        }
+        let response = exchange(live, &request).await?;
         step = respond(state, book, |side| pull.respond(response, side))?;
         if book.has_incoming() {
             let records = book.take_incoming();
@@ -446,14 +443,21 @@ async fn push(
     let mut push = Push::new(id, session, PUSH_BATCH);
     let mut step = push.start();
     while let Step::Send(request) = step {
-        let response = send(&live.config, &request, None).await?;
-        if live.stop.get() {
-            return Err(Fault::Stopped);
-        }
+        let response = exchange(live, &request).await?;
         step = respond(state, book, |side| push.respond(response, side))?;
         store.write(&book.take_dirty()).await?;
     }
     Ok(push.tally().clone())
+}
+
+/// Sends a request of a round; stopped meanwhile (disconnected, or another database chosen),
+/// the round ends without taking its answer.
+async fn exchange(live: &Live, request: &Request) -> Result<Response, Fault> {
+    let response = send(&live.config, request, None).await?;
+    if live.stop.get() {
+        return Err(Fault::Stopped);
+    }
+    Ok(response)
 }
 
 /// Hands a response to the replication with the book and the archive as they are now.

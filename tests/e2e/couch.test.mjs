@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, stop } from './server.mjs';
+import { book, person as enter, run } from './steps.mjs';
 import { setUp } from '../../scripts/couch/setup.mjs';
 import { connectCouch as connect, couchUpToDate as upToDate, startCouch } from './couch.mjs';
 
@@ -25,24 +26,8 @@ after(async () => {
   await stop({ server, browser });
 });
 
-/** A browser of its own for `name`, in `locale`, on the team page. */
-async function person(name, locale) {
-  const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
-  await page.goto(server.url + '#/settings');
-  await page.fill('[data-testid=settings-user]', name);
-  await page.press('[data-testid=settings-user]', 'Tab');
-  await page.click('[data-testid=to-team]');
-  await page.waitForSelector('[data-testid=couch]');
-  return { context, page, errors };
-}
-
-const run = (page, ...line) => page.evaluate((l) => window.pocketTest(l), line.join('\t'));
-
-/** Every customer (id, name, city, deleted, follow-ups). */
-const book = async (page) => (await run(page, 'digest')).split('\n').slice(1).join('\n');
+/** `name`'s own browser on the team page. */
+const person = (name, locale) => enter(browser, server.url, name, locale, '[data-testid=couch]', { height: 900 });
 
 /** Waits until both books are the same (live sync), or fails with both. */
 async function converge(a, b, timeout = 30_000) {

@@ -20,3 +20,24 @@ export async function fillBands(page, bands) {
     await page.fill(`[data-testid=band-row] >> nth=${i} >> [data-testid=band-rate]`, rate);
   }
 }
+
+/** A browser of its own for `name` (a context: its own IndexedDB), in `locale` and Asia/Shanghai:
+ *  the name set in Settings, then the team page, waited on until `ready` shows. */
+export async function person(browser, url, name, locale, ready, { height = 800 } = {}) {
+  const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
+  await page.goto(url + '#/settings');
+  await page.fill('[data-testid=settings-user]', name);
+  await page.press('[data-testid=settings-user]', 'Tab');
+  await page.click('[data-testid=to-team]');
+  await page.waitForSelector(ready);
+  return { context, page, errors };
+}
+
+/** Runs one line of the page's test door (`src/ui/testing.rs`). */
+export const run = (page, ...line) => page.evaluate((l) => window.pocketTest(l), line.join('\t'));
+
+/** Every customer (id, name, city, deleted, follow-ups), without the store's log position. */
+export const book = async (page) => (await run(page, 'digest')).split('\n').slice(1).join('\n');

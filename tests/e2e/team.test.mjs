@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, stop } from './server.mjs';
-import { loadDemo } from './steps.mjs';
+import { book, loadDemo, person as enter, run } from './steps.mjs';
 
 let server;
 let browser;
@@ -17,24 +17,8 @@ const dir = mkdtempSync(join(tmpdir(), 'pocket-team-'));
 before(async () => ({ server, browser } = await start()));
 after(() => stop({ server, browser }));
 
-/** A browser of its own for `name`, in `locale`, with the app open on the customer list. */
-async function person(name, locale) {
-  const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
-  await page.goto(server.url + '#/settings');
-  await page.fill('[data-testid=settings-user]', name);
-  await page.press('[data-testid=settings-user]', 'Tab');
-  await page.click('[data-testid=to-team]');
-  await page.waitForSelector('[data-testid=team-send]');
-  return { context, page, errors };
-}
-
-const run = (page, ...line) => page.evaluate((l) => window.pocketTest(l), line.join('\t'));
-
-/** Every customer (id, name, city, deleted, follow-ups), without the store's log position. */
-const book = async (page) => (await run(page, 'digest')).split('\n').slice(1).join('\n');
+/** `name`'s own browser on the team page. */
+const person = (name, locale) => enter(browser, server.url, name, locale, '[data-testid=team-send]');
 
 /** Saves this person's next change file; returns its path and name. */
 async function send(page) {
