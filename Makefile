@@ -33,7 +33,7 @@ test-browser:
 	cargo test --locked --target wasm32-unknown-unknown --test browser_store --test browser_ui
 
 test-e2e:
-	cd tests/e2e && node --test --test-concurrency=1 app.test.mjs tabs.test.mjs offline.test.mjs forecast.test.mjs quota.test.mjs team.test.mjs couch.test.mjs
+	cd tests/e2e && node --test --test-concurrency=1 app.test.mjs tabs.test.mjs offline.test.mjs forecast.test.mjs quota.test.mjs team.test.mjs folder.test.mjs couch.test.mjs
 
 ## Figures, not tests: sizes, load, save, edit and search times at 10k and 100k customers.
 bench: build

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod couch;
 mod errors;
+pub mod folder;
 pub mod forecast;
 pub mod pipeline;
 pub mod quota;
@@ -16,6 +17,7 @@ mod values;
 
 pub use app::Msg;
 pub use couch::CouchMsg;
+pub use folder::FolderMsg;
 pub use forecast::FcMsg;
 pub use pipeline::PipeMsg;
 pub use quota::QMsg;
@@ -144,6 +146,7 @@ mod tests {
         check(FcMsg::ALL, &[]);
         check(team::TeamMsg::ALL, &[]);
         check(couch::CouchMsg::ALL, &[]);
+        check(folder::FolderMsg::ALL, &[]);
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! revision tree keyed by document id, and the checkpoints and change sequence under one key.
 //! Opened only when the book replicates, so the first load never reads it.
 
-use idb::{Database, Factory, ObjectStoreParams, TransactionMode, TransactionResult};
+use idb::{Database, Factory, ObjectStoreParams, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use super::idb::{bytes_of, classify, js_bytes};
+use super::idb::{bytes_of, commit, fail, js_bytes};
 use super::StoreError;
 use crate::sync::book::{meta_from_bytes, meta_to_bytes, BookState, Dirty, DocMeta};
 
@@ -17,20 +17,6 @@ const STATE_KEY: &str = "state";
 
 pub struct CouchStore {
     db: Database,
-}
-
-/// IndexedDB's errors as the user is told them (`idb::classify`).
-fn fail(write: bool) -> impl Fn(idb::Error) -> StoreError {
-    move |e| classify(&e, write)
-}
-
-/// Commits `tx`; an abort is a failed write.
-async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
-    let fail = fail(true);
-    match tx.commit().map_err(&fail)?.await.map_err(&fail)? {
-        TransactionResult::Committed => Ok(()),
-        TransactionResult::Aborted => Err(StoreError::WriteFailed("aborted".into())),
-    }
 }
 
 impl CouchStore {

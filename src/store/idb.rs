@@ -60,6 +60,21 @@ pub struct IdbBackend {
 /// What to call when a newer version takes the database over.
 type StaleHook = Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>>;
 
+/// IndexedDB's errors as the user is told them (`classify`), for the side databases (`couch`,
+/// `folder`).
+pub(super) fn fail(write: bool) -> impl Fn(idb::Error) -> StoreError {
+    move |e| classify(&e, write)
+}
+
+/// Commits `tx` of one of the side databases; an abort is a failed write.
+pub(super) async fn commit(tx: idb::Transaction) -> Result<(), StoreError> {
+    let fail = fail(true);
+    match tx.commit().map_err(&fail)?.await.map_err(&fail)? {
+        TransactionResult::Committed => Ok(()),
+        TransactionResult::Aborted => Err(StoreError::WriteFailed("aborted".into())),
+    }
+}
+
 /// Turns what IndexedDB reports into what the user can be told.
 pub(super) fn classify(error: &idb::Error, write: bool) -> StoreError {
     let text = match error {

@@ -12,6 +12,8 @@
 #[cfg(target_arch = "wasm32")]
 pub mod couch;
 pub mod files;
+#[cfg(target_arch = "wasm32")]
+pub mod folder;
 pub mod log;
 mod memory;
 pub mod migrate;

@@ -198,7 +198,8 @@ enum TeamEntry {
     Page,
     #[cfg_attr(not(feature = "split"), allow(dead_code))]
     Prefetch,
-    /// Resuming the CouchDB replication this browser was connected to.
+    /// Resuming the CouchDB replication this browser was connected to, and the shared folder's
+    /// rounds.
     Resume(Box<super::state::AppState>),
 }
 
@@ -210,16 +211,18 @@ fn team_area(entry: TeamEntry) -> Result<AnyView, LoadFailed> {
         TeamEntry::Prefetch => ().into_any(),
         TeamEntry::Resume(state) => {
             super::couch::resume(*state);
+            super::folder::resume(*state);
             ().into_any()
         }
     })
 }
 
-/// Resumes the CouchDB replication after the first paint, if this browser was connected to a
-/// database (loading the team area's chunk for it).
+/// Resumes the CouchDB replication and the shared folder's rounds after the first paint, if this
+/// browser uses them (loading the team area's chunk for it).
 pub fn resume_sync(state: super::state::AppState) {
     let storage = window().local_storage().ok().flatten();
-    if storage.and_then(|s| s.get_item(super::couch::CONFIG_KEY).ok().flatten()).is_some() {
+    let saved = |key: &str| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten()).is_some();
+    if saved(super::couch::CONFIG_KEY) || saved(super::folder::FOLDER_KEY) {
         leptos::task::spawn_local(async move {
             let _ = enter!(team_area(TeamEntry::Resume(Box::new(state))));
         });

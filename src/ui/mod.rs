@@ -28,9 +28,15 @@ mod data;
 #[cfg(target_arch = "wasm32")]
 mod engine;
 #[cfg(target_arch = "wasm32")]
+mod folder;
+#[cfg(target_arch = "wasm32")]
+mod folder_card;
+#[cfg(target_arch = "wasm32")]
 mod forecast;
 #[cfg(target_arch = "wasm32")]
 pub mod jobs;
+#[cfg(target_arch = "wasm32")]
+mod locks;
 #[cfg(target_arch = "wasm32")]
 mod notify;
 #[cfg(target_arch = "wasm32")]

@@ -13,6 +13,7 @@ use crate::domain::{Command, RecordKind};
 use crate::i18n::team::TeamMsg;
 use crate::i18n::Msg;
 use crate::jobs::{FileJob, FileOutcome};
+use crate::store::ActionError;
 use crate::sync::changes::{changed_since, counted, CameIn, ChangeFile, FileName, FileProblem, Series};
 use crate::ui::clock;
 use crate::ui::jobs;
@@ -31,6 +32,7 @@ pub fn TeamPage() -> impl IntoView {
             <SendChanges />
             <TakeIn came_in />
             <CameInList came_in />
+            <crate::ui::folder_card::FolderCard came_in />
             <crate::ui::couch_card::CouchCard />
         </section>
     }
@@ -114,39 +116,56 @@ fn SendChanges() -> impl IntoView {
     }
 }
 
-/// Writes the next change file (a download) with every record changed since the last one, after
-/// taking in what other tabs saved; says so when nothing changed.
-async fn save_change_file(state: AppState) {
+/// This device's next change file.
+pub(super) struct Outgoing {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// How many records it holds.
+    pub count: usize,
+    /// The series once it is delivered.
+    pub series: Series,
+}
+
+/// Makes the next change file, with every record changed since the last one, after taking in
+/// what other tabs saved; None when nothing changed (or the book is not loaded). Err: what to
+/// tell.
+pub(super) async fn next_change_file(state: AppState) -> Result<Option<Outgoing>, String> {
     state.full().await;
     state.catch_up().await;
-    let lang = state.lang.get_untracked();
     let series = state.change_series();
     let now = clock::now();
     let Some((records, at)) =
         state.with_data_mut(|d| (changed_since(d.archive(), series.since), d.replica.stamp(now).at))
     else {
-        return;
+        return Ok(None);
     };
     if records.is_empty() {
-        state.show_toast(lang.t(TeamMsg::NothingToSend).to_owned(), false, None);
-        return;
+        return Ok(None);
     }
     let name = FileName { user: state.user.get_untracked(), device: state.device().to_string(), seq: series.seq + 1 };
-    let count = records.len();
-    let file_name = name.to_file_name();
+    let (count, file_name) = (records.len(), name.to_file_name());
     let written =
         jobs::run::<_, FileOutcome>(jobs::Kind::Files, FileJob::WriteChangeFile(ChangeFile::new(&name, records)));
-    let bytes = match written.await {
-        Ok(FileOutcome::Bytes(bytes)) => bytes,
-        _ => {
-            state.show_toast(lang.t(Msg::AreaLoadFailed).to_owned(), true, None);
-            return;
+    match written.await {
+        Ok(FileOutcome::Bytes(bytes)) => {
+            Ok(Some(Outgoing { file_name, bytes, count, series: Series { seq: name.seq, since: Some(at) } }))
         }
+        _ => Err(state.lang.get_untracked().t(Msg::AreaLoadFailed).to_owned()),
+    }
+}
+
+/// Saves the next change file (a download); says so when nothing changed.
+async fn save_change_file(state: AppState) {
+    let lang = state.lang.get_untracked();
+    let file = match next_change_file(state).await {
+        Ok(Some(file)) => file,
+        Ok(None) => return state.show_toast(lang.t(TeamMsg::NothingToSend).to_owned(), false, None),
+        Err(e) => return state.show_toast(e, true, None),
     };
-    match jobs::download(&bytes, &file_name, "application/json") {
+    match jobs::download(&file.bytes, &file.file_name, "application/json") {
         Ok(()) => {
-            state.set_change_series(Series { seq: name.seq, since: Some(at) });
-            state.show_toast(lang.saved_change_file(&file_name, count), false, None);
+            state.set_change_series(file.series);
+            state.show_toast(lang.saved_change_file(&file.file_name, file.count), false, None);
         }
         Err(e) => state.show_toast(e, true, None),
     }
@@ -199,52 +218,61 @@ fn TakeIn(came_in: RwSignal<Vec<CameIn>>) -> impl IntoView {
 /// Reads and takes in each file; returns what came in (newest first) and what to tell about the
 /// files that were not taken in.
 async fn take_in_files(state: AppState, files: Vec<web_sys::File>) -> (Vec<CameIn>, Vec<String>) {
-    state.full().await;
-    let lang = state.lang.get_untracked();
-    let mine = state.device().to_string();
     let (mut taken, mut said) = (Vec::new(), Vec::new());
     for file in files {
-        let name = file.name();
-        let bytes = match jobs::read_file(&file).await {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                said.push(lang.not_a_change_file(&name, &e));
-                continue;
-            }
-        };
-        let read = jobs::run::<_, FileOutcome>(jobs::Kind::Files, FileJob::ReadChangeFile { bytes }).await;
-        let change = match read {
-            Ok(FileOutcome::ChangeFileRead(Ok(change))) => change,
-            Ok(FileOutcome::ChangeFileRead(Err(FileProblem::NewerFormat(_)))) => {
-                said.push(lang.newer_change_file(&name));
-                continue;
-            }
-            Ok(FileOutcome::ChangeFileRead(Err(FileProblem::Unreadable))) => {
-                said.push(lang.not_a_change_file(&name, lang.t(TeamMsg::NotAChangeFile)));
-                continue;
-            }
-            _ => {
-                said.push(lang.not_a_change_file(&name, lang.t(Msg::AreaLoadFailed)));
-                continue;
-            }
-        };
-        if change.device == mine {
-            said.push(lang.not_a_change_file(&name, lang.t(TeamMsg::OwnFile)));
-            continue;
-        }
-        let ids: Vec<(RecordKind, uuid::Uuid)> = change.records.iter().map(|r| (r.kind(), r.id())).collect();
-        let Some(existed) = state.with_data(|d| {
-            ids.iter().filter(|(kind, id)| d.archive().row_of(*kind, *id).is_some()).copied().collect::<HashSet<_>>()
-        }) else {
-            continue;
-        };
-        let from = change.name();
-        if let Ok(saved) = state.execute(Command::TakeIn(change.records)).await {
-            let counts = counted(&ids, |kind, id| existed.contains(&(kind, id)), &saved.changes);
-            taken.insert(0, CameIn::new(from, &counts, clock::now().0));
+        match take_in_file(state, &file).await {
+            Ok(came) => taken.insert(0, came),
+            Err(refused) => said.push(refused.said),
         }
     }
     (taken, said)
+}
+
+/// Why a file was not taken in, in words.
+pub(super) struct Refused {
+    pub said: String,
+    /// Whether reading it again as it is would be refused again (not a change file, this
+    /// device's own); otherwise it may be taken in later (a newer format after an update, a
+    /// failed read or save).
+    pub for_good: bool,
+}
+
+/// Reads and takes in one change file (through the write path).
+pub(super) async fn take_in_file(state: AppState, file: &web_sys::File) -> Result<CameIn, Refused> {
+    state.full().await;
+    let lang = state.lang.get_untracked();
+    let name = file.name();
+    let refuse = |why: &str, for_good| Refused { said: lang.not_a_change_file(&name, why), for_good };
+    let bytes = jobs::read_file(file).await.map_err(|e| refuse(&e, false))?;
+    let read = jobs::run::<_, FileOutcome>(jobs::Kind::Files, FileJob::ReadChangeFile { bytes }).await;
+    let change = match read {
+        Ok(FileOutcome::ChangeFileRead(Ok(change))) => change,
+        Ok(FileOutcome::ChangeFileRead(Err(FileProblem::NewerFormat(_)))) => {
+            return Err(Refused { said: lang.newer_change_file(&name), for_good: false })
+        }
+        Ok(FileOutcome::ChangeFileRead(Err(FileProblem::Unreadable))) => {
+            return Err(refuse(lang.t(TeamMsg::NotAChangeFile), true))
+        }
+        _ => return Err(refuse(lang.t(Msg::AreaLoadFailed), false)),
+    };
+    if change.device == state.device().to_string() {
+        return Err(refuse(lang.t(TeamMsg::OwnFile), true));
+    }
+    let ids: Vec<(RecordKind, uuid::Uuid)> = change.records.iter().map(|r| (r.kind(), r.id())).collect();
+    let existed = state
+        .with_data(|d| {
+            ids.iter().filter(|(kind, id)| d.archive().row_of(*kind, *id).is_some()).copied().collect::<HashSet<_>>()
+        })
+        .unwrap_or_default();
+    let from = change.name();
+    match state.execute(Command::TakeIn(change.records)).await {
+        Ok(saved) => {
+            let counts = counted(&ids, |kind, id| existed.contains(&(kind, id)), &saved.changes);
+            Ok(CameIn::new(from, &counts, clock::now().0))
+        }
+        Err(ActionError::Store(e)) => Err(refuse(&lang.store_error(&e), false)),
+        Err(ActionError::Domain(e) | ActionError::Refused(e)) => Err(refuse(&lang.domain_error(&e), false)),
+    }
 }
 
 /// The change files taken in on this device, newest first: from whom, and what they brought.

@@ -22,9 +22,11 @@ export async function fillBands(page, bands) {
 }
 
 /** A browser of its own for `name` (a context: its own IndexedDB), in `locale` and Asia/Shanghai:
- *  the name set in Settings, then the team page, waited on until `ready` shows. */
-export async function person(browser, url, name, locale, ready, { height = 800 } = {}) {
+ *  the name set in Settings, then the team page, waited on until `ready` shows; `init` runs in
+ *  every page before the app. */
+export async function person(browser, url, name, locale, ready, { height = 800, init } = {}) {
   const context = await browser.newContext({ locale, timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height } });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
