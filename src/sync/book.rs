@@ -27,7 +27,7 @@ use serde_json::Map;
 use uuid::Uuid;
 
 use super::checkpoint::Checkpoint;
-use super::docs::{body_of, doc_id, next_rev, record_of, record_of_body};
+use super::docs::{body_bytes, body_of, doc_id, next_rev, record_of, record_of_body};
 use super::replicate::{Doc, LocalChange, LocalSide, SyncError};
 use super::revtree::{Rev, RevTree, Revisions, REVS_LIMIT};
 use crate::domain::kinds::TableVisitor;
@@ -134,9 +134,12 @@ impl Book {
         impl TableVisitor for Walk<'_> {
             fn visit<R: Stored>(&mut self, table: &Table<R>) {
                 for record in table.rows() {
-                    if self.0.revise(record.clone().wrap()) {
-                        self.1 += 1;
+                    let key = (R::KIND, record.meta().id);
+                    if self.0.docs.get(&key).is_some_and(|m| m.at == Some(record.meta().rev)) {
+                        continue;
                     }
+                    self.0.write_after_winner(key, &record.clone().wrap());
+                    self.1 += 1;
                 }
             }
         }
@@ -147,20 +150,10 @@ impl Book {
         walk.1
     }
 
-    /// A new revision for `record` if it changed since its tree last matched it.
-    fn revise(&mut self, record: AnyRecord) -> bool {
-        let key = (record.kind(), record.id());
-        if self.docs.get(&key).is_some_and(|m| m.at == Some(record.meta().rev)) {
-            return false;
-        }
-        self.write_after_winner(key, &record);
-        true
-    }
-
     /// Writes `record` as a revision after the winner, ends every other live leaf (their
     /// records are in it: the join took them in), and numbers the change.
     fn write_after_winner(&mut self, key: Key, record: &AnyRecord) {
-        let body = serde_json::to_vec(&body_of(record)).unwrap_or_default();
+        let body = body_bytes(record);
         self.state.seq += 1;
         self.dirty_state = true;
         let seq = self.state.seq;
@@ -333,19 +326,21 @@ impl Book {
     }
 
     fn changes_since(&self, since: u64, limit: usize) -> Vec<LocalChange> {
-        let mut changes: Vec<LocalChange> = self
-            .docs
-            .iter()
-            .filter(|(_, m)| m.seq > since)
-            .map(|(k, m)| LocalChange {
-                id: doc_id(k.0, k.1),
-                revs: m.tree.leaves().into_iter().map(|(r, _)| r).collect(),
-                seq: m.seq,
+        // The first `limit` by sequence are picked before any is built.
+        let mut after: Vec<(u64, &Key)> =
+            self.docs.iter().filter(|(_, m)| m.seq > since).map(|(k, m)| (m.seq, k)).collect();
+        if after.len() > limit {
+            after.select_nth_unstable(limit);
+            after.truncate(limit);
+        }
+        after.sort_unstable();
+        after
+            .into_iter()
+            .filter_map(|(seq, k)| {
+                let revs = self.docs.get(k)?.tree.leaves().into_iter().map(|(r, _)| r).collect();
+                Some(LocalChange { id: doc_id(k.0, k.1), revs, seq })
             })
-            .collect();
-        changes.sort_by_key(|c| c.seq);
-        changes.truncate(limit);
-        changes
+            .collect()
     }
 }
 

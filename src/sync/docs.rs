@@ -51,9 +51,21 @@ pub fn body_of(record: &AnyRecord) -> Map<String, Value> {
     body
 }
 
+/// A record's document fields as bytes, for its revision's hash (`next_rev`): written straight
+/// from the record, without building `body_of`'s JSON values first.
+pub fn body_bytes(record: &AnyRecord) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        r#type: &'a str,
+        record: &'a AnyRecord,
+    }
+    serde_json::to_vec(&Body { r#type: record.kind().code(), record }).unwrap_or_default()
+}
+
 /// The record a document's fields hold; None for fields that are not one of ours.
 pub fn record_of_body(body: &Map<String, Value>) -> Option<AnyRecord> {
-    let record: AnyRecord = serde_json::from_value(body.get("record")?.clone()).ok()?;
+    use serde::Deserialize;
+    let record = AnyRecord::deserialize(body.get("record")?).ok()?;
     (body.get("type")?.as_str()? == record.kind().code()).then_some(record)
 }
 

@@ -8,9 +8,11 @@
 //! `?open_revs=` GET per document), stored locally, then the checkpoint written on both sides:
 //! three requests a batch. A push batch: this side's changes since its checkpoint,
 //! `_revs_diff`, `_bulk_docs` with `new_edits: false` and each revision's history, then the
-//! checkpoint. A checkpoint is written only after its batch is stored, so a replication that
+//! checkpoint (a push into a database its round's pull found without documents skips
+//! `_revs_diff`: nothing there to diff against). A checkpoint is written only after its batch is stored, so a replication that
 //! stops anywhere fetches at most one batch again.
 
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::checkpoint::{resume_from, Checkpoint, Seq};
@@ -49,9 +51,15 @@ impl Doc {
 
     /// As JSON for `_bulk_docs` (`_id`, `_rev`, `_revisions`, `_deleted` and the fields).
     pub fn to_json(&self) -> Value {
-        let mut out = self.body.clone();
+        self.clone().into_json()
+    }
+
+    /// `to_json`, taking the fields along instead of copying them.
+    pub fn into_json(self) -> Value {
+        let rev = self.rev().to_string();
+        let mut out = self.body;
         out.insert("_id".into(), json!(self.id));
-        out.insert("_rev".into(), json!(self.rev().to_string()));
+        out.insert("_rev".into(), json!(rev));
         out.insert("_revisions".into(), json!({ "start": self.revisions.start, "ids": self.revisions.ids }));
         if self.deleted {
             out.insert("_deleted".into(), json!(true));
@@ -61,24 +69,32 @@ impl Doc {
 
     /// From a server's JSON (with `_revisions`; without them, the revision alone).
     pub fn from_json(value: &Value) -> Result<Doc, SyncError> {
+        Doc::from_value(value.clone())
+    }
+
+    /// `from_json`, taking the fields along instead of copying them.
+    pub fn from_value(value: Value) -> Result<Doc, SyncError> {
         let bad = |why: &str| SyncError::Protocol(format!("a document {why}"));
-        let object = value.as_object().ok_or_else(|| bad("that is not an object"))?;
-        let id = object.get("_id").and_then(Value::as_str).ok_or_else(|| bad("without _id"))?;
+        let Value::Object(mut object) = value else { return Err(bad("that is not an object")) };
+        let id = match object.remove("_id") {
+            Some(Value::String(id)) => id,
+            _ => return Err(bad("without _id")),
+        };
         let rev: Rev = object
             .get("_rev")
             .and_then(Value::as_str)
             .and_then(|r| r.parse().ok())
             .ok_or_else(|| bad("without a readable _rev"))?;
         let revisions = match object.get("_revisions") {
-            Some(r) => serde_json::from_value::<Revisions>(r.clone()).map_err(|_| bad("with unreadable _revisions"))?,
+            Some(r) => Revisions::deserialize(r).map_err(|_| bad("with unreadable _revisions"))?,
             None => Revisions { start: rev.pos, ids: vec![rev.id.clone()] },
         };
         if !revisions.is_valid() || revisions.leaf().as_ref() != Some(&rev) {
             return Err(bad("whose _revisions do not end in its _rev"));
         }
         let deleted = object.get("_deleted").and_then(Value::as_bool).unwrap_or(false);
-        let body = object.iter().filter(|(k, _)| !k.starts_with('_')).map(|(k, v)| (k.clone(), v.clone())).collect();
-        Ok(Doc { id: id.to_owned(), revisions, deleted, body })
+        object.retain(|k, _| !k.starts_with('_'));
+        Ok(Doc { id, revisions, deleted, body: object })
     }
 }
 
@@ -222,12 +238,16 @@ pub struct Pull {
     state: PullState,
     /// Whether the server answered `_bulk_get` with an error once (then every batch GETs).
     no_bulk_get: bool,
+    /// Whether it read the server's changes from the start, and found any but design documents.
+    from_start: bool,
+    found_any: bool,
 }
 
 impl Pull {
     /// A pull under replication id `replication`, in session `session`, `batch` changes at a time.
     pub fn new(replication: &str, session: &str, batch: usize) -> Pull {
-        Pull { run: Run::new(replication, session, batch), state: PullState::Checkpoint, no_bulk_get: false }
+        let run = Run::new(replication, session, batch);
+        Pull { run, state: PullState::Checkpoint, no_bulk_get: false, from_start: false, found_any: false }
     }
 
     /// The first request.
@@ -241,6 +261,12 @@ impl Pull {
         &self.run.tally
     }
 
+    /// Done, having read the server's changes from the start and found no document but design
+    /// documents: the database is empty (`Push::into_empty`).
+    pub fn found_nothing(&self) -> bool {
+        self.state == PullState::Done && self.from_start && !self.found_any
+    }
+
     /// Takes the response to the last request and says what comes next.
     pub fn respond(&mut self, response: Response, local: &mut dyn LocalSide) -> Result<Step, SyncError> {
         if response.status == 401 {
@@ -251,6 +277,7 @@ impl Pull {
                 let remote = read_checkpoint(&response)?;
                 let since =
                     resume_from(remote.as_ref().map(|(c, _)| c), local.checkpoint(&self.run.replication).as_ref());
+                self.from_start = since == Seq::start();
                 self.run.remote = remote;
                 Ok(self.changes(since))
             }
@@ -277,10 +304,10 @@ impl Pull {
                 }
                 ok(&response)?;
                 if one_by_one {
-                    fetched.extend(read_open_revs(&response.body)?);
+                    fetched.extend(read_open_revs(response.body)?);
                     wanted.remove(0);
                 } else {
-                    fetched.extend(read_bulk_get(&response.body)?);
+                    fetched.extend(read_bulk_get(response.body)?);
                     wanted.clear();
                 }
                 if !wanted.is_empty() {
@@ -299,14 +326,29 @@ impl Pull {
         }
     }
 
-    fn changes(&mut self, since: Seq) -> Step {
+    /// The request that will follow the one just sent, when it is already known and only reads:
+    /// the next batch's `_changes` while this batch is stored and its checkpoint written. A
+    /// driver may send it at once and hand its answer to `respond` when it is asked for.
+    pub fn upcoming(&self) -> Option<Request> {
+        match &self.state {
+            PullState::SaveCheckpoint { last_seq } => Some(self.changes_request(last_seq)),
+            _ => None,
+        }
+    }
+
+    fn changes_request(&self, since: &Seq) -> Request {
         let path = format!("_changes?style=all_docs&since={}&limit={}", encode(&since.as_query()), self.run.batch);
+        Request { method: "GET", path, body: None }
+    }
+
+    fn changes(&mut self, since: Seq) -> Step {
+        let request = self.changes_request(&since);
         self.state = PullState::Changes { since };
-        self.run.send(Request { method: "GET", path, body: None })
+        self.run.send(request)
     }
 
     /// The documents and revisions of a `_changes` answer this side lacks, and its last sequence.
-    fn read_changes(&self, body: &Value, local: &dyn LocalSide) -> Result<(Wanted, Seq), SyncError> {
+    fn read_changes(&mut self, body: &Value, local: &dyn LocalSide) -> Result<(Wanted, Seq), SyncError> {
         let results =
             body.get("results").and_then(Value::as_array).ok_or_else(|| protocol("_changes without results"))?;
         let last_seq = body
@@ -317,6 +359,7 @@ impl Pull {
         let mut wanted = Vec::new();
         for change in results {
             let id = change.get("id").and_then(Value::as_str).ok_or_else(|| protocol("a change without id"))?;
+            self.found_any |= !id.starts_with("_design/");
             let revs: Vec<Rev> = change
                 .get("changes")
                 .and_then(Value::as_array)
@@ -342,7 +385,8 @@ impl Pull {
                 .iter()
                 .flat_map(|(id, revs)| revs.iter().map(move |r| json!({ "id": id, "rev": r.to_string() })))
                 .collect();
-            Request { method: "POST", path: "_bulk_get?revs=true".into(), body: Some(json!({ "docs": docs })) }
+            let body = Value::Object(Map::from_iter([("docs".to_owned(), Value::Array(docs))]));
+            Request { method: "POST", path: "_bulk_get?revs=true".into(), body: Some(body) }
         };
         self.run.send(request)
     }
@@ -358,21 +402,40 @@ impl Pull {
 pub struct Push {
     run: Run,
     state: PushState,
+    /// The database held no document but design documents when this round's pull read it from
+    /// the start (`Pull::found_nothing`): there is nothing to diff against, so every batch goes
+    /// straight to `_bulk_docs`. Skipping the diff is always safe, only slower when wrong:
+    /// `new_edits: false` stores a revision the server has (from another client meanwhile) once.
+    empty: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 enum PushState {
     Checkpoint,
-    RevsDiff { changes: Vec<LocalChange> },
-    BulkDocs { last: u64, sent: Vec<Doc> },
-    SaveCheckpoint { last: u64 },
+    RevsDiff {
+        changes: Vec<LocalChange>,
+    },
+    /// The documents sent: their ids and revisions.
+    BulkDocs {
+        last: u64,
+        sent: Vec<(String, Rev)>,
+    },
+    SaveCheckpoint {
+        last: u64,
+    },
     Done,
 }
 
 impl Push {
     /// A push under replication id `replication`, in session `session`, `batch` changes at a time.
     pub fn new(replication: &str, session: &str, batch: usize) -> Push {
-        Push { run: Run::new(replication, session, batch), state: PushState::Checkpoint }
+        Push { run: Run::new(replication, session, batch), state: PushState::Checkpoint, empty: false }
+    }
+
+    /// A push into a database its round's pull found empty (`Pull::found_nothing`).
+    pub fn into_empty(mut self, empty: bool) -> Push {
+        self.empty = empty;
+        self
     }
 
     /// The first request.
@@ -413,16 +476,7 @@ impl Push {
                         sent.extend(local.doc(id, &rev));
                     }
                 }
-                if sent.is_empty() {
-                    return Ok(self.save_checkpoint(last, local));
-                }
-                let docs: Vec<Value> = sent.iter().map(Doc::to_json).collect();
-                self.state = PushState::BulkDocs { last, sent };
-                Ok(self.run.send(Request {
-                    method: "POST",
-                    path: "_bulk_docs".into(),
-                    body: Some(json!({ "docs": docs, "new_edits": false })),
-                }))
+                Ok(self.send_docs(last, sent, local))
             }
             PushState::BulkDocs { last, sent } => {
                 ok(&response)?;
@@ -430,7 +484,7 @@ impl Push {
                 for result in response.body.as_array().into_iter().flatten() {
                     let Some(error) = result.get("error").and_then(Value::as_str) else { continue };
                     let id = result.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-                    let rev = sent.iter().find(|d| d.id == id).map(Doc::rev).unwrap_or_else(|| Rev::new(1, "?"));
+                    let rev = sent.iter().find(|(i, _)| *i == id).map_or_else(|| Rev::new(1, "?"), |(_, r)| r.clone());
                     let reason = result.get("reason").and_then(Value::as_str).unwrap_or_default().to_owned();
                     self.run.tally.rejected.push(Rejected { id, rev, error: error.to_owned(), reason });
                 }
@@ -450,12 +504,33 @@ impl Push {
             self.state = PushState::Done;
             return Step::Done;
         }
+        if self.empty {
+            let last = changes.last().map_or(0, |c| c.seq);
+            let sent = changes.iter().flat_map(|c| c.revs.iter().filter_map(|r| local.doc(&c.id, r))).collect();
+            return self.send_docs(last, sent, local);
+        }
         let diff: Map<String, Value> = changes
             .iter()
             .map(|c| (c.id.clone(), json!(c.revs.iter().map(Rev::to_string).collect::<Vec<_>>())))
             .collect();
         self.state = PushState::RevsDiff { changes };
         self.run.send(Request { method: "POST", path: "_revs_diff".into(), body: Some(Value::Object(diff)) })
+    }
+
+    /// Sends the documents of a batch that reached local sequence `last` (none: its checkpoint).
+    fn send_docs(&mut self, last: u64, sent: Vec<Doc>, local: &mut dyn LocalSide) -> Step {
+        if sent.is_empty() {
+            return self.save_checkpoint(last, local);
+        }
+        let ids = sent.iter().map(|d| (d.id.clone(), d.rev())).collect();
+        let docs: Vec<Value> = sent.into_iter().map(Doc::into_json).collect();
+        self.state = PushState::BulkDocs { last, sent: ids };
+        // Built as values, not with `json!`, which would copy every document once more.
+        let body = Value::Object(Map::from_iter([
+            ("docs".to_owned(), Value::Array(docs)),
+            ("new_edits".to_owned(), Value::Bool(false)),
+        ]));
+        self.run.send(Request { method: "POST", path: "_bulk_docs".into(), body: Some(body) })
     }
 
     fn save_checkpoint(&mut self, last: u64, local: &mut dyn LocalSide) -> Step {
@@ -492,22 +567,26 @@ fn read_checkpoint(response: &Response) -> Result<Option<(Checkpoint, Option<Str
     Ok(serde_json::from_value::<Checkpoint>(response.body.clone()).ok().map(|c| (c, rev)))
 }
 
-fn read_bulk_get(body: &Value) -> Result<Vec<Doc>, SyncError> {
-    let results = body.get("results").and_then(Value::as_array).ok_or_else(|| protocol("_bulk_get without results"))?;
+fn read_bulk_get(mut body: Value) -> Result<Vec<Doc>, SyncError> {
+    let Some(Value::Array(results)) = body.get_mut("results").map(Value::take) else {
+        return Err(protocol("_bulk_get without results"));
+    };
     let mut docs = Vec::new();
-    for result in results {
-        for entry in result.get("docs").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(doc) = entry.get("ok") {
-                docs.push(Doc::from_json(doc)?);
-            }
-        }
+    for mut result in results {
+        let Some(Value::Array(entries)) = result.get_mut("docs").map(Value::take) else { continue };
+        docs.extend(entries.into_iter().filter_map(ok_doc).map(Doc::from_value).collect::<Result<Vec<_>, _>>()?);
     }
     Ok(docs)
 }
 
-fn read_open_revs(body: &Value) -> Result<Vec<Doc>, SyncError> {
-    let entries = body.as_array().ok_or_else(|| protocol("open_revs answered no list"))?;
-    entries.iter().filter_map(|e| e.get("ok")).map(Doc::from_json).collect()
+fn read_open_revs(body: Value) -> Result<Vec<Doc>, SyncError> {
+    let Value::Array(entries) = body else { return Err(protocol("open_revs answered no list")) };
+    entries.into_iter().filter_map(ok_doc).map(Doc::from_value).collect()
+}
+
+/// The document of a `{"ok": doc}` entry (a revision the server has; `{"missing": rev}` is not).
+fn ok_doc(mut entry: Value) -> Option<Value> {
+    entry.get_mut("ok").map(Value::take)
 }
 
 /// Percent-encodes what goes into a path or query.

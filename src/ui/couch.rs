@@ -19,9 +19,11 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::domain::Command;
 use crate::store::couch::{CouchStore, COUCH_DB_NAME};
-use crate::sync::book::{Book, BookSide};
+use crate::store::StoreError;
+use crate::sync::book::{Book, BookSide, Dirty};
 use crate::sync::replicate::{encode, Pull, Push, Rejected, Request, Response, Step, SyncError, Tally};
 use crate::ui::clock;
+use crate::ui::locks::{try_lock, Held};
 use crate::ui::perf;
 use crate::ui::state::{pause, AppState};
 
@@ -203,7 +205,7 @@ fn start(state: AppState, config: Config, password: Option<String>) {
 async fn run(live: Rc<Live>, state: AppState) {
     let set_phase = |phase: Phase| live.status.update(|s| s.phase = phase);
     let store = match CouchStore::open(COUCH_DB_NAME).await {
-        Ok(store) => store,
+        Ok(store) => Rc::new(store),
         Err(e) => return set_phase(Phase::Failed(state.lang.get_untracked().store_error(&e))),
     };
     let Some(lock) = hold_lock(&live).await else { return };
@@ -278,53 +280,12 @@ async fn hold_lock(live: &Live) -> Option<Held> {
         if live.stop.get() {
             return None;
         }
-        if let Some(held) = try_lock().await {
+        if let Some(held) = try_lock(LOCK_NAME).await {
             return Some(held);
         }
         live.status.update(|s| s.phase = Phase::OtherTab);
         pause(1_000).await;
     }
-}
-
-/// A Web Lock held for as long as this lives; the browser also lets go of it when the page
-/// closes or reloads, so another tab takes over at once.
-struct Held(Option<js_sys::Function>);
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        if let Some(release) = self.0.take() {
-            let _ = release.call0(&JsValue::NULL);
-        }
-    }
-}
-
-/// `navigator.locks.request(name, { ifAvailable: true }, ...)`: the lock if no other tab holds
-/// it. Without Web Locks (a page not served over HTTPS or from localhost) every tab replicates,
-/// which is safe (records go through the write path) but does the work twice.
-async fn try_lock() -> Option<Held> {
-    let navigator: JsValue = web_sys::window()?.navigator().into();
-    let Some(locks) = js_sys::Reflect::get(&navigator, &"locks".into()).ok().filter(|l| l.is_object()) else {
-        return Some(Held(None));
-    };
-    let request: js_sys::Function = js_sys::Reflect::get(&locks, &"request".into()).ok()?.dyn_into().ok()?;
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).ok()?;
-    let mut decide = None;
-    let decided = js_sys::Promise::new(&mut |resolve, _| decide = Some(resolve));
-    let decide = decide?;
-    let callback = wasm_bindgen::closure::Closure::once_into_js(move |lock: JsValue| -> JsValue {
-        if lock.is_null() {
-            let _ = decide.call1(&JsValue::NULL, &JsValue::FALSE);
-            return JsValue::UNDEFINED;
-        }
-        let mut release = None;
-        let hold = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
-        let _ = decide.call1(&JsValue::NULL, &release.map_or(JsValue::FALSE, JsValue::from));
-        hold.into()
-    });
-    request.call3(&locks, &JsValue::from_str(LOCK_NAME), &options, &callback).ok()?;
-    let got = JsFuture::from(decided).await.ok()?;
-    got.dyn_into::<js_sys::Function>().ok().map(|release| Held(Some(release)))
 }
 
 /// Why a round stopped.
@@ -363,16 +324,16 @@ impl From<crate::store::StoreError> for Fault {
 
 /// One round: the server's changes in, then this book's out. Returns the book's version
 /// before the push looked at it (a change after it starts the next round).
-async fn round(live: &Live, state: &AppState, book: &mut Book, store: &CouchStore) -> Result<u64, Fault> {
+async fn round(live: &Live, state: &AppState, book: &mut Book, store: &Rc<CouchStore>) -> Result<u64, Fault> {
     state.full().await;
     let device = state.device().to_string();
     let (pull_id, push_id) = live.config.ids(&device);
     let session = format!("{device}-{}", clock::now().0);
     let started = perf::now();
-    let pulled = pull(live, state, book, store, &pull_id, &session).await?;
+    let (pulled, empty) = pull(live, state, book, store, &pull_id, &session).await?;
     let between = perf::now();
     let version = state.with_data(|d| d.archive().version()).unwrap_or_default();
-    let pushed = push(live, state, book, store, &push_id, &session).await?;
+    let pushed = push(live, state, book, store, (&push_id, &session), empty).await?;
     record_round(&pulled, &pushed, between - started, perf::now() - between);
     live.status.update(|s| {
         s.pulled += pulled.docs;
@@ -404,19 +365,33 @@ fn record_round(pulled: &Tally, pushed: &Tally, pull_ms: f64, push_ms: f64) {
     }
 }
 
+/// A pull. While a batch's records and trees are stored and its checkpoint written, the next
+/// batch's `_changes` is already on its way (`Pull::upcoming`); the trees are written in the
+/// background, each write after the one before (`Writes`).
 async fn pull(
     live: &Live,
     state: &AppState,
     book: &mut Book,
-    store: &CouchStore,
+    store: &Rc<CouchStore>,
     id: &str,
     session: &str,
-) -> Result<Tally, Fault> {
+) -> Result<(Tally, bool), Fault> {
     let mut pull = Pull::new(id, session, PULL_BATCH);
     let mut step = pull.start();
+    let mut writes = Writes::new(store);
+    let mut early: Option<(Request, Later<Result<Response, Fault>>)> = None;
     while let Step::Send(request) = step {
-        let response = exchange(live, &request).await?;
+        let response = match early.take() {
+            Some((sent, answer)) if sent == request => stopped(live, answer.wait().await)?,
+            held => {
+                early = held;
+                exchange(live, &request).await?
+            }
+        };
         step = respond(state, book, |side| pull.respond(response, side))?;
+        if early.is_none() {
+            early = pull.upcoming().map(|next| (next.clone(), send_now(live.config.clone(), next)));
+        }
         if book.has_incoming() {
             let records = book.take_incoming();
             state
@@ -425,29 +400,107 @@ async fn pull(
                 .map_err(|_| Fault::Sync(SyncError::Local("save".into())))?;
             state.with_data(|d| book.settle(d.archive()));
         }
-        store.write(&book.take_dirty()).await?;
+        writes.start(book.take_dirty());
     }
-    Ok(pull.tally().clone())
+    writes.done().await?;
+    Ok((pull.tally().clone(), pull.found_nothing()))
 }
 
+/// A push (`empty`: the round's pull found the database empty); the trees and checkpoints are
+/// written in the background (`Writes`): a revision this side made is the same when made again,
+/// so a push that stops before they are stored sends it again harmlessly.
 async fn push(
     live: &Live,
     state: &AppState,
     book: &mut Book,
-    store: &CouchStore,
-    id: &str,
-    session: &str,
+    store: &Rc<CouchStore>,
+    (id, session): (&str, &str),
+    empty: bool,
 ) -> Result<Tally, Fault> {
+    let mut writes = Writes::new(store);
     state.with_data(|d| book.prepare(d.archive()));
-    store.write(&book.take_dirty()).await?;
-    let mut push = Push::new(id, session, PUSH_BATCH);
+    writes.start(book.take_dirty());
+    let mut push = Push::new(id, session, PUSH_BATCH).into_empty(empty);
     let mut step = push.start();
     while let Step::Send(request) = step {
         let response = exchange(live, &request).await?;
         step = respond(state, book, |side| push.respond(response, side))?;
-        store.write(&book.take_dirty()).await?;
+        writes.start(book.take_dirty());
     }
+    writes.done().await?;
     Ok(push.tally().clone())
+}
+
+/// Work started now whose result is taken later.
+struct Later<T> {
+    done: js_sys::Promise,
+    result: Rc<RefCell<Option<T>>>,
+}
+
+impl<T: 'static> Later<T> {
+    fn start(work: impl std::future::Future<Output = T> + 'static) -> Later<T> {
+        let result = Rc::new(RefCell::new(None));
+        let slot = result.clone();
+        let done = wasm_bindgen_futures::future_to_promise(async move {
+            *slot.borrow_mut() = Some(work.await);
+            Ok(JsValue::UNDEFINED)
+        });
+        Later { done, result }
+    }
+
+    async fn wait(self) -> Option<T> {
+        let _ = JsFuture::from(self.done).await;
+        self.result.borrow_mut().take()
+    }
+}
+
+/// Sends `request` now; its answer is taken later.
+fn send_now(config: Config, request: Request) -> Later<Result<Response, Fault>> {
+    Later::start(async move { send(&config, &request, None).await })
+}
+
+/// An answer sent for earlier, once it is in; stopped meanwhile, the round ends.
+fn stopped(live: &Live, answer: Option<Result<Response, Fault>>) -> Result<Response, Fault> {
+    let response = answer.unwrap_or(Err(Fault::Offline))?;
+    if live.stop.get() {
+        return Err(Fault::Stopped);
+    }
+    Ok(response)
+}
+
+/// The trees and checkpoints a round changed, written while it goes on: each write starts after
+/// the one before it ended, and none after one failed (a later checkpoint never lands without
+/// the trees before it).
+struct Writes {
+    store: Rc<CouchStore>,
+    last: Option<Later<Result<(), StoreError>>>,
+}
+
+impl Writes {
+    fn new(store: &Rc<CouchStore>) -> Writes {
+        Writes { store: store.clone(), last: None }
+    }
+
+    fn start(&mut self, dirty: Dirty) {
+        if dirty.docs.is_empty() && dirty.state.is_none() {
+            return;
+        }
+        let (before, store) = (self.last.take(), self.store.clone());
+        self.last = Some(Later::start(async move {
+            if let Some(before) = before {
+                before.wait().await.unwrap_or(Ok(()))?;
+            }
+            store.write(&dirty).await
+        }));
+    }
+
+    /// Waits for the writes started; the first failure, if any.
+    async fn done(&mut self) -> Result<(), StoreError> {
+        match self.last.take() {
+            Some(last) => last.wait().await.unwrap_or(Ok(())),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Sends a request of a round; stopped meanwhile (disconnected, or another database chosen),
