@@ -33,8 +33,8 @@ const LOCK_NAME: &str = "pocket-crm-couch";
 /// Changes a batch. Larger than CouchDB's own replicator's 500: each pulled batch is one write
 /// of the records (every bucket it touches encoded again), and a server stores a large
 /// `_bulk_docs` faster per document; measured at 10,000 customers (README, "Performance").
-const PULL_BATCH: usize = 2_000;
-const PUSH_BATCH: usize = 1_000;
+const PULL_BATCH: usize = 4_000;
+const PUSH_BATCH: usize = 2_000;
 const LONG_POLL_MS: u32 = 25_000;
 
 /// The database this browser replicates with, and who logs in.
