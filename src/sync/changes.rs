@@ -71,6 +71,14 @@ pub enum FileProblem {
     NewerFormat(u32),
 }
 
+impl FileProblem {
+    /// Whether the file, read again as it is, would be refused again: damaged or not a change
+    /// file; one of a newer format reads once this device's app is updated.
+    pub fn for_good(&self) -> bool {
+        matches!(self, FileProblem::Unreadable)
+    }
+}
+
 impl ChangeFile {
     /// The file of `records` (this device's changes since its previous file).
     pub fn new(name: &FileName, records: Vec<AnyRecord>) -> ChangeFile {
@@ -243,8 +251,12 @@ mod tests {
         assert_eq!(back.name(), name);
         let newer = String::from_utf8(file.to_bytes()).unwrap().replacen("\"format\":1", "\"format\":2", 1);
         assert_eq!(ChangeFile::from_bytes(newer.as_bytes()), Err(FileProblem::NewerFormat(2)));
+        // A newer file is read again after an update (a shared folder keeps trying it); a
+        // broken one never is.
+        assert!(!FileProblem::NewerFormat(2).for_good());
         for broken in [&b"{}"[..], b"not json", &file.to_bytes()[..40]] {
             assert_eq!(ChangeFile::from_bytes(broken), Err(FileProblem::Unreadable));
+            assert!(FileProblem::Unreadable.for_good());
         }
     }
 

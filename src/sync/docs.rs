@@ -51,15 +51,11 @@ pub fn body_of(record: &AnyRecord) -> Map<String, Value> {
     body
 }
 
-/// A record's document fields as bytes, for its revision's hash (`next_rev`): written straight
-/// from the record, without building `body_of`'s JSON values first.
+/// A record's document fields as bytes, for its revision's hash (`next_rev`): `body_of`'s JSON,
+/// its keys sorted. Every version of the app must write the same bytes for the same record, or
+/// two versions settling one conflict would make two revisions, a new conflict, for ever.
 pub fn body_bytes(record: &AnyRecord) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    struct Body<'a> {
-        r#type: &'a str,
-        record: &'a AnyRecord,
-    }
-    serde_json::to_vec(&Body { r#type: record.kind().code(), record }).unwrap_or_default()
+    serde_json::to_vec(&body_of(record)).unwrap_or_default()
 }
 
 /// The record a document's fields hold; None for fields that are not one of ours.
@@ -85,6 +81,20 @@ mod tests {
             ["_design/app", "_local/x", "customer:not-a-uuid", "widget:6f1c0000-0000-4000-8000-000000000001", ""]
         {
             assert_eq!(record_of(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_revisions_bytes_are_the_documents_json_with_sorted_keys() {
+        // Written again through a JSON value (whose keys are sorted), the bytes stay the same:
+        // the layout every version of the app hashes.
+        use crate::domain::{demo, Archive, Timestamp, UtcOffset};
+        let records = demo::generate_with_deals(9, 20, 20, 3, Timestamp(1_790_000_000_000), UtcOffset::CHINA, "demo");
+        for record in Archive::from_records(records).to_records().into_any() {
+            let bytes = body_bytes(&record);
+            let value: Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(serde_json::to_vec(&value).unwrap(), bytes, "{record:?}");
+            assert!(bytes.starts_with(b"{\"record\":{"));
         }
     }
 

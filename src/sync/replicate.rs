@@ -26,6 +26,15 @@ pub struct Request {
     pub body: Option<Value>,
 }
 
+impl Request {
+    /// Whether it writes a replication's checkpoint on the server: a driver that stores this
+    /// side's documents in the background has them stored before sending it (a checkpoint is
+    /// written only after its batch is stored).
+    pub fn writes_checkpoint(&self) -> bool {
+        self.method == "PUT" && self.path.starts_with("_local/")
+    }
+}
+
 /// What the server answered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {

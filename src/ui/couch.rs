@@ -367,7 +367,9 @@ fn record_round(pulled: &Tally, pushed: &Tally, pull_ms: f64, push_ms: f64) {
 
 /// A pull. While a batch's records and trees are stored and its checkpoint written, the next
 /// batch's `_changes` is already on its way (`Pull::upcoming`); the trees are written in the
-/// background, each write after the one before (`Writes`).
+/// background, each write after the one before (`Writes`), and every write has landed before a
+/// checkpoint is sent (`Request::writes_checkpoint`). Returns its tally and whether it found the
+/// database empty (`Pull::found_nothing`).
 async fn pull(
     live: &Live,
     state: &AppState,
@@ -377,10 +379,29 @@ async fn pull(
     session: &str,
 ) -> Result<(Tally, bool), Fault> {
     let mut pull = Pull::new(id, session, PULL_BATCH);
-    let mut step = pull.start();
     let mut writes = Writes::new(store);
+    let pulled = pull_batches(live, state, book, &mut pull, &mut writes).await;
+    // Whatever ended the pull, its writes land before the book is read again or another round
+    // writes.
+    let written = writes.done().await;
+    pulled?;
+    written?;
+    Ok((pull.tally().clone(), pull.found_nothing()))
+}
+
+async fn pull_batches(
+    live: &Live,
+    state: &AppState,
+    book: &mut Book,
+    pull: &mut Pull,
+    writes: &mut Writes,
+) -> Result<(), Fault> {
+    let mut step = pull.start();
     let mut early: Option<(Request, Later<Result<Response, Fault>>)> = None;
     while let Step::Send(request) = step {
+        if request.writes_checkpoint() {
+            writes.done().await?;
+        }
         let response = match early.take() {
             Some((sent, answer)) if sent == request => stopped(live, answer.wait().await)?,
             held => {
@@ -402,13 +423,11 @@ async fn pull(
         }
         writes.start(book.take_dirty());
     }
-    writes.done().await?;
-    Ok((pull.tally().clone(), pull.found_nothing()))
+    Ok(())
 }
 
 /// A push (`empty`: the round's pull found the database empty); the trees and checkpoints are
-/// written in the background (`Writes`): a revision this side made is the same when made again,
-/// so a push that stops before they are stored sends it again harmlessly.
+/// written in the background (`Writes`), every write landed before a checkpoint is sent.
 async fn push(
     live: &Live,
     state: &AppState,
@@ -421,14 +440,30 @@ async fn push(
     state.with_data(|d| book.prepare(d.archive()));
     writes.start(book.take_dirty());
     let mut push = Push::new(id, session, PUSH_BATCH).into_empty(empty);
+    let pushed = push_batches(live, state, book, &mut push, &mut writes).await;
+    let written = writes.done().await;
+    pushed?;
+    written?;
+    Ok(push.tally().clone())
+}
+
+async fn push_batches(
+    live: &Live,
+    state: &AppState,
+    book: &mut Book,
+    push: &mut Push,
+    writes: &mut Writes,
+) -> Result<(), Fault> {
     let mut step = push.start();
     while let Step::Send(request) = step {
+        if request.writes_checkpoint() {
+            writes.done().await?;
+        }
         let response = exchange(live, &request).await?;
         step = respond(state, book, |side| push.respond(response, side))?;
         writes.start(book.take_dirty());
     }
-    writes.done().await?;
-    Ok(push.tally().clone())
+    Ok(())
 }
 
 /// Work started now whose result is taken later.

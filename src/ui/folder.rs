@@ -22,9 +22,9 @@ use crate::store::folder::FolderStore;
 use crate::sync::changes::CameIn;
 use crate::sync::folder::{to_take, Listed, Seen};
 use crate::ui::clock;
-use crate::ui::locks::{try_lock, Held};
+use crate::ui::locks::{lock, try_lock, Held};
 use crate::ui::state::{pause, AppState};
-use crate::ui::team::{next_change_file, take_in_file};
+use crate::ui::team::{next_change_file, take_in_file, SERIES_LOCK};
 
 /// localStorage: the name of the folder in use (none: no folder).
 pub const FOLDER_KEY: &str = "pocket.folder";
@@ -153,6 +153,16 @@ pub async fn allow() {
     }
 }
 
+/// Puts a change file saved as a download into the folder too, when one is in use and may be
+/// written (the file is in the series the folder's files are in, so teammates who read the
+/// folder get it). Err: what to tell.
+pub async fn also_write(name: &str, bytes: &[u8]) -> Result<(), Fault> {
+    match live() {
+        Some(live) if permission(&live.handle, false).await => write_file(&live.handle, name, bytes).await,
+        _ => Ok(()),
+    }
+}
+
 /// A round now, writing this device's changes.
 pub fn nudge() {
     if let Some(live) = live() {
@@ -205,6 +215,8 @@ async fn run(live: Rc<Live>, state: AppState, store: FolderStore, mut seen: Seen
     while !live.stop.get() {
         if !permission(&live.handle, false).await {
             live.status.update(|s| s.phase = Phase::PermissionNeeded);
+            // Until "Allow access" (or "Sync now") asks again.
+            live.nudged.set(false);
             wait(&live, u32::MAX).await;
             continue;
         }
@@ -267,16 +279,18 @@ struct Done {
 async fn round(live: &Live, state: AppState, store: &FolderStore, seen: &mut Seen, write: bool) -> Result<Done, Fault> {
     let mut wrote = 0;
     if write {
+        // One file of the series at a time, whichever tab or button makes it.
+        let _series = lock(SERIES_LOCK).await;
         if let Some(file) = next_change_file(state).await.map_err(Fault::Other)? {
             write_file(&live.handle, &file.file_name, &file.bytes).await?;
             state.set_change_series(file.series);
             wrote = file.count;
         }
     }
-    let files = list(&live.handle).await?;
+    let (files, mut problems) = list(state, &live.handle).await?;
     let listed: Vec<Listed> = files.iter().map(|(l, _)| l.clone()).collect();
     let mine = state.device().to_string();
-    let (mut taken, mut problems): (Vec<CameIn>, Vec<String>) = (Vec::new(), Vec::new());
+    let mut taken: Vec<CameIn> = Vec::new();
     let seen_before = seen.clone();
     for wanted in to_take(&listed, &mine, &seen_before) {
         let Some((_, file)) = files.iter().find(|(l, _)| l == wanted) else { continue };
@@ -303,24 +317,37 @@ async fn round(live: &Live, state: AppState, store: &FolderStore, seen: &mut See
     Ok(Done { wrote, took, problems })
 }
 
-/// The change files' candidates in the folder: every file in it, with what it is now. Files
-/// whose names are no change file's are not opened.
-async fn list(folder: &FileSystemDirectoryHandle) -> Result<Vec<(Listed, web_sys::File)>, Fault> {
+/// The change files' candidates in the folder, each with what it is now, and what to say of
+/// those that could not be opened (a drive holding one, a placeholder not yet downloaded: tried
+/// again next round). Files whose names are no change file's are not opened.
+async fn list(
+    state: AppState,
+    folder: &FileSystemDirectoryHandle,
+) -> Result<(Vec<(Listed, web_sys::File)>, Vec<String>), Fault> {
     let entries = folder.values();
-    let mut out = Vec::new();
+    let (mut out, mut problems) = (Vec::new(), Vec::new());
     loop {
         let next = JsFuture::from(entries.next().map_err(|e| fault_of(&e))?).await.map_err(|e| fault_of(&e))?;
         if js_sys::Reflect::get(&next, &"done".into()).ok().is_some_and(|d| d.is_truthy()) {
-            return Ok(out);
+            return Ok((out, problems));
         }
         let entry = js_sys::Reflect::get(&next, &"value".into()).map_err(|e| fault_of(&e))?;
         let Ok(handle) = entry.dyn_into::<FileSystemFileHandle>() else { continue };
         if crate::sync::changes::FileName::parse(&handle.name()).is_none() {
             continue;
         }
-        let file: web_sys::File = JsFuture::from(handle.get_file()).await.map_err(|e| fault_of(&e))?.unchecked_into();
-        let listed = Listed { name: file.name(), size: file.size() as u64, modified: file.last_modified() as i64 };
-        out.push((listed, file));
+        match JsFuture::from(handle.get_file()).await {
+            Ok(file) => {
+                let file: web_sys::File = file.unchecked_into();
+                let listed =
+                    Listed { name: file.name(), size: file.size() as u64, modified: file.last_modified() as i64 };
+                out.push((listed, file));
+            }
+            Err(e) => {
+                let why = error_message(&e);
+                problems.push(state.lang.get_untracked().not_a_change_file(&handle.name(), &why));
+            }
+        }
     }
 }
 
@@ -372,9 +399,11 @@ fn fault_of(error: &JsValue) -> Fault {
         "NotFoundError" => Fault::Gone,
         "NotAllowedError" | "SecurityError" => Fault::Denied,
         "QuotaExceededError" => Fault::Full,
-        _ => {
-            let message = js_sys::Reflect::get(error, &"message".into()).ok().and_then(|m| m.as_string());
-            Fault::Other(message.unwrap_or_else(|| format!("{error:?}")))
-        }
+        _ => Fault::Other(error_message(error)),
     }
+}
+
+fn error_message(error: &JsValue) -> String {
+    let message = js_sys::Reflect::get(error, &"message".into()).ok().and_then(|m| m.as_string());
+    message.unwrap_or_else(|| format!("{error:?}"))
 }

@@ -87,10 +87,13 @@ fn InUse(
             running.set(None);
         });
     };
+    let error = RwSignal::new(None::<String>);
     let other = move |_| {
         leptos::task::spawn_local(async move {
-            if let Ok(true) = folder::choose(state).await {
-                running.set(folder::live().map(|l| l.status));
+            match folder::choose(state).await {
+                Ok(true) => running.set(folder::live().map(|l| l.status)),
+                Ok(false) => {}
+                Err(fault) => error.set(Some(fault_text(state.lang.get_untracked(), &fault))),
             }
         });
     };
@@ -116,6 +119,9 @@ fn InUse(
             <button class="secondary" data-testid="folder-other" on:click=other>{tr(FolderMsg::ChooseOther)}</button>
             <button class="secondary" data-testid="folder-stop" on:click=stop>{tr(FolderMsg::StopUsing)}</button>
         </div>
+        <Show when=move || error.with(Option::is_some)>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </Show>
     }
 }
 
@@ -148,7 +154,8 @@ fn PhaseLine(status: RwSignal<Status>) -> impl IntoView {
     view! { <span data-testid="folder-phase" data-phase=code data-rounds=rounds>{text}</span> }
 }
 
-fn fault_text(lang: Lang, fault: &Fault) -> String {
+/// A fault of the folder, in words.
+pub fn fault_text(lang: Lang, fault: &Fault) -> String {
     match fault {
         Fault::Gone => lang.t(FolderMsg::Gone).to_owned(),
         Fault::Denied => lang.t(FolderMsg::Denied).to_owned(),

@@ -44,3 +44,13 @@ pub async fn try_lock(name: &str) -> Option<Held> {
     let got = JsFuture::from(decided).await.ok()?;
     got.dyn_into::<js_sys::Function>().ok().map(|release| Held(Some(release)))
 }
+
+/// Waits until this tab holds the Web Lock `name` (another tab may hold it for a moment).
+pub async fn lock(name: &str) -> Held {
+    loop {
+        if let Some(held) = try_lock(name).await {
+            return held;
+        }
+        crate::ui::state::pause(50).await;
+    }
+}

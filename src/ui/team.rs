@@ -16,7 +16,9 @@ use crate::jobs::{FileJob, FileOutcome};
 use crate::store::ActionError;
 use crate::sync::changes::{changed_since, counted, CameIn, ChangeFile, FileName, FileProblem, Series};
 use crate::ui::clock;
+use crate::ui::folder;
 use crate::ui::jobs;
+use crate::ui::locks::lock;
 use crate::ui::route::Route;
 use crate::ui::state::{tr, use_app, AppState};
 
@@ -154,20 +156,27 @@ pub(super) async fn next_change_file(state: AppState) -> Result<Option<Outgoing>
     }
 }
 
-/// Saves the next change file (a download); says so when nothing changed.
+/// The Web Lock held while a change file of this device's series is made and delivered, so that
+/// two tabs, or the folder's round and a download, never make two files of one number.
+pub(super) const SERIES_LOCK: &str = "pocket-crm-series";
+
+/// Saves the next change file (a download, and into the shared folder when one is in use); says
+/// so when nothing changed.
 async fn save_change_file(state: AppState) {
     let lang = state.lang.get_untracked();
+    let _series = lock(SERIES_LOCK).await;
     let file = match next_change_file(state).await {
         Ok(Some(file)) => file,
         Ok(None) => return state.show_toast(lang.t(TeamMsg::NothingToSend).to_owned(), false, None),
         Err(e) => return state.show_toast(e, true, None),
     };
-    match jobs::download(&file.bytes, &file.file_name, "application/json") {
-        Ok(()) => {
-            state.set_change_series(file.series);
-            state.show_toast(lang.saved_change_file(&file.file_name, file.count), false, None);
-        }
-        Err(e) => state.show_toast(e, true, None),
+    if let Err(e) = jobs::download(&file.bytes, &file.file_name, "application/json") {
+        return state.show_toast(e, true, None);
+    }
+    state.set_change_series(file.series);
+    match folder::also_write(&file.file_name, &file.bytes).await {
+        Ok(()) => state.show_toast(lang.saved_change_file(&file.file_name, file.count), false, None),
+        Err(fault) => state.show_toast(crate::ui::folder_card::fault_text(lang, &fault), true, None),
     }
 }
 
@@ -247,11 +256,12 @@ pub(super) async fn take_in_file(state: AppState, file: &web_sys::File) -> Resul
     let read = jobs::run::<_, FileOutcome>(jobs::Kind::Files, FileJob::ReadChangeFile { bytes }).await;
     let change = match read {
         Ok(FileOutcome::ChangeFileRead(Ok(change))) => change,
-        Ok(FileOutcome::ChangeFileRead(Err(FileProblem::NewerFormat(_)))) => {
-            return Err(Refused { said: lang.newer_change_file(&name), for_good: false })
-        }
-        Ok(FileOutcome::ChangeFileRead(Err(FileProblem::Unreadable))) => {
-            return Err(refuse(lang.t(TeamMsg::NotAChangeFile), true))
+        Ok(FileOutcome::ChangeFileRead(Err(problem))) => {
+            let said = match problem {
+                FileProblem::NewerFormat(_) => lang.newer_change_file(&name),
+                FileProblem::Unreadable => lang.not_a_change_file(&name, lang.t(TeamMsg::NotAChangeFile)),
+            };
+            return Err(Refused { said, for_good: problem.for_good() });
         }
         _ => return Err(refuse(lang.t(Msg::AreaLoadFailed), false)),
     };

@@ -85,6 +85,15 @@ test('a rep and a manager share a cloud-drive folder: files written and taken in
   assert.ok(second, 'the rep\'s second file is in the folder');
   assert.equal(JSON.parse((await files(rep.page))[second]).records.length, 2, 'only what changed since file 1');
 
+  // A change file saved as a download goes into the folder too (it is in the same series).
+  assert.match(await run(rep.page, 'create', ID(4), '青禾茶业'), /^saved/);
+  const [download] = await Promise.all([rep.page.waitForEvent('download'), rep.page.click('[data-testid=team-send]')]);
+  assert.match(download.suggestedFilename(), /-3\.json$/);
+  await rep.page.waitForFunction(async ([folder, name]) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+    return dir.getFileHandle(name).then(() => true, () => false);
+  }, [FOLDER, download.suggestedFilename()]);
+
   await drive(rep.page, manager.page);
   await syncNow(manager.page);
   const came = await rows(manager.page);
@@ -147,6 +156,33 @@ test('a rep and a manager share a cloud-drive folder: files written and taken in
     assert.deepEqual(who.errors, []);
     await who.context.close();
   }
+});
+
+test('after a restart the browser asks for access again: the card waits for a click, quietly, then syncs', async () => {
+  // The browser's answer is played by the page: granted until the test says otherwise.
+  const asking = `${pickFolder}
+    window.__asked = 0;
+    FileSystemHandle.prototype.queryPermission = async function () {
+      window.__asked++;
+      return localStorage.getItem('test.permission') ?? 'granted';
+    };
+    FileSystemHandle.prototype.requestPermission = async function () {
+      localStorage.setItem('test.permission', 'granted');
+      return 'granted';
+    };`;
+  const rep = await person('李娜', 'zh-CN', asking);
+  await choose(rep.page);
+  await rep.page.evaluate(() => localStorage.setItem('test.permission', 'prompt'));
+  await rep.page.reload();
+  await rep.page.waitForSelector('[data-testid=folder-allow]', { timeout: 20_000 });
+  assert.equal(await phase(rep.page), 'permission');
+  const asked = await rep.page.evaluate(() => window.__asked);
+  await rep.page.waitForTimeout(2_000);
+  assert.ok((await rep.page.evaluate(() => window.__asked)) - asked <= 1, 'no busy loop while waiting for the click');
+  await rep.page.click('[data-testid=folder-allow]');
+  await rep.page.waitForSelector('[data-testid=folder-phase][data-phase=synced]', { timeout: 20_000 });
+  assert.deepEqual(rep.errors, []);
+  await rep.context.close();
 });
 
 test('a browser without folder access says how to pass files instead', async () => {
