@@ -58,7 +58,7 @@ impl CouchStore {
 
     /// Writes what changed, in one transaction.
     pub async fn write(&self, dirty: &Dirty) -> Result<(), StoreError> {
-        if dirty.docs.is_empty() && dirty.state.is_none() {
+        if dirty.is_empty() {
             return Ok(());
         }
         let fail = fail(true);

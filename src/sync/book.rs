@@ -94,6 +94,13 @@ pub struct Dirty {
     pub state: Option<BookState>,
 }
 
+impl Dirty {
+    /// Nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty() && self.state.is_none()
+    }
+}
+
 /// The book's side of a replication.
 #[derive(Debug, Default)]
 pub struct Book {

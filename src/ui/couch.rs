@@ -23,7 +23,7 @@ use crate::store::StoreError;
 use crate::sync::book::{Book, BookSide, Dirty};
 use crate::sync::replicate::{encode, Pull, Push, Rejected, Request, Response, Step, SyncError, Tally};
 use crate::ui::clock;
-use crate::ui::locks::{try_lock, Held};
+use crate::ui::locks::hold;
 use crate::ui::perf;
 use crate::ui::state::{pause, AppState};
 
@@ -208,7 +208,8 @@ async fn run(live: Rc<Live>, state: AppState) {
         Ok(store) => Rc::new(store),
         Err(e) => return set_phase(Phase::Failed(state.lang.get_untracked().store_error(&e))),
     };
-    let Some(lock) = hold_lock(&live).await else { return };
+    let other_tab = || live.status.update(|s| s.phase = Phase::OtherTab);
+    let Some(lock) = hold(LOCK_NAME, &live.stop, 1_000, other_tab).await else { return };
     let mut book: Option<Book> = None;
     let mut offline_pause = 5;
     let mut fresh_login = false;
@@ -271,21 +272,6 @@ async fn open_book(store: &CouchStore, config: &Config) -> Result<Book, crate::s
     }
     store.clear().await?;
     Ok(Book::for_database(&config.url))
-}
-
-/// Waits until this tab holds the replication's Web Lock (another tab of this browser may be
-/// replicating: it says so meanwhile); None when stopped first.
-async fn hold_lock(live: &Live) -> Option<Held> {
-    loop {
-        if live.stop.get() {
-            return None;
-        }
-        if let Some(held) = try_lock(LOCK_NAME).await {
-            return Some(held);
-        }
-        live.status.update(|s| s.phase = Phase::OtherTab);
-        pause(1_000).await;
-    }
 }
 
 /// Why a round stopped.
@@ -494,7 +480,7 @@ fn send_now(config: Config, request: Request) -> Later<Result<Response, Fault>> 
     Later::start(async move { send(&config, &request, None).await })
 }
 
-/// An answer sent for earlier, once it is in; stopped meanwhile, the round ends.
+/// An answer, once it is in (sent now or earlier); stopped meanwhile, the round ends.
 fn stopped(live: &Live, answer: Option<Result<Response, Fault>>) -> Result<Response, Fault> {
     let response = answer.unwrap_or(Err(Fault::Offline))?;
     if live.stop.get() {
@@ -517,7 +503,7 @@ impl Writes {
     }
 
     fn start(&mut self, dirty: Dirty) {
-        if dirty.docs.is_empty() && dirty.state.is_none() {
+        if dirty.is_empty() {
             return;
         }
         let (before, store) = (self.last.take(), self.store.clone());
@@ -541,11 +527,7 @@ impl Writes {
 /// Sends a request of a round; stopped meanwhile (disconnected, or another database chosen),
 /// the round ends without taking its answer.
 async fn exchange(live: &Live, request: &Request) -> Result<Response, Fault> {
-    let response = send(&live.config, request, None).await?;
-    if live.stop.get() {
-        return Err(Fault::Stopped);
-    }
-    Ok(response)
+    stopped(live, Some(send(&live.config, request, None).await))
 }
 
 /// Hands a response to the replication with the book and the archive as they are now.

@@ -22,7 +22,7 @@ use crate::store::folder::FolderStore;
 use crate::sync::changes::CameIn;
 use crate::sync::folder::{to_take, Listed, Seen};
 use crate::ui::clock;
-use crate::ui::locks::{lock, try_lock, Held};
+use crate::ui::locks::{hold, lock};
 use crate::ui::state::{pause, AppState};
 use crate::ui::team::{next_change_file, take_in_file, SERIES_LOCK};
 
@@ -118,8 +118,8 @@ pub async fn choose(state: AppState) -> Result<bool, Fault> {
         Err(e) if error_name(&e) == "AbortError" => return Ok(false),
         Err(e) => return Err(fault_of(&e)),
     };
-    let store = FolderStore::open().await.map_err(|e| Fault::Other(state.lang.get_untracked().store_error(&e)))?;
-    store.set_handle(&handle).await.map_err(|e| Fault::Other(state.lang.get_untracked().store_error(&e)))?;
+    let store = FolderStore::open().await.map_err(|e| stored(state, &e))?;
+    store.set_handle(&handle).await.map_err(|e| stored(state, &e))?;
     let handle: FileSystemDirectoryHandle = handle.unchecked_into();
     if let Some(s) = storage() {
         let _ = s.set_item(FOLDER_KEY, &handle.name());
@@ -210,7 +210,8 @@ fn start(state: AppState, handle: FileSystemDirectoryHandle, store: FolderStore,
 /// The rounds, until stopped: one at once (writing), then every half minute (writing at most
 /// every two minutes) or when nudged.
 async fn run(live: Rc<Live>, state: AppState, store: FolderStore, mut seen: Seen) {
-    let Some(lock) = hold_lock(&live).await else { return };
+    let other_tab = || live.status.update(|s| s.phase = Phase::OtherTab);
+    let Some(lock) = hold(LOCK_NAME, &live.stop, 1_000, other_tab).await else { return };
     let mut last_write = f64::NEG_INFINITY;
     while !live.stop.get() {
         if !permission(&live.handle, false).await {
@@ -242,20 +243,6 @@ async fn run(live: Rc<Live>, state: AppState, store: FolderStore, mut seen: Seen
         wait(&live, READ_EVERY_MS).await;
     }
     drop(lock);
-}
-
-/// Waits until this tab holds the folder's Web Lock; None when stopped first.
-async fn hold_lock(live: &Live) -> Option<Held> {
-    loop {
-        if live.stop.get() {
-            return None;
-        }
-        if let Some(held) = try_lock(LOCK_NAME).await {
-            return Some(held);
-        }
-        live.status.update(|s| s.phase = Phase::OtherTab);
-        pause(1_000).await;
-    }
 }
 
 /// Waits `ms`, or until nudged or stopped.
@@ -308,7 +295,7 @@ async fn round(live: &Live, state: AppState, store: &FolderStore, seen: &mut See
         }
     }
     if *seen != seen_before {
-        store.set_seen(seen).await.map_err(|e| Fault::Other(state.lang.get_untracked().store_error(&e)))?;
+        store.set_seen(seen).await.map_err(|e| stored(state, &e))?;
     }
     let took = taken.len();
     if took > 0 {
@@ -387,6 +374,11 @@ async fn permission(handle: &FileSystemDirectoryHandle, ask: bool) -> bool {
     let Ok(promise) = call.call1(handle, &descriptor) else { return false };
     let answer = JsFuture::from(js_sys::Promise::from(promise)).await;
     answer.ok().and_then(|a| a.as_string()).as_deref() == Some("granted")
+}
+
+/// The folder's own IndexedDB failing, in the person's language.
+fn stored(state: AppState, error: &crate::store::StoreError) -> Fault {
+    Fault::Other(state.lang.get_untracked().store_error(error))
 }
 
 fn error_name(error: &JsValue) -> String {

@@ -1,6 +1,8 @@
 //! Web Locks: one tab of the browser does a thing at a time (the CouchDB replication, the shared
 //! folder's rounds), and the browser lets go of a lock when its page closes or reloads.
 
+use std::cell::Cell;
+
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -47,10 +49,21 @@ pub async fn try_lock(name: &str) -> Option<Held> {
 
 /// Waits until this tab holds the Web Lock `name` (another tab may hold it for a moment).
 pub async fn lock(name: &str) -> Held {
+    let never = Cell::new(false);
+    hold(name, &never, 50, || {}).await.unwrap_or(Held(None))
+}
+
+/// Waits until this tab holds the Web Lock `name`, trying again every `every_ms` and calling
+/// `waiting` each time another tab holds it; None once `stop` is set.
+pub async fn hold(name: &str, stop: &Cell<bool>, every_ms: i32, waiting: impl Fn()) -> Option<Held> {
     loop {
-        if let Some(held) = try_lock(name).await {
-            return held;
+        if stop.get() {
+            return None;
         }
-        crate::ui::state::pause(50).await;
+        if let Some(held) = try_lock(name).await {
+            return Some(held);
+        }
+        waiting();
+        crate::ui::state::pause(every_ms).await;
     }
 }

@@ -181,6 +181,11 @@ test('after a restart the browser asks for access again: the card waits for a cl
   assert.ok((await rep.page.evaluate(() => window.__asked)) - asked <= 1, 'no busy loop while waiting for the click');
   await rep.page.click('[data-testid=folder-allow]');
   await rep.page.waitForSelector('[data-testid=folder-phase][data-phase=synced]', { timeout: 20_000 });
+  // A second tab of the same browser leaves the rounds to the first (one Web Lock).
+  const second = await rep.context.newPage();
+  await second.goto(server.url + '#/team');
+  await second.waitForSelector('[data-testid=folder-phase][data-phase=other-tab]', { timeout: 20_000 });
+  await second.close();
   assert.deepEqual(rep.errors, []);
   await rep.context.close();
 });
