@@ -9,7 +9,8 @@
 //    module, a chunk per area, shared chunks, and __wasm_split.js that loads them (the release
 //    profile keeps the relocations it reads: strip = "debuginfo");
 // 2. makes the main module's JS with wasm-bindgen (--keep-lld-exports: the chunks import those);
-// 3. runs wasm-opt -Oz on every module and minifies the JS (release);
+// 3. runs wasm-opt -Oz on every module, merges the small chunks into one module (chunks.wasm,
+//    see `mergeChunks`) and minifies the JS (release);
 // 4. puts all of it, and the workers' files, in app-<content hash>/ (chunk names are not hashed,
 //    so a new build never mixes with an old one's files), removes Trunk's unsplit copy of the
 //    app, and puts the tags that load ours in index.html;
@@ -38,6 +39,8 @@ const BIN = 'pocket-crm';
 // ever starts the workers of its own build.
 const WORKERS = ['worker', 'files'];
 // The same features as Trunk.toml's wasm-opt for the workers (Chromium supports them all).
+// SPLIT_KEEP_NAMES=1 keeps the functions' names (for a profile of the page; larger files).
+const KEEP_NAMES = process.env.SPLIT_KEEP_NAMES === '1' ? ['-g'] : [];
 const WASM_FEATURES = [
   '--enable-bulk-memory', '--enable-bulk-memory-opt', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
@@ -76,7 +79,7 @@ async function pool(jobs, limit) {
 function wasmOpt(file) {
   return new Promise((resolve, reject) => {
     import('node:child_process').then(({ spawn }) => {
-      const child = spawn('wasm-opt', ['-Oz', ...WASM_FEATURES, file, '-o', file], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn('wasm-opt', ['-Oz', ...KEEP_NAMES, ...WASM_FEATURES, file, '-o', file], { stdio: ['ignore', 'ignore', 'inherit'] });
       child.on('error', reject);
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`wasm-opt ${file} failed (exit ${code})`))));
     });
@@ -104,60 +107,83 @@ async function buildApp() {
   console.log(`split.mjs: split ${splitMs} ms, wasm-bindgen ${bindgenMs} ms, wasm-opt ${optMs} ms`);
 }
 
-/** Chunks smaller than this go into one pack file, fetched once (see `packChunks`). */
-const PACK_LIMIT = 16 * 1024;
+/** Chunks smaller than this are merged into one module (see `mergeChunks`). */
+const SMALL_CHUNK = 16 * 1024;
+
+/** What the chunks import from the main module (the loader's `getSharedImports`). */
+const SHARED = '__wasm_split';
+/** The merged module's name for the same imports (see `mergeChunks`). */
+const MERGED_SHARED = '__wasm_split_merged';
 
 /**
- * Packs the small chunks into one file. The splitter makes a chunk for every combination of
- * areas that share code: dozens of files of a few hundred bytes, and an area's first opening
- * fetched 40-50 of them (most of its time waiting on requests). Here every chunk under
- * PACK_LIMIT goes into `chunks.pack`, and the loader (__wasm_split.js) takes them from it: the
- * pack is fetched once (and again after a failure), each chunk handed to WebAssembly as a
- * Response of its bytes. Larger chunks stay files of their own, fetched in parallel.
+ * Merges the small chunks into one module, `chunks.wasm`. The splitter makes a chunk for every
+ * combination of areas that share code: over a hundred modules of a few hundred bytes to a few
+ * KB. Fetched one file each, an area's first opening took 40-50 requests; fetched as one file
+ * but instantiated one by one, it still cost the page some 120 compilations and instantiations
+ * on its main thread (a fifth of the forecast's first opening). The chunks import nothing from
+ * each other (only the main module's memory, function table and stack pointer) and fill their
+ * own slots of the table, so one module holding them all is the same code, loaded once: every
+ * small chunk's loader becomes that module's loader (loaded once; a failure is tried again).
+ * `wasm-merge` would give each input's imports a copy of their own (several memories), so the
+ * first input is a module that imports the three under another name and exports them under
+ * theirs: the chunks' imports bind to it, and the merged module imports each once.
  */
-function packChunks() {
+async function mergeChunks() {
   const loaderPath = join(OUT, '__wasm_split.js');
   let loader = readFileSync(loaderPath, 'utf8');
   const small = readdirSync(OUT)
-    .filter((n) => /^chunk_\d+\.wasm$/.test(n) && statSync(join(OUT, n)).size < PACK_LIMIT)
+    .filter((n) => /^chunk_\d+\.wasm$/.test(n) && statSync(join(OUT, n)).size < SMALL_CHUNK)
     .sort();
-  const index = {};
-  const parts = [];
-  let at = 0;
+  if (small.length === 0) return 0;
   for (const name of small) {
-    const fetchCall = `fetch(new URL("./${name}", import.meta.url))`;
-    if (!loader.includes(fetchCall)) continue;
-    const bytes = readFileSync(join(OUT, name));
-    index[name] = [at, bytes.length];
-    parts.push(bytes);
-    at += bytes.length;
-    loader = loader.replace(fetchCall, `__packed("${name}")`);
-    rmSync(join(OUT, name));
-  }
-  if (parts.length === 0) return 0;
-  writeFileSync(join(OUT, 'chunks.pack'), Buffer.concat(parts));
-  const helper = `
-const __PACK = ${JSON.stringify(index)};
-let __pack;
-function __packed(name) {
-    if (__pack === undefined) {
-        const loading = fetch(new URL("./chunks.pack", import.meta.url)).then((r) => {
-            if (!r.ok) throw new Error("chunks.pack: " + r.status);
-            return r.arrayBuffer();
-        });
-        // A failed fetch is not kept: the next load tries again.
-        loading.catch(() => { if (__pack === loading) __pack = undefined; });
-        __pack = loading;
-    }
-    return __pack.then((bytes) => {
-        const [at, length] = __PACK[name];
-        return new Response(bytes.slice(at, at + length), { headers: { "Content-Type": "application/wasm" } });
-    });
+    // Each small chunk's load, as wasm-split-cli writes it: fetch its file, instantiate it.
+    const body = `makeLoad(() => {
+    const src = fetch(new URL("./${name}", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));
 }
+, []);`;
+    const load = new RegExp(`const (__chunk_\\d+) = ${body.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    if (!load.test(loader)) throw new Error(`__wasm_split.js: no load of ${name} without dependencies (another wasm-split-cli?)`);
+    loader = loader.replace(load, 'const $1 = __chunks;');
+  }
+  const merged = join(OUT, 'chunks.wasm');
+  const provider = join(OUT, 'shared.wat');
+  writeFileSync(provider, sharedImportsModule(join(OUT, small[0])));
+  run('wasm-as', [...WASM_FEATURES, provider, '-o', `${provider}.wasm`]);
+  run('wasm-merge', [...WASM_FEATURES, `${provider}.wasm`, SHARED, ...small.flatMap((n) => [join(OUT, n), n]), '-o', merged]);
+  for (const name of [provider, `${provider}.wasm`, ...small.map((n) => join(OUT, n))]) rmSync(name);
+  if (RELEASE) await wasmOpt(merged);
+  const load = `const __chunks = makeLoad(() => {
+    const src = fetch(new URL("./chunks.wasm", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, { ${MERGED_SHARED}: imports.${SHARED} }));
+}
+, []);
 `;
-  loader = loader.replace(/(import \{[^}]*\} from "[^"]+";\n)/, `$1${helper}`);
+  const first = loader.search(/\/\*[^*]*\*\/\nconst __chunk_\d+ = /);
+  if (first < 0) throw new Error('__wasm_split.js: no chunk loads found');
+  loader = loader.slice(0, first) + load + loader.slice(first);
   writeFileSync(loaderPath, loader);
-  return parts.length;
+  return small.length;
+}
+
+/** A module that imports what the chunks import from the main module under MERGED_SHARED and
+ *  exports it under the same names (the limits read from `chunk`, a chunk's file). */
+function sharedImportsModule(chunk) {
+  const text = spawnSync('wasm-dis', [chunk], { encoding: 'utf8' }).stdout ?? '';
+  const memory = text.match(/\(import "__wasm_split" "memory" \(memory \S+ ([^)]*)\)\)/);
+  const table = text.match(/\(import "__wasm_split" "__indirect_function_table" \(table \S+ ([^)]*)\)\)/);
+  if (!memory || !table) throw new Error(`${chunk}: its memory and table imports were not found`);
+  return `(module
+ (import "${MERGED_SHARED}" "memory" (memory $m ${memory[1]}))
+ (import "${MERGED_SHARED}" "__indirect_function_table" (table $t ${table[1]}))
+ (import "${MERGED_SHARED}" "__wasm_split_shared0" (global $g (mut i32)))
+ (export "memory" (memory $m))
+ (export "__indirect_function_table" (table $t))
+ (export "__wasm_split_shared0" (global $g))
+)
+`;
 }
 
 /** Minifies every JS file under `dir` (ES modules, but the workers' classic scripts). */
@@ -232,7 +258,7 @@ function patchHtml(folder) {
 }
 
 await buildApp();
-console.log(`split.mjs: ${packChunks()} small chunks packed into chunks.pack`);
+console.log(`split.mjs: ${await mergeChunks()} small chunks merged into chunks.wasm`);
 const folder = await placeApp();
 patchHtml(folder);
 const { version, count } = await writeServiceWorker(STAGING, { minified: RELEASE });

@@ -169,7 +169,7 @@ async function benchParts(browser, url) {
         await shown();
         await painted();
         const took = performance.now() - t0;
-        const chunks = performance.getEntriesByType('resource').filter((e) => e.startTime >= t0 && /\.wasm$|chunks\.pack$/.test(e.name));
+        const chunks = performance.getEntriesByType('resource').filter((e) => e.startTime >= t0 && /\.wasm$/.test(e.name));
         return { took, fetchedBy: Math.max(0, ...chunks.map((e) => e.responseEnd - t0)) };
       }, [how, what, selector]);
       const first = await open();
@@ -186,7 +186,7 @@ async function benchParts(browser, url) {
         await tab.waitForSelector('[data-testid=customer-row]:not([hidden])');
         again.get(name).push((await open()).took);
       }
-      chunks.set(name, asked.filter((p) => /\.wasm$|chunks\.pack$/.test(p)));
+      chunks.set(name, asked.filter((p) => /\.wasm$/.test(p)));
       await tab.close();
      }
     }
@@ -209,7 +209,7 @@ async function benchParts(browser, url) {
   console.log('\n== Kept by the service worker for offline use (the whole build) ==');
   const all = distFiles().filter((p) => p !== 'index.html');
   const group = (test) => all.filter(test).reduce((n, p) => n + brotliOf(p).br, 0);
-  line('  area chunks (split_*, chunk_*)', kb(group((p) => /\/((split|chunk)_|chunks\.pack)/.test(p))));
+  line('  area chunks (split_*, chunk_*)', kb(group((p) => /\/((split|chunk)_|chunks\.wasm)/.test(p))));
   line('  charts worker / files worker', `${kb(group((p) => /\/worker/.test(p)))} / ${kb(group((p) => /\/files/.test(p)))}`);
   line('  every file of the build', `${kb(group(() => true) + brotliOf('index.html').br)} (${all.length + 1} files)`);
 }

@@ -66,7 +66,7 @@ async function loadDemo(page, size = 100) {
 
 /** The app chunks (by file name) the page asked for since `from`. */
 const chunksAsked = (requests, from = 0) =>
-  requests.slice(from).filter((p) => /\/app-[0-9a-f]+\/(split_|chunk_|chunks\.pack)/.test(p)).map((p) => p.split('/').pop());
+  requests.slice(from).filter((p) => /\/app-[0-9a-f]+\/(split_|chunk_|chunks\.wasm)/.test(p)).map((p) => p.split('/').pop());
 
 test('the first load holds the list; every area opens from its chunk on first use and works on the one state', async () => {
   // `noprefetch`: the areas' chunks are not fetched in idle time (the next test covers that).
@@ -171,9 +171,16 @@ test('after the first paint the areas load in idle time; opening one then fetche
 });
 
 test('a chunk that fails to load shows a message with a retry; nothing typed is lost', async () => {
-  const blocked = { pipeline: true, write: true };
+  // The board's own chunk, the module of the small chunks the areas share, the write path's.
+  const blocked = { pipeline: true, shared: true, write: true };
+  const refused = { shared: 0 };
   const routes = async (context) => {
     await context.route(/split_pipeline\.wasm$/, (route) => (blocked.pipeline ? route.abort() : route.continue()));
+    await context.route(/\/chunks\.wasm$/, (route) => {
+      if (!blocked.shared) return route.continue();
+      refused.shared += 1;
+      return route.abort();
+    });
     await context.route(/split_write\.wasm$/, (route) => (blocked.write ? route.abort() : route.continue()));
   };
   const { context, page, errors } = await open(server.url, { serviceWorkers: 'block', routes });
@@ -184,6 +191,13 @@ test('a chunk that fails to load shows a message with a retry; nothing typed is 
   await page.click('[data-testid=area-retry]');
   await page.waitForSelector('[data-testid=area-error]');
   blocked.pipeline = false;
+  const before = refused.shared;
+  await page.click('[data-testid=area-retry]');
+  // The retry asks for the shared module again (a failed load is not kept) and fails on it.
+  for (let i = 0; i < 100 && refused.shared === before; i++) await page.waitForTimeout(50);
+  assert.equal(refused.shared, before + 1);
+  await page.waitForSelector('[data-testid=area-error]');
+  blocked.shared = false;
   await page.click('[data-testid=area-retry]');
   await page.waitForSelector('[data-testid=board]');
   // The list kept its search.

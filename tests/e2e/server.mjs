@@ -16,7 +16,8 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
-export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+// POCKET_DIST: another build's folder (to compare two builds in the benchmark).
+export const DIST = process.env.POCKET_DIST ?? fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** Raw and brotli (quality 11, what a static host serves) sizes of a built file, by its path
  *  under dist/; computed once each. */
