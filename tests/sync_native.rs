@@ -224,11 +224,79 @@ fn round(server: &mut Server, local: &mut Local, name: &str, session: &str) -> T
         step = pull.respond(server.handle(&request), local).unwrap();
     }
     let mut push = Push::new(&format!("push-{name}"), session, 100).into_empty(pull.found_nothing());
-    let mut step = push.start();
-    while let Step::Send(request) = step {
-        step = push.respond(server.handle(&request), local).unwrap();
-    }
+    push_ahead(server, local, &mut push, |_| false).unwrap();
     push.tally().clone()
+}
+
+/// Pushes as the page does: while a batch's `_bulk_docs` is on its way, the next batch's goes
+/// too (`Push::ahead`; the server here takes it before the first one's answer is read), and its
+/// answer is handed over at `Step::Sent`. A request for which `fails` says so is answered 500.
+fn push_ahead(
+    server: &mut Server,
+    local: &mut Local,
+    push: &mut Push,
+    mut fails: impl FnMut(&Request) -> bool,
+) -> Result<(), SyncError> {
+    let mut answer = |server: &mut Server, request: &Request| {
+        if fails(request) {
+            return Response { status: 500, body: json!({"error": "unknown_error", "reason": "the disk is full"}) };
+        }
+        server.handle(request)
+    };
+    let mut step = push.start();
+    let mut early: Option<Response> = None;
+    loop {
+        let response = match step {
+            Step::Done => break,
+            Step::Send(request) => answer(server, &request),
+            Step::Sent => early.take().expect("a batch was sent ahead"),
+        };
+        if early.is_none() {
+            early = push.ahead(local).map(|request| answer(server, &request));
+        }
+        step = push.respond(response, local)?;
+    }
+    assert!(early.is_none(), "what was sent ahead was asked for");
+    Ok(())
+}
+
+#[test]
+fn a_push_sends_the_next_batch_ahead_and_a_failed_batch_keeps_the_checkpoint_before_it() {
+    let (mut server, mut a, mut b) = (Server::default(), Local::default(), Local::default());
+    for n in 0..450 {
+        a.edit(&format!("customer:{n:04}"), customer(n, "rep1"), false);
+    }
+    // The second batch's `_bulk_docs` fails; the third, sent ahead meanwhile, is stored.
+    let mut push = Push::new("push-a", "s1", 100).into_empty(true);
+    let mut bulk = 0;
+    let failed = push_ahead(&mut server, &mut a, &mut push, |r| {
+        bulk += usize::from(r.path == "_bulk_docs");
+        r.path == "_bulk_docs" && bulk == 2
+    });
+    assert!(matches!(failed, Err(SyncError::Status(500, _))), "{failed:?}");
+    assert_eq!(push.tally().batches, 1);
+    assert_eq!(server.paths.iter().filter(|p| p.as_str() == "POST _bulk_docs").count(), 2, "{:?}", server.paths);
+    // The first and third batches are on the server, the second not.
+    let stored = |server: &Server, n: usize| server.docs.contains_key(&format!("customer:{n:04}"));
+    assert_eq!((stored(&server, 0), stored(&server, 150), stored(&server, 250)), (true, false, true));
+    // The checkpoint is the first batch's: the next round sends from there on, and every
+    // customer arrives once.
+    let checkpoint = |server: &Server| server.locals.values().next().map(|(doc, _)| doc["last_seq"].clone());
+    let first = checkpoint(&server);
+    assert_eq!(first, Some(json!(100)), "{:?}", server.locals);
+    server.paths.clear();
+    let mut again = Push::new("push-a", "s2", 100).into_empty(true);
+    push_ahead(&mut server, &mut a, &mut again, |_| false).unwrap();
+    assert_eq!((again.tally().docs, again.tally().batches), (350, 4));
+    // The checkpoint read, four batches' documents and checkpoints (three of them sent ahead).
+    assert_eq!(again.tally().requests, 1 + 2 * 4, "{:?}", server.paths);
+    // Each batch's documents go before the checkpoint of the batch before it.
+    let (bulk, put) = ("POST _bulk_docs", "PUT _local/push-a");
+    assert_eq!(server.paths, ["GET _local/push-a", bulk, bulk, put, bulk, put, bulk, put, put]);
+    assert_eq!(checkpoint(&server), Some(json!(450)));
+    pull(&mut server, &mut b, "s3", 100).unwrap();
+    assert_eq!(b.state(), a.state());
+    assert_eq!(b.state().len(), 450);
 }
 
 #[test]

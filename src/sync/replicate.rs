@@ -159,6 +159,8 @@ pub struct Rejected {
 pub enum Step {
     /// Make this request and hand its response to `respond`.
     Send(Request),
+    /// The request `Push::ahead` gave is this step's: hand its response to `respond`.
+    Sent,
     /// Up to date: nothing more to fetch or send.
     Done,
 }
@@ -416,6 +418,16 @@ pub struct Push {
     /// straight to `_bulk_docs`. Skipping the diff is always safe, only slower when wrong:
     /// `new_edits: false` stores a revision the server has (from another client meanwhile) once.
     empty: bool,
+    /// A batch whose `_bulk_docs` went out before its turn (`ahead`).
+    ahead: Option<Ahead>,
+}
+
+/// A batch sent ahead: the local sequence it follows and reaches, its documents' ids and revisions.
+#[derive(Clone, Debug, PartialEq)]
+struct Ahead {
+    since: u64,
+    last: u64,
+    sent: Vec<(String, Rev)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -438,7 +450,7 @@ enum PushState {
 impl Push {
     /// A push under replication id `replication`, in session `session`, `batch` changes at a time.
     pub fn new(replication: &str, session: &str, batch: usize) -> Push {
-        Push { run: Run::new(replication, session, batch), state: PushState::Checkpoint, empty: false }
+        Push { run: Run::new(replication, session, batch), state: PushState::Checkpoint, empty: false, ahead: None }
     }
 
     /// A push into a database its round's pull found empty (`Pull::found_nothing`).
@@ -450,7 +462,31 @@ impl Push {
     /// The first request.
     pub fn start(&mut self) -> Step {
         self.state = PushState::Checkpoint;
+        self.ahead = None;
         self.run.read_checkpoint()
+    }
+
+    /// The next batch's `_bulk_docs` while this batch's is on its way, when the push needs no
+    /// answer to build it (into a database found empty: no `_revs_diff`). A driver may send it at
+    /// once; where the push gets to that batch it says `Step::Sent`, and the driver hands over
+    /// its answer then. One batch at a time goes ahead. Its checkpoint still follows the batch
+    /// before it: if that one fails, the round ends before either checkpoint, and the next round
+    /// sends both again (with `new_edits: false`, a revision the server has is stored once).
+    pub fn ahead(&mut self, local: &mut dyn LocalSide) -> Option<Request> {
+        let PushState::BulkDocs { last: since, .. } = self.state else { return None };
+        if !self.empty || self.ahead.is_some() {
+            return None;
+        }
+        let changes = local.changes_since(since, self.run.batch);
+        let last = changes.last()?.seq;
+        let docs = batch_docs(&changes, local);
+        if docs.is_empty() {
+            return None;
+        }
+        let (sent, request) = bulk_docs(docs);
+        self.run.tally.requests += 1;
+        self.ahead = Some(Ahead { since, last, sent });
+        Some(request)
     }
 
     /// What it did so far.
@@ -508,6 +544,10 @@ impl Push {
     }
 
     fn next_batch(&mut self, since: u64, local: &mut dyn LocalSide) -> Step {
+        if let Some(ahead) = self.ahead.take().filter(|a| a.since == since) {
+            self.state = PushState::BulkDocs { last: ahead.last, sent: ahead.sent };
+            return Step::Sent;
+        }
         let changes = local.changes_since(since, self.run.batch);
         if changes.is_empty() {
             self.state = PushState::Done;
@@ -515,7 +555,7 @@ impl Push {
         }
         if self.empty {
             let last = changes.last().map_or(0, |c| c.seq);
-            let sent = changes.iter().flat_map(|c| c.revs.iter().filter_map(|r| local.doc(&c.id, r))).collect();
+            let sent = batch_docs(&changes, local);
             return self.send_docs(last, sent, local);
         }
         let diff: Map<String, Value> = changes
@@ -531,15 +571,9 @@ impl Push {
         if sent.is_empty() {
             return self.save_checkpoint(last, local);
         }
-        let ids = sent.iter().map(|d| (d.id.clone(), d.rev())).collect();
-        let docs: Vec<Value> = sent.into_iter().map(Doc::into_json).collect();
+        let (ids, request) = bulk_docs(sent);
         self.state = PushState::BulkDocs { last, sent: ids };
-        // Built as values, not with `json!`, which would copy every document once more.
-        let body = Value::Object(Map::from_iter([
-            ("docs".to_owned(), Value::Array(docs)),
-            ("new_edits".to_owned(), Value::Bool(false)),
-        ]));
-        self.run.send(Request { method: "POST", path: "_bulk_docs".into(), body: Some(body) })
+        self.run.send(request)
     }
 
     fn save_checkpoint(&mut self, last: u64, local: &mut dyn LocalSide) -> Step {
@@ -547,6 +581,23 @@ impl Push {
         self.state = PushState::SaveCheckpoint { last };
         step
     }
+}
+
+/// Every revision of a batch's changes this side holds, as documents.
+fn batch_docs(changes: &[LocalChange], local: &dyn LocalSide) -> Vec<Doc> {
+    changes.iter().flat_map(|c| c.revs.iter().filter_map(|r| local.doc(&c.id, r))).collect()
+}
+
+/// The `_bulk_docs` request storing `docs` as they are, and their ids and revisions.
+fn bulk_docs(docs: Vec<Doc>) -> (Vec<(String, Rev)>, Request) {
+    let ids = docs.iter().map(|d| (d.id.clone(), d.rev())).collect();
+    let docs: Vec<Value> = docs.into_iter().map(Doc::into_json).collect();
+    // Built as values, not with `json!`, which would copy every document once more.
+    let body = Value::Object(Map::from_iter([
+        ("docs".to_owned(), Value::Array(docs)),
+        ("new_edits".to_owned(), Value::Bool(false)),
+    ]));
+    (ids, Request { method: "POST", path: "_bulk_docs".into(), body: Some(body) })
 }
 
 fn local_path(replication: &str) -> String {

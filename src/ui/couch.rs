@@ -397,7 +397,10 @@ async fn pull_batches(
         };
         step = respond(state, book, |side| pull.respond(response, side))?;
         if early.is_none() {
-            early = pull.upcoming().map(|next| (next.clone(), send_now(live.config.clone(), next)));
+            early = pull.upcoming().map(|next| {
+                let answer = send_now(&live.config, &next);
+                (next, answer)
+            });
         }
         if book.has_incoming() {
             let records = book.take_incoming();
@@ -423,10 +426,14 @@ async fn push(
     empty: bool,
 ) -> Result<Tally, Fault> {
     let mut writes = Writes::new(store);
+    // The trees this makes (every record's, on a first push) are written from the first answer
+    // on (`push_batches`): their writes then run while the server stores the first batch, instead
+    // of holding up the first batch itself.
     state.with_data(|d| book.prepare(d.archive()));
-    writes.start(book.take_dirty());
     let mut push = Push::new(id, session, PUSH_BATCH).into_empty(empty);
     let pushed = push_batches(live, state, book, &mut push, &mut writes).await;
+    // Ended before its first answer: the trees are written all the same.
+    writes.start(book.take_dirty());
     let written = writes.done().await;
     pushed?;
     written?;
@@ -441,15 +448,28 @@ async fn push_batches(
     writes: &mut Writes,
 ) -> Result<(), Fault> {
     let mut step = push.start();
-    while let Step::Send(request) = step {
-        if request.writes_checkpoint() {
-            writes.done().await?;
+    // The next batch's documents, sent while the server stores this batch's (`Push::ahead`).
+    let mut early: Option<Later<Result<Response, Fault>>> = None;
+    loop {
+        let answer = match step {
+            Step::Done => return Ok(()),
+            Step::Send(request) => {
+                if request.writes_checkpoint() {
+                    writes.done().await?;
+                }
+                send_now(&live.config, &request)
+            }
+            Step::Sent => early.take().ok_or(Fault::Sync(SyncError::Protocol("no batch was sent ahead".into())))?,
+        };
+        if early.is_none() {
+            let next = state.with_data(|d| push.ahead(&mut BookSide { book, archive: d.archive() })).flatten();
+            early = next.map(|request| send_now(&live.config, &request));
         }
-        let response = exchange(live, &request).await?;
+        let response = stopped(live, answer.wait().await)?;
         step = respond(state, book, |side| push.respond(response, side))?;
+        // Started now, they run while the next request is on its way (sent before it is waited on).
         writes.start(book.take_dirty());
     }
-    Ok(())
 }
 
 /// Work started now whose result is taken later.
@@ -475,9 +495,11 @@ impl<T: 'static> Later<T> {
     }
 }
 
-/// Sends `request` now; its answer is taken later.
-fn send_now(config: Config, request: Request) -> Later<Result<Response, Fault>> {
-    Later::start(async move { send(&config, &request, None).await })
+/// Sends `request` before it returns; its answer is taken later.
+fn send_now(config: &Config, request: &Request) -> Later<Result<Response, Fault>> {
+    let url = format!("{}/{}", config.database(), request.path);
+    let pending = Pending::start(&url, request.method, request.body.as_ref(), None);
+    Later::start(async move { pending.map_err(|_| Fault::Offline)?.answer().await.map_err(|_| Fault::Offline) })
 }
 
 /// An answer, once it is in (sent now or earlier); stopped meanwhile, the round ends.
@@ -598,34 +620,59 @@ async fn fetch(
     body: Option<&Value>,
     abort: Option<&web_sys::AbortController>,
 ) -> Result<Response, JsValue> {
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(web_sys::RequestCredentials::Include);
-    let headers = web_sys::Headers::new()?;
-    headers.set("Accept", "application/json")?;
-    if let Some(body) = body {
-        headers.set("Content-Type", "application/json")?;
-        init.set_body(&JsValue::from_str(&body.to_string()));
+    Pending::start(url, method, body, abort)?.answer().await
+}
+
+/// A request on its way (`fetch` called), with the timer that ends it after 35 s.
+struct Pending {
+    answer: js_sys::Promise,
+    timer: i32,
+}
+
+impl Pending {
+    /// Sends the request before it returns.
+    fn start(
+        url: &str,
+        method: &str,
+        body: Option<&Value>,
+        abort: Option<&web_sys::AbortController>,
+    ) -> Result<Pending, JsValue> {
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
+        init.set_credentials(web_sys::RequestCredentials::Include);
+        let headers = web_sys::Headers::new()?;
+        headers.set("Accept", "application/json")?;
+        if let Some(body) = body {
+            headers.set("Content-Type", "application/json")?;
+            // Bytes, not a string: a JavaScript string would be decoded from UTF-8 here and
+            // encoded back by `fetch` (a push batch is megabytes).
+            let bytes = serde_json::to_vec(body).map_err(|_| JsValue::NULL)?;
+            init.set_body(&js_sys::Uint8Array::from(bytes.as_slice()));
+        }
+        init.set_headers(&headers);
+        let controller = match abort {
+            Some(c) => c.clone(),
+            None => web_sys::AbortController::new()?,
+        };
+        init.set_signal(Some(&controller.signal()));
+        let window = web_sys::window().ok_or(JsValue::NULL)?;
+        let abort = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+        let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), 35_000)?;
+        Ok(Pending { answer: window.fetch_with_str_and_init(url, &init), timer })
     }
-    init.set_headers(&headers);
-    let controller = match abort {
-        Some(c) => c.clone(),
-        None => web_sys::AbortController::new()?,
-    };
-    init.set_signal(Some(&controller.signal()));
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let timer = {
-        let c = controller.clone();
-        let abort = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), 35_000)?
-    };
-    let result = async {
-        let response: web_sys::Response =
-            JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?.dyn_into()?;
-        let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-        Ok(Response { status: response.status(), body: serde_json::from_str(&text).unwrap_or(Value::Null) })
+
+    /// The response, read whole.
+    async fn answer(self) -> Result<Response, JsValue> {
+        let result = async {
+            let response: web_sys::Response = JsFuture::from(self.answer).await?.dyn_into()?;
+            // The bytes as they came (`text()` would decode them into a string, copied back).
+            let bytes = js_sys::Uint8Array::new(&JsFuture::from(response.array_buffer()?).await?).to_vec();
+            Ok(Response { status: response.status(), body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) })
+        }
+        .await;
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(self.timer);
+        }
+        result
     }
-    .await;
-    window.clear_timeout_with_handle(timer);
-    result
 }
