@@ -244,19 +244,18 @@ fn push_ahead(
         server.handle(request)
     };
     let mut step = push.start();
-    let mut early: Option<Response> = None;
+    let mut early = std::collections::VecDeque::new();
     loop {
         let response = match step {
             Step::Done => break,
             Step::Send(request) => answer(server, &request),
-            Step::Sent => early.take().expect("a batch was sent ahead"),
+            Step::Sent => early.pop_front().expect("a batch was sent ahead"),
         };
-        if early.is_none() {
-            early = push.ahead(local).map(|request| answer(server, &request));
-        }
+        early.extend(push.ahead(local).map(|request| answer(server, &request)));
         step = push.respond(response, local)?;
+        assert_eq!(early.len(), push.sent_ahead() + usize::from(step == Step::Sent));
     }
-    assert!(early.is_none(), "what was sent ahead was asked for");
+    assert!(early.is_empty(), "what was sent ahead was asked for");
     Ok(())
 }
 
@@ -266,7 +265,8 @@ fn a_push_sends_the_next_batch_ahead_and_a_failed_batch_keeps_the_checkpoint_bef
     for n in 0..450 {
         a.edit(&format!("customer:{n:04}"), customer(n, "rep1"), false);
     }
-    // The second batch's `_bulk_docs` fails; the third, sent ahead meanwhile, is stored.
+    // The second batch's `_bulk_docs` fails; the third and fourth, sent ahead meanwhile, are
+    // stored.
     let mut push = Push::new("push-a", "s1", 100).into_empty(true);
     let mut bulk = 0;
     let failed = push_ahead(&mut server, &mut a, &mut push, |r| {
@@ -275,10 +275,11 @@ fn a_push_sends_the_next_batch_ahead_and_a_failed_batch_keeps_the_checkpoint_bef
     });
     assert!(matches!(failed, Err(SyncError::Status(500, _))), "{failed:?}");
     assert_eq!(push.tally().batches, 1);
-    assert_eq!(server.paths.iter().filter(|p| p.as_str() == "POST _bulk_docs").count(), 2, "{:?}", server.paths);
-    // The first and third batches are on the server, the second not.
+    assert_eq!(server.paths.iter().filter(|p| p.as_str() == "POST _bulk_docs").count(), 3, "{:?}", server.paths);
+    // The first, third and fourth batches are on the server, the second not.
     let stored = |server: &Server, n: usize| server.docs.contains_key(&format!("customer:{n:04}"));
-    assert_eq!((stored(&server, 0), stored(&server, 150), stored(&server, 250)), (true, false, true));
+    let batches = [0, 150, 250, 350, 420].map(|n| stored(&server, n));
+    assert_eq!(batches, [true, false, true, true, false]);
     // The checkpoint is the first batch's: the next round sends from there on, and every
     // customer arrives once.
     let checkpoint = |server: &Server| server.locals.values().next().map(|(doc, _)| doc["last_seq"].clone());
@@ -288,11 +289,12 @@ fn a_push_sends_the_next_batch_ahead_and_a_failed_batch_keeps_the_checkpoint_bef
     let mut again = Push::new("push-a", "s2", 100).into_empty(true);
     push_ahead(&mut server, &mut a, &mut again, |_| false).unwrap();
     assert_eq!((again.tally().docs, again.tally().batches), (350, 4));
-    // The checkpoint read, four batches' documents and checkpoints (three of them sent ahead).
+    // The checkpoint read, four batches' documents and checkpoints (three batches sent ahead).
     assert_eq!(again.tally().requests, 1 + 2 * 4, "{:?}", server.paths);
-    // Each batch's documents go before the checkpoint of the batch before it.
+    // Each batch's documents go before the checkpoint of the batch before it, up to two
+    // batches ahead of the one awaited.
     let (bulk, put) = ("POST _bulk_docs", "PUT _local/push-a");
-    assert_eq!(server.paths, ["GET _local/push-a", bulk, bulk, put, bulk, put, bulk, put, put]);
+    assert_eq!(server.paths, ["GET _local/push-a", bulk, bulk, put, bulk, bulk, put, put, put]);
     assert_eq!(checkpoint(&server), Some(json!(450)));
     pull(&mut server, &mut b, "s3", 100).unwrap();
     assert_eq!(b.state(), a.state());
@@ -693,6 +695,26 @@ mod books {
             assert_eq!((push.docs, pull.docs), (0, 0), "{}", device.name);
             assert_eq!((push.requests, pull.requests), (1, 2), "{}", device.name);
         }
+    }
+
+    #[test]
+    fn a_book_prepared_a_slice_at_a_time_pushes_what_one_prepared_at_once_does() {
+        let records = demo::generate(8, 30, Timestamp(NOW), UtcOffset::CHINA, "demo");
+        let (mut whole, mut sliced) = (Device::new("rep", 2, records.clone()), Device::new("rep", 2, records));
+        let all = whole.book.prepare(&whole.archive);
+        assert!(all > 60, "{all}");
+        let mut slices = vec![];
+        while slices.last().is_none_or(|&n| n == 7) {
+            slices.push(sliced.book.prepare_some(&sliced.archive, 7));
+        }
+        assert_eq!(slices.iter().sum::<usize>(), all);
+        assert_eq!(slices.len(), all / 7 + 1);
+        // Pushed, the two give the same documents and revisions.
+        let (mut one, mut other) = (Server::default(), Server::default());
+        whole.sync(&mut one, "s1");
+        sliced.sync(&mut other, "s2");
+        assert_eq!(one.docs, other.docs);
+        assert_eq!(one.docs.len(), all);
     }
 
     #[test]

@@ -137,10 +137,20 @@ impl Book {
     /// Gives each record changed here since its tree last matched it a revision after the winner.
     /// Returns how many did.
     pub fn prepare(&mut self, archive: &Archive) -> usize {
-        struct Walk<'a>(&'a mut Book, usize);
+        self.prepare_some(archive, usize::MAX)
+    }
+
+    /// `prepare`, for at most `limit` records (the first of them in the archive's order); fewer
+    /// than `limit` means every record is prepared. A first push prepares every record: a slice
+    /// at a time, its first batches go to the server while the rest are prepared.
+    pub fn prepare_some(&mut self, archive: &Archive, limit: usize) -> usize {
+        struct Walk<'a>(&'a mut Book, usize, usize);
         impl TableVisitor for Walk<'_> {
             fn visit<R: Stored>(&mut self, table: &Table<R>) {
                 for record in table.rows() {
+                    if self.1 == self.2 {
+                        return;
+                    }
                     let key = (R::KIND, record.meta().id);
                     if self.0.docs.get(&key).is_some_and(|m| m.at == Some(record.meta().rev)) {
                         continue;
@@ -150,7 +160,7 @@ impl Book {
                 }
             }
         }
-        let mut walk = Walk(self, 0);
+        let mut walk = Walk(self, 0, limit);
         for kind in RecordKind::ALL {
             archive.visit(kind, &mut walk);
         }

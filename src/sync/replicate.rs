@@ -12,6 +12,8 @@
 //! `_revs_diff`: nothing there to diff against). A checkpoint is written only after its batch is stored, so a replication that
 //! stops anywhere fetches at most one batch again.
 
+use std::collections::VecDeque;
+
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -418,9 +420,12 @@ pub struct Push {
     /// straight to `_bulk_docs`. Skipping the diff is always safe, only slower when wrong:
     /// `new_edits: false` stores a revision the server has (from another client meanwhile) once.
     empty: bool,
-    /// A batch whose `_bulk_docs` went out before its turn (`ahead`).
-    ahead: Option<Ahead>,
+    /// Batches whose `_bulk_docs` went out before their turn (`ahead`), in order.
+    ahead: VecDeque<Ahead>,
 }
+
+/// How many batches a push sends ahead (`Push::ahead`).
+const AHEAD: usize = 2;
 
 /// A batch sent ahead: the local sequence it follows and reaches, its documents' ids and revisions.
 #[derive(Clone, Debug, PartialEq)]
@@ -450,7 +455,12 @@ enum PushState {
 impl Push {
     /// A push under replication id `replication`, in session `session`, `batch` changes at a time.
     pub fn new(replication: &str, session: &str, batch: usize) -> Push {
-        Push { run: Run::new(replication, session, batch), state: PushState::Checkpoint, empty: false, ahead: None }
+        Push {
+            run: Run::new(replication, session, batch),
+            state: PushState::Checkpoint,
+            empty: false,
+            ahead: VecDeque::new(),
+        }
     }
 
     /// A push into a database its round's pull found empty (`Pull::found_nothing`).
@@ -462,19 +472,25 @@ impl Push {
     /// The first request.
     pub fn start(&mut self) -> Step {
         self.state = PushState::Checkpoint;
-        self.ahead = None;
+        self.ahead.clear();
         self.run.read_checkpoint()
     }
 
     /// The next batch's `_bulk_docs` while this batch's is on its way, when the push needs no
     /// answer to build it (into a database found empty: no `_revs_diff`). A driver may send it at
     /// once; where the push gets to that batch it says `Step::Sent`, and the driver hands over
-    /// its answer then. One batch at a time goes ahead. Its checkpoint still follows the batch
-    /// before it: if that one fails, the round ends before either checkpoint, and the next round
-    /// sends both again (with `new_edits: false`, a revision the server has is stored once).
+    /// its answer then. Up to `AHEAD` batches go ahead of the one whose answer or checkpoint is
+    /// awaited, so the server always has the next one (a checkpoint waits behind a batch the
+    /// server is storing). Each checkpoint still follows the batch before it: if one fails, the
+    /// round ends with the checkpoint before it, and the next round sends the rest again (with
+    /// `new_edits: false`, a revision the server has is stored once).
     pub fn ahead(&mut self, local: &mut dyn LocalSide) -> Option<Request> {
-        let PushState::BulkDocs { last: since, .. } = self.state else { return None };
-        if !self.empty || self.ahead.is_some() {
+        let since = match (self.ahead.back(), &self.state) {
+            (Some(ahead), _) => ahead.last,
+            (None, PushState::BulkDocs { last, .. } | PushState::SaveCheckpoint { last }) => *last,
+            (None, _) => return None,
+        };
+        if !self.empty || self.ahead.len() == AHEAD {
             return None;
         }
         let changes = local.changes_since(since, self.run.batch);
@@ -485,13 +501,19 @@ impl Push {
         }
         let (sent, request) = bulk_docs(docs);
         self.run.tally.requests += 1;
-        self.ahead = Some(Ahead { since, last, sent });
+        self.ahead.push_back(Ahead { since, last, sent });
         Some(request)
     }
 
     /// What it did so far.
     pub fn tally(&self) -> &Tally {
         &self.run.tally
+    }
+
+    /// How many batches sent ahead are still to come (`Step::Sent`); a driver holding more
+    /// answers drops the oldest (never in practice: a push gets to its batches in order).
+    pub fn sent_ahead(&self) -> usize {
+        self.ahead.len()
     }
 
     /// Takes the response to the last request and says what comes next.
@@ -544,9 +566,13 @@ impl Push {
     }
 
     fn next_batch(&mut self, since: u64, local: &mut dyn LocalSide) -> Step {
-        if let Some(ahead) = self.ahead.take().filter(|a| a.since == since) {
-            self.state = PushState::BulkDocs { last: ahead.last, sent: ahead.sent };
-            return Step::Sent;
+        match self.ahead.pop_front() {
+            Some(ahead) if ahead.since == since => {
+                self.state = PushState::BulkDocs { last: ahead.last, sent: ahead.sent };
+                return Step::Sent;
+            }
+            Some(_) => self.ahead.clear(),
+            None => {}
         }
         let changes = local.changes_since(since, self.run.batch);
         if changes.is_empty() {

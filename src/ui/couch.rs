@@ -10,6 +10,7 @@
 //! it logs in again with the password typed in this page (kept in memory only), or asks for it.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -426,12 +427,13 @@ async fn push(
     empty: bool,
 ) -> Result<Tally, Fault> {
     let mut writes = Writes::new(store);
-    // The trees this makes (every record's, on a first push) are written from the first answer
-    // on (`push_batches`): their writes then run while the server stores the first batch, instead
-    // of holding up the first batch itself.
-    state.with_data(|d| book.prepare(d.archive()));
+    // Two batches' worth of records get their revisions now, the rest two batches' worth at a
+    // time while the server stores the first batches (`push_batches`). The trees this makes are
+    // written from the first answer on: their writes then run while the server stores a batch,
+    // instead of holding up the first one.
+    let mut preparing = Preparing::start(state, book);
     let mut push = Push::new(id, session, PUSH_BATCH).into_empty(empty);
-    let pushed = push_batches(live, state, book, &mut push, &mut writes).await;
+    let pushed = push_batches(live, state, book, &mut push, &mut writes, &mut preparing).await;
     // Ended before its first answer: the trees are written all the same.
     writes.start(book.take_dirty());
     let written = writes.done().await;
@@ -440,16 +442,40 @@ async fn push(
     Ok(push.tally().clone())
 }
 
+/// Records given their revisions a slice at a time (`Book::prepare_some`), ahead of the batches
+/// that send them: a first push (every record) sends its first batches while the rest are
+/// prepared.
+struct Preparing {
+    more: bool,
+}
+
+impl Preparing {
+    /// Prepares two batches' worth.
+    fn start(state: &AppState, book: &mut Book) -> Preparing {
+        let mut preparing = Preparing { more: true };
+        preparing.next(state, book, 2 * PUSH_BATCH);
+        preparing
+    }
+
+    /// Prepares up to `limit` more records, if any are left.
+    fn next(&mut self, state: &AppState, book: &mut Book, limit: usize) {
+        if self.more {
+            self.more = state.with_data(|d| book.prepare_some(d.archive(), limit)) == Some(limit);
+        }
+    }
+}
+
 async fn push_batches(
     live: &Live,
     state: &AppState,
     book: &mut Book,
     push: &mut Push,
     writes: &mut Writes,
+    preparing: &mut Preparing,
 ) -> Result<(), Fault> {
     let mut step = push.start();
-    // The next batch's documents, sent while the server stores this batch's (`Push::ahead`).
-    let mut early: Option<Later<Result<Response, Fault>>> = None;
+    // The next batches' documents, sent while the server stores this batch's (`Push::ahead`).
+    let mut early: VecDeque<Later<Result<Response, Fault>>> = VecDeque::new();
     loop {
         let answer = match step {
             Step::Done => return Ok(()),
@@ -459,14 +485,23 @@ async fn push_batches(
                 }
                 send_now(&live.config, &request)
             }
-            Step::Sent => early.take().ok_or(Fault::Sync(SyncError::Protocol("no batch was sent ahead".into())))?,
+            Step::Sent => {
+                early.pop_front().ok_or(Fault::Sync(SyncError::Protocol("no batch was sent ahead".into())))?
+            }
         };
-        if early.is_none() {
-            let next = state.with_data(|d| push.ahead(&mut BookSide { book, archive: d.archive() })).flatten();
-            early = next.map(|request| send_now(&live.config, &request));
-        }
+        // The push asks for its next batch after this answer: prepared by then, it is never
+        // found missing (a step sends two batches at most, its own and one ahead, and prepares
+        // two batches' worth).
+        preparing.next(state, book, 2 * PUSH_BATCH);
+        let next = state.with_data(|d| push.ahead(&mut BookSide { book, archive: d.archive() })).flatten();
+        early.extend(next.map(|request| send_now(&live.config, &request)));
         let response = stopped(live, answer.wait().await)?;
         step = respond(state, book, |side| push.respond(response, side))?;
+        // Answers the push will ask for: those still ahead, and the next step's.
+        let owed = push.sent_ahead() + usize::from(matches!(step, Step::Sent));
+        while early.len() > owed {
+            early.pop_front();
+        }
         // Started now, they run while the next request is on its way (sent before it is waited on).
         writes.start(book.take_dirty());
     }
