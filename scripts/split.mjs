@@ -161,17 +161,38 @@ async function mergeChunks() {
 }
 , []);
 `;
-  const first = loader.search(/\/\*[^*]*\*\/\nconst __chunk_\d+ = /);
-  if (first < 0) throw new Error('__wasm_split.js: no chunk loads found');
+  // Before the first chunk's load (with the comment above it, if any): the loads refer to it.
+  const first = loader.search(/(\/\*[^*]*\*\/\n)?const __chunk_\d+ = /);
+  if (first < 0 || loader.indexOf('function makeLoad') > first) {
+    throw new Error('__wasm_split.js: no chunk loads after makeLoad (another wasm-split-cli?)');
+  }
   loader = loader.slice(0, first) + load + loader.slice(first);
   writeFileSync(loaderPath, loader);
+  checkMergedImports(merged);
   return small.length;
+}
+
+/** Fails the build unless the merged module imports exactly the three the loader gives it (a
+ *  chunk importing anything else would fail every area at run time instead). */
+function checkMergedImports(file) {
+  const imports = [...wasmText(file).matchAll(/^ \(import "([^"]+)" "([^"]+)"/gm)].map((m) => `${m[1]}.${m[2]}`).sort();
+  const expected = ['memory', '__indirect_function_table', '__wasm_split_shared0'].map((n) => `${MERGED_SHARED}.${n}`).sort();
+  if (JSON.stringify(imports) !== JSON.stringify(expected)) {
+    throw new Error(`chunks.wasm imports ${imports.join(', ')}; the loader gives it only ${expected.join(', ')}`);
+  }
+}
+
+/** A module's text (wasm-dis). */
+function wasmText(file) {
+  const result = spawnSync('wasm-dis', [...WASM_FEATURES, file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (result.error || result.status !== 0) throw new Error(`wasm-dis ${file} failed (is it installed? run scripts/setup.sh)`);
+  return result.stdout;
 }
 
 /** A module that imports what the chunks import from the main module under MERGED_SHARED and
  *  exports it under the same names (the limits read from `chunk`, a chunk's file). */
 function sharedImportsModule(chunk) {
-  const text = spawnSync('wasm-dis', [chunk], { encoding: 'utf8' }).stdout ?? '';
+  const text = wasmText(chunk);
   const memory = text.match(/\(import "__wasm_split" "memory" \(memory \S+ ([^)]*)\)\)/);
   const table = text.match(/\(import "__wasm_split" "__indirect_function_table" \(table \S+ ([^)]*)\)\)/);
   if (!memory || !table) throw new Error(`${chunk}: its memory and table imports were not found`);

@@ -9,8 +9,10 @@
 //! three requests a batch. A push batch: this side's changes since its checkpoint,
 //! `_revs_diff`, `_bulk_docs` with `new_edits: false` and each revision's history, then the
 //! checkpoint (a push into a database its round's pull found without documents skips
-//! `_revs_diff`: nothing there to diff against). A checkpoint is written only after its batch is stored, so a replication that
-//! stops anywhere fetches at most one batch again.
+//! `_revs_diff`, nothing there to diff against, and sends up to two later batches ahead while
+//! one is stored: `Push::ahead`). A checkpoint is written only after its batch is stored, so a
+//! pull that stops anywhere fetches at most one batch again, and a push sends again at most the
+//! batch it stopped at and those sent ahead of it.
 
 use std::collections::VecDeque;
 
@@ -161,7 +163,8 @@ pub struct Rejected {
 pub enum Step {
     /// Make this request and hand its response to `respond`.
     Send(Request),
-    /// The request `Push::ahead` gave is this step's: hand its response to `respond`.
+    /// The oldest request `Push::ahead` gave whose response was not handed over yet is this
+    /// step's: hand its response to `respond`.
     Sent,
     /// Up to date: nothing more to fetch or send.
     Done,

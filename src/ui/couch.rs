@@ -434,7 +434,7 @@ async fn push(
     let mut preparing = Preparing::start(state, book);
     let mut push = Push::new(id, session, PUSH_BATCH).into_empty(empty);
     let pushed = push_batches(live, state, book, &mut push, &mut writes, &mut preparing).await;
-    // Ended before its first answer: the trees are written all the same.
+    // However the push ended, the trees prepared meanwhile are written.
     writes.start(book.take_dirty());
     let written = writes.done().await;
     pushed?;
@@ -486,7 +486,7 @@ async fn push_batches(
                 send_now(&live.config, &request)
             }
             Step::Sent => {
-                early.pop_front().ok_or(Fault::Sync(SyncError::Protocol("no batch was sent ahead".into())))?
+                early.pop_front().ok_or_else(|| Fault::Sync(SyncError::Protocol("no batch was sent ahead".into())))?
             }
         };
         // The push asks for its next batch after this answer: prepared by then, it is never
@@ -497,7 +497,8 @@ async fn push_batches(
         early.extend(next.map(|request| send_now(&live.config, &request)));
         let response = stopped(live, answer.wait().await)?;
         step = respond(state, book, |side| push.respond(response, side))?;
-        // Answers the push will ask for: those still ahead, and the next step's.
+        // Answers the push will ask for: those still ahead, and the next step's (more are held
+        // only if the push let go of its batches sent ahead, which a push in order never does).
         let owed = push.sent_ahead() + usize::from(matches!(step, Step::Sent));
         while early.len() > owed {
             early.pop_front();
