@@ -493,7 +493,7 @@ async fn push_batches(
         // found missing (a step sends two batches at most, its own and one ahead, and prepares
         // two batches' worth).
         preparing.next(state, book, 2 * PUSH_BATCH);
-        let next = state.with_data(|d| push.ahead(&mut BookSide { book, archive: d.archive() })).flatten();
+        let next = with_side(state, book, |side| push.ahead(side)).flatten();
         early.extend(next.map(|request| send_now(&live.config, &request)));
         let response = stopped(live, answer.wait().await)?;
         step = respond(state, book, |side| push.respond(response, side))?;
@@ -533,9 +533,8 @@ impl<T: 'static> Later<T> {
 
 /// Sends `request` before it returns; its answer is taken later.
 fn send_now(config: &Config, request: &Request) -> Later<Result<Response, Fault>> {
-    let url = format!("{}/{}", config.database(), request.path);
-    let pending = Pending::start(&url, request.method, request.body.as_ref(), None);
-    Later::start(async move { pending.map_err(|_| Fault::Offline)?.answer().await.map_err(|_| Fault::Offline) })
+    let pending = dispatch(config, request, None);
+    Later::start(async move { pending?.answer().await.map_err(|_| Fault::Offline) })
 }
 
 /// An answer, once it is in (sent now or earlier); stopped meanwhile, the round ends.
@@ -594,8 +593,14 @@ fn respond(
     book: &mut Book,
     f: impl FnOnce(&mut BookSide) -> Result<Step, SyncError>,
 ) -> Result<Step, Fault> {
-    let step = state.with_data(|d| f(&mut BookSide { book, archive: d.archive() }));
+    let step = with_side(state, book, f);
     Ok(step.ok_or(Fault::Sync(SyncError::Local("not loaded".into())))??)
+}
+
+/// Runs `f` on this side of the replication: the book and the archive as they are now (None
+/// before the archive is loaded).
+fn with_side<T>(state: &AppState, book: &mut Book, f: impl FnOnce(&mut BookSide) -> T) -> Option<T> {
+    state.with_data(|d| f(&mut BookSide { book, archive: d.archive() }))
 }
 
 /// Waits until the server has changes (its long poll answers with some), the book changes here
@@ -645,8 +650,13 @@ async fn log_in(config: &Config, password: &str) -> Result<(), LoginError> {
 
 /// Sends a replication request to the database.
 async fn send(config: &Config, request: &Request, abort: Option<&web_sys::AbortController>) -> Result<Response, Fault> {
+    dispatch(config, request, abort)?.answer().await.map_err(|_| Fault::Offline)
+}
+
+/// Sends a replication request to the database before it returns (`send`, `send_now`).
+fn dispatch(config: &Config, request: &Request, abort: Option<&web_sys::AbortController>) -> Result<Pending, Fault> {
     let url = format!("{}/{}", config.database(), request.path);
-    fetch(&url, request.method, request.body.as_ref(), abort).await.map_err(|_| Fault::Offline)
+    Pending::start(&url, request.method, request.body.as_ref(), abort).map_err(|_| Fault::Offline)
 }
 
 /// One HTTP request with the session cookie; the client ends it itself after 35 s.
