@@ -149,7 +149,7 @@ async function mergeChunks() {
   }
   const merged = join(OUT, 'chunks.wasm');
   const provider = join(OUT, 'shared.wat');
-  writeFileSync(provider, sharedImportsModule(join(OUT, small[0])));
+  writeFileSync(provider, sharedImportsModule(small.map((n) => join(OUT, n))));
   run('wasm-as', [...WASM_FEATURES, provider, '-o', `${provider}.wasm`]);
   run('wasm-merge', [...WASM_FEATURES, `${provider}.wasm`, SHARED, ...small.flatMap((n) => [join(OUT, n), n]), '-o', merged]);
   for (const name of [provider, `${provider}.wasm`, ...small.map((n) => join(OUT, n))]) rmSync(name);
@@ -190,12 +190,17 @@ function wasmText(file) {
 }
 
 /** A module that imports what the chunks import from the main module under MERGED_SHARED and
- *  exports it under the same names (the limits read from `chunk`, a chunk's file). */
-function sharedImportsModule(chunk) {
-  const text = wasmText(chunk);
-  const memory = text.match(/\(import "__wasm_split" "memory" \(memory \S+ ([^)]*)\)\)/);
-  const table = text.match(/\(import "__wasm_split" "__indirect_function_table" \(table \S+ ([^)]*)\)\)/);
-  if (!memory || !table) throw new Error(`${chunk}: its memory and table imports were not found`);
+ *  exports it under the same names (the limits read from the first of `chunks`, chunks' files,
+ *  that imports both the memory and the table: a chunk that puts nothing in the table does not). */
+function sharedImportsModule(chunks) {
+  let memory, table;
+  for (const chunk of chunks) {
+    const text = wasmText(chunk);
+    memory = text.match(/\(import "__wasm_split" "memory" \(memory \S+ ([^)]*)\)\)/);
+    table = text.match(/\(import "__wasm_split" "__indirect_function_table" \(table \S+ ([^)]*)\)\)/);
+    if (memory && table) break;
+  }
+  if (!memory || !table) throw new Error('no chunk imports both the memory and the table (another wasm-split-cli?)');
   return `(module
  (import "${MERGED_SHARED}" "memory" (memory $m ${memory[1]}))
  (import "${MERGED_SHARED}" "__indirect_function_table" (table $t ${table[1]}))

@@ -50,8 +50,10 @@ pub struct IdbBackend {
     stale: Rc<Cell<bool>>,
     /// Told when that happens (the page shows it at once).
     on_stale: StaleHook,
-    /// The first load took index.html's early read (`take_early`).
+    /// The first load was index.html's early read (`EarlyRead::open`).
     read_early: Cell<bool>,
+    /// Opening moved schema-1 data into segments: a read made before is out of date.
+    migrated_legacy: bool,
     /// The rest of that read: the deals' bucket keys, and the promise of their bodies (read in
     /// the same transaction, after the rest).
     later: RefCell<Option<(Vec<String>, js_sys::Promise)>>,
@@ -111,7 +113,7 @@ impl IdbBackend {
         let blocked = Rc::new(Cell::new(false));
         let flag = blocked.clone();
         request.on_blocked(move |_| flag.set(true));
-        let mut db = request.await.map_err(|e| {
+        let db = request.await.map_err(|e| {
             let text = e.to_string();
             if blocked.get() {
                 StoreError::Blocked
@@ -121,6 +123,12 @@ impl IdbBackend {
                 unavailable(e)
             }
         })?;
+        IdbBackend::over(db, migrations).await
+    }
+
+    /// The backend over the open connection `db` (at this schema), after migrating schema-1
+    /// data (asking `migrations` for the code only then).
+    async fn over(mut db: Database, migrations: &impl Migrations) -> Result<IdbBackend, StoreError> {
         let stale = Rc::new(Cell::new(false));
         let on_stale: StaleHook = Rc::default();
         let (mark, tell) = (stale.clone(), on_stale.clone());
@@ -135,18 +143,22 @@ impl IdbBackend {
                 tell();
             }
         });
-        let backend = IdbBackend {
+        let mut backend = IdbBackend {
             db,
             fail_at_put: Cell::new(None),
             stale,
             on_stale,
             read_early: Cell::new(false),
+            migrated_legacy: false,
             later: RefCell::new(None),
         };
-        if let Err(e) = backend.migrate_legacy(migrations).await {
-            // Do not keep a connection that would block a later delete or upgrade.
-            backend.close();
-            return Err(e);
+        match backend.migrate_legacy(migrations).await {
+            Ok(migrated) => backend.migrated_legacy = migrated,
+            Err(e) => {
+                // Do not keep a connection that would block a later delete or upgrade.
+                backend.close();
+                return Err(e);
+            }
         }
         Ok(backend)
     }
@@ -184,10 +196,10 @@ impl IdbBackend {
     }
 
     /// Schema 1's customers, with whatever segments there already are, rewritten in today's
-    /// layout in one transaction.
-    async fn migrate_legacy(&self, migrations: &impl Migrations) -> Result<(), StoreError> {
+    /// layout in one transaction; true if there were any.
+    async fn migrate_legacy(&self, migrations: &impl Migrations) -> Result<bool, StoreError> {
         if !self.db.store_names().iter().any(|s| s == LEGACY_CUSTOMERS) {
-            return Ok(());
+            return Ok(false);
         }
         // Before the transaction: it would end while this waits.
         let migration = migrations.get().await?;
@@ -196,7 +208,7 @@ impl IdbBackend {
         let legacy = tx.object_store(LEGACY_CUSTOMERS).map_err(fail)?;
         let values = legacy.get_all(None, None).map_err(fail)?.await.map_err(fail)?;
         if values.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let mut customers = Vec::with_capacity(values.len());
         for value in values {
@@ -228,7 +240,7 @@ impl IdbBackend {
         }
         legacy.clear().map_err(fail)?;
         match tx.commit().map_err(fail)?.await.map_err(fail)? {
-            TransactionResult::Committed => Ok(()),
+            TransactionResult::Committed => Ok(true),
             TransactionResult::Aborted => Err(StoreError::WriteFailed("migration aborted".into())),
         }
     }
@@ -237,22 +249,36 @@ impl IdbBackend {
 /// The name of the promise index.html's first script keeps its early read in.
 const EARLY: &str = "__pocketEarly";
 
-impl IdbBackend {
-    /// What index.html's first script read while the app's module was still loading: the same
-    /// read as `load` (every segment and the log's head, in one read-only transaction), started
-    /// before wasm could start, but with the deals' bodies handed over later (`load_later`): the
-    /// customer list does not read them, and they are as large as the customers. Used once per
-    /// page, and only if it read this database at this schema; `None` otherwise (no such script,
-    /// another database, an older schema that must be migrated first, or the read failed), and
-    /// `load` reads for itself.
-    async fn take_early(&self) -> Option<Loaded> {
-        let window: JsValue = web_sys::window()?.into();
-        let key = JsValue::from_str(EARLY);
-        let promise = js_sys::Reflect::get(&window, &key).ok()?.dyn_into::<js_sys::Promise>().ok()?;
-        let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
-        let read = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
-        let field = |name: &str| js_sys::Reflect::get(&read, &JsValue::from_str(name)).ok();
-        let same_db = field("name")?.as_string()? == self.db.name();
+/// What index.html's first script read while the app's module was still loading: the same read
+/// as `load` (every segment and the log's head, in one read-only transaction), started before
+/// wasm could start, but with the deals' bodies handed over later (`load_later`): the customer
+/// list does not read them, and they are as large as the customers. The script keeps its
+/// connection open for the page (`open`), which then opens none of its own.
+pub struct EarlyRead {
+    loaded: Loaded,
+    /// The deals' bucket keys, and the promise of their bodies (read in the same transaction,
+    /// after the rest).
+    later: (Vec<String>, js_sys::Promise),
+    name: String,
+    /// The script's connection; `closed` once a newer version asked for the database.
+    connection: web_sys::IdbDatabase,
+    read: JsValue,
+}
+
+/// Takes index.html's early read of the database `name`: once per page, and only if it read
+/// that database at this schema; `None` otherwise (no such script, another database, an older
+/// schema that must be migrated first, or the read failed; its connection is closed then), and
+/// the page opens and reads for itself.
+pub async fn take_early(name: &str) -> Option<EarlyRead> {
+    let window: JsValue = web_sys::window()?.into();
+    let key = JsValue::from_str(EARLY);
+    let promise = js_sys::Reflect::get(&window, &key).ok()?.dyn_into::<js_sys::Promise>().ok()?;
+    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
+    let read = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let field = |name: &str| js_sys::Reflect::get(&read, &JsValue::from_str(name)).ok();
+    let connection = field("db")?.dyn_into::<web_sys::IdbDatabase>().ok()?;
+    let early = (|| {
+        let same_db = field("name")?.as_string()? == name;
         let same_schema = field("version")?.as_f64()? == f64::from(SCHEMA_VERSION);
         if !(same_db && same_schema) {
             return None;
@@ -268,10 +294,43 @@ impl IdbBackend {
         let later = field("later")?.dyn_into::<js_sys::Promise>().ok()?;
         let segments =
             keys.iter().zip(values.iter()).map(|(k, v)| (k.as_string().unwrap_or_default(), bytes_of(&v))).collect();
-        *self.later.borrow_mut() = Some((later_keys.clone(), later));
-        Some(Loaded { segments, head, later: later_keys })
+        let loaded = Loaded { segments, head, later: later_keys.clone() };
+        Some(EarlyRead {
+            loaded,
+            later: (later_keys, later),
+            name: name.to_owned(),
+            connection: connection.clone(),
+            read: read.clone(),
+        })
+    })();
+    if early.is_none() {
+        connection.close();
     }
+    early
+}
 
+impl EarlyRead {
+    /// The backend over the early read's connection, and the read as its first load (its deals
+    /// from `load_later`). If a newer version asked for the database meanwhile (the script closed
+    /// its connection), the database is opened again (and refused: `StoreError::Newer`); if
+    /// opening moved schema-1 data, the read is out of date: no load is handed back, and the page
+    /// reads for itself.
+    pub async fn open(self, migrations: &impl Migrations) -> Result<(IdbBackend, Option<Loaded>), StoreError> {
+        let closed = js_sys::Reflect::get(&self.read, &JsValue::from_str("closed")).ok().is_some_and(|c| c.is_truthy());
+        if closed {
+            return Ok((IdbBackend::open(&self.name, migrations).await?, None));
+        }
+        let backend = IdbBackend::over(Database::from(self.connection), migrations).await?;
+        if backend.migrated_legacy {
+            return Ok((backend, None));
+        }
+        *backend.later.borrow_mut() = Some(self.later);
+        backend.read_early.set(true);
+        Ok((backend, Some(self.loaded)))
+    }
+}
+
+impl IdbBackend {
     /// Lets go of the early read's later part once the replica has taken it.
     pub fn forget_later(&self) {
         self.later.borrow_mut().take();
@@ -280,10 +339,6 @@ impl IdbBackend {
 
 impl Backend for IdbBackend {
     async fn load(&self) -> Result<Loaded, StoreError> {
-        if let Some(early) = self.take_early().await {
-            self.read_early.set(true);
-            return Ok(early);
-        }
         let fail = |e: idb::Error| classify(&e, false);
         let tx = self.db.transaction(&[SEGMENTS, LOG], TransactionMode::ReadOnly).map_err(fail)?;
         let store = tx.object_store(SEGMENTS).map_err(fail)?;

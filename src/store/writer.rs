@@ -8,7 +8,7 @@ use std::future::Future;
 
 use super::migrate::{self, Migrations, Without};
 use super::replica::{Catch, Caught, Decoding, Notice, Opened, Replica};
-use super::{files, Backend, StoreError};
+use super::{files, Backend, Loaded, StoreError};
 use crate::domain::{ChangeSet, DeviceId};
 
 /// Where a replica is kept. It is only ever borrowed between awaits, never across one: the page
@@ -127,10 +127,22 @@ pub async fn first_read_deferring<B: Backend, F: Future<Output = ()>>(
     read_by(backend, device, pause, migrations, (Decoding::deferring, true)).await
 }
 
+/// `first_read_deferring` of what a backend's `load` already handed over: the page decodes
+/// index.html's early read while its own connection to the database is still opening.
+pub async fn decode_first_read<F: Future<Output = ()>>(
+    loaded: Loaded,
+    device: DeviceId,
+    pause: &impl Fn() -> F,
+    migrations: &impl Migrations,
+) -> Result<Opened, StoreError> {
+    decode(loaded, device, pause, migrations, Decoding::deferring).await
+}
+
 /// Starts reading stored segments: all kinds (`Decoding::new`), or deferring some
 /// (`Decoding::deferring`, and true), passed as a function so that the page's first read reaches
 /// no other kind's decoder.
-type StartDecoding = (fn(Vec<(String, Vec<u8>)>, Option<&'static migrate::Migration>) -> Decoding, bool);
+type StartDecoding = (Decoder, bool);
+type Decoder = fn(Vec<(String, Vec<u8>)>, Option<&'static migrate::Migration>) -> Decoding;
 
 async fn read_by<B: Backend, F: Future<Output = ()>>(
     backend: &B,
@@ -140,13 +152,25 @@ async fn read_by<B: Backend, F: Future<Output = ()>>(
     (decoding, deferring): StartDecoding,
 ) -> Result<Opened, StoreError> {
     let mut loaded = backend.load().await?;
-    let head = loaded.head;
     // Only the deferring read leaves the buckets the backend hands over later for the replica
     // to take (`Replica::take_later`); any other read has them now.
     if !deferring && !loaded.later.is_empty() {
         loaded.segments.extend(backend.load_later().await?);
         loaded.later.clear();
     }
+    decode(loaded, device, pause, migrations, decoding).await
+}
+
+/// Decodes what a `load` read (asking `migrations` for the code only if a segment is of an
+/// older schema), pausing between parts.
+async fn decode<F: Future<Output = ()>>(
+    loaded: Loaded,
+    device: DeviceId,
+    pause: &impl Fn() -> F,
+    migrations: &impl Migrations,
+    decoding: Decoder,
+) -> Result<Opened, StoreError> {
+    let head = loaded.head;
     let migration = if migrate::has_old_segments(&loaded.segments) { Some(migrations.get().await?) } else { None };
     let mut decoding = decoding(loaded.segments, migration);
     decoding.expect_later(loaded.later);

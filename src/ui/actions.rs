@@ -17,7 +17,7 @@ use super::state::{pause, AppState, Data, LoadState, UndoAction};
 use crate::domain::query::CustomerQuery;
 use crate::domain::{ChangeSet, Command, RecordKind, Superseded};
 use crate::i18n::Msg;
-use crate::store::idb::{IdbBackend, DB_NAME};
+use crate::store::idb::{self, IdbBackend, DB_NAME};
 use crate::store::writer::{self, Flushed};
 use crate::store::{ActionError, Notice, Outcome, Saved, StoreError};
 
@@ -53,14 +53,27 @@ impl AppState {
         leptos::task::spawn_local(async move {
             let started = perf::now();
             let opened = async {
-                let backend = IdbBackend::open(DB_NAME, &LoadMigration).await?;
+                // index.html's early read comes with the connection it opened: the page opens
+                // none of its own then.
+                let (backend, loaded) = match idb::take_early(DB_NAME).await {
+                    Some(early) => {
+                        perf::record("load:read", perf::now() - started);
+                        early.open(&LoadMigration).await?
+                    }
+                    None => (IdbBackend::open(DB_NAME, &LoadMigration).await?, None),
+                };
                 perf::record("load:open", perf::now() - started);
                 let decoding = perf::now();
-                let opened =
-                    writer::first_read_deferring(&backend, self.device(), &|| async {}, &LoadMigration).await?;
+                let opened = match loaded {
+                    Some(loaded) => {
+                        writer::decode_first_read(loaded, self.device(), &|| async {}, &LoadMigration).await
+                    }
+                    None => writer::first_read_deferring(&backend, self.device(), &|| async {}, &LoadMigration).await,
+                };
+                perf::record("load:decode", perf::now() - decoding);
+                let mut opened = opened?;
                 // An older schema or an odd layout: written again first, by the write path,
                 // with every bucket read.
-                let mut opened = opened;
                 if opened.needs_rewrite && opened.replica.awaits_later() {
                     let later = crate::store::Backend::load_later(&backend).await?;
                     opened.replica.take_later(later)?;
@@ -74,7 +87,6 @@ impl AppState {
                 } else {
                     opened.replica
                 };
-                perf::record("load:decode", perf::now() - decoding);
                 Ok::<_, StoreError>((backend, replica))
             }
             .await;

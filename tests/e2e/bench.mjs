@@ -291,7 +291,8 @@ async function benchSize(browser, url, size) {
   const l = loads[loads.length - 1];
   line('    of which: page + wasm start', ms(l['load:started-at']));
   line('    store read by index.html before the module started', loads.every((x) => x['load:early'] === 1) ? 'yes' : `no (${loads.map((x) => x['load:early']).join(', ')})`);
-  line('    open / read + decode / index', `${ms(l['load:open'])} / ${ms(l['load:decode'])} / ${ms(l['load:index'])}`);
+  line('    connection open / early read in (both from wasm start)', `${ms(l['load:open'])} / ${ms(l['load:read'])}`);
+  line('    decode / index', `${ms(l['load:decode'])} / ${ms(l['load:index'])}`);
   line('    first query + render', ms(l.first - l['load:started-at'] - l['load:total']));
 
   // Search per keystroke.

@@ -183,7 +183,8 @@ test('a chunk that fails to load shows a message with a retry; nothing typed is 
     });
     await context.route(/split_write\.wasm$/, (route) => (blocked.write ? route.abort() : route.continue()));
   };
-  const { context, page, errors } = await open(server.url, { serviceWorkers: 'block', routes });
+  // No prefetch: its loads of the shared module would be counted with the retries'.
+  const { context, page, errors } = await open(server.url + '?noprefetch', { serviceWorkers: 'block', routes });
   await page.fill('[data-testid=search]', '恒达');
   await go(page, '#/pipeline');
   await page.waitForSelector('[data-testid=area-error]');

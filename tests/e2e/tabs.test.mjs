@@ -116,6 +116,32 @@ test('a tab read by index.html before its module started still shows what anothe
   await context.close();
 });
 
+test('a newer version that takes the database over while a tab is still starting is let in, and that tab asks for a reload', async () => {
+  const { context, pages: [a], errors } = await tabs(1, { serviceWorkers: 'block', locale: 'en-US' });
+  await addCustomer(a, 'Before the upgrade');
+  const b = await context.newPage();
+  b.on('pageerror', (e) => errors.push(`tab b: ${e.message}`));
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await b.route(/\/pocket-crm_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+  await b.goto(server.url + '#/customers', { waitUntil: 'commit' });
+  // The early read is in, its connection kept for a module that has not started...
+  await b.waitForFunction(() => window.__pocketEarly?.then((r) => r && r.keys.length > 0));
+  // ...when a newer version opens the database: the kept connection must not block it.
+  const other = await context.newPage();
+  await other.goto(server.url + 'missing-page-for-upgrade');
+  await other.evaluate(() => new Promise((resolve, reject) => {
+    const request = indexedDB.open('pocket-crm', 99);
+    request.onsuccess = () => { request.result.close(); resolve(); };
+    request.onerror = () => reject(request.error);
+  }));
+  release();
+  await b.waitForSelector('[data-testid=stale-banner]');
+  assert.match(await b.textContent('[data-testid=stale-banner]'), /newer version/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a tab that a newer version took over asks for a reload and saves nothing', async () => {
   const { context, pages: [page], errors } = await tabs(1, { locale: 'en-US' });
   await addCustomer(page, 'Before the upgrade');
