@@ -13,7 +13,8 @@
 //    see `mergeChunks`) and minifies the JS (release);
 // 4. puts all of it, and the workers' files, in app-<content hash>/ (chunk names are not hashed,
 //    so a new build never mixes with an old one's files), removes Trunk's unsplit copy of the
-//    app, and puts the tags that load ours in index.html;
+//    app, and puts the tags that load ours in index.html, and the store's first read
+//    (style/pwa/early-read.js) in its first script;
 // 5. writes sw.js: the service worker with this build's version and file list (sw-list.mjs).
 //
 // By hand, after `trunk build --release`: TRUNK_STAGING_DIR=dist node scripts/split.mjs
@@ -27,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 
 import { minify } from 'terser';
 
-import { writeServiceWorker } from './sw-list.mjs';
+import { withEarlyRead, writeServiceWorker } from './sw-list.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGING = process.env.TRUNK_STAGING_DIR ?? join(ROOT, 'dist');
@@ -280,7 +281,7 @@ function patchHtml(folder) {
     `<link rel="preload" href="${wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">`,
     `<script type="module">import init from '${js}'; init();</script>`,
   ].join('\n    ');
-  writeFileSync(htmlPath, cleaned.replace(marker, tags));
+  writeFileSync(htmlPath, withEarlyRead(cleaned.replace(marker, tags), 'index.html'));
 }
 
 await buildApp();

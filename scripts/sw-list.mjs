@@ -15,6 +15,14 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
+/** `text` (index.html's, the service worker's) with style/pwa/early-read.js at its
+ *  "early-read.js" line (`name` says whose, for the error if there is none). */
+export function withEarlyRead(text, name) {
+  const marker = '/* early-read.js */';
+  if (!text.includes(marker)) throw new Error(`${name} has no "${marker}" line`);
+  return text.replace(marker, () => readFileSync(join(ROOT, 'style', 'pwa', 'early-read.js'), 'utf8'));
+}
+
 /** Writes `dir`/sw.js for the files in `dir`; returns the build's version. */
 export async function writeServiceWorker(dir, { minified = true } = {}) {
   const files = readdirSync(dir, { recursive: true })
@@ -25,8 +33,8 @@ export async function writeServiceWorker(dir, { minified = true } = {}) {
   const version = sha256(JSON.stringify(list)).slice(0, 16);
   const template = readFileSync(join(ROOT, 'style', 'pwa', 'sw.js'), 'utf8');
   const build = JSON.stringify({ version, files: Object.fromEntries(list) });
-  const filled = template.replace('self.BUILD = null;', `self.BUILD = ${build};`);
-  if (filled === template) throw new Error('style/pwa/sw.js has no "self.BUILD = null;" line');
+  const filled = withEarlyRead(template.replace('self.BUILD = null;', () => `self.BUILD = ${build};`), 'style/pwa/sw.js');
+  if (!filled.includes(`self.BUILD = ${build};`)) throw new Error('style/pwa/sw.js has no "self.BUILD = null;" line');
   const code = minified ? (await minify(filled, { compress: { passes: 2 }, format: { comments: false } })).code : filled;
   writeFileSync(join(dir, 'sw.js'), code);
   return { version, count: files.length };

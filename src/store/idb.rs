@@ -50,7 +50,7 @@ pub struct IdbBackend {
     stale: Rc<Cell<bool>>,
     /// Told when that happens (the page shows it at once).
     on_stale: StaleHook,
-    /// The first load was index.html's early read (`EarlyRead::open`).
+    /// The first load was the early read (`EarlyRead::open`).
     read_early: Cell<bool>,
     /// Opening moved schema-1 data into segments: a read made before is out of date.
     migrated_legacy: bool,
@@ -163,7 +163,7 @@ impl IdbBackend {
         Ok(backend)
     }
 
-    /// Whether the first load was index.html's early read.
+    /// Whether the first load was the early read (index.html, style/pwa/early-read.js).
     pub fn read_early(&self) -> bool {
         self.read_early.get()
     }
@@ -249,11 +249,12 @@ impl IdbBackend {
 /// The name of the promise index.html's first script keeps its early read in.
 const EARLY: &str = "__pocketEarly";
 
-/// What index.html's first script read while the app's module was still loading: the same read
-/// as `load` (every segment and the log's head, in one read-only transaction), started before
-/// wasm could start, but with the deals' bodies handed over later (`load_later`): the customer
-/// list does not read them, and they are as large as the customers. The script keeps its
-/// connection open for the page (`open`), which then opens none of its own.
+/// The store's first read, made while the app's module was still loading (style/pwa/early-read.js)
+/// by the service worker as it answered the navigation, or by index.html's first script: the same
+/// read as `load` (every segment and the log's head, in one read-only transaction), but with the
+/// deals' bodies handed over later (`load_later`): the customer list does not read them, and they
+/// are as large as the customers. The script opens the page's connection and keeps it open for
+/// the page (`open`), which then opens none of its own.
 pub struct EarlyRead {
     loaded: Loaded,
     /// The deals' bucket keys, and the promise of their bodies (read in the same transaction,
@@ -262,13 +263,14 @@ pub struct EarlyRead {
     name: String,
     /// The script's connection; `closed` once a newer version asked for the database.
     connection: web_sys::IdbDatabase,
-    read: JsValue,
+    /// The service worker read it (not the page).
+    pub from_worker: bool,
 }
 
-/// Takes index.html's early read of the database `name`: once per page, and only if it read
-/// that database at this schema; `None` otherwise (no such script, another database, an older
-/// schema that must be migrated first, or the read failed; its connection is closed then), and
-/// the page opens and reads for itself.
+/// Takes the early read of the database `name` (index.html hands it over): once per page, and
+/// only if it read that database at this schema; `None` otherwise (no such script, another
+/// database, an older schema that must be migrated first, or the read failed; its connection is
+/// closed then), and the page opens and reads for itself.
 pub async fn take_early(name: &str) -> Option<EarlyRead> {
     let window: JsValue = web_sys::window()?.into();
     let key = JsValue::from_str(EARLY);
@@ -300,7 +302,7 @@ pub async fn take_early(name: &str) -> Option<EarlyRead> {
             later: (later_keys, later),
             name: name.to_owned(),
             connection: connection.clone(),
-            read: read.clone(),
+            from_worker: field("source")?.as_string()? == "worker",
         })
     })();
     if early.is_none() {
@@ -316,7 +318,7 @@ impl EarlyRead {
     /// opening moved schema-1 data, the read is out of date: no load is handed back, and the page
     /// reads for itself.
     pub async fn open(self, migrations: &impl Migrations) -> Result<(IdbBackend, Option<Loaded>), StoreError> {
-        let closed = js_sys::Reflect::get(&self.read, &JsValue::from_str("closed")).ok().is_some_and(|c| c.is_truthy());
+        let closed = js_sys::Reflect::get(&self.connection, &JsValue::from_str("closed")).is_ok_and(|c| c.is_truthy());
         if closed {
             return Ok((IdbBackend::open(&self.name, migrations).await?, None));
         }

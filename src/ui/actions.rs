@@ -58,6 +58,7 @@ impl AppState {
                 let (backend, loaded) = match idb::take_early(DB_NAME).await {
                     Some(early) => {
                         perf::record("load:read", perf::now() - started);
+                        perf::record_count("load:early-by-worker", usize::from(early.from_worker));
                         early.open(&LoadMigration).await?
                     }
                     None => (IdbBackend::open(DB_NAME, &LoadMigration).await?, None),

@@ -13,6 +13,8 @@
 //   content (app-<hash>/), and the previous build's cache stays until the build after it, so a
 //   page still open on it can load its chunks.
 //
+// - Answering a navigation, it starts reading the store for the page it opens (see `startEarlyRead`).
+//
 // Paths are relative to the worker's scope, so the app works from any folder of a static host.
 
 self.BUILD = null;
@@ -64,8 +66,45 @@ self.addEventListener('install', (event) => {
   );
 });
 
+/* early-read.js */
+
+// Each page's first read of the store, by the id of the page: started as the worker answers its
+// navigation, some 40 ms before the page's first script could start it, and handed over when that
+// script asks (index.html), or dropped after a while if it never does.
+const earlyReads = new Map();
+const EARLY_READ_KEPT_MS = 10_000;
+
+function startEarlyRead(clientId) {
+  let first, later;
+  const read = { first: new Promise((ok) => { first = ok; }), later: new Promise((ok) => { later = ok; }) };
+  earlyOpen(indexedDB, (db) => {
+    if (!db) {
+      first(null);
+      later(null);
+      return;
+    }
+    earlyRead(db, first, later, () => db.close());
+  });
+  earlyReads.set(clientId, read);
+  setTimeout(() => earlyReads.delete(clientId), EARLY_READ_KEPT_MS);
+}
+
+/** Answers a page's 'early-read' on `port`: its read (null if there is none), then its deals. */
+async function handEarlyRead(clientId, port) {
+  const read = earlyReads.get(clientId);
+  earlyReads.delete(clientId);
+  const first = read ? await read.first : null;
+  port.postMessage(first, earlyBuffers(first && first.values));
+  if (!first) return;
+  const values = await read.later;
+  port.postMessage({ later: values }, earlyBuffers(values));
+}
+
 self.addEventListener('message', (event) => {
   if (event.data === 'take-over') self.skipWaiting();
+  if (event.data === 'early-read' && event.ports[0] && event.source) {
+    event.waitUntil(handEarlyRead(event.source.id, event.ports[0]));
+  }
 });
 
 self.addEventListener('activate', (event) => {
@@ -135,6 +174,7 @@ self.addEventListener('fetch', (event) => {
   const path = pathOf(request.url);
   if (path === null) return;
   if (request.mode === 'navigate') {
+    if (event.resultingClientId) startEarlyRead(event.resultingClientId);
     event.respondWith(serve('index.html'));
   } else if (path in files) {
     event.respondWith(serve(path));

@@ -282,7 +282,7 @@ async function benchSize(browser, url, size) {
     await page.waitForFunction(() => window.__firstRow, null, { timeout: 60_000 });
     const first = await page.evaluate(() => window.__firstRow);
     const steps = {};
-    for (const n of ['load:early', 'load:started-at', 'load:open', 'load:read', 'load:decode', 'load:index', 'load:total']) steps[n] = (await perfEntries(page, n))[0];
+    for (const n of ['load:early', 'load:early-by-worker', 'load:started-at', 'load:open', 'load:read', 'load:decode', 'load:index', 'load:total']) steps[n] = (await perfEntries(page, n))[0];
     loads.push({ first, ...steps });
   }
   const best = loads.map((l) => l.first);
@@ -290,7 +290,8 @@ async function benchSize(browser, url, size) {
   line('    served by the service worker', fromWorker.every(Boolean) ? 'yes' : `no (${fromWorker.join(', ')})`);
   const l = loads[loads.length - 1];
   line('    of which: page + wasm start', ms(l['load:started-at']));
-  line('    store read by index.html before the module started', loads.every((x) => x['load:early'] === 1) ? 'yes' : `no (${loads.map((x) => x['load:early']).join(', ')})`);
+  const readBy = (x) => (x['load:early'] !== 1 ? 'the module' : x['load:early-by-worker'] === 1 ? 'the service worker' : 'index.html');
+  line('    store read before the module started, by', loads.map(readBy).join(', '));
   line('    connection open / early read in (both from wasm start)', `${ms(l['load:open'])} / ${ms(l['load:read'])}`);
   line('    decode / index', `${ms(l['load:decode'])} / ${ms(l['load:index'])}`);
   line('    first query + render', ms(l.first - l['load:started-at'] - l['load:total']));

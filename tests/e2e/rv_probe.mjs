@@ -12,6 +12,8 @@ for (let t = 0; t < 600; t++) {
   if (ok) break; await page.waitForTimeout(100);
 }
 await page.addInitScript(() => {
+  let pe; Object.defineProperty(window, '__pocketEarly', { configurable: true, get() { return pe; }, set(v) { window.__earlyStart = performance.now(); pe = v; v.then(() => { window.__earlyAt = performance.now(); }); } });
+
   const o = new MutationObserver(() => { if (!window.__firstRow && document.querySelector('[data-testid=customer-row]:not([hidden])')) { window.__firstRow = performance.now(); performance.mark('first-row'); o.disconnect(); } });
   o.observe(document, { childList: true, subtree: true });
 });
@@ -24,7 +26,7 @@ for (let i = 0; i < N; i++) {
   if (prof) { cdp = await page.context().newCDPSession(page); await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 100 }); await cdp.send('Profiler.start'); }
   await page.goto(`${server.url}?load=${i}#/customers`);
   await page.waitForFunction(() => window.__firstRow, null, { timeout: 60000 });
-  const r = await page.evaluate(() => { const nav = performance.getEntriesByType('navigation')[0]; const res = performance.getEntriesByType('resource').map(e => [e.name.split('/').pop().slice(0, 30), Math.round(e.startTime), Math.round(e.responseEnd), Math.round(e.workerStart||0)]); const perf = Object.fromEntries((window.pocketPerf ?? []).map(e => [e.name, Math.round(e.value)])); return { first: Math.round(window.__firstRow), nav: { unloadEnd: nav.unloadEventEnd, workerStart: nav.workerStart, fetchStart: nav.fetchStart, reqStart: nav.requestStart, respStart: nav.responseStart, respEnd: nav.responseEnd, domInteractive: nav.domInteractive, dcl: nav.domContentLoadedEventEnd }, res, perf }; });
+  const r = await page.evaluate(() => { const nav = performance.getEntriesByType('navigation')[0]; const res = performance.getEntriesByType('resource').map(e => [e.name.split('/').pop().slice(0, 30), Math.round(e.startTime), Math.round(e.responseEnd), Math.round(e.workerStart||0)]); const perf = Object.fromEntries((window.pocketPerf ?? []).map(e => [e.name, Math.round(e.value)])); return { first: Math.round(window.__firstRow), earlyStart: Math.round(window.__earlyStart), earlyAt: Math.round(window.__earlyAt), nav: { unloadEnd: nav.unloadEventEnd, workerStart: nav.workerStart, fetchStart: nav.fetchStart, reqStart: nav.requestStart, respStart: nav.responseStart, respEnd: nav.responseEnd, domInteractive: nav.domInteractive, dcl: nav.domContentLoadedEventEnd }, res, perf }; });
   console.log(JSON.stringify(r));
   if (traced) await browser.stopTracing();
   if (prof) { await page.waitForTimeout(300); const { profile } = await cdp.send('Profiler.stop'); writeFileSync('/tmp/probe/rvprof.json', JSON.stringify(profile)); }

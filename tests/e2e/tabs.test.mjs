@@ -116,6 +116,39 @@ test('a tab read by index.html before its module started still shows what anothe
   await context.close();
 });
 
+test('with the service worker, the store is read as the page is opened, and what another tab saved before the page started is shown', async () => {
+  const { context, pages: [a], errors } = await tabs(1, { timezoneId: 'Asia/Shanghai' });
+  await addCustomer(a, '读取之前的客户');
+  await a.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+  const b = await context.newPage();
+  b.on('pageerror', (e) => errors.push(`tab b: ${e.message}`));
+  // The page's module is held back before it starts (its files come from the worker's cache,
+  // where no route can hold them).
+  await b.addInitScript(() => {
+    const held = new Promise((resolve) => { window.__release = resolve; });
+    for (const name of ['instantiateStreaming', 'instantiate']) {
+      const real = WebAssembly[name];
+      WebAssembly[name] = async (...args) => { await held; return real.apply(WebAssembly, args); };
+    }
+  });
+  await b.goto(server.url + '#/customers', { waitUntil: 'commit' });
+  // The worker's read, handed to the page, holds the first customer...
+  const early = await b.waitForFunction(() => window.__pocketEarly?.then((r) => r && r.source === 'worker' && r.keys.length > 0));
+  assert.equal(await early.jsonValue(), true);
+  // ...and then the other tab saves, before this one can hear it.
+  await addCustomer(a, '读取之后的客户');
+  await b.evaluate(() => window.__release());
+  await b.waitForFunction((row) => document.querySelectorAll(row).length === 2, ROW, { timeout: 5000 });
+  assert.deepEqual(await rowNames(b), ['读取之前的客户', '读取之后的客户'].sort());
+  const byWorker = await b.evaluate(() => (window.pocketPerf ?? []).find((e) => e.name === 'load:early-by-worker')?.value);
+  assert.equal(byWorker, 1, 'the first load took the worker\'s read');
+  // The page writes through the connection it was handed.
+  await addCustomer(b, '第三个客户');
+  await a.waitForFunction((row) => document.querySelectorAll(row).length === 3, ROW, { timeout: 5000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a newer version that takes the database over while a tab is still starting is let in, and that tab asks for a reload', async () => {
   const { context, pages: [a], errors } = await tabs(1, { serviceWorkers: 'block', locale: 'en-US' });
   await addCustomer(a, 'Before the upgrade');
