@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashSet};
 use super::files::FILE_PREFIX;
 use super::log::LogEntry;
 use super::migrate::{self, Migration};
-use super::segments::{bits_for, bucket_key, decode, parse_bucket_key, Layout};
+use super::segments::{bits_for, bucket_key, count_of, decode_onto, parse_bucket_key, Layout};
 use super::{StoreError, WriteBatch};
 use crate::domain::kinds::{ListVisitor, Stored};
 use crate::domain::pipeline::{Deal, Pipeline};
@@ -640,8 +640,8 @@ impl Decoding {
     fn with(segments: Vec<(String, Vec<u8>)>, migration: Option<&'static Migration>, decode: DecodeFn) -> Self {
         let keys = segments.iter().map(|(k, _)| k.clone()).collect();
         Decoding {
+            records: reserved_for(&segments),
             segments: segments.into_iter(),
-            records: Records::default(),
             bits: Default::default(),
             keys,
             odd: false,
@@ -727,14 +727,36 @@ fn note_bits(bits: &mut PerKind<Option<u8>>, odd: &mut bool, kind: RecordKind, o
     *slot = Some(slot.map_or(of_key, |b| b.max(of_key)));
 }
 
+/// Lists with room for every record the buckets among `segments` hold (read from their lengths),
+/// so that decoding them bucket by bucket never moves a list.
+fn reserved_for(segments: &[(String, Vec<u8>)]) -> Records {
+    struct Reserve(usize);
+    impl ListVisitor for Reserve {
+        fn visit<R: Stored>(&mut self, list: &mut Vec<R>) {
+            list.reserve(self.0);
+        }
+    }
+    let mut counts = PerKind::<usize>::default();
+    for (key, body) in segments {
+        if let Some((kind, _, _)) = parse_bucket_key(key) {
+            counts[kind.index()] += count_of(body);
+        }
+    }
+    let mut records = Records::default();
+    for kind in RecordKind::ALL {
+        records.visit_mut(kind, &mut Reserve(counts[kind.index()]));
+    }
+    records
+}
+
 /// The first load's decoding: the kinds the customer list reads, named one by one so that no
 /// other kind's decoder is reachable from it.
 fn decode_at_load(records: &mut Records, kind: RecordKind, key: &str, body: &[u8]) -> Result<bool, StoreError> {
     match kind {
-        RecordKind::Customer => records.customers.extend(decode::<Customer>(key, body)?),
-        RecordKind::Rep => records.reps.extend(decode::<Rep>(key, body)?),
-        RecordKind::Team => records.teams.extend(decode::<Team>(key, body)?),
-        RecordKind::Pipeline => records.pipelines.extend(decode::<Pipeline>(key, body)?),
+        RecordKind::Customer => decode_onto::<Customer>(key, body, &mut records.customers)?,
+        RecordKind::Rep => decode_onto::<Rep>(key, body, &mut records.reps)?,
+        RecordKind::Team => decode_onto::<Team>(key, body, &mut records.teams)?,
+        RecordKind::Pipeline => decode_onto::<Pipeline>(key, body, &mut records.pipelines)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -749,7 +771,7 @@ fn decode_after_first_paint(
     body: &[u8],
 ) -> Result<bool, StoreError> {
     match kind {
-        RecordKind::Deal => records.deals.extend(decode::<Deal>(key, body)?),
+        RecordKind::Deal => decode_onto::<Deal>(key, body, &mut records.deals)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -759,9 +781,8 @@ fn decode_into(records: &mut Records, kind: RecordKind, key: &str, body: &[u8]) 
     struct Decode<'a>(&'a str, &'a [u8], Result<(), StoreError>);
     impl ListVisitor for Decode<'_> {
         fn visit<R: Stored>(&mut self, list: &mut Vec<R>) {
-            match decode::<R>(self.0, self.1) {
-                Ok(records) => list.extend(records),
-                Err(e) => self.2 = Err(e),
+            if let Err(e) = decode_onto::<R>(self.0, self.1, list) {
+                self.2 = Err(e);
             }
         }
     }

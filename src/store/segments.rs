@@ -6,8 +6,8 @@
 //! A kind starts with one bucket; when it holds more than [`SPLIT_AT`] records a bucket on
 //! average, its records are spread over twice as many (written in one transaction).
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 use super::{StoreError, SCHEMA_VERSION};
@@ -184,6 +184,14 @@ pub fn schema_of(body: &[u8]) -> u32 {
 }
 
 pub fn decode<R: DeserializeOwned>(key: &str, body: &[u8]) -> Result<Vec<R>, StoreError> {
+    let mut records = Vec::new();
+    decode_onto(key, body, &mut records)?;
+    Ok(records)
+}
+
+/// `decode`, the records appended to `out` (nothing is, if the body cannot be read): a load
+/// decodes every bucket of a kind into its one list, with no list per bucket to move them from.
+pub fn decode_onto<R: DeserializeOwned>(key: &str, body: &[u8], out: &mut Vec<R>) -> Result<(), StoreError> {
     let corrupt = |reason: String| StoreError::Corrupt { key: key.to_owned(), reason };
     if body.len() < HEADER || &body[..4] != MAGIC {
         return Err(corrupt("not a Pocket CRM segment".into()));
@@ -192,10 +200,53 @@ pub fn decode<R: DeserializeOwned>(key: &str, body: &[u8]) -> Result<Vec<R>, Sto
     if schema > SCHEMA_VERSION {
         return Err(StoreError::Newer);
     }
-    match postcard::take_from_bytes::<Vec<R>>(&body[HEADER..]) {
-        Ok((records, [])) => Ok(records),
-        Ok((_, rest)) => Err(corrupt(format!("{} unexpected trailing bytes", rest.len()))),
-        Err(e) => Err(corrupt(e.to_string())),
+    let before = out.len();
+    let mut input = postcard::Deserializer::from_bytes(&body[HEADER..]);
+    let read = Append(out, body.len()).deserialize(&mut input).and_then(|()| input.finalize());
+    let result = match read {
+        Ok([]) => return Ok(()),
+        Ok(rest) => corrupt(format!("{} unexpected trailing bytes", rest.len())),
+        Err(e) => corrupt(e.to_string()),
+    };
+    out.truncate(before);
+    Err(result)
+}
+
+/// How many records a segment body holds (0 if it is not a segment), read from its list's
+/// length without decoding it; a damaged length counts at most a record per byte.
+pub fn count_of(body: &[u8]) -> usize {
+    body.get(HEADER..)
+        .filter(|_| body.starts_with(MAGIC))
+        .and_then(|list| postcard::take_from_bytes::<u64>(list).ok())
+        .map_or(0, |(n, _)| usize::try_from(n).unwrap_or(usize::MAX).min(body.len()))
+}
+
+/// Deserialises a list by appending its elements to a vector; the second field is the body's
+/// length (each element takes at least a byte of it).
+struct Append<'a, R>(&'a mut Vec<R>, usize);
+
+impl<'de, R: Deserialize<'de>> DeserializeSeed<'de> for Append<'_, R> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, R: Deserialize<'de>> Visitor<'de> for Append<'_, R> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // A damaged length must not reserve gigabytes: at most what the body could hold.
+        self.0.reserve(seq.size_hint().unwrap_or(0).min(self.1));
+        while let Some(record) = seq.next_element()? {
+            self.0.push(record);
+        }
+        Ok(())
     }
 }
 
@@ -253,5 +304,29 @@ mod tests {
                 "{bad:?}: {err:?}"
             );
         }
+    }
+
+    #[test]
+    fn bodies_decode_onto_a_list_and_a_bad_one_leaves_it_as_it_was() {
+        let named = |name: &str| Customer { name: name.into(), ..Customer::blank(CustomerKind::Individual) };
+        let first = encode(&[named("a"), named("b")]);
+        let second = encode(&[named("c")]);
+        assert_eq!((count_of(&first), count_of(&second), count_of(b"PCRM")), (2, 1, 0));
+        let mut list = Vec::new();
+        decode_onto::<Customer>("k", &first, &mut list).unwrap();
+        decode_onto::<Customer>("k", &second, &mut list).unwrap();
+        assert_eq!(list.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        // The second record cut short: the first, already decoded, is taken back off.
+        let mut cut = encode(&[named("d"), named("e")]);
+        cut.truncate(cut.len() - 3);
+        assert!(matches!(decode_onto::<Customer>("k", &cut, &mut list), Err(StoreError::Corrupt { .. })));
+        assert_eq!(list.len(), 3);
+        // A damaged length claims more records than the body has bytes: counted at most one a byte.
+        let mut huge = encode::<Customer>(&[]);
+        huge.truncate(HEADER);
+        huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x0f]);
+        assert_eq!(count_of(&huge), huge.len());
+        assert!(decode_onto::<Customer>("k", &huge, &mut list).is_err());
+        assert_eq!(list.len(), 3);
     }
 }
