@@ -59,6 +59,14 @@ pub struct IdbBackend {
     later: RefCell<Option<(Vec<String>, js_sys::Promise)>>,
 }
 
+/// A backend let go of (its page's load failed after opening, say) closes its connection: the
+/// connection's own handler for a newer version goes with it, and it would hold that upgrade up.
+impl Drop for IdbBackend {
+    fn drop(&mut self) {
+        self.db.close();
+    }
+}
+
 /// What to call when a newer version takes the database over.
 type StaleHook = Rc<std::cell::RefCell<Option<Box<dyn Fn()>>>>;
 

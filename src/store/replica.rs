@@ -733,7 +733,8 @@ fn reserved_for(segments: &[(String, Vec<u8>)]) -> Records {
     struct Reserve(usize);
     impl ListVisitor for Reserve {
         fn visit<R: Stored>(&mut self, list: &mut Vec<R>) {
-            list.reserve(self.0);
+            // (Room that cannot be had is left to the decoding, which grows the list as it goes.)
+            let _ = list.try_reserve(self.0);
         }
     }
     let mut counts = PerKind::<usize>::default();

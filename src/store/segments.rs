@@ -212,13 +212,16 @@ pub fn decode_onto<R: DeserializeOwned>(key: &str, body: &[u8], out: &mut Vec<R>
     Err(result)
 }
 
+/// The fewest bytes a stored record takes: every record starts with its 16-byte id.
+const MIN_RECORD_BYTES: usize = 16;
+
 /// How many records a segment body holds (0 if it is not a segment), read from its list's
-/// length without decoding it; a damaged length counts at most a record per byte.
+/// length without decoding it; a damaged length counts at most what the body's bytes could hold.
 pub fn count_of(body: &[u8]) -> usize {
     body.get(HEADER..)
         .filter(|_| body.starts_with(MAGIC))
         .and_then(|list| postcard::take_from_bytes::<u64>(list).ok())
-        .map_or(0, |(n, _)| usize::try_from(n).unwrap_or(usize::MAX).min(body.len()))
+        .map_or(0, |(n, _)| usize::try_from(n).unwrap_or(usize::MAX).min(body.len() / MIN_RECORD_BYTES))
 }
 
 /// Deserialises a list by appending its elements to a vector; the second field is the body's
@@ -241,8 +244,9 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for Append<'_, R> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        // A damaged length must not reserve gigabytes: at most what the body could hold.
-        self.0.reserve(seq.size_hint().unwrap_or(0).min(self.1));
+        // A damaged length must not reserve gigabytes: at most what the body could hold (and
+        // room that cannot be had is left to the pushes, which fail as decoding would).
+        let _ = self.0.try_reserve(seq.size_hint().unwrap_or(0).min(self.1 / MIN_RECORD_BYTES));
         while let Some(record) = seq.next_element()? {
             self.0.push(record);
         }
@@ -321,11 +325,13 @@ mod tests {
         cut.truncate(cut.len() - 3);
         assert!(matches!(decode_onto::<Customer>("k", &cut, &mut list), Err(StoreError::Corrupt { .. })));
         assert_eq!(list.len(), 3);
-        // A damaged length claims more records than the body has bytes: counted at most one a byte.
+        // A damaged length claims more records than the body has bytes: counted at most what
+        // the bytes could hold.
         let mut huge = encode::<Customer>(&[]);
         huge.truncate(HEADER);
         huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x0f]);
-        assert_eq!(count_of(&huge), huge.len());
+        huge.resize(HEADER + 5 + 40, 0);
+        assert_eq!(count_of(&huge), huge.len() / MIN_RECORD_BYTES);
         assert!(decode_onto::<Customer>("k", &huge, &mut list).is_err());
         assert_eq!(list.len(), 3);
     }

@@ -127,8 +127,8 @@ pub async fn first_read_deferring<B: Backend, F: Future<Output = ()>>(
     read_by(backend, device, pause, migrations, (Decoding::deferring, true)).await
 }
 
-/// `first_read_deferring` of what a backend's `load` already handed over: the page decodes
-/// index.html's early read while its own connection to the database is still opening.
+/// `first_read_deferring` of a read the backend did not make: the page's early read (by the
+/// service worker or index.html, before the module started; see `idb::take_early`).
 pub async fn decode_first_read<F: Future<Output = ()>>(
     loaded: Loaded,
     device: DeviceId,

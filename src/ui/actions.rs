@@ -111,7 +111,7 @@ impl AppState {
                     self.load.set(LoadState::Ready);
                     self.listen_to_other_tabs();
                     // What another tab saved after this page's read and before it listened
-                    // (index.html starts the read early, so the gap is the module's start-up).
+                    // (the read is made before the module starts, so the gap is its start-up).
                     leptos::task::spawn_local(async move {
                         let missed = crate::store::Backend::read_log(&*backend, seen).await;
                         if missed.is_ok_and(|tail| !tail.is_empty()) {

@@ -73,6 +73,7 @@ self.addEventListener('install', (event) => {
 // script asks (index.html), or dropped after a while if it never does.
 const earlyReads = new Map();
 const EARLY_READ_KEPT_MS = 10_000;
+const EARLY_READS_KEPT = 4;
 
 function startEarlyRead(clientId) {
   let first, later;
@@ -85,14 +86,18 @@ function startEarlyRead(clientId) {
     }
     earlyRead(db, first, later, () => db.close());
   });
+  // (A page that never asks, reloaded again and again: only the latest few are kept.)
+  if (earlyReads.size >= EARLY_READS_KEPT) earlyReads.delete(earlyReads.keys().next().value);
   earlyReads.set(clientId, read);
   setTimeout(() => earlyReads.delete(clientId), EARLY_READ_KEPT_MS);
 }
 
-/** Answers a page's 'early-read' on `port`: its read (null if there is none), then its deals. */
+/** Answers a page's 'early-read' on `port`: whether there is a read for it ('reading' at once,
+ *  so that a slow read is waited for), the read (null if there is none), then its deals. */
 async function handEarlyRead(clientId, port) {
   const read = earlyReads.get(clientId);
   earlyReads.delete(clientId);
+  if (read) port.postMessage('reading');
   const first = read ? await read.first : null;
   port.postMessage(first, earlyBuffers(first && first.values));
   if (!first) return;
