@@ -50,8 +50,6 @@ pub struct IdbBackend {
     stale: Rc<Cell<bool>>,
     /// Told when that happens (the page shows it at once).
     on_stale: StaleHook,
-    /// The first load was the early read (`EarlyRead::open`).
-    read_early: Cell<bool>,
     /// Opening moved schema-1 data into segments: a read made before is out of date.
     migrated_legacy: bool,
     /// The rest of that read: the deals' bucket keys, and the promise of their bodies (read in
@@ -156,7 +154,6 @@ impl IdbBackend {
             fail_at_put: Cell::new(None),
             stale,
             on_stale,
-            read_early: Cell::new(false),
             migrated_legacy: false,
             later: RefCell::new(None),
         };
@@ -169,11 +166,6 @@ impl IdbBackend {
             }
         }
         Ok(backend)
-    }
-
-    /// Whether the first load was the early read (index.html, style/pwa/early-read.js).
-    pub fn read_early(&self) -> bool {
-        self.read_early.get()
     }
 
     /// Closes the connection (after running transactions finish).
@@ -268,7 +260,6 @@ pub struct EarlyRead {
     /// The deals' bucket keys, and the promise of their bodies (read in the same transaction,
     /// after the rest).
     later: (Vec<String>, js_sys::Promise),
-    name: String,
     /// The script's connection; `closed` once a newer version asked for the database.
     connection: web_sys::IdbDatabase,
     /// The service worker read it (not the page).
@@ -308,7 +299,6 @@ pub async fn take_early(name: &str) -> Option<EarlyRead> {
         Some(EarlyRead {
             loaded,
             later: (later_keys, later),
-            name: name.to_owned(),
             connection: connection.clone(),
             from_worker: field("source")?.as_string()? == "worker",
         })
@@ -328,14 +318,13 @@ impl EarlyRead {
     pub async fn open(self, migrations: &impl Migrations) -> Result<(IdbBackend, Option<Loaded>), StoreError> {
         let closed = js_sys::Reflect::get(&self.connection, &JsValue::from_str("closed")).is_ok_and(|c| c.is_truthy());
         if closed {
-            return Ok((IdbBackend::open(&self.name, migrations).await?, None));
+            return Ok((IdbBackend::open(&self.connection.name(), migrations).await?, None));
         }
         let backend = IdbBackend::over(Database::from(self.connection), migrations).await?;
         if backend.migrated_legacy {
             return Ok((backend, None));
         }
         *backend.later.borrow_mut() = Some(self.later);
-        backend.read_early.set(true);
         Ok((backend, Some(self.loaded)))
     }
 }

@@ -202,7 +202,7 @@ pub fn decode_onto<R: DeserializeOwned>(key: &str, body: &[u8], out: &mut Vec<R>
     }
     let before = out.len();
     let mut input = postcard::Deserializer::from_bytes(&body[HEADER..]);
-    let read = Append(out, body.len()).deserialize(&mut input).and_then(|()| input.finalize());
+    let read = Append(out, room_for(body)).deserialize(&mut input).and_then(|()| input.finalize());
     let result = match read {
         Ok([]) => return Ok(()),
         Ok(rest) => corrupt(format!("{} unexpected trailing bytes", rest.len())),
@@ -215,17 +215,22 @@ pub fn decode_onto<R: DeserializeOwned>(key: &str, body: &[u8], out: &mut Vec<R>
 /// The fewest bytes a stored record takes: every record starts with its 16-byte id.
 const MIN_RECORD_BYTES: usize = 16;
 
+/// The most records `body` could hold, whatever its list's length says.
+fn room_for(body: &[u8]) -> usize {
+    body.len() / MIN_RECORD_BYTES
+}
+
 /// How many records a segment body holds (0 if it is not a segment), read from its list's
 /// length without decoding it; a damaged length counts at most what the body's bytes could hold.
 pub fn count_of(body: &[u8]) -> usize {
     body.get(HEADER..)
         .filter(|_| body.starts_with(MAGIC))
         .and_then(|list| postcard::take_from_bytes::<u64>(list).ok())
-        .map_or(0, |(n, _)| usize::try_from(n).unwrap_or(usize::MAX).min(body.len() / MIN_RECORD_BYTES))
+        .map_or(0, |(n, _)| usize::try_from(n).unwrap_or(usize::MAX).min(room_for(body)))
 }
 
-/// Deserialises a list by appending its elements to a vector; the second field is the body's
-/// length (each element takes at least a byte of it).
+/// Deserialises a list by appending its elements to a vector; the second field is the most
+/// elements the body could hold (`room_for`).
 struct Append<'a, R>(&'a mut Vec<R>, usize);
 
 impl<'de, R: Deserialize<'de>> DeserializeSeed<'de> for Append<'_, R> {
@@ -246,7 +251,7 @@ impl<'de, R: Deserialize<'de>> Visitor<'de> for Append<'_, R> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // A damaged length must not reserve gigabytes: at most what the body could hold (and
         // room that cannot be had is left to the pushes, which fail as decoding would).
-        let _ = self.0.try_reserve(seq.size_hint().unwrap_or(0).min(self.1 / MIN_RECORD_BYTES));
+        let _ = self.0.try_reserve(seq.size_hint().unwrap_or(0).min(self.1));
         while let Some(record) = seq.next_element()? {
             self.0.push(record);
         }

@@ -64,6 +64,7 @@ impl AppState {
                     None => (IdbBackend::open(DB_NAME, &LoadMigration).await?, None),
                 };
                 perf::record("load:open", perf::now() - started);
+                perf::record_count("load:early", usize::from(loaded.is_some()));
                 let decoding = perf::now();
                 let opened = match loaded {
                     Some(loaded) => {
@@ -97,7 +98,6 @@ impl AppState {
                     let query = CustomerQuery::new(replica.archive());
                     perf::record("load:index", perf::now() - before_index);
                     perf::record_count("load:customers", replica.archive().customers.len());
-                    perf::record_count("load:early", usize::from(backend.read_early()));
                     let stale = self.stale;
                     backend.on_stale(move || stale.set(true));
                     let seen = replica.seen();

@@ -30,6 +30,11 @@ function earlyOpen(factory, done) {
  *  deals' bodies, in laterKeys' order (or null), and `ended` once the transaction is over. */
 function earlyRead(db, first, later, ended) {
   var handed = false;
+  var failed = function () {
+    if (!handed) first(null);
+    later(null);
+    ended();
+  };
   try {
     var tx = db.transaction(['segments', 'log'], 'readonly');
     var segments = tx.objectStore('segments');
@@ -52,15 +57,9 @@ function earlyRead(db, first, later, ended) {
     };
     segments.getAll(deals).onsuccess = function (e) { dealValues = e.target.result; };
     tx.oncomplete = function () { later(dealValues); ended(); };
-    tx.onabort = function () {
-      if (!handed) first(null);
-      later(null);
-      ended();
-    };
+    tx.onabort = failed;
   } catch (e) {
-    if (!handed) first(null);
-    later(null);
-    ended();
+    failed();
   }
 }
 

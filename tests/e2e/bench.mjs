@@ -277,8 +277,9 @@ async function benchSize(browser, url, size) {
   await untilControlled(page);
   const loads = [];
   const fromWorker = [];
+  // (Once: an init script added in the loop would run once more on every later load.)
+  await page.addInitScript(WATCH_FIRST_ROW);
   for (let i = 0; i < REPEAT_LOADS; i++) {
-    await page.addInitScript(WATCH_FIRST_ROW);
     // A new query string makes this a full page load, not a same-document hash change.
     const response = await page.goto(`${url}?load=${i}#/customers`);
     fromWorker.push(response.fromServiceWorker());

@@ -45,6 +45,40 @@ async function addCustomer(page, name) {
   await page.waitForSelector('[data-testid=result-count]');
 }
 
+/** A new tab of `context` opened at the customer list with its module held back before it
+ *  starts (its wasm's instantiation waits: its files may come from the service worker's cache,
+ *  where no route can hold them), returned once its early read (made by `source`, if given) holds
+ *  a customer; `release` lets the module start. */
+async function heldTab(context, errors, source) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`tab b: ${e.message}`));
+  await page.addInitScript(() => {
+    const held = new Promise((resolve) => { window.__release = resolve; });
+    for (const name of ['instantiateStreaming', 'instantiate']) {
+      const real = WebAssembly[name];
+      WebAssembly[name] = async (...args) => { await held; return real.apply(WebAssembly, args); };
+    }
+  });
+  await page.goto(server.url + '#/customers', { waitUntil: 'commit' });
+  const early = await page.waitForFunction(
+    (source) => window.__pocketEarly?.then((r) => r && r.keys.length > 0 && (!source || r.source === source)),
+    source,
+  );
+  assert.equal(await early.jsonValue(), true);
+  return { page, release: () => page.evaluate(() => window.__release()) };
+}
+
+/** Another tab of `context` opens the database at a newer version (and closes it). */
+async function openNewerVersion(context) {
+  const other = await context.newPage();
+  await other.goto(server.url + 'missing-page-for-upgrade');
+  await other.evaluate(() => new Promise((resolve, reject) => {
+    const request = indexedDB.open('pocket-crm', 99);
+    request.onsuccess = () => { request.result.close(); resolve(); };
+    request.onerror = () => reject(request.error);
+  }));
+}
+
 test('a customer added in each of two tabs: both kept, and each tab shows the other one without a reload', async () => {
   const { context, pages: [first, second], errors } = await tabs(2);
   await addCustomer(first, '第一个标签页的客户');
@@ -93,21 +127,14 @@ test('one field edited in two tabs: the later save wins, the other value is kept
 });
 
 test('a tab read by index.html before its module started still shows what another tab saved in between', async () => {
-  // No service worker: the held module below must come from the network.
+  // No service worker: the page reads for itself.
   const { context, pages: [a], errors } = await tabs(1, { serviceWorkers: 'block', timezoneId: 'Asia/Shanghai' });
   await addCustomer(a, '读取之前的客户');
-  const b = await context.newPage();
-  b.on('pageerror', (e) => errors.push(`tab b: ${e.message}`));
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await b.route(/\/pocket-crm_bg\.wasm$/, async (route) => { await held; await route.continue(); });
-  await b.goto(server.url + '#/customers', { waitUntil: 'commit' });
   // The early read has finished (it holds the first customer) while the module is held back...
-  const early = await b.waitForFunction(() => window.__pocketEarly?.then((r) => r && r.keys.length > 0));
-  assert.equal(await early.jsonValue(), true);
+  const { page: b, release } = await heldTab(context, errors, 'page');
   // ...and then the other tab saves, before this one can hear it.
   await addCustomer(a, '读取之后的客户');
-  release();
+  await release();
   await b.waitForFunction((row) => document.querySelectorAll(row).length === 2, ROW, { timeout: 5000 });
   assert.deepEqual(await rowNames(b), ['读取之前的客户', '读取之后的客户'].sort());
   const used = await b.evaluate(() => (window.pocketPerf ?? []).find((e) => e.name === 'load:early')?.value);
@@ -120,24 +147,11 @@ test('with the service worker, the store is read as the page is opened, and what
   const { context, pages: [a], errors } = await tabs(1, { timezoneId: 'Asia/Shanghai' });
   await addCustomer(a, '读取之前的客户');
   await a.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
-  const b = await context.newPage();
-  b.on('pageerror', (e) => errors.push(`tab b: ${e.message}`));
-  // The page's module is held back before it starts (its files come from the worker's cache,
-  // where no route can hold them).
-  await b.addInitScript(() => {
-    const held = new Promise((resolve) => { window.__release = resolve; });
-    for (const name of ['instantiateStreaming', 'instantiate']) {
-      const real = WebAssembly[name];
-      WebAssembly[name] = async (...args) => { await held; return real.apply(WebAssembly, args); };
-    }
-  });
-  await b.goto(server.url + '#/customers', { waitUntil: 'commit' });
   // The worker's read, handed to the page, holds the first customer...
-  const early = await b.waitForFunction(() => window.__pocketEarly?.then((r) => r && r.source === 'worker' && r.keys.length > 0));
-  assert.equal(await early.jsonValue(), true);
+  const { page: b, release } = await heldTab(context, errors, 'worker');
   // ...and then the other tab saves, before this one can hear it.
   await addCustomer(a, '读取之后的客户');
-  await b.evaluate(() => window.__release());
+  await release();
   await b.waitForFunction((row) => document.querySelectorAll(row).length === 2, ROW, { timeout: 5000 });
   assert.deepEqual(await rowNames(b), ['读取之前的客户', '读取之后的客户'].sort());
   const byWorker = await b.evaluate(() => (window.pocketPerf ?? []).find((e) => e.name === 'load:early-by-worker')?.value);
@@ -150,25 +164,13 @@ test('with the service worker, the store is read as the page is opened, and what
 });
 
 test('a newer version that takes the database over while a tab is still starting is let in, and that tab asks for a reload', async () => {
-  const { context, pages: [a], errors } = await tabs(1, { serviceWorkers: 'block', locale: 'en-US' });
+  const { context, pages: [a], errors } = await tabs(1, { serviceWorkers: 'block', locale: 'en-US', timezoneId: 'Asia/Shanghai' });
   await addCustomer(a, 'Before the upgrade');
-  const b = await context.newPage();
-  b.on('pageerror', (e) => errors.push(`tab b: ${e.message}`));
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await b.route(/\/pocket-crm_bg\.wasm$/, async (route) => { await held; await route.continue(); });
-  await b.goto(server.url + '#/customers', { waitUntil: 'commit' });
   // The early read is in, its connection kept for a module that has not started...
-  await b.waitForFunction(() => window.__pocketEarly?.then((r) => r && r.keys.length > 0));
+  const { page: b, release } = await heldTab(context, errors);
   // ...when a newer version opens the database: the kept connection must not block it.
-  const other = await context.newPage();
-  await other.goto(server.url + 'missing-page-for-upgrade');
-  await other.evaluate(() => new Promise((resolve, reject) => {
-    const request = indexedDB.open('pocket-crm', 99);
-    request.onsuccess = () => { request.result.close(); resolve(); };
-    request.onerror = () => reject(request.error);
-  }));
-  release();
+  await openNewerVersion(context);
+  await release();
   await b.waitForSelector('[data-testid=stale-banner]');
   assert.match(await b.textContent('[data-testid=stale-banner]'), /newer version/);
   assert.deepEqual(errors, []);
@@ -179,13 +181,7 @@ test('a tab that a newer version took over asks for a reload and saves nothing',
   const { context, pages: [page], errors } = await tabs(1, { locale: 'en-US' });
   await addCustomer(page, 'Before the upgrade');
   // Another tab opens the database at a newer version.
-  const other = await context.newPage();
-  await other.goto(server.url + 'missing-page-for-upgrade');
-  await other.evaluate(() => new Promise((resolve, reject) => {
-    const request = indexedDB.open('pocket-crm', 99);
-    request.onsuccess = () => { request.result.close(); resolve(); };
-    request.onerror = () => reject(request.error);
-  }));
+  await openNewerVersion(context);
   await page.waitForSelector('[data-testid=stale-banner]');
   assert.match(await page.textContent('[data-testid=stale-banner]'), /newer version/);
   await page.click('[data-testid=new-customer]');
