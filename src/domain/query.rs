@@ -3,6 +3,7 @@
 //! milliseconds instead of lower-casing every row again.
 
 use memchr::memmem;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -136,17 +137,11 @@ pub fn search_terms(text: &str) -> Vec<String> {
 }
 
 /// The text a customer is found by: name, city, contacts' names, phones (also as bare digits),
-/// emails and WeChat ids, lower-cased. Runs for every customer at load, so ASCII takes a fast path.
+/// emails and WeChat ids, lower-cased. Runs for every customer at load, so text that is ASCII and
+/// Chinese (which has no case) takes a fast path.
 fn search_text(c: &Customer, out: &mut String) {
     fn push(out: &mut String, s: &str) {
-        if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_control()) {
-            let start = out.len();
-            out.push_str(s);
-            // Lower-casing ASCII in place keeps the string valid UTF-8.
-            out[start..].make_ascii_lowercase();
-        } else {
-            out.extend(s.chars().filter(|c| !c.is_control()).flat_map(char::to_lowercase));
-        }
+        push_lowered(out, s);
         out.push(FIELD_SEP);
     }
     push(out, &c.name);
@@ -162,6 +157,36 @@ fn search_text(c: &Customer, out: &mut String) {
         push(out, &contact.wechat);
     }
 }
+
+/// `s` lower-cased, without control characters, appended to `out`.
+fn push_lowered(out: &mut String, s: &str) {
+    if s.chars().all(|c| (c.is_ascii() && !c.is_ascii_control()) || CASELESS.contains(&c)) {
+        let start = out.len();
+        out.push_str(s);
+        // Lower-casing ASCII in place leaves the other characters and keeps valid UTF-8.
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend(s.chars().filter(|c| !c.is_control()).flat_map(char::to_lowercase));
+    }
+}
+
+/// A name as the name sort compares it (as the search index holds it): lower-cased, without
+/// control characters; borrowed when that changes nothing, as for most Chinese names.
+fn sort_name(name: &str) -> Cow<'_, str> {
+    let unchanged =
+        |c: char| (c.is_ascii() && !c.is_ascii_control() && !c.is_ascii_uppercase()) || CASELESS.contains(&c);
+    if name.chars().all(unchanged) {
+        Cow::Borrowed(name)
+    } else {
+        let mut lowered = String::with_capacity(name.len());
+        push_lowered(&mut lowered, name);
+        Cow::Owned(lowered)
+    }
+}
+
+/// CJK punctuation, kana and ideographs: no character here has a case or is a control character
+/// (`caseless_range_has_no_case`), so lower-casing leaves them as they are.
+const CASELESS: std::ops::RangeInclusive<char> = '\u{3000}'..='\u{9FFF}';
 
 /// An append-only text index: one entry per customer row, rewritten entries appended at the
 /// end and the old ones left as garbage until a rebuild, so an edit costs one row's text.
@@ -215,12 +240,6 @@ impl SearchIndex {
 
     fn row_text(&self, row: usize) -> &str {
         self.entry_text(self.row_entry[row])
-    }
-
-    /// The lower-cased name, which is the entry's first field (used as the name sort key).
-    fn row_name(&self, row: usize) -> &str {
-        let text = self.row_text(row);
-        text.split(FIELD_SEP).next().unwrap_or("")
     }
 
     /// Re-indexes changed rows; appended rows must come in order. Rebuilds when garbage
@@ -393,12 +412,15 @@ impl FacetFilter {
     }
 }
 
-/// Keeps what makes queries fast in step with the archive: the search index, a sorted row
-/// order per sort key (built on first use), and the last text result for incremental typing.
+/// Keeps what makes queries fast in step with the archive: the facets, the search index (built
+/// when first needed, or after the first paint: see `without_index`), a sorted row order per sort
+/// key (built on first use), and the last text result for incremental typing.
 #[derive(Debug, Default)]
 pub struct CustomerQuery {
     version: u64,
     index: SearchIndex,
+    /// Whether `index` holds every row (false until it is first needed or built).
+    indexed: bool,
     facets: Facets,
     /// Indexed by `SortKey as usize`.
     orders: [Option<Vec<u32>>; SortKey::ALL.len()],
@@ -407,28 +429,32 @@ pub struct CustomerQuery {
 
 impl CustomerQuery {
     pub fn new(archive: &Archive) -> Self {
-        let mut query = CustomerQuery::default();
-        query.index_some(archive, usize::MAX);
+        let mut query = CustomerQuery::without_index(archive);
+        query.build_index(archive);
         query
     }
 
-    /// Builds a new query's indexes a part at a time: indexes up to `n` more customers of
-    /// `archive` (which must not change in between), true when all are. For large loads, so
-    /// the page can respond between parts; `new` is this in one go.
-    pub fn index_some(&mut self, archive: &Archive, n: usize) -> bool {
+    /// A query with no search index yet, which answers everything but a text search: the first
+    /// page needs no index, so a load builds it after the first paint (`build_index`). A search
+    /// before then builds it first; changes before then are in it, as it is built from the
+    /// archive as it then is.
+    pub fn without_index(archive: &Archive) -> Self {
+        let mut query = CustomerQuery::default();
         let rows = archive.customers.rows();
-        let start = self.index.rows();
-        if start == 0 {
-            self.index.reserve(rows.len());
-            self.facets.rows.reserve(rows.len());
+        query.facets.rows.reserve(rows.len());
+        for (row, c) in rows.iter().enumerate() {
+            query.facets.set(row, c);
         }
-        let end = start.saturating_add(n).min(rows.len());
-        for (row, c) in rows.iter().enumerate().take(end).skip(start) {
-            self.index.append(row, c);
-            self.facets.set(row, c);
+        query.version = archive.version();
+        query
+    }
+
+    /// Builds the search index of `archive` if it is not built yet.
+    pub fn build_index(&mut self, archive: &Archive) {
+        if !self.indexed {
+            self.index = SearchIndex::build(archive.customers.rows());
+            self.indexed = true;
         }
-        self.version = archive.version();
-        end == rows.len()
     }
 
     /// Brings the indexes up to date after `changes` were applied (or reverted) on `archive`.
@@ -436,7 +462,7 @@ impl CustomerQuery {
         let rows = archive.customers.rows();
         // Many changes at once (an import): rebuilding is faster than placing each row.
         if changes.replaced_all
-            || rows.len() < self.index.rows()
+            || rows.len() < self.facets.rows.len()
             || changes.ids(crate::domain::RecordKind::Customer).len() > 2_000
         {
             *self = CustomerQuery::new(archive);
@@ -453,14 +479,17 @@ impl CustomerQuery {
         for &row in &ordered {
             self.facets.set(row, &rows[row]);
         }
-        self.index.update(rows, ordered);
+        // An index not built yet is built from the archive as it then is.
+        if self.indexed {
+            self.index.update(rows, ordered);
+        }
         for (&key, order) in SortKey::ALL.iter().zip(self.orders.iter_mut()).filter_map(|(k, o)| Some((k, o.as_mut()?)))
         {
             for &row in &changed {
                 if let Some(at) = order.iter().position(|&r| r as usize == row) {
                     order.remove(at);
                 }
-                let at = order.partition_point(|&r| compare(key, rows, &self.index, r as usize, row).is_lt());
+                let at = order.partition_point(|&r| compare(key, rows, r as usize, row).is_lt());
                 order.insert(at, row as u32);
             }
         }
@@ -491,6 +520,9 @@ impl CustomerQuery {
         }
         let rows = archive.customers.rows();
         let terms = search_terms(&filter.text);
+        if !terms.is_empty() {
+            self.build_index(archive);
+        }
         let text_marks = self.text_matches(&terms);
         let wanted = self.facets.compile(filter);
         let facets = std::mem::take(&mut self.facets.rows);
@@ -545,26 +577,25 @@ impl CustomerQuery {
     }
 
     fn order(&mut self, rows: &[Customer], key: SortKey) -> &[u32] {
-        let index = &self.index;
         self.orders[key as usize].get_or_insert_with(|| {
             let mut order: Vec<u32> = (0..rows.len() as u32).collect();
             // Ties break by row, so an unstable sort gives the same order, faster.
             if key == SortKey::Name {
-                // Find each name once instead of twice per comparison.
-                let names: Vec<&str> = (0..rows.len()).map(|r| index.row_name(r)).collect();
-                sort_rows(&mut order, &|a, b| names[a as usize].cmp(names[b as usize]));
+                // Lower-case each name once instead of twice per comparison.
+                let names: Vec<Cow<str>> = rows.iter().map(|c| sort_name(&c.name)).collect();
+                sort_rows(&mut order, &|a, b| names[a as usize].cmp(&names[b as usize]).then(a.cmp(&b)));
             } else {
-                sort_rows(&mut order, &|a, b| compare(key, rows, index, a as usize, b as usize));
+                sort_rows(&mut order, &|a, b| compare(key, rows, a as usize, b as usize));
             }
             order
         })
     }
 }
 
-fn compare(key: SortKey, rows: &[Customer], index: &SearchIndex, a: usize, b: usize) -> std::cmp::Ordering {
+fn compare(key: SortKey, rows: &[Customer], a: usize, b: usize) -> std::cmp::Ordering {
     let (ca, cb) = (&rows[a], &rows[b]);
     let primary = match key {
-        SortKey::Name => index.row_name(a).cmp(index.row_name(b)),
+        SortKey::Name => sort_name(&ca.name).cmp(&sort_name(&cb.name)),
         SortKey::PotentialValue => ca.potential_value.cmp(&cb.potential_value),
         SortKey::Updated => ca.meta.updated_at.cmp(&cb.meta.updated_at),
         SortKey::Region => (&ca.region, &ca.city).cmp(&(&cb.region, &cb.city)),
@@ -628,6 +659,29 @@ mod tests {
     }
 
     #[test]
+    fn caseless_range_has_no_case() {
+        for c in CASELESS {
+            assert!(!c.is_control() && c.to_lowercase().eq([c]), "{c:?} ({:X})", c as u32);
+        }
+    }
+
+    #[test]
+    fn mixed_chinese_latin_and_other_scripts_are_found_lower_cased() {
+        let a = archive(vec![
+            customer(1, "恒达ABC电器", ""),
+            customer(2, "ÉCOLE 北京", ""),
+            customer(3, "Ｆｕｌｌ宽", ""),
+            customer(4, "杭州\u{7}恒达", ""),
+        ]);
+        let mut q = CustomerQuery::new(&a);
+        assert_eq!(names(&a, &q.run(&a, &text("达abc电"), Sort::default())), ["恒达ABC电器"]);
+        assert_eq!(names(&a, &q.run(&a, &text("école 北"), Sort::default())), ["ÉCOLE 北京"]);
+        assert_eq!(names(&a, &q.run(&a, &text("ｆｕｌｌ宽"), Sort::default())), ["Ｆｕｌｌ宽"]);
+        // A control character in stored text is left out of the index.
+        assert_eq!(names(&a, &q.run(&a, &text("杭州恒达"), Sort::default())), ["杭州\u{7}恒达"]);
+    }
+
+    #[test]
     fn narrowing_while_typing_gives_the_same_as_a_fresh_search() {
         let customers: Vec<Customer> =
             (1..300).map(|n| customer(n, &format!("Company {n} {}", ["north", "south"][n as usize % 2]), "")).collect();
@@ -641,29 +695,38 @@ mod tests {
     }
 
     #[test]
-    fn an_index_built_in_parts_answers_as_one_built_at_once() {
+    fn a_query_whose_index_is_built_later_answers_as_one_built_at_once() {
         let d =
             crate::domain::demo::generate(7, 2_345, Timestamp(1_790_000_000_000), crate::domain::UtcOffset::CHINA, "t");
-        let a = Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() });
-        let mut parts = CustomerQuery::default();
-        let mut rounds = 0;
-        while !parts.index_some(&a, 500) {
-            rounds += 1;
-        }
-        assert_eq!(rounds, 4);
+        let mut a = Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() });
+        let mut later = CustomerQuery::without_index(&a);
         let mut whole = CustomerQuery::new(&a);
         let region = whole.regions()[1].0.clone();
+        let by_region = CustomerFilter { region: Some(region), ..text("") };
+        let by_value = Sort { key: SortKey::PotentialValue, descending: true };
+        // What the first page asks needs no index.
+        for sort in [Sort::default(), by_value] {
+            assert_eq!(later.run(&a, &by_region, sort), whole.run(&a, &by_region, sort));
+        }
+        assert!(!later.indexed);
+        // A change before the index is built: the index is built from the archive as it then is.
+        let mut renamed = a.customers.rows()[17].clone();
+        renamed.name = "Zeta 新名字".into();
+        let applied = a.apply(edit(&a, renamed), &Actor::at("t", Timestamp(1_790_000_100_000))).unwrap();
+        later.note_changes(&a, &applied.changes);
+        whole.note_changes(&a, &applied.changes);
+        assert!(!later.indexed);
         for (filter, sort) in [
+            (text("新名字"), Sort::default()),
             (text("有限"), Sort::default()),
-            (
-                CustomerFilter { region: Some(region), ..text("") },
-                Sort { key: SortKey::PotentialValue, descending: true },
-            ),
+            (by_region, by_value),
             (text("13"), Sort { key: SortKey::Updated, descending: false }),
         ] {
-            assert_eq!(parts.run(&a, &filter, sort), whole.run(&a, &filter, sort), "{filter:?}");
+            assert_eq!(later.run(&a, &filter, sort), whole.run(&a, &filter, sort), "{filter:?}");
         }
-        assert_eq!((parts.industries(), parts.live_count()), (whole.industries(), whole.live_count()));
+        assert!(later.indexed);
+        assert_eq!(names(&a, &later.run(&a, &text("zeta"), Sort::default())), ["Zeta 新名字"]);
+        assert_eq!((later.industries(), later.live_count()), (whole.industries(), whole.live_count()));
     }
 
     #[test]

@@ -94,9 +94,10 @@ impl AppState {
             .await;
             match opened {
                 Ok((backend, replica)) => {
+                    // The search index is built after the first paint, which needs only the facets.
                     let before_index = perf::now();
-                    let query = CustomerQuery::new(replica.archive());
-                    perf::record("load:index", perf::now() - before_index);
+                    let query = CustomerQuery::without_index(replica.archive());
+                    perf::record("load:facets", perf::now() - before_index);
                     perf::record_count("load:customers", replica.archive().customers.len());
                     let stale = self.stale;
                     backend.on_stale(move || stale.set(true));
@@ -120,9 +121,13 @@ impl AppState {
                     });
                     perf::record("load:total", perf::now() - started);
                     perf::record("load:started-at", started);
-                    // The list is painted first; the deals, which it does not read, right after.
+                    // The list is painted first; the search index and the deals, which it does
+                    // not need, right after.
                     leptos::task::spawn_local(async move {
                         super::state::after_paint().await;
+                        let before_index = perf::now();
+                        self.with_data_mut(|d| d.query.build_index(d.replica.archive()));
+                        perf::record("load:search-index", perf::now() - before_index);
                         self.read_deals().await;
                         self.apply_time_rules();
                         super::areas::prefetch();

@@ -21,6 +21,26 @@ pub struct VirtualRows {
     pub slots: Memo<usize>,
 }
 
+/// The least height a table is given, in pixels.
+const MIN_HEIGHT: f64 = 200.0;
+
+/// Keeps `height` at the viewport's height. It is read when the browser has laid the page out
+/// (a `ResizeObserver`, which also hears the window resized), so reading it forces no layout of
+/// its own before the first rows are in the page.
+fn watch_height(viewport: NodeRef<html::Div>, height: RwSignal<f64>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    Effect::new(move |_| {
+        let Some(el) = viewport.get() else { return };
+        let measured = el.clone();
+        let on_resize = Closure::<dyn Fn()>::new(move || height.set((measured.client_height() as f64).max(MIN_HEIGHT)));
+        let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) else { return };
+        observer.observe(&el);
+        // Stopped before its callback is dropped, when the viewport changes or the table goes.
+        let kept = send_wrapper::SendWrapper::new((observer, on_resize));
+        on_cleanup(move || kept.0.disconnect());
+    });
+}
+
 impl VirtualRows {
     /// For `total` results; the table goes back to the top when `key` changes (a new filter or
     /// sort).
@@ -30,19 +50,10 @@ impl VirtualRows {
     ) -> VirtualRows {
         let viewport: NodeRef<html::Div> = NodeRef::new();
         let scroll_top = RwSignal::new(0.0_f64);
-        let viewport_height = RwSignal::new(600.0_f64);
-        let measure = move || {
-            if let Some(el) = viewport.get_untracked() {
-                viewport_height.set(el.client_height().max(200) as f64);
-            }
-        };
-        Effect::new(move |_| {
-            if viewport.get().is_some() {
-                measure();
-            }
-        });
-        let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-        on_cleanup(move || resize.remove());
+        // The window's height until the viewport's is known (the table is never taller).
+        let window_height = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(600.0);
+        let viewport_height = RwSignal::new(window_height.max(MIN_HEIGHT));
+        watch_height(viewport, viewport_height);
         Effect::new(move |previous: Option<K>| {
             let current = key();
             // Setting scrollTop forces a layout: only do it when the table is scrolled.

@@ -229,6 +229,34 @@ test('narrow screen: no sideways scrolling, list and navigation usable', async (
   await context.close();
 });
 
+test('the list fills its view as the window grows and shrinks, with no more rows than it shows', async () => {
+  const { context, page, errors } = await open('en-US');
+  await loadDemo(page, 100);
+  await page.click('[data-testid=nav-0]');
+  await page.waitForSelector(ROW);
+  // Where the shown rows end and where the list's view ends, in the window.
+  const ends = (row) => {
+    const view = document.querySelector('[data-testid=list-viewport]').getBoundingClientRect();
+    const rows = [...document.querySelectorAll(row)].map((r) => r.getBoundingClientRect().bottom);
+    return { view: Math.round(view.bottom), rows: Math.round(Math.max(...rows)), slots: document.querySelectorAll('[data-testid=customer-row]').length };
+  };
+  const slots = {};
+  for (const height of [800, 1600, 500]) {
+    await page.setViewportSize({ width: 1280, height });
+    // The view is measured once the browser has laid it out, then the rows follow.
+    await page.waitForFunction((row) => {
+      const view = document.querySelector('[data-testid=list-viewport]').getBoundingClientRect();
+      return [...document.querySelectorAll(row)].some((r) => r.getBoundingClientRect().bottom >= view.bottom);
+    }, ROW, { timeout: 5_000 }).catch(() => {});
+    const at = await page.evaluate(ends, ROW);
+    assert.ok(at.rows >= at.view, `window ${height}px high: the rows end at ${at.rows}px, the list at ${at.view}px`);
+    slots[height] = at.slots;
+  }
+  assert.ok(slots[1600] > slots[800] && slots[800] > slots[500], `row slots by window height: ${JSON.stringify(slots)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
 /** Opens the import/export page (its own module, loaded on first visit). */
