@@ -243,11 +243,12 @@ test('the list fills its view as the window grows and shrinks, with no more rows
   const slots = {};
   for (const height of [800, 1600, 500]) {
     await page.setViewportSize({ width: 1280, height });
-    // The view is measured once the browser has laid it out, then the rows follow.
-    await page.waitForFunction((row) => {
-      const view = document.querySelector('[data-testid=list-viewport]').getBoundingClientRect();
-      return [...document.querySelectorAll(row)].some((r) => r.getBoundingClientRect().bottom >= view.bottom);
-    }, ROW, { timeout: 5_000 }).catch(() => {});
+    // The view is measured once the browser has laid it out, then the rows follow: a few frames.
+    await page.evaluate(() => new Promise((done) => {
+      let frames = 0;
+      const next = () => (++frames >= 3 ? done() : requestAnimationFrame(next));
+      requestAnimationFrame(next);
+    }));
     const at = await page.evaluate(ends, ROW);
     assert.ok(at.rows >= at.view, `window ${height}px high: the rows end at ${at.rows}px, the list at ${at.view}px`);
     slots[height] = at.slots;
