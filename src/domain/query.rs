@@ -160,7 +160,7 @@ fn search_text(c: &Customer, out: &mut String) {
 
 /// `s` lower-cased, without control characters, appended to `out`.
 fn push_lowered(out: &mut String, s: &str) {
-    if s.chars().all(|c| (c.is_ascii() && !c.is_ascii_control()) || CASELESS.contains(&c)) {
+    if s.chars().all(|c| (c.is_ascii() && !c.is_ascii_control()) || caseless(c)) {
         let start = out.len();
         out.push_str(s);
         // Lower-casing ASCII in place leaves the other characters and keeps valid UTF-8.
@@ -173,8 +173,7 @@ fn push_lowered(out: &mut String, s: &str) {
 /// A name as the name sort compares it (as the search index holds it): lower-cased, without
 /// control characters; borrowed when that changes nothing, as for most Chinese names.
 fn sort_name(name: &str) -> Cow<'_, str> {
-    let unchanged =
-        |c: char| (c.is_ascii() && !c.is_ascii_control() && !c.is_ascii_uppercase()) || CASELESS.contains(&c);
+    let unchanged = |c: char| (c.is_ascii() && !c.is_ascii_control() && !c.is_ascii_uppercase()) || caseless(c);
     if name.chars().all(unchanged) {
         Cow::Borrowed(name)
     } else {
@@ -184,9 +183,15 @@ fn sort_name(name: &str) -> Cow<'_, str> {
     }
 }
 
-/// CJK punctuation, kana and ideographs: no character here has a case or is a control character
-/// (`caseless_range_has_no_case`), so lower-casing leaves them as they are.
-const CASELESS: std::ops::RangeInclusive<char> = '\u{3000}'..='\u{9FFF}';
+/// CJK symbols and punctuation, kana, Bopomofo, Hangul jamo, enclosed CJK and the ideographs; and
+/// the full-width punctuation and digits before the full-width letters (（）in company names): no
+/// character here has a case or is a control character (`caseless_ranges_have_no_case`), so
+/// lower-casing leaves them as they are.
+const CASELESS: [std::ops::RangeInclusive<char>; 2] = ['\u{3000}'..='\u{9FFF}', '\u{FF01}'..='\u{FF20}'];
+
+fn caseless(c: char) -> bool {
+    CASELESS.iter().any(|range| range.contains(&c))
+}
 
 /// An append-only text index: one entry per customer row, rewritten entries appended at the
 /// end and the old ones left as garbage until a rebuild, so an edit costs one row's text.
@@ -468,30 +473,35 @@ impl CustomerQuery {
             *self = CustomerQuery::new(archive);
             return;
         }
-        let changed: Vec<usize> = changes
+        let mut rows_changed: Vec<u32> = changes
             .ids(crate::domain::RecordKind::Customer)
             .iter()
             .filter_map(|id| archive.customers.row_of(*id))
+            .map(|row| row as u32)
             .collect();
-        let mut rows_changed: Vec<u32> = changed.iter().map(|&row| row as u32).collect();
         sort_rows(&mut rows_changed, &|a, b| a.cmp(&b));
+        rows_changed.dedup();
         let ordered: Vec<usize> = rows_changed.into_iter().map(|row| row as usize).collect();
         for &row in &ordered {
             self.facets.set(row, &rows[row]);
         }
         // An index not built yet is built from the archive as it then is.
-        if self.indexed {
-            self.index.update(rows, ordered);
+        let mut is_changed = vec![false; rows.len()];
+        for &row in &ordered {
+            is_changed[row] = true;
         }
         for (&key, order) in SortKey::ALL.iter().zip(self.orders.iter_mut()).filter_map(|(k, o)| Some((k, o.as_mut()?)))
         {
-            for &row in &changed {
-                if let Some(at) = order.iter().position(|&r| r as usize == row) {
-                    order.remove(at);
-                }
+            // Every changed row out first: one left in place with its new value would leave the
+            // order unsorted for the others' binary search.
+            order.retain(|&r| !is_changed[r as usize]);
+            for &row in &ordered {
                 let at = order.partition_point(|&r| compare(key, rows, r as usize, row).is_lt());
                 order.insert(at, row as u32);
             }
+        }
+        if self.indexed {
+            self.index.update(rows, ordered);
         }
         self.last_text = None;
         self.version = archive.version();
@@ -659,8 +669,8 @@ mod tests {
     }
 
     #[test]
-    fn caseless_range_has_no_case() {
-        for c in CASELESS {
+    fn caseless_ranges_have_no_case() {
+        for c in CASELESS.into_iter().flatten() {
             assert!(!c.is_control() && c.to_lowercase().eq([c]), "{c:?} ({:X})", c as u32);
         }
     }
@@ -672,6 +682,7 @@ mod tests {
             customer(2, "ÉCOLE 北京", ""),
             customer(3, "Ｆｕｌｌ宽", ""),
             customer(4, "杭州\u{7}恒达", ""),
+            customer(5, "恒达（上海）ABC", ""),
         ]);
         let mut q = CustomerQuery::new(&a);
         assert_eq!(names(&a, &q.run(&a, &text("达abc电"), Sort::default())), ["恒达ABC电器"]);
@@ -679,6 +690,7 @@ mod tests {
         assert_eq!(names(&a, &q.run(&a, &text("ｆｕｌｌ宽"), Sort::default())), ["Ｆｕｌｌ宽"]);
         // A control character in stored text is left out of the index.
         assert_eq!(names(&a, &q.run(&a, &text("杭州恒达"), Sort::default())), ["杭州\u{7}恒达"]);
+        assert_eq!(names(&a, &q.run(&a, &text("（上海）abc"), Sort::default())), ["恒达（上海）ABC"]);
     }
 
     #[test]
@@ -727,6 +739,48 @@ mod tests {
         assert!(later.indexed);
         assert_eq!(names(&a, &later.run(&a, &text("zeta"), Sort::default())), ["Zeta 新名字"]);
         assert_eq!((later.industries(), later.live_count()), (whole.industries(), whole.live_count()));
+    }
+
+    #[test]
+    fn rows_changed_together_keep_every_order_as_a_fresh_query_has_it() {
+        let stored = ["beta", "Alpha", "ALPHA", "a\u{7}c", "Éz", "ab", "Zeta", "zeta", "恒达", "阿里"];
+        let customers = stored
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut c = customer(i as u128 + 1, name, "");
+                c.meta.updated_at = Timestamp(10 * (i as i64 + 1));
+                c.region = ["浙江", "广东", "江苏"][i % 3].into();
+                c
+            })
+            .collect();
+        let mut a = archive(customers);
+        let mut q = CustomerQuery::new(&a);
+        let every: Vec<Sort> =
+            SortKey::ALL.iter().flat_map(|&key| [false, true].map(|descending| Sort { key, descending })).collect();
+        for &sort in &every {
+            q.run(&a, &text(""), sort);
+        }
+        // Lower-cased, control characters left out, equal names in row order.
+        let by_name = ["ab", "a\u{7}c", "Alpha", "ALPHA", "beta", "Zeta", "zeta", "Éz", "恒达", "阿里"];
+        assert_eq!(names(&a, &q.run(&a, &text(""), Sort::default())), by_name);
+        // One import fills three stored customers and adds two: all stamped at the same moment.
+        let fill = [1, 3, 6]
+            .map(|n| {
+                let mut c = Customer::blank(CustomerKind::Organisation);
+                c.potential_value = Money(7);
+                c.region = "北京".into();
+                (Uuid::from_u128(n), c)
+            })
+            .to_vec();
+        let create = vec![customer(20, "aB", ""), customer(21, "BETA", "")];
+        let applied = a.apply(Command::ImportCustomers { create, fill }, &Actor::at("t", Timestamp(1_000))).unwrap();
+        assert_eq!(applied.changes.ids(crate::domain::RecordKind::Customer).len(), 5);
+        q.note_changes(&a, &applied.changes);
+        let mut fresh = CustomerQuery::new(&a);
+        for &sort in &every {
+            assert_eq!(names(&a, &q.run(&a, &text(""), sort)), names(&a, &fresh.run(&a, &text(""), sort)), "{sort:?}");
+        }
     }
 
     #[test]

@@ -95,9 +95,9 @@ impl AppState {
             match opened {
                 Ok((backend, replica)) => {
                     // The search index is built after the first paint, which needs only the facets.
-                    let before_index = perf::now();
+                    let before_facets = perf::now();
                     let query = CustomerQuery::without_index(replica.archive());
-                    perf::record("load:facets", perf::now() - before_index);
+                    perf::record("load:facets", perf::now() - before_facets);
                     perf::record_count("load:customers", replica.archive().customers.len());
                     let stale = self.stale;
                     backend.on_stale(move || stale.set(true));

@@ -234,12 +234,16 @@ test('the list fills its view as the window grows and shrinks, with no more rows
   await loadDemo(page, 100);
   await page.click('[data-testid=nav-0]');
   await page.waitForSelector(ROW);
-  // Where the shown rows end and where the list's view ends, in the window.
+  // Where the shown rows end and where the list's view ends, in the window; the view's height.
   const ends = (row) => {
-    const view = document.querySelector('[data-testid=list-viewport]').getBoundingClientRect();
+    const viewport = document.querySelector('[data-testid=list-viewport]');
+    const view = viewport.getBoundingClientRect();
     const rows = [...document.querySelectorAll(row)].map((r) => r.getBoundingClientRect().bottom);
-    return { view: Math.round(view.bottom), rows: Math.round(Math.max(...rows)), slots: document.querySelectorAll('[data-testid=customer-row]').length };
+    return { view: Math.round(view.bottom), height: viewport.clientHeight, rows: Math.round(Math.max(...rows)), slots: document.querySelectorAll('[data-testid=customer-row]').length };
   };
+  // A row's height and the rows kept beyond the view (ROW_HEIGHT and twice OVERSCAN in virtual_rows.rs).
+  const ROW_PX = 44;
+  const SPARE = 16;
   const slots = {};
   for (const height of [800, 1600, 500]) {
     await page.setViewportSize({ width: 1280, height });
@@ -251,6 +255,8 @@ test('the list fills its view as the window grows and shrinks, with no more rows
     }));
     const at = await page.evaluate(ends, ROW);
     assert.ok(at.rows >= at.view, `window ${height}px high: the rows end at ${at.rows}px, the list at ${at.view}px`);
+    assert.ok(at.slots <= Math.ceil(at.height / ROW_PX) + SPARE, `window ${height}px high: ${at.slots} row slots for a view of ${at.height}px`);
+    assert.ok(at.rows - at.view <= (SPARE + 1) * ROW_PX, `window ${height}px high: the rows go on ${at.rows - at.view}px past the view`);
     slots[height] = at.slots;
   }
   assert.ok(slots[1600] > slots[800] && slots[800] > slots[500], `row slots by window height: ${JSON.stringify(slots)}`);
