@@ -33,8 +33,8 @@ export async function writeServiceWorker(dir, { minified = true } = {}) {
   const version = sha256(JSON.stringify(list)).slice(0, 16);
   const template = readFileSync(join(ROOT, 'style', 'pwa', 'sw.js'), 'utf8');
   const build = JSON.stringify({ version, files: Object.fromEntries(list) });
+  if (!template.includes('self.BUILD = null;')) throw new Error('style/pwa/sw.js has no "self.BUILD = null;" line');
   const filled = withEarlyRead(template.replace('self.BUILD = null;', () => `self.BUILD = ${build};`), 'style/pwa/sw.js');
-  if (!filled.includes(`self.BUILD = ${build};`)) throw new Error('style/pwa/sw.js has no "self.BUILD = null;" line');
   const code = minified ? (await minify(filled, { compress: { passes: 2 }, format: { comments: false } })).code : filled;
   writeFileSync(join(dir, 'sw.js'), code);
   return { version, count: files.length };

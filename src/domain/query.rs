@@ -485,21 +485,17 @@ impl CustomerQuery {
         for &row in &ordered {
             self.facets.set(row, &rows[row]);
         }
-        // An index not built yet is built from the archive as it then is.
-        let mut is_changed = vec![false; rows.len()];
-        for &row in &ordered {
-            is_changed[row] = true;
-        }
         for (&key, order) in SortKey::ALL.iter().zip(self.orders.iter_mut()).filter_map(|(k, o)| Some((k, o.as_mut()?)))
         {
             // Every changed row out first: one left in place with its new value would leave the
             // order unsorted for the others' binary search.
-            order.retain(|&r| !is_changed[r as usize]);
+            order.retain(|&r| ordered.binary_search(&(r as usize)).is_err());
             for &row in &ordered {
                 let at = order.partition_point(|&r| compare(key, rows, r as usize, row).is_lt());
                 order.insert(at, row as u32);
             }
         }
+        // An index not built yet is built from the archive as it then is.
         if self.indexed {
             self.index.update(rows, ordered);
         }

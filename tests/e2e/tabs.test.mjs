@@ -68,6 +68,19 @@ async function heldTab(context, errors, source) {
   return { page, release: () => page.evaluate(() => window.__release()) };
 }
 
+/** Tab `a` saves a customer; a new tab's early read (made by `source`) holds it while the tab's
+ *  module is held back; `a` then saves another, before the new tab can hear it. Once released,
+ *  the new tab shows both. Returns the new tab. */
+async function savedWhileHeldIsShown(context, a, errors, source) {
+  await addCustomer(a, '读取之前的客户');
+  const { page: b, release } = await heldTab(context, errors, source);
+  await addCustomer(a, '读取之后的客户');
+  await release();
+  await b.waitForFunction((row) => document.querySelectorAll(row).length === 2, ROW, { timeout: 5000 });
+  assert.deepEqual(await rowNames(b), ['读取之前的客户', '读取之后的客户'].sort());
+  return b;
+}
+
 /** Another tab of `context` opens the database at a newer version (and closes it). */
 async function openNewerVersion(context) {
   const other = await context.newPage();
@@ -129,14 +142,7 @@ test('one field edited in two tabs: the later save wins, the other value is kept
 test('a tab read by index.html before its module started still shows what another tab saved in between', async () => {
   // No service worker: the page reads for itself.
   const { context, pages: [a], errors } = await tabs(1, { serviceWorkers: 'block', timezoneId: 'Asia/Shanghai' });
-  await addCustomer(a, '读取之前的客户');
-  // The early read has finished (it holds the first customer) while the module is held back...
-  const { page: b, release } = await heldTab(context, errors, 'page');
-  // ...and then the other tab saves, before this one can hear it.
-  await addCustomer(a, '读取之后的客户');
-  await release();
-  await b.waitForFunction((row) => document.querySelectorAll(row).length === 2, ROW, { timeout: 5000 });
-  assert.deepEqual(await rowNames(b), ['读取之前的客户', '读取之后的客户'].sort());
+  const b = await savedWhileHeldIsShown(context, a, errors, 'page');
   const used = await b.evaluate(() => (window.pocketPerf ?? []).find((e) => e.name === 'load:early')?.value);
   assert.equal(used, 1, 'the first load took the early read');
   assert.deepEqual(errors, []);
@@ -145,15 +151,8 @@ test('a tab read by index.html before its module started still shows what anothe
 
 test('with the service worker, the store is read as the page is opened, and what another tab saved before the page started is shown', async () => {
   const { context, pages: [a], errors } = await tabs(1, { timezoneId: 'Asia/Shanghai' });
-  await addCustomer(a, '读取之前的客户');
   await a.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
-  // The worker's read, handed to the page, holds the first customer...
-  const { page: b, release } = await heldTab(context, errors, 'worker');
-  // ...and then the other tab saves, before this one can hear it.
-  await addCustomer(a, '读取之后的客户');
-  await release();
-  await b.waitForFunction((row) => document.querySelectorAll(row).length === 2, ROW, { timeout: 5000 });
-  assert.deepEqual(await rowNames(b), ['读取之前的客户', '读取之后的客户'].sort());
+  const b = await savedWhileHeldIsShown(context, a, errors, 'worker');
   const byWorker = await b.evaluate(() => (window.pocketPerf ?? []).find((e) => e.name === 'load:early-by-worker')?.value);
   assert.equal(byWorker, 1, 'the first load took the worker\'s read');
   // The page writes through the connection it was handed.
