@@ -3,6 +3,7 @@
 //! changed and how to take it back. Persistence, undo, other tabs and later sync all see the
 //! same thing. The commands themselves are in `commands`.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -76,11 +77,11 @@ impl<R: Record> Table<R> {
 
     /// Inserts or replaces by id, returning the previous version.
     pub(crate) fn put(&mut self, record: R) -> Option<R> {
-        let id = record.meta().id;
-        match self.position.get(&id) {
-            Some(&i) => Some(std::mem::replace(&mut self.rows[i], record)),
-            None => {
-                self.position.insert(id, self.rows.len());
+        // (One lookup: a load puts every stored record through here.)
+        match self.position.entry(record.meta().id) {
+            Entry::Occupied(at) => Some(std::mem::replace(&mut self.rows[*at.get()], record)),
+            Entry::Vacant(slot) => {
+                slot.insert(self.rows.len());
                 self.rows.push(record);
                 None
             }

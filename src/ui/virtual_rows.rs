@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 /// Row height in pixels; CSS uses the same value (`--row-height`).
 pub const ROW_HEIGHT: f64 = 44.0;
-/// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
+/// Rows rendered above and below the visible ones, so fast scrolling shows no gaps. They come a
+/// frame after the table's first rows are painted (`overscan_after_first_rows`).
 const OVERSCAN: usize = 8;
 
 /// The state of one scrolled table.
@@ -41,6 +42,25 @@ fn watch_height(viewport: NodeRef<html::Div>, height: RwSignal<f64>) {
     });
 }
 
+/// The rows kept above and below the view: none until the table's first rows have been painted,
+/// then `OVERSCAN`; a table's first paint does only the rows that show.
+fn overscan_after_first_rows(total: Signal<usize>) -> RwSignal<usize> {
+    let overscan = RwSignal::new(0);
+    Effect::new(move |started: Option<bool>| {
+        // (Once started it reads no signal, so it does not run again.)
+        if started == Some(true) || total.get() == 0 {
+            return started == Some(true);
+        }
+        leptos::task::spawn_local(async move {
+            super::state::after_paint().await;
+            // (The table may be gone by then.)
+            let _ = overscan.try_set(OVERSCAN);
+        });
+        true
+    });
+    overscan
+}
+
 impl VirtualRows {
     /// For `total` results; the table goes back to the top when `key` changes (a new filter or
     /// sort).
@@ -65,13 +85,14 @@ impl VirtualRows {
             }
             current
         });
+        let overscan = overscan_after_first_rows(total);
         let range = Memo::new(move |_| {
             let total = total.get();
-            let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
-            let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+            let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(overscan.get()).min(total);
+            let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * overscan.get();
             (first, (first + count).min(total))
         });
-        let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN);
+        let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * overscan.get());
         VirtualRows { viewport, scroll_top, range, slots }
     }
 

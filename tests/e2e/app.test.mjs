@@ -260,6 +260,22 @@ test('the list fills its view as the window grows and shrinks, with no more rows
     slots[height] = at.slots;
   }
   assert.ok(slots[1600] > slots[800] && slots[800] > slots[500], `row slots by window height: ${JSON.stringify(slots)}`);
+  // The rows beyond the view come after the first rows are painted: the page's first paint of the
+  // list holds no more rows than the window's height takes, the next frames the spare ones.
+  await page.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('[data-testid=customer-row]:not([hidden])')) {
+        window.__firstSlots = document.querySelectorAll('[data-testid=customer-row]').length;
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.__firstSlots);
+  const first = await page.evaluate(() => ({ slots: window.__firstSlots, fit: Math.ceil(window.innerHeight / 44) }));
+  assert.ok(first.slots <= first.fit, `first paint: ${first.slots} row slots for a window of ${first.fit} rows`);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=customer-row]').length > n, first.slots);
   assert.deepEqual(errors, []);
   await context.close();
 });
