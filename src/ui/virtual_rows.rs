@@ -86,13 +86,12 @@ impl VirtualRows {
             current
         });
         let overscan = overscan_after_first_rows(total);
+        let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * overscan.get());
         let range = Memo::new(move |_| {
             let total = total.get();
             let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(overscan.get()).min(total);
-            let count = (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * overscan.get();
-            (first, (first + count).min(total))
+            (first, (first + slots.get()).min(total))
         });
-        let slots = Memo::new(move |_| (viewport_height.get() / ROW_HEIGHT).ceil() as usize + 2 * overscan.get());
         VirtualRows { viewport, scroll_top, range, slots }
     }
 

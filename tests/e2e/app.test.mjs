@@ -273,7 +273,7 @@ test('the list fills its view as the window grows and shrinks, with no more rows
   });
   await page.reload();
   await page.waitForFunction(() => window.__firstSlots);
-  const first = await page.evaluate(() => ({ slots: window.__firstSlots, fit: Math.ceil(window.innerHeight / 44) }));
+  const first = await page.evaluate((rowPx) => ({ slots: window.__firstSlots, fit: Math.ceil(window.innerHeight / rowPx) }), ROW_PX);
   assert.ok(first.slots <= first.fit, `first paint: ${first.slots} row slots for a window of ${first.fit} rows`);
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid=customer-row]').length > n, first.slots);
   assert.deepEqual(errors, []);
