@@ -7,13 +7,15 @@
 use std::cell::RefCell;
 
 use idb::{Factory, ObjectStoreParams, TransactionMode};
-use pocket_crm::domain::{demo, Command, Customer, CustomerKind, DeviceId, Intent, Records, Timestamp, UtcOffset};
+use pocket_crm::domain::{
+    demo, Command, Customer, CustomerKind, DeviceId, Intent, RecordKind, Records, Timestamp, UtcOffset,
+};
 use pocket_crm::store::idb::{IdbBackend, LEGACY_CUSTOMERS};
 use pocket_crm::store::migrate::Bundled;
 use pocket_crm::store::migrate::{CustomerV3, DealV3, PipelineV3};
 use pocket_crm::store::segments::encode_as;
 use pocket_crm::store::writer;
-use pocket_crm::store::{files, Backend, Outcome, Replica, StoreError};
+use pocket_crm::store::{bucket_key, files, schema_of, Backend, Outcome, Replica, StoreError, SCHEMA_VERSION};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -215,6 +217,58 @@ async fn a_schema_1_database_is_migrated_once() {
     let again = IdbBackend::open(name, &Bundled).await.unwrap();
     assert_eq!(open(&again, 1).await.borrow().archive().customers.len(), 1_234);
     again.close();
+}
+
+/// A database as the schema-6 build left it: version 6, buckets by id with every entry list inline.
+/// It opens with its customers' lists whole, and a bucket written again is in today's shape.
+#[wasm_bindgen_test]
+async fn a_schema_6_database_reads_its_inline_lists_and_a_change_writes_todays_shape() {
+    let name = "t-schema-6";
+    IdbBackend::delete(name).await.unwrap();
+    let d = demo::generate(17, 300, Timestamp(NOW), UtcOffset::CHINA, "demo");
+    let mut request = Factory::new().unwrap().open(name, Some(6)).unwrap();
+    request.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        let db = event.database().unwrap();
+        db.create_object_store("segments", ObjectStoreParams::new()).unwrap();
+        db.create_object_store("log", ObjectStoreParams::new()).unwrap();
+    });
+    let db = request.await.unwrap();
+    let tx = db.transaction(&["segments"], TransactionMode::ReadWrite).unwrap();
+    let store = tx.object_store("segments").unwrap();
+    let put = |kind: RecordKind, body: Vec<u8>| {
+        let key = JsValue::from_str(&bucket_key(kind, 0, 0));
+        store.put(&js_sys::Uint8Array::from(&body[..]).into(), Some(&key)).unwrap();
+    };
+    put(RecordKind::Customer, encode_as(&d.customers, 6));
+    put(RecordKind::Deal, encode_as(&d.deals, 6));
+    put(RecordKind::Pipeline, encode_as(&d.pipelines, 6));
+    tx.commit().unwrap().await.unwrap();
+    db.close();
+
+    let backend = IdbBackend::open(name, &Bundled).await.unwrap();
+    let replica = open(&backend, 1).await;
+    let mut expected = d.customers.clone();
+    expected.sort_by_key(|c| c.meta.id);
+    assert_eq!(sorted(&replica), expected);
+    let talker = expected.iter().find(|c| c.contacts.len() > 1 && !c.communications.is_empty()).unwrap();
+    let deal = d.deals.iter().find(|x| !x.activities.is_empty()).unwrap();
+    assert_eq!(replica.borrow().archive().deals.get(deal.meta.id).unwrap().activities, deal.activities);
+
+    let mut after = talker.clone();
+    after.name = "升级后改名".into();
+    run(&backend, &replica, Command::EditCustomer { before: Box::new(talker.clone()), after: Box::new(after) }).await;
+    let segments = backend.load().await.unwrap().segments;
+    let (_, body) = segments.iter().find(|(k, _)| k.starts_with("customer/")).unwrap();
+    assert_eq!(schema_of(body), SCHEMA_VERSION);
+    let again = open(&backend, 2).await;
+    assert_eq!(sorted(&again), sorted(&replica));
+    let renamed = again.borrow().archive().customers.get(talker.meta.id).unwrap().clone();
+    assert_eq!(
+        (renamed.name.as_str(), &renamed.contacts, &renamed.communications),
+        ("升级后改名", &talker.contacts, &talker.communications)
+    );
+    backend.close();
 }
 
 /// A database as the schema-3 build left it: version 3, segments by position, a file attached

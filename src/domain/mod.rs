@@ -8,6 +8,7 @@ pub mod commands;
 pub mod dates;
 pub mod dedupe;
 pub mod demo;
+pub mod entries;
 pub mod evaluation;
 pub mod forecast;
 pub mod incentive;

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{StoreError, SCHEMA_VERSION};
+use super::{in_shape_of, StoreError, SCHEMA_VERSION};
 use crate::domain::{AnyRecord, RecordKind, Stamp};
 
 const MAGIC: &[u8; 4] = b"PCRL";
@@ -48,7 +48,7 @@ impl LogEntry {
         if schema > SCHEMA_VERSION {
             return Err(StoreError::Newer);
         }
-        match postcard::take_from_bytes::<LogEntry>(&body[HEADER..]) {
+        match in_shape_of(schema, || postcard::take_from_bytes::<LogEntry>(&body[HEADER..])) {
             Ok((entry, [])) if entry.seq == seq => Ok(entry),
             Ok(_) => Err(corrupt("does not fit its place")),
             Err(e) => Err(corrupt(&e.to_string())),

@@ -33,14 +33,28 @@ pub use segments::{bucket_key, decode as decode_segment, encode as encode_segmen
 /// position; 3 added customers' owner history; 4 revisions (per-field stamps), entry ids, buckets
 /// by id and the change log; 5 the forecast's kinds (settings, snapshots, categories set on deals);
 /// 6 the quota area's (targets, rep profiles, settings, incentive rules, payout statements,
-/// evaluations, allotments). Segments and log entries of 4 and 5 read as they are; a page of an
-/// older schema still open hears of the newer one and asks for a reload instead of reading it.
-pub const SCHEMA_VERSION: u32 = 6;
+/// evaluations, allotments); 7 stores each entry list as bytes decoded on first use
+/// (`domain::entries`). Segments and log entries of 4 to 6 read in their shape (see
+/// [`in_shape_of`]); a page of an older schema still open hears of the newer one and asks for a
+/// reload instead of reading it.
+pub const SCHEMA_VERSION: u32 = 7;
+
+/// The first schema that stores entry lists as bytes (before it, inline).
+pub const ENTRIES_AS_BYTES_SINCE: u32 = 7;
+
+/// Runs `f`, which reads or writes records in postcard, in the binary shape of `schema`.
+pub fn in_shape_of<R>(schema: u32, f: impl FnOnce() -> R) -> R {
+    if schema < ENTRIES_AS_BYTES_SINCE {
+        crate::domain::entries::with_inline_entries(f)
+    } else {
+        f()
+    }
+}
 
 /// How many record kinds each schema knows. A new kind raises the schema: a tab of an older
 /// build then hears of the upgrade and asks for a reload instead of meeting values of a kind it
 /// cannot read (which it would keep as they are, see `Decoding`, but not show).
-pub const KINDS_OF_SCHEMA: [(u32, usize); 3] = [(4, 6), (5, 9), (6, 17)];
+pub const KINDS_OF_SCHEMA: [(u32, usize); 4] = [(4, 6), (5, 9), (6, 17), (7, 17)];
 
 /// What one write puts in the store, all or none: segment bodies to put and keys to delete,
 /// key prefixes whose values are all deleted first (a restore replaces every attached file),

@@ -10,7 +10,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
-use super::{StoreError, SCHEMA_VERSION};
+use super::{in_shape_of, StoreError, SCHEMA_VERSION};
 use crate::domain::kinds::{Stored, TableVisitor};
 use crate::domain::revision::mix;
 use crate::domain::{Archive, PerKind, RecordKind, Table};
@@ -172,7 +172,7 @@ pub fn encode_as<R: Serialize>(records: &[R], schema: u32) -> Vec<u8> {
     let mut body = Vec::with_capacity(HEADER + records.len() * 320);
     body.extend_from_slice(MAGIC);
     body.extend_from_slice(&schema.to_le_bytes());
-    postcard::to_extend(records, body).expect("records serialise: plain data")
+    in_shape_of(schema, || postcard::to_extend(records, body)).expect("records serialise: plain data")
 }
 
 /// The schema a segment was written by (0 if it is not a segment).
@@ -202,7 +202,8 @@ pub fn decode_onto<R: DeserializeOwned>(key: &str, body: &[u8], out: &mut Vec<R>
     }
     let before = out.len();
     let mut input = postcard::Deserializer::from_bytes(&body[HEADER..]);
-    let read = Append(out, room_for(body)).deserialize(&mut input).and_then(|()| input.finalize());
+    let read =
+        in_shape_of(schema, || Append(out, room_for(body)).deserialize(&mut input).and_then(|()| input.finalize()));
     let result = match read {
         Ok([]) => return Ok(()),
         Ok(rest) => corrupt(format!("{} unexpected trailing bytes", rest.len())),
@@ -339,5 +340,26 @@ mod tests {
         assert_eq!(count_of(&huge), huge.len() / MIN_RECORD_BYTES);
         assert!(decode_onto::<Customer>("k", &huge, &mut list).is_err());
         assert_eq!(list.len(), 3);
+    }
+
+    #[test]
+    fn segments_of_schemas_before_7_read_their_inline_lists() {
+        let records = crate::domain::demo::generate(
+            5,
+            40,
+            crate::domain::Timestamp(1_790_000_000_000),
+            crate::domain::UtcOffset::CHINA,
+            "demo",
+        );
+        let with_lists =
+            records.customers.iter().filter(|c| !c.contacts.is_empty() && !c.communications.is_empty()).count();
+        assert!(with_lists > 5, "the demo gives customers contacts and follow-ups");
+        let old = encode_as(&records.customers, 6);
+        let new = encode(&records.customers);
+        assert_ne!(old, new);
+        assert_eq!(decode::<Customer>("k", &old).unwrap(), records.customers);
+        assert_eq!(decode::<Customer>("k", &new).unwrap(), records.customers);
+        // A segment of schema 6 written again is in today's shape.
+        assert_eq!(encode(&decode::<Customer>("k", &old).unwrap()), new);
     }
 }
