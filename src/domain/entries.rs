@@ -526,7 +526,7 @@ mod tests {
     #[test]
     fn json_is_unchanged_a_plain_array_unless_entries_were_edited_or_removed() {
         let plain: Entries<Contact> = vec![contact(1, "王芳")].into();
-        let json = serde_json::to_value(&stored(&plain)).unwrap();
+        let json = serde_json::to_value(stored(&plain)).unwrap();
         assert!(json.is_array());
         let json = serde_json::to_string(&stored(&edited())).unwrap();
         assert!(json.starts_with("{\"live\":"));
