@@ -5,6 +5,8 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use uuid::Uuid;
 
 use super::kinds::{AnyRecord, ChangeSet, RecordKind, Stored, TableVisitorMut};
@@ -18,12 +20,12 @@ use super::{Archive, Command, DomainError, Records};
 #[derive(Clone, Debug)]
 pub struct Table<R> {
     rows: Vec<R>,
-    position: HashMap<Uuid, usize>,
+    position: FxHashMap<Uuid, usize>,
 }
 
 impl<R> Default for Table<R> {
     fn default() -> Self {
-        Table { rows: Vec::new(), position: HashMap::new() }
+        Table { rows: Vec::new(), position: FxHashMap::default() }
     }
 }
 

@@ -3,8 +3,8 @@
 //! milliseconds instead of lower-casing every row again.
 
 use memchr::memmem;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::records::{Customer, CustomerKind, Intent, Tier};
@@ -309,7 +309,7 @@ struct Facet {
 /// Numbers for the distinct values of a field, so facets compare integers.
 #[derive(Debug, Default)]
 struct Interner<K> {
-    ids: HashMap<K, u32>,
+    ids: FxHashMap<K, u32>,
     keys: Vec<K>,
 }
 
