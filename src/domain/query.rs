@@ -454,12 +454,29 @@ impl CustomerQuery {
         query
     }
 
-    /// Builds the search index of `archive` if it is not built yet.
+    /// Builds the search index of `archive` if it is not built yet (or the rest of it).
     pub fn build_index(&mut self, archive: &Archive) {
-        if !self.indexed {
-            self.index = SearchIndex::build(archive.customers.rows());
-            self.indexed = true;
+        self.build_index_some(archive, usize::MAX);
+    }
+
+    /// Adds up to `limit` more rows to the search index, in row order; true once every row is in
+    /// it. A load builds the index in slices with the page free between them (reading every
+    /// customer's contacts decodes them, see `domain::entries`).
+    pub fn build_index_some(&mut self, archive: &Archive, limit: usize) -> bool {
+        if self.indexed {
+            return true;
         }
+        let rows = archive.customers.rows();
+        let from = self.index.rows();
+        if from == 0 {
+            self.index.reserve(rows.len());
+        }
+        let to = rows.len().min(from.saturating_add(limit));
+        for (row, customer) in rows.iter().enumerate().take(to).skip(from) {
+            self.index.append(row, customer);
+        }
+        self.indexed = to == rows.len();
+        self.indexed
     }
 
     /// Brings the indexes up to date after `changes` were applied (or reverted) on `archive`.
@@ -495,10 +512,10 @@ impl CustomerQuery {
                 order.insert(at, row as u32);
             }
         }
-        // An index not built yet is built from the archive as it then is.
-        if self.indexed {
-            self.index.update(rows, ordered);
-        }
+        // An index not built yet brings the rows it holds up to date; the others are added from
+        // the archive as it then is.
+        let built = if self.indexed { usize::MAX } else { self.index.rows() };
+        self.index.update(rows, ordered.into_iter().filter(|&row| row < built));
         self.last_text = None;
         self.version = archive.version();
     }
@@ -735,6 +752,45 @@ mod tests {
         assert!(later.indexed);
         assert_eq!(names(&a, &later.run(&a, &text("zeta"), Sort::default())), ["Zeta 新名字"]);
         assert_eq!((later.industries(), later.live_count()), (whole.industries(), whole.live_count()));
+    }
+
+    #[test]
+    fn an_index_built_in_slices_with_changes_between_them_answers_as_one_built_at_once() {
+        let d =
+            crate::domain::demo::generate(9, 2_345, Timestamp(1_790_000_000_000), crate::domain::UtcOffset::CHINA, "t");
+        let mut a = Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() });
+        let mut sliced = CustomerQuery::without_index(&a);
+        assert!(!sliced.build_index_some(&a, 1_000));
+        assert_eq!(sliced.index.rows(), 1_000);
+        // Rows already in the index and rows not yet in it change; a customer is added.
+        let actor = Actor::at("t", Timestamp(1_790_000_100_000));
+        let old_names: Vec<String> = [17, 1_800].iter().map(|&row| a.customers.rows()[row].name.clone()).collect();
+        for (row, name) in [(17, "Zeta 已索引"), (1_800, "Omega 未索引")] {
+            let mut renamed = a.customers.rows()[row].clone();
+            renamed.name = name.into();
+            let applied = a.apply(edit(&a, renamed), &actor).unwrap();
+            sliced.note_changes(&a, &applied.changes);
+        }
+        let mut added = Customer { name: "Kappa 新客户".into(), ..Customer::blank(CustomerKind::Organisation) };
+        added.meta.id = uuid::Uuid::from_u128(77);
+        let applied = a.apply(Command::CreateCustomer(added), &actor).unwrap();
+        sliced.note_changes(&a, &applied.changes);
+        assert!(!sliced.build_index_some(&a, 1_000));
+        assert!(sliced.build_index_some(&a, 1_000));
+        assert_eq!(sliced.index.rows(), 2_346);
+        let mut whole = CustomerQuery::new(&a);
+        for term in ["zeta", "omega", "kappa", "已索引", "有限", "13"] {
+            let found = sliced.run(&a, &text(term), Sort::default());
+            assert!(!found.is_empty(), "{term}");
+            assert_eq!(found, whole.run(&a, &text(term), Sort::default()), "{term}");
+        }
+        assert_eq!(names(&a, &sliced.run(&a, &text("omega"), Sort::default())), ["Omega 未索引"]);
+        // The old names find those rows no more.
+        for (row, old) in [17, 1_800].into_iter().zip(old_names) {
+            let found = sliced.run(&a, &text(&old), Sort::default());
+            assert!(!found.contains(&row), "{old}");
+            assert_eq!(found, whole.run(&a, &text(&old), Sort::default()), "{old}");
+        }
     }
 
     #[test]
