@@ -95,26 +95,31 @@ impl<T> Entries<T> {
     }
 }
 
+impl<T: DeserializeOwned> Loaded<T> {
+    /// The lists, decoded on the first call.
+    fn lists(&self) -> &Lists<T> {
+        self.read.get_or_init(|| decode(&self.bytes))
+    }
+
+    fn into_lists(self) -> Lists<T> {
+        self.read.into_inner().unwrap_or_else(|| decode(&self.bytes))
+    }
+}
+
 impl<T: DeserializeOwned> Entries<T> {
     fn lists(&self) -> &Lists<T> {
-        match &self.loaded {
-            Some(loaded) => loaded.read.get_or_init(|| decode(&loaded.bytes)),
-            None => &self.own,
-        }
+        self.loaded.as_ref().map_or(&self.own, |loaded| loaded.lists())
     }
 
     fn lists_mut(&mut self) -> &mut Lists<T> {
         if let Some(loaded) = self.loaded.take() {
-            self.own = loaded.read.into_inner().unwrap_or_else(|| decode(&loaded.bytes));
+            self.own = loaded.into_lists();
         }
         &mut self.own
     }
 
     fn into_lists(self) -> Lists<T> {
-        match self.loaded {
-            Some(loaded) => loaded.read.into_inner().unwrap_or_else(|| decode(&loaded.bytes)),
-            None => self.own,
-        }
+        self.loaded.map_or(self.own, |loaded| loaded.into_lists())
     }
 }
 

@@ -656,6 +656,18 @@ mod tests {
         Archive::from_records(Records { customers, ..Records::default() })
     }
 
+    /// 2,345 demo customers and their reps.
+    fn demo_archive(seed: u64) -> Archive {
+        let d = crate::domain::demo::generate(
+            seed,
+            2_345,
+            Timestamp(1_790_000_000_000),
+            crate::domain::UtcOffset::CHINA,
+            "t",
+        );
+        Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() })
+    }
+
     fn names(archive: &Archive, rows: &[u32]) -> Vec<String> {
         rows.iter().map(|&r| archive.customers.rows()[r as usize].name.clone()).collect()
     }
@@ -721,9 +733,7 @@ mod tests {
 
     #[test]
     fn a_query_whose_index_is_built_later_answers_as_one_built_at_once() {
-        let d =
-            crate::domain::demo::generate(7, 2_345, Timestamp(1_790_000_000_000), crate::domain::UtcOffset::CHINA, "t");
-        let mut a = Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() });
+        let mut a = demo_archive(7);
         let mut later = CustomerQuery::without_index(&a);
         let mut whole = CustomerQuery::new(&a);
         let region = whole.regions()[1].0.clone();
@@ -756,9 +766,7 @@ mod tests {
 
     #[test]
     fn an_index_built_in_slices_with_changes_between_them_answers_as_one_built_at_once() {
-        let d =
-            crate::domain::demo::generate(9, 2_345, Timestamp(1_790_000_000_000), crate::domain::UtcOffset::CHINA, "t");
-        let mut a = Archive::from_records(Records { customers: d.customers, reps: d.reps, ..Records::default() });
+        let mut a = demo_archive(9);
         let mut sliced = CustomerQuery::without_index(&a);
         assert!(!sliced.build_index_some(&a, 1_000));
         assert_eq!(sliced.index.rows(), 1_000);
