@@ -206,11 +206,20 @@ pub struct SearchIndex {
 impl SearchIndex {
     pub fn build(customers: &[Customer]) -> Self {
         let mut index = SearchIndex::default();
-        index.reserve(customers.len());
-        for (row, c) in customers.iter().enumerate() {
-            index.append(row, c);
-        }
+        index.extend_to(customers, customers.len());
         index
+    }
+
+    /// Appends the rows after those it holds, up to row `to` (room for all of `customers` is
+    /// reserved with the first).
+    fn extend_to(&mut self, customers: &[Customer], to: usize) {
+        let from = self.rows();
+        if from == 0 {
+            self.reserve(customers.len());
+        }
+        for (row, c) in customers.iter().enumerate().take(to).skip(from) {
+            self.append(row, c);
+        }
     }
 
     fn reserve(&mut self, rows: usize) {
@@ -467,14 +476,8 @@ impl CustomerQuery {
             return true;
         }
         let rows = archive.customers.rows();
-        let from = self.index.rows();
-        if from == 0 {
-            self.index.reserve(rows.len());
-        }
-        let to = rows.len().min(from.saturating_add(limit));
-        for (row, customer) in rows.iter().enumerate().take(to).skip(from) {
-            self.index.append(row, customer);
-        }
+        let to = rows.len().min(self.index.rows().saturating_add(limit));
+        self.index.extend_to(rows, to);
         self.indexed = to == rows.len();
         self.indexed
     }
